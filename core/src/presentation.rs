@@ -1,0 +1,138 @@
+//! Presentations (亮证): a credential, the disclosures the holder chose, and the
+//! holder's proof of possession.
+//!
+//! Wire form (deterministic CBOR):
+//! `[credential: bstr, disclosures: [* bstr], proof]`, where `proof` is
+//! `null` for a static (not holder-bound) display, or
+//! `[time: uint, lifetime: uint, signature: bstr, ? nonce: bstr]`.
+//!
+//! The holder signs the [`transcript`]: the credential's SHA-256, the disclosed
+//! field ids, the time and lifetime, and — when answering a verifier's request —
+//! the SHA-256 of that request. A screenshot is useless after `lifetime`
+//! seconds, and an answer to one request cannot be replayed to another.
+
+use ciborium::value::Value;
+use sha2::{Digest as _, Sha256};
+
+use crate::cbor::{self, read, CborError};
+use crate::time::UnixTime;
+
+/// Largest presentation accepted (a version-40 QR holds under 3 KB of Base45 data).
+pub const MAX_PRESENTATION_LEN: usize = 8192;
+/// Most disclosures in one presentation.
+pub const MAX_DISCLOSURES: usize = 64;
+/// Default presentation lifetime in seconds.
+pub const DEFAULT_LIFETIME_SECS: u64 = 60;
+/// Domain-separation label of the holder transcript.
+pub const TRANSCRIPT_LABEL: &str = "LZ1-presentation";
+
+/// The holder's proof of possession.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HolderProof {
+    /// When the holder made the presentation.
+    pub time: UnixTime,
+    /// How long it is meant to be valid, in seconds.
+    pub lifetime: u64,
+    /// The holder's signature over the transcript.
+    pub signature: Vec<u8>,
+    /// The nonce of the request this answers, if any.
+    pub nonce: Option<Vec<u8>>,
+}
+
+/// A presentation as carried in a QR code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Presentation {
+    /// Credential bytes (full credential or an issuer-signed view).
+    pub credential: Vec<u8>,
+    /// Disclosure bytes.
+    pub disclosures: Vec<Vec<u8>>,
+    /// Holder proof (None for a static display).
+    pub proof: Option<HolderProof>,
+}
+
+/// The bytes the holder signs.
+pub fn transcript(
+    credential: &[u8],
+    field_ids: &[u32],
+    time: UnixTime,
+    lifetime: u64,
+    request_hash: Option<&[u8; 32]>,
+) -> Vec<u8> {
+    let mut ids = field_ids.to_vec();
+    ids.sort_unstable();
+    cbor::encode(&Value::Array(vec![
+        Value::Text(TRANSCRIPT_LABEL.into()),
+        Value::Bytes(Sha256::digest(credential).to_vec()),
+        Value::Array(ids.into_iter().map(|i| read::u(u64::from(i))).collect()),
+        read::u(time.0),
+        read::u(lifetime),
+        request_hash.map_or(Value::Null, |h| Value::Bytes(h.to_vec())),
+    ]))
+}
+
+impl Presentation {
+    /// Deterministic CBOR encoding.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let proof = match &self.proof {
+            None => Value::Null,
+            Some(p) => {
+                let mut items = vec![
+                    read::u(p.time.0),
+                    read::u(p.lifetime),
+                    Value::Bytes(p.signature.clone()),
+                ];
+                if let Some(n) = &p.nonce {
+                    items.push(Value::Bytes(n.clone()));
+                }
+                Value::Array(items)
+            }
+        };
+        cbor::encode(&Value::Array(vec![
+            Value::Bytes(self.credential.clone()),
+            Value::Array(self.disclosures.iter().map(|d| Value::Bytes(d.clone())).collect()),
+            proof,
+        ]))
+    }
+
+    /// Parses presentation bytes strictly.
+    pub fn parse(bytes: &[u8]) -> Result<Self, CborError> {
+        let v = cbor::decode_strict(bytes, MAX_PRESENTATION_LEN)?;
+        let Some([cred, ds, proof]) = read::array(&v) else {
+            return Err(CborError::Malformed);
+        };
+        let credential = read::bytes(cred).ok_or(CborError::Malformed)?.to_vec();
+        let ds = read::array(ds).ok_or(CborError::Malformed)?;
+        if ds.len() > MAX_DISCLOSURES {
+            return Err(CborError::TooManyItems);
+        }
+        let disclosures = ds
+            .iter()
+            .map(|d| read::bytes(d).map(<[u8]>::to_vec).ok_or(CborError::Malformed))
+            .collect::<Result<Vec<_>, _>>()?;
+        let proof = match proof {
+            Value::Null => None,
+            Value::Array(items) => {
+                let (t, l, s, n) = match items.as_slice() {
+                    [t, l, s] => (t, l, s, None),
+                    [t, l, s, n] => (t, l, s, Some(n)),
+                    _ => return Err(CborError::Malformed),
+                };
+                Some(HolderProof {
+                    time: UnixTime(read::uint(t).ok_or(CborError::Malformed)?),
+                    lifetime: read::uint(l).ok_or(CborError::Malformed)?,
+                    signature: read::bytes(s).ok_or(CborError::Malformed)?.to_vec(),
+                    nonce: match n {
+                        None => None,
+                        Some(n) => Some(read::bytes(n).ok_or(CborError::Malformed)?.to_vec()),
+                    },
+                })
+            }
+            _ => return Err(CborError::Malformed),
+        };
+        Ok(Presentation {
+            credential,
+            disclosures,
+            proof,
+        })
+    }
+}

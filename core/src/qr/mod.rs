@@ -1,0 +1,62 @@
+//! QR text: the last step before the screen and the first after the camera.
+//!
+//! A presentation or a verifier request travels as one line of text,
+//!
+//! ```text
+//! LZ1P:6BFOXN*TS0BI$ZD4N9:9S6RCVN5+O30K3/XIV0W23NTDEPWK G2EP4J0B…
+//! └┬┘│└ Base45 (RFC 9285) of the CBOR body
+//!  │ └ kind: P presentation (亮证), R verifier request (授权用证);
+//!  │   an optional Z after it marks a zlib-compressed body (LZ1PZ:)
+//!  └ format prefix and version
+//! ```
+//!
+//! # Why Base45
+//! QR codes store the 45 characters `0-9 A-Z space $ % * + - . / :` in
+//! *alphanumeric mode* at 5.5 bits each. Base45 turns 2 bytes into 3 of those
+//! characters (16 bits in 16.5), about 97% of byte mode's density, and our
+//! header uses the same alphabet, so the whole text is one alphanumeric
+//! segment. It also survives a USB scanner gun, which *types* the code into
+//! a text field: base64 would not, because its lowercase letters are swapped
+//! by Caps Lock. Base45 has no lowercase letters at all, so a Caps-Locked
+//! text is recognised and restored (see [`decode_text`]). Base45 contains a
+//! space, so texts are never trimmed or split on spaces; only the trailing
+//! `\r`/`\n` a scanner gun adds is removed.
+//!
+//! # Why compression is rare
+//! The body is signed CBOR: signatures, salts, digests and keys, which are
+//! random bytes. Across 501 EU DCC test payloads zlib saved nothing (the
+//! median compressed size was the original plus one byte). [`encode_text`]
+//! still tries it and uses it only when the text gets strictly shorter, and
+//! flags it with `Z`, so a future body with repeated text is not penalised.
+//!
+//! # Limits
+//! Input from a camera or a keyboard is untrusted. [`decode_text`] rejects
+//! texts longer than [`MAX_QR_TEXT_LEN`] (4296, the most any QR code holds in
+//! alphanumeric mode) before anything else, and inflates a compressed body
+//! only up to [`MAX_BODY_LEN`] bytes, counting as it goes. With the `scan`
+//! feature, `decode_image` rejects images over `MAX_IMAGE_SIDE` pixels on
+//! a side from their header, before decoding pixels.
+//!
+//! # Rendering
+//! [`render_svg`], [`render_png`] and [`render_terminal`] draw the text in
+//! the smallest QR version for the chosen [`Ecc`]; [`qr_version`] says which
+//! version that is without drawing anything.
+
+pub mod base45;
+mod error;
+mod render;
+#[cfg(feature = "scan")]
+mod scan;
+mod text;
+
+#[cfg(test)]
+mod tests;
+
+pub use base45::Base45Error;
+pub use error::QrError;
+pub use render::{
+    qr_version, render_png, render_svg, render_terminal, Ecc, RenderOptions, MAX_MODULE_PX,
+};
+#[cfg(feature = "scan")]
+pub use scan::{decode_image, MAX_IMAGE_SIDE};
+pub use text::{decode_text, encode_text, QrKind, QrPayload, MAX_BODY_LEN, MAX_QR_TEXT_LEN};

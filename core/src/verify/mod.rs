@@ -1,0 +1,573 @@
+//! Verification: QR text → typed [`Report`].
+//!
+//! [`Verifier::verify_text`] runs every check in [`CheckKind`] order and never
+//! panics or reads the network: the trust store, status lists, expected request,
+//! clock and policy are all inputs. A structural failure stops the run (later
+//! checks are `Skipped`); otherwise each check runs and reports its own outcome,
+//! so the counter sees *every* reason a license was refused. Disclosed fields
+//! are returned only when every integrity check (signatures, digests) passed.
+
+mod policy;
+mod report;
+
+pub use policy::{Policy, StatusPolicy};
+pub use report::{
+    Check, CheckKind, DisclosedField, Finding, LicenseInfo, Outcome, Report, Verdict, VerifyError,
+};
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use crate::credential::Credential;
+use crate::disclosure::Disclosure;
+use crate::ids::LicenseId;
+use crate::lang::Localized as _;
+use crate::presentation::{transcript, Presentation};
+use crate::qr::{self, QrKind};
+use crate::request::ReceivedRequest;
+use crate::schema::{rules_input, FieldValue, LicenseType, Registry, FIELD_LICENSE_ID};
+use crate::status::{list_uri, StatusError, StatusToken, StatusValue};
+use crate::time::UnixTime;
+use crate::trust::{TrustStore, TrustedIssuer};
+
+/// A verifier: trust store, status lists, license types and an optional pending request.
+#[derive(Debug, Clone)]
+pub struct Verifier {
+    registry: Arc<Registry>,
+    trust: TrustStore,
+    lists: BTreeMap<String, StatusToken>,
+    bad_lists: Vec<(Option<String>, StatusError)>,
+    request: Option<ReceivedRequest>,
+}
+
+impl Verifier {
+    /// A verifier trusting `trust`, with the built-in license types.
+    pub fn new(trust: TrustStore) -> Self {
+        Verifier {
+            registry: Arc::new(Registry::builtin()),
+            trust,
+            lists: BTreeMap::new(),
+            bad_lists: Vec::new(),
+            request: None,
+        }
+    }
+
+    /// Uses this registry of license types.
+    pub fn with_registry(mut self, registry: Arc<Registry>) -> Self {
+        self.registry = registry;
+        self
+    }
+
+    /// The trust store.
+    pub fn trust(&self) -> &TrustStore {
+        &self.trust
+    }
+
+    /// Adds a status list token. A token that fails to parse or verify is
+    /// remembered, so licenses it may cover verify as *indeterminate*, and the
+    /// error is returned to the caller too.
+    pub fn add_status_list(&mut self, bytes: &[u8]) -> Result<(), StatusError> {
+        let trust = &self.trust;
+        let parsed = StatusToken::parse_verified(bytes, |kid, uri| {
+            let entry = trust.find(kid)?;
+            let code = uri.strip_prefix("urn:liangzheng:status:")?.split(':').next()?;
+            (entry.code == code).then_some(entry.public_key)
+        });
+        match parsed {
+            Ok(token) => {
+                // Keep the newest list for each URI.
+                let newer = self
+                    .lists
+                    .get(&token.uri)
+                    .is_none_or(|old| old.issued_at <= token.issued_at);
+                if newer {
+                    self.lists.insert(token.uri.clone(), token);
+                }
+                Ok(())
+            }
+            Err(e) => {
+                self.bad_lists.push((peek_uri(bytes), e.clone()));
+                Err(e)
+            }
+        }
+    }
+
+    /// Expects presentations to answer this request (授权用证): nonce and
+    /// requested fields are then checked.
+    pub fn expect_request(&mut self, request: ReceivedRequest) {
+        self.request = Some(request);
+    }
+
+    /// Stops expecting a request.
+    pub fn clear_request(&mut self) {
+        self.request = None;
+    }
+
+    /// Verifies scanned QR text.
+    pub fn verify_text(&self, text: &str, policy: &Policy) -> Report {
+        let run = Run::default();
+        let payload = match qr::decode_text(text) {
+            Ok(p) => p,
+            Err(e) => {
+                return run.fail_format(VerifyError::MalformedQr {
+                    detail: e.en().into_owned(),
+                })
+            }
+        };
+        if payload.kind != QrKind::Presentation {
+            return run.fail_format(VerifyError::NotAPresentation);
+        }
+        self.verify_body(&payload.body, policy)
+    }
+
+    /// Verifies presentation bytes (the QR body, after Base45).
+    pub fn verify_body(&self, body: &[u8], policy: &Policy) -> Report {
+        let mut run = Run::default();
+        let pres = match Presentation::parse(body) {
+            Ok(p) => p,
+            Err(e) => {
+                return run.fail_format(VerifyError::MalformedCredential {
+                    detail: e.en().into_owned(),
+                })
+            }
+        };
+        let cred = match Credential::parse(&pres.credential) {
+            Ok(c) => c,
+            Err(crate::credential::CredentialFormatError::Cose(
+                crate::cose::CoseError::UnsupportedAlgorithm(_),
+            )) => return run.fail_format(VerifyError::UnsupportedAlgorithm),
+            Err(e) => {
+                return run.fail_format(VerifyError::MalformedCredential {
+                    detail: format!("{e:?}"),
+                })
+            }
+        };
+        let mut disclosures = Vec::new();
+        for d in &pres.disclosures {
+            match Disclosure::parse(d) {
+                Ok(d) => disclosures.push(d),
+                Err(e) => {
+                    return run.fail_format(VerifyError::MalformedCredential {
+                        detail: format!("disclosure: {}", e.en()),
+                    })
+                }
+            }
+        }
+        run.pass(CheckKind::Format);
+        self.verify_parsed(run, &pres, &cred, &disclosures, policy)
+    }
+
+    fn verify_parsed(
+        &self,
+        mut run: Run,
+        pres: &Presentation,
+        cred: &Credential,
+        disclosures: &[Disclosure],
+        policy: &Policy,
+    ) -> Report {
+        let now = policy.now;
+        let skew = policy.skew_secs;
+        let ty = self.registry.get(&cred.type_code);
+
+        // Issuer known.
+        let kid = cred.sign1.key_id();
+        let issuer: Option<&TrustedIssuer> = kid.as_ref().and_then(|k| self.trust.find(k));
+        match (issuer, self.trust.expires) {
+            (None, _) => run.fail(CheckKind::IssuerKnown, VerifyError::UnknownIssuer),
+            (Some(_), Some(exp)) if now.0 > exp.0.saturating_add(skew) => {
+                run.undecided(CheckKind::IssuerKnown, VerifyError::TrustListExpired)
+            }
+            (Some(_), _) => run.pass(CheckKind::IssuerKnown),
+        }
+
+        // Issuer authorised for the type, at issue time; type known and accepted.
+        match (issuer, ty) {
+            (_, None) => run.fail(CheckKind::IssuerAuthorized, VerifyError::UnknownLicenseType),
+            (None, Some(_)) => run.skip(CheckKind::IssuerAuthorized),
+            (Some(i), Some(t)) => {
+                if policy
+                    .accepted_types
+                    .as_ref()
+                    .is_some_and(|a| !a.iter().any(|x| *x == t.type_code || *x == t.id))
+                {
+                    run.fail(CheckKind::IssuerAuthorized, VerifyError::TypeNotAccepted)
+                } else if !i.types.iter().any(|x| *x == cred.type_code) {
+                    run.fail(CheckKind::IssuerAuthorized, VerifyError::IssuerNotAuthorizedForType)
+                } else if !i.window_contains(cred.issued_at) {
+                    run.fail(CheckKind::IssuerAuthorized, VerifyError::KeyNotValidAtIssuance)
+                } else {
+                    if i.not_after.is_some_and(|end| now.0 > end) {
+                        run.findings.push(Finding::IssuerKeyRetired);
+                    }
+                    run.pass(CheckKind::IssuerAuthorized)
+                }
+            }
+        }
+
+        // Issuer signature.
+        let signature_ok = issuer.is_some_and(|i| cred.sign1.verify_ed25519(&i.public_key));
+        match issuer {
+            None => run.skip(CheckKind::IssuerSignature),
+            Some(_) if signature_ok => run.pass(CheckKind::IssuerSignature),
+            Some(_) => run.fail(CheckKind::IssuerSignature, VerifyError::BadIssuerSignature),
+        }
+
+        // Validity window.
+        if cred.issued_at.0 > now.0.saturating_add(skew) {
+            run.fail(CheckKind::Validity, VerifyError::IssuedInFuture)
+        } else if cred.not_before.0 > now.0.saturating_add(skew) {
+            run.fail(CheckKind::Validity, VerifyError::NotYetValid)
+        } else if cred.expires.is_some_and(|e| now.0 > e.0.saturating_add(skew)) {
+            run.fail(CheckKind::Validity, VerifyError::Expired)
+        } else {
+            run.pass(CheckKind::Validity)
+        }
+
+        // Disclosures against digests.
+        let mut values: BTreeMap<u32, FieldValue> = BTreeMap::new();
+        let disclosures_ok = match ty {
+            None => {
+                run.skip(CheckKind::Disclosures);
+                false
+            }
+            Some(t) => match check_disclosures(t, cred, disclosures, &mut values) {
+                Ok(()) => {
+                    run.pass(CheckKind::Disclosures);
+                    true
+                }
+                Err(e) => {
+                    run.fail(CheckKind::Disclosures, e);
+                    false
+                }
+            },
+        };
+
+        // Field validation and cross-field rules.
+        match (ty, disclosures_ok) {
+            (Some(t), true) => match check_fields(t, cred, issuer, &values) {
+                Ok(findings) => {
+                    run.findings.extend(findings);
+                    run.pass(CheckKind::Fields)
+                }
+                Err(e) => run.fail(CheckKind::Fields, e),
+            },
+            _ => run.skip(CheckKind::Fields),
+        }
+
+        // Holder binding.
+        let field_ids: Vec<u32> = disclosures.iter().map(|d| d.field_id).collect();
+        let request_hash = match (&self.request, pres.proof.as_ref().and_then(|p| p.nonce.as_ref())) {
+            (Some(r), Some(_)) => Some(r.hash()),
+            _ => None,
+        };
+        match (&cred.holder, &pres.proof) {
+            (None, None) => {
+                if policy.require_holder_binding {
+                    run.fail(CheckKind::HolderSignature, VerifyError::NotHolderBound)
+                } else {
+                    run.findings.push(Finding::NotHolderBound);
+                    run.not_applicable(CheckKind::HolderSignature)
+                }
+            }
+            (None, Some(_)) => run.fail(CheckKind::HolderSignature, VerifyError::NotHolderBound),
+            (Some(_), None) => run.fail(CheckKind::HolderSignature, VerifyError::HolderProofMissing),
+            (Some(key), Some(proof)) => {
+                let nonce_matches = match (&self.request, &proof.nonce) {
+                    (Some(r), Some(n)) => r.request.nonce.as_slice() == n.as_slice(),
+                    _ => true,
+                };
+                if !nonce_matches {
+                    // Checked under Request; the signature cannot be checked without the request.
+                    run.skip(CheckKind::HolderSignature)
+                } else if proof.nonce.is_some() && self.request.is_none() {
+                    run.skip(CheckKind::HolderSignature)
+                } else {
+                    let t = transcript(
+                        &pres.credential,
+                        &field_ids,
+                        proof.time,
+                        proof.lifetime,
+                        request_hash.as_ref(),
+                    );
+                    if key.verify(&t, &proof.signature) {
+                        run.pass(CheckKind::HolderSignature)
+                    } else {
+                        run.fail(CheckKind::HolderSignature, VerifyError::BadHolderSignature)
+                    }
+                }
+            }
+        }
+
+        // Freshness.
+        match &pres.proof {
+            None => run.not_applicable(CheckKind::Freshness),
+            Some(p) => {
+                let age = now.0.saturating_sub(p.time.0);
+                let lifetime = p.lifetime.min(policy.max_presentation_age_secs);
+                if p.time.0 > now.0.saturating_add(skew) {
+                    run.fail(CheckKind::Freshness, VerifyError::FromFuture)
+                } else if age > lifetime.saturating_add(skew) {
+                    run.fail(CheckKind::Freshness, VerifyError::Stale)
+                } else {
+                    run.pass(CheckKind::Freshness)
+                }
+            }
+        }
+
+        // Request.
+        let nonce = pres.proof.as_ref().and_then(|p| p.nonce.as_ref());
+        match (&self.request, nonce) {
+            (None, None) => run.not_applicable(CheckKind::Request),
+            (None, Some(_)) => run.fail(CheckKind::Request, VerifyError::NonceMismatch),
+            (Some(_), None) => run.fail(CheckKind::Request, VerifyError::RequestNotAnswered),
+            (Some(r), Some(n)) => {
+                if r.request.nonce.as_slice() != n.as_slice() {
+                    run.fail(CheckKind::Request, VerifyError::NonceMismatch)
+                } else if r.request.type_code != cred.type_code
+                    || !r.request.fields.iter().all(|f| field_ids.contains(f))
+                {
+                    run.fail(CheckKind::Request, VerifyError::RequestNotSatisfied)
+                } else {
+                    run.pass(CheckKind::Request)
+                }
+            }
+        }
+
+        // Status.
+        match (cred.status, issuer) {
+            (None, _) => run.not_applicable(CheckKind::Status),
+            (Some(_), None) => run.skip(CheckKind::Status),
+            (Some(sref), Some(i)) => {
+                let uri = list_uri(&i.code, sref.list);
+                match self.lists.get(&uri) {
+                    Some(token) if !token.is_current(now, skew) => {
+                        run.undecided(CheckKind::Status, VerifyError::StatusListExpired)
+                    }
+                    Some(token) => match usize::try_from(sref.index)
+                        .ok()
+                        .and_then(|ix| token.list.status(ix))
+                    {
+                        None => run.undecided(CheckKind::Status, VerifyError::StatusIndexOutOfRange),
+                        Some(StatusValue::Valid) => run.pass(CheckKind::Status),
+                        Some(StatusValue::Invalid) => run.fail(CheckKind::Status, VerifyError::Revoked),
+                        Some(StatusValue::Suspended) => {
+                            run.fail(CheckKind::Status, VerifyError::Suspended)
+                        }
+                        Some(_) => run.undecided(CheckKind::Status, VerifyError::StatusUnknown),
+                    },
+                    None => {
+                        let bad = self
+                            .bad_lists
+                            .iter()
+                            .find(|(u, _)| u.as_deref() == Some(uri.as_str()) || u.is_none());
+                        match (bad, policy.status) {
+                            (Some((_, e)), _) => run.undecided(
+                                CheckKind::Status,
+                                VerifyError::StatusListInvalid {
+                                    detail: e.en().into_owned(),
+                                },
+                            ),
+                            (None, StatusPolicy::Strict) => {
+                                run.undecided(CheckKind::Status, VerifyError::StatusListMissing)
+                            }
+                            (None, StatusPolicy::Lenient) => {
+                                run.findings.push(Finding::StatusNotChecked);
+                                run.not_applicable(CheckKind::Status)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        // License facts and the fields to show.
+        if let (Some(t), Some(i)) = (ty, issuer) {
+            run.license = Some(LicenseInfo {
+                type_code: t.type_code.clone(),
+                type_zh: t.zh.clone(),
+                type_en: t.en.clone(),
+                view: cred
+                    .view
+                    .and_then(|v| t.view_by_id(v))
+                    .map(|v| format!("{} / {}", v.zh, v.en)),
+                issuer_zh: i.name_zh.clone(),
+                issuer_en: i.name_en.clone(),
+                issuer_code: i.code.clone(),
+                key_id: i.key_id().to_hex(),
+                issued_at: cred.issued_at.0,
+                valid_from: cred.not_before.0,
+                valid_until: cred.expires.map(|e| e.0),
+                holder_bound: cred.holder.is_some(),
+            });
+            if signature_ok && disclosures_ok {
+                run.fields = t
+                    .fields
+                    .iter()
+                    .filter_map(|f| values.get(&f.id).map(|v| (f, v)))
+                    .map(|(f, v)| {
+                        let (zh, en) = v.display(&f.kind);
+                        DisclosedField {
+                            key: f.key.clone(),
+                            label_zh: f.zh.clone(),
+                            label_en: f.en.clone(),
+                            display: if f.sensitive { f.mask.apply(&zh) } else { zh.clone() },
+                            value_zh: zh,
+                            value_en: en,
+                            sensitive: f.sensitive,
+                        }
+                    })
+                    .collect();
+            }
+        }
+        run.finish()
+    }
+}
+
+fn check_disclosures(
+    ty: &LicenseType,
+    cred: &Credential,
+    disclosures: &[Disclosure],
+    values: &mut BTreeMap<u32, FieldValue>,
+) -> Result<(), VerifyError> {
+    let view = match cred.view {
+        None => None,
+        Some(v) => Some(ty.view_by_id(v).ok_or(VerifyError::UnknownField)?),
+    };
+    let mut seen = BTreeSet::new();
+    for d in disclosures {
+        if !cred.commits_to(&d.digest()) {
+            return Err(VerifyError::DisclosureNotSigned);
+        }
+        if !seen.insert(d.field_id) {
+            return Err(VerifyError::DuplicateDisclosure);
+        }
+        let field = ty.field_by_id(d.field_id).ok_or(VerifyError::UnknownField)?;
+        if view.is_some_and(|v| !v.fields.contains(&field.key)) {
+            return Err(VerifyError::UnknownField);
+        }
+        let value = FieldValue::from_cbor(&field.kind, &d.value).map_err(|reason| {
+            VerifyError::InvalidFieldValue {
+                field: field.key.clone(),
+                reason,
+            }
+        })?;
+        values.insert(d.field_id, value);
+    }
+    Ok(())
+}
+
+fn check_fields(
+    ty: &LicenseType,
+    cred: &Credential,
+    issuer: Option<&TrustedIssuer>,
+    values: &BTreeMap<u32, FieldValue>,
+) -> Result<Vec<Finding>, VerifyError> {
+    let mut findings = Vec::new();
+    if let Some(FieldValue::Text(t)) = values.get(&FIELD_LICENSE_ID) {
+        let id = LicenseId::parse(t).map_err(|e| VerifyError::InvalidFieldValue {
+            field: "license_id".into(),
+            reason: e.en().into_owned(),
+        })?;
+        if id.type_code().as_str() != cred.type_code
+            || issuer.is_some_and(|i| id.issuer().as_str() != i.code)
+        {
+            return Err(VerifyError::LicenseIdMismatch);
+        }
+        if !id.conformance().is_conforming() {
+            findings.push(Finding::NonConformingLicenseId);
+        }
+    }
+    let by_key: BTreeMap<String, FieldValue> = values
+        .iter()
+        .filter_map(|(id, v)| ty.field_by_id(*id).map(|f| (f.key.clone(), v.clone())))
+        .collect();
+    let from = cred.not_before.cst_date();
+    // exp is the start of the day after the last valid day.
+    let until = cred.expires.map(|e| UnixTime(e.0.saturating_sub(1)).cst_date());
+    let input = rules_input(&by_key, from, until);
+    for rule in &ty.rules {
+        if let Some(Err(_)) = rule.check(ty, &input) {
+            return Err(VerifyError::RuleViolated {
+                rule: rule.name().to_string(),
+            });
+        }
+    }
+    Ok(findings)
+}
+
+/// Best-effort: the `sub` of a status token that failed verification.
+fn peek_uri(bytes: &[u8]) -> Option<String> {
+    let v: ciborium::value::Value = ciborium::de::from_reader(bytes).ok()?;
+    let ciborium::value::Value::Tag(18, inner) = v else {
+        return None;
+    };
+    let items = crate::cbor::read::array(&inner)?;
+    let payload = crate::cbor::read::bytes(items.get(2)?)?;
+    let claims: ciborium::value::Value = ciborium::de::from_reader(payload).ok()?;
+    let m = crate::cbor::read::map(&claims)?;
+    crate::cbor::read::get(m, 2)
+        .and_then(crate::cbor::read::text)
+        .map(str::to_string)
+}
+
+#[derive(Default)]
+struct Run {
+    checks: Vec<Check>,
+    license: Option<LicenseInfo>,
+    fields: Vec<DisclosedField>,
+    findings: Vec<Finding>,
+}
+
+impl Run {
+    fn push(&mut self, kind: CheckKind, outcome: Outcome) {
+        self.checks.push(Check { kind, outcome });
+    }
+    fn pass(&mut self, kind: CheckKind) {
+        self.push(kind, Outcome::Passed)
+    }
+    fn fail(&mut self, kind: CheckKind, e: VerifyError) {
+        self.push(kind, Outcome::Failed(e))
+    }
+    fn undecided(&mut self, kind: CheckKind, e: VerifyError) {
+        self.push(kind, Outcome::Indeterminate(e))
+    }
+    fn skip(&mut self, kind: CheckKind) {
+        self.push(kind, Outcome::Skipped)
+    }
+    fn not_applicable(&mut self, kind: CheckKind) {
+        self.push(kind, Outcome::NotApplicable)
+    }
+
+    fn fail_format(mut self, e: VerifyError) -> Report {
+        self.fail(CheckKind::Format, e);
+        for kind in &CheckKind::ALL[1..] {
+            self.skip(*kind);
+        }
+        self.finish()
+    }
+
+    fn finish(self) -> Report {
+        let verdict = if self
+            .checks
+            .iter()
+            .any(|c| matches!(c.outcome, Outcome::Failed(_)))
+        {
+            Verdict::Invalid
+        } else if self
+            .checks
+            .iter()
+            .any(|c| matches!(c.outcome, Outcome::Indeterminate(_) | Outcome::Skipped))
+        {
+            Verdict::Indeterminate
+        } else {
+            Verdict::Valid
+        };
+        Report {
+            verdict,
+            checks: self.checks,
+            license: self.license,
+            fields: if verdict == Verdict::Invalid { Vec::new() } else { self.fields },
+            findings: self.findings,
+        }
+    }
+}
