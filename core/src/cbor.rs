@@ -178,7 +178,7 @@ fn has_duplicate_keys(value: &Value) -> bool {
 }
 
 /// Small helpers for reading decoded values without panicking.
-pub(crate) mod read {
+pub mod read {
     use ciborium::value::{Integer, Value};
 
     /// Looks up an integer key in a map.

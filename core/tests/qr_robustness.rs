@@ -40,7 +40,8 @@ fn sample() -> (String, GrayImage) {
 
 fn png_bytes(img: &GrayImage) -> Vec<u8> {
     let mut out = Cursor::new(Vec::new());
-    img.write_to(&mut out, ImageFormat::Png).expect("encode PNG");
+    img.write_to(&mut out, ImageFormat::Png)
+        .expect("encode PNG");
     out.into_inner()
 }
 

@@ -101,7 +101,10 @@ fn check_with_every_scanner(ecc: Ecc, module_px: u32) {
         let by_zxing = zxing(&path);
         std::fs::remove_file(&path).ok();
         assert_eq!(by_zbar, *text, "zbar, text {i}, {ecc:?}, {module_px} px");
-        assert_eq!(by_zxing, *text, "zxing-cpp, text {i}, {ecc:?}, {module_px} px");
+        assert_eq!(
+            by_zxing, *text,
+            "zxing-cpp, text {i}, {ecc:?}, {module_px} px"
+        );
     }
 }
 

@@ -233,6 +233,11 @@ impl Issuer {
         self
     }
 
+    /// The signer (to sign status lists with the same key).
+    pub fn signer(&self) -> &dyn IssuerSigner {
+        self.signer.as_ref()
+    }
+
     /// The key id credentials will carry.
     pub fn key_id(&self) -> KeyId {
         self.signer.key_id()

@@ -79,9 +79,7 @@ impl Localized for QrError {
             Self::MalformedHeader => "二维码头部格式错误".into(),
             Self::Base45(e) => format!("二维码内容编码错误：{}", e.zh()).into(),
             Self::Inflate => "二维码压缩内容无法解压".into(),
-            Self::BodyTooLarge { max } => {
-                format!("二维码解压后内容超过 {max} 字节上限").into()
-            }
+            Self::BodyTooLarge { max } => format!("二维码解压后内容超过 {max} 字节上限").into(),
             Self::NotAlphanumeric { position } => {
                 format!("第 {position} 个字节处的字符不属于二维码字母数字模式").into()
             }

@@ -189,12 +189,11 @@ fn malformed_header_is_rejected() {
 fn bad_base45_is_rejected() {
     assert_eq!(
         decode_text("LZ1P:V5"),
-        Err(QrError::Base45(Base45Error::ValueOutOfRange { position: 0 }))
+        Err(QrError::Base45(Base45Error::ValueOutOfRange {
+            position: 0
+        }))
     );
-    assert!(matches!(
-        decode_text("LZ1P:BB8#"),
-        Err(QrError::Base45(_))
-    ));
+    assert!(matches!(decode_text("LZ1P:BB8#"), Err(QrError::Base45(_))));
 }
 
 #[test]
@@ -395,7 +394,10 @@ fn text_too_long_for_any_version_does_not_fit() {
     let text = "A".repeat(MAX_QR_TEXT_LEN + 1);
     assert_eq!(qr_version(&text, Ecc::L), Err(QrError::DoesNotFit));
     assert_eq!(qr_version(&"A".repeat(MAX_QR_TEXT_LEN), Ecc::L), Ok(40));
-    assert_eq!(qr_version(&"A".repeat(1853), Ecc::H), Err(QrError::DoesNotFit));
+    assert_eq!(
+        qr_version(&"A".repeat(1853), Ecc::H),
+        Err(QrError::DoesNotFit)
+    );
 }
 
 #[test]
@@ -468,8 +470,7 @@ fn terminal_rendering_reproduces_every_module() {
     for y in 0..side {
         for x in 0..side {
             let inside = (4..width + 4).contains(&x) && (4..width + 4).contains(&y);
-            let expected =
-                inside && colors[(y - 4) * width + (x - 4)] == qrcode::Color::Dark;
+            let expected = inside && colors[(y - 4) * width + (x - 4)] == qrcode::Color::Dark;
             assert_eq!(grid[y][x], expected, "module ({x}, {y})");
         }
     }

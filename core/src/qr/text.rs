@@ -202,8 +202,8 @@ fn inflate(compressed: &[u8]) -> Result<Vec<u8>, QrError> {
         let status = inflater
             .decompress(input, &mut chunk[..room], FlushDecompress::None)
             .map_err(|_| QrError::Inflate)?;
-        let produced = usize::try_from(inflater.total_out() - out_before)
-            .map_err(|_| QrError::Inflate)?;
+        let produced =
+            usize::try_from(inflater.total_out() - out_before).map_err(|_| QrError::Inflate)?;
         body.extend_from_slice(chunk.get(..produced).ok_or(QrError::Inflate)?);
         if body.len() > MAX_BODY_LEN {
             return Err(QrError::BodyTooLarge { max: MAX_BODY_LEN });

@@ -1,0 +1,135 @@
+//! `lz present` (the holder's wallet) and `lz request` (a verifier's 授权用证 request).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use liangzheng::holder::{DeviceSigner, Ed25519DeviceSigner};
+use liangzheng::keys::IssuerSigner;
+use liangzheng::qr::{encode_text, QrKind};
+use liangzheng::request::Request;
+use liangzheng::schema::Registry;
+use liangzheng::time::UnixTime;
+use liangzheng::wallet::Wallet;
+
+use super::files::{load_holder_signer, load_issuer_key, load_license, load_request};
+use super::{ctx, now_or, parse_time, split_list, write, CliError, CliResult};
+
+/// `lz present` arguments.
+#[derive(Debug, clap::Args)]
+pub struct PresentArgs {
+    /// 持证人密钥 Holder key file (`lz keygen --holder`); not needed for a license issued without holder key.
+    #[arg(long)]
+    pub wallet_seed: Option<PathBuf>,
+    /// 证照 License file (`lz issue --out`).
+    #[arg(long)]
+    pub license: PathBuf,
+    /// 出示字段 Fields to show, comma-separated keys (e.g. name,id_number).
+    #[arg(long)]
+    pub fields: String,
+    /// 亮证时间 Presentation time: Unix seconds or YYYY-MM-DD (default: now).
+    #[arg(long, value_parser = parse_time)]
+    pub now: Option<UnixTime>,
+    /// 有效秒数 Presentation lifetime in seconds.
+    #[arg(long, default_value_t = 60)]
+    pub lifetime: u64,
+    /// 应答请求 Answer this verifier request (body file or its QR text): 授权用证.
+    #[arg(long)]
+    pub request: Option<PathBuf>,
+}
+
+/// Runs `lz present`: prints the QR text.
+pub fn present(a: PresentArgs) -> CliResult {
+    let signer: Arc<dyn DeviceSigner> = match &a.wallet_seed {
+        Some(p) => load_holder_signer(p)?,
+        // Only used for a license without holder binding, which needs no signature.
+        None => Arc::new(Ed25519DeviceSigner::generate()),
+    };
+    let mut wallet = Wallet::new(signer).with_lifetime(a.lifetime);
+    let index = wallet
+        .add(load_license(&a.license)?)
+        .map_err(ctx("wallet 卡包"))?;
+    let fields = split_list(&a.fields);
+    let keys: Vec<&str> = fields.iter().map(String::as_str).collect();
+    let now = now_or(a.now);
+    let text = match &a.request {
+        None => wallet.present(index, &keys, now),
+        Some(path) => {
+            let request = load_request(path)?;
+            eprintln!(
+                "答复请求 answering: {} ({}) — {}",
+                request.request.verifier_name, request.request.verifier_id, request.request.purpose
+            );
+            wallet.respond(index, &request, &keys, now)
+        }
+    }
+    .map_err(ctx("cannot present 无法亮证"))?;
+    println!("{text}");
+    Ok(0)
+}
+
+/// `lz request` arguments.
+#[derive(Debug, clap::Args)]
+pub struct RequestArgs {
+    /// 核验方标识 Verifier id (e.g. its USCC).
+    #[arg(long)]
+    pub verifier_id: String,
+    /// 核验方名称 Verifier name, shown to the holder.
+    #[arg(long)]
+    pub verifier_name: String,
+    /// 申请事由 Purpose (≤ 200 characters), shown to the holder.
+    #[arg(long)]
+    pub purpose: String,
+    /// 证照类型 License type: id (cn.resident-id-card) or type code.
+    #[arg(long = "type")]
+    pub license_type: String,
+    /// 请求字段 Requested fields, comma-separated keys.
+    #[arg(long)]
+    pub fields: String,
+    /// 签名私钥 Sign the request with this Ed25519 key (PKCS#8 PEM).
+    #[arg(long)]
+    pub key: Option<PathBuf>,
+    /// 请求时间 Request time: Unix seconds or YYYY-MM-DD (default: now).
+    #[arg(long, value_parser = parse_time)]
+    pub now: Option<UnixTime>,
+    /// 输出 Also write the request body bytes here (for `lz verify --request`).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+/// Runs `lz request`: prints the request QR text.
+pub fn request(a: RequestArgs) -> CliResult {
+    let registry = Registry::builtin();
+    let ty = registry
+        .get(&a.license_type)
+        .ok_or_else(|| CliError::new(format!("unknown license type {:?}", a.license_type)))?;
+    let mut ids = Vec::new();
+    for key in split_list(&a.fields) {
+        let f = ty
+            .field(&key)
+            .ok_or_else(|| CliError::new(format!("{} has no field {key:?}", ty.id)))?;
+        ids.push(f.id);
+    }
+    let req = Request::new(
+        &a.verifier_id,
+        &a.verifier_name,
+        &a.purpose,
+        &ty.type_code,
+        ids,
+        now_or(a.now),
+        &mut rand_core::OsRng,
+    )
+    .map_err(ctx("request"))?;
+    let body = match &a.key {
+        None => req.to_bytes(),
+        Some(k) => {
+            let key = load_issuer_key(k)?;
+            eprintln!("signed by kid {}", key.key_id().to_hex());
+            req.to_signed_bytes(key.as_ref()).map_err(ctx("request"))?
+        }
+    };
+    if let Some(out) = &a.out {
+        write(out, &body)?;
+    }
+    println!("{}", encode_text(QrKind::Request, &body));
+    Ok(0)
+}

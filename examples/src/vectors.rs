@@ -1,0 +1,1066 @@
+//! Deterministic generation of the files in `test-vectors/`.
+//!
+//! Every case is built from public demo seeds (see [`crate::demo`]), so running
+//! the generator twice gives identical bytes; a test requires exactly that.
+//! Cases that no honest issuer or wallet would produce (a tampered field, an ID
+//! number whose birth date contradicts the date of birth, a wrong algorithm
+//! header) are built by hand from the wire format in `docs/FORMAT.md`, which
+//! doubles as a check that the document is complete.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use liangzheng::b64;
+use liangzheng::cbor::{self, read};
+use liangzheng::credential::{Claims, IssuedLicense, Issuer};
+use liangzheng::disclosure::Disclosure;
+use liangzheng::holder::{DeviceSigner, HolderPublicKey};
+use liangzheng::ids::Uscc;
+use liangzheng::keys::{IssuerKey, IssuerSigner};
+use liangzheng::presentation::{transcript, HolderProof, Presentation};
+use liangzheng::qr::{self, QrKind};
+use liangzheng::request::{ReceivedRequest, Request};
+use liangzheng::schema::FieldValue;
+use liangzheng::status::{list_uri, StatusList, StatusToken, StatusValue};
+use liangzheng::time::UnixTime;
+use liangzheng::trust::TrustStore;
+use liangzheng::verify::{Policy, StatusPolicy, Verifier};
+use liangzheng::wallet::Wallet;
+use serde::Serialize;
+use serde_json::{json, Value as Json};
+
+use crate::demo::{self, AUTHORITIES, BUSINESS, DEMO_NOW, HEALTH, ID_CARD};
+
+type Res<T> = Result<T, String>;
+
+fn e<E: std::fmt::Display>(err: E) -> String {
+    err.to_string()
+}
+
+/// Policy of a vector, in JSON form.
+#[derive(Serialize, Clone)]
+pub struct PolicyJson {
+    /// Clock skew.
+    pub skew_secs: u64,
+    /// Max presentation age.
+    pub max_presentation_age_secs: u64,
+    /// "strict" or "lenient".
+    pub status: &'static str,
+    /// Require holder binding.
+    pub require_holder_binding: bool,
+    /// Accepted types.
+    pub accepted_types: Option<Vec<String>>,
+}
+
+impl Default for PolicyJson {
+    fn default() -> Self {
+        PolicyJson {
+            skew_secs: 120,
+            max_presentation_age_secs: 60,
+            status: "strict",
+            require_holder_binding: false,
+            accepted_types: None,
+        }
+    }
+}
+
+impl PolicyJson {
+    /// The core policy at `now`.
+    pub fn to_policy(&self, now: UnixTime) -> Policy {
+        let mut p = Policy::at(now);
+        p.skew_secs = self.skew_secs;
+        p.max_presentation_age_secs = self.max_presentation_age_secs;
+        p.status = if self.status == "lenient" {
+            StatusPolicy::Lenient
+        } else {
+            StatusPolicy::Strict
+        };
+        p.require_holder_binding = self.require_holder_binding;
+        p.accepted_types = self.accepted_types.clone();
+        p
+    }
+}
+
+/// One case before it is checked and written.
+struct Case {
+    name: String,
+    description: String,
+    qr_text: String,
+    now: UnixTime,
+    trust_list: Vec<u8>,
+    root_public_key: [u8; 32],
+    status_lists: Vec<Vec<u8>>,
+    request: Option<Vec<u8>>,
+    policy: PolicyJson,
+    expect_trust_error: Option<&'static str>,
+    expect_verdict: Option<&'static str>,
+    expect_check: Option<&'static str>,
+    expect_code: Option<&'static str>,
+}
+
+/// The fixed world every case starts from.
+struct World {
+    root: Arc<IssuerKey>,
+    trust: TrustStore,
+    trust_bytes: Vec<u8>,
+    issuers: Vec<Issuer>,
+    holder: Arc<liangzheng::holder::Ed25519DeviceSigner>,
+}
+
+impl World {
+    fn new() -> Res<Self> {
+        let root = demo::root_key();
+        let trust = demo::trust_store();
+        let trust_bytes = trust.sign(root.as_ref()).map_err(e)?;
+        Ok(World {
+            root,
+            trust,
+            trust_bytes,
+            issuers: AUTHORITIES.iter().map(demo::issuer).collect(),
+            holder: demo::holder_ed25519("holder: 张三"),
+        })
+    }
+
+    fn police(&self) -> &Issuer {
+        &self.issuers[0]
+    }
+
+    /// Status lists for list 1 of each authority, signed one hour before `now`,
+    /// TTL one day; `revoked`/`suspended` are indices in the police list.
+    fn status_lists(&self, now: UnixTime, revoked: &[usize], suspended: &[usize]) -> Res<Vec<Vec<u8>>> {
+        let mut out = Vec::new();
+        for (i, a) in AUTHORITIES.iter().enumerate() {
+            let mut list = StatusList::new(1024, 2).map_err(e)?;
+            if i == 0 {
+                for r in revoked {
+                    list.set_status(*r, StatusValue::Invalid).map_err(e)?;
+                }
+                for s in suspended {
+                    list.set_status(*s, StatusValue::Suspended).map_err(e)?;
+                }
+            }
+            let token = StatusToken::sign(
+                &list,
+                &list_uri(a.code, 1),
+                now.minus(3600),
+                Some(86_400),
+                None,
+                self.issuers[i].signer_ref(),
+            )
+            .map_err(e)?;
+            out.push(token);
+        }
+        Ok(out)
+    }
+
+    fn case(&self, name: &str, description: &str, qr_text: String, now: UnixTime) -> Res<Case> {
+        Ok(Case {
+            name: name.into(),
+            description: description.into(),
+            qr_text,
+            now,
+            trust_list: self.trust_bytes.clone(),
+            root_public_key: self.root.public_key(),
+            status_lists: self.status_lists(now, &[], &[])?,
+            request: None,
+            policy: PolicyJson::default(),
+            expect_trust_error: None,
+            expect_verdict: Some("valid"),
+            expect_check: None,
+            expect_code: None,
+        })
+    }
+
+    fn wallet(&self, license: IssuedLicense) -> Res<Wallet> {
+        let mut w = Wallet::new(self.holder.clone());
+        w.add(license).map_err(e)?;
+        Ok(w)
+    }
+
+    fn id_card(&self, claims: &Claims) -> Res<IssuedLicense> {
+        let mut rng = demo::rng("vectors: id card");
+        self.police()
+            .issue_with_rng(claims, Some(&self.holder.public_key()), DEMO_NOW.minus(86_400), &mut rng)
+            .map_err(e)
+    }
+}
+
+/// Small extension so vectors can sign with an issuer's key.
+trait SignerRef {
+    fn signer_ref(&self) -> &dyn IssuerSigner;
+}
+
+impl SignerRef for Issuer {
+    fn signer_ref(&self) -> &dyn IssuerSigner {
+        self.signer()
+    }
+}
+
+impl Case {
+    fn expect(mut self, verdict: &'static str, check: &'static str, code: &'static str) -> Self {
+        self.expect_verdict = Some(verdict);
+        self.expect_check = Some(check);
+        self.expect_code = Some(code);
+        self
+    }
+
+    fn to_json(&self, fields: Vec<Json>) -> Json {
+        json!({
+            "format": "liangzheng-test-vector",
+            "version": 1,
+            "name": self.name,
+            "description": self.description,
+            "input": {
+                "qr_text": self.qr_text,
+                "now": self.now.0,
+                "root_public_key": b64::encode(&self.root_public_key),
+                "trust_list": b64::encode(&self.trust_list),
+                "status_lists": self.status_lists.iter().map(|s| b64::encode(s)).collect::<Vec<_>>(),
+                "request": self.request.as_ref().map(|r| b64::encode(r)),
+                "policy": self.policy,
+            },
+            "expected": {
+                "trust_list_error": self.expect_trust_error,
+                "verdict": self.expect_verdict,
+                "failing_check": self.expect_check,
+                "error_code": self.expect_code,
+                "fields": fields,
+            }
+        })
+    }
+}
+
+/// Runs a case through the core verifier: the outcome must be what the case
+/// expects (so a generated vector can never disagree with the implementation),
+/// and returns the disclosed fields for the `expected` section.
+pub fn run_case(input: &Json) -> Res<(Option<String>, Option<(String, String, String)>, Vec<Json>)> {
+    let get_bytes = |v: &Json| -> Res<Vec<u8>> {
+        v.as_str().and_then(b64::decode).ok_or_else(|| "bad base64url".to_string())
+    };
+    let root: [u8; 32] = get_bytes(&input["root_public_key"])?
+        .try_into()
+        .map_err(|_| "root key length".to_string())?;
+    let trust = match TrustStore::from_signed(&get_bytes(&input["trust_list"])?, &root) {
+        Ok(t) => t,
+        Err(err) => {
+            let code = match err {
+                liangzheng::trust::TrustError::WrongRoot => "wrong_root",
+                liangzheng::trust::TrustError::BadSignature => "bad_signature",
+                _ => "malformed",
+            };
+            return Ok((Some(code.into()), None, Vec::new()));
+        }
+    };
+    let mut verifier = Verifier::new(trust);
+    for s in input["status_lists"].as_array().into_iter().flatten() {
+        // A bad list is remembered by the verifier; the verdict says so.
+        let _ = verifier.add_status_list(&get_bytes(s)?);
+    }
+    if let Some(r) = input["request"].as_str() {
+        let bytes = b64::decode(r).ok_or("bad request base64url")?;
+        verifier.expect_request(ReceivedRequest::parse(&bytes).map_err(e)?);
+    }
+    let p = &input["policy"];
+    let policy = PolicyJson {
+        skew_secs: p["skew_secs"].as_u64().unwrap_or(120),
+        max_presentation_age_secs: p["max_presentation_age_secs"].as_u64().unwrap_or(60),
+        status: if p["status"] == "lenient" { "lenient" } else { "strict" },
+        require_holder_binding: p["require_holder_binding"].as_bool().unwrap_or(false),
+        accepted_types: p["accepted_types"].as_array().map(|a| {
+            a.iter().filter_map(|t| t.as_str().map(str::to_string)).collect()
+        }),
+    }
+    .to_policy(UnixTime(input["now"].as_u64().unwrap_or(0)));
+    let report = verifier.verify_text(input["qr_text"].as_str().unwrap_or(""), &policy);
+    let verdict = serde_json::to_value(report.verdict).map_err(e)?;
+    let problem = report
+        .first_problem()
+        .map(|(k, err)| (k.code().to_string(), err.code().to_string()));
+    let fields = report
+        .fields
+        .iter()
+        .map(|f| json!({"key": f.key, "value": f.value_zh}))
+        .collect();
+    let verdict = verdict.as_str().unwrap_or("").to_string();
+    let (check, code) = problem.unwrap_or_default();
+    Ok((None, Some((verdict, check, code)), fields))
+}
+
+fn finish(case: Case) -> Res<(String, String)> {
+    let draft = case.to_json(Vec::new());
+    let (trust_err, outcome, fields) = run_case(&draft["input"])?;
+    match (case.expect_trust_error, trust_err.as_deref()) {
+        (Some(want), Some(got)) if want == got => {}
+        (None, None) => {}
+        (want, got) => {
+            return Err(format!("{}: trust list error {want:?} expected, got {got:?}", case.name))
+        }
+    }
+    if let Some((verdict, check, code)) = outcome {
+        let want = (
+            case.expect_verdict.unwrap_or(""),
+            case.expect_check.unwrap_or(""),
+            case.expect_code.unwrap_or(""),
+        );
+        if (verdict.as_str(), check.as_str(), code.as_str()) != want {
+            return Err(format!(
+                "{}: expected {want:?}, verifier said ({verdict}, {check}, {code})",
+                case.name
+            ));
+        }
+    }
+    let json = case.to_json(fields);
+    let text = serde_json::to_string_pretty(&json).map_err(e)? + "\n";
+    Ok((format!("{}.json", case.name), text))
+}
+
+/// Builds a credential by hand (for cases an honest issuer would refuse to make).
+fn raw_credential(
+    signer: &dyn IssuerSigner,
+    type_code: &str,
+    fields: &[(u32, ciborium::value::Value)],
+    holder: Option<&HolderPublicKey>,
+    iat: UnixTime,
+    nbf: UnixTime,
+    exp: Option<UnixTime>,
+    rng: &mut rand_chacha::ChaCha20Rng,
+) -> Res<(Vec<u8>, Vec<Vec<u8>>)> {
+    use ciborium::value::Value;
+    let mut digests = Vec::new();
+    let mut disclosures = Vec::new();
+    for (id, v) in fields {
+        let d = Disclosure::new(*id, v.clone(), rng);
+        digests.push(d.digest());
+        disclosures.push(d.bytes);
+    }
+    digests.sort();
+    let mut claims = Vec::new();
+    if let Some(x) = exp {
+        claims.push((read::i(4), read::u(x.0)));
+    }
+    claims.push((read::i(5), read::u(nbf.0)));
+    claims.push((read::i(6), read::u(iat.0)));
+    if let Some(h) = holder {
+        claims.push((read::i(8), Value::Map(vec![(read::i(1), h.to_cose_key())])));
+    }
+    claims.push((
+        read::i(-65537),
+        Value::Map(vec![
+            (read::i(1), Value::Text(type_code.into())),
+            (read::i(2), Value::Bytes(digests.concat())),
+        ]),
+    ));
+    let payload = cbor::encode(&Value::Map(claims));
+    let cred = liangzheng::cose::Sign1::sign(&payload, None, signer).map_err(e)?;
+    Ok((cred, disclosures))
+}
+
+/// Presents a hand-built credential with a holder proof.
+fn raw_present(
+    cred: &[u8],
+    disclosures: &[Vec<u8>],
+    holder: Option<&dyn DeviceSigner>,
+    now: UnixTime,
+) -> Res<String> {
+    let ids: Vec<u32> = disclosures
+        .iter()
+        .map(|d| Disclosure::parse(d).map(|x| x.field_id))
+        .collect::<Result<_, _>>()
+        .map_err(e)?;
+    let proof = match holder {
+        None => None,
+        Some(h) => {
+            let t = transcript(cred, &ids, now, 60, None);
+            Some(HolderProof {
+                time: now,
+                lifetime: 60,
+                signature: h.sign(&t).map_err(e)?,
+                nonce: None,
+            })
+        }
+    };
+    let p = Presentation {
+        credential: cred.to_vec(),
+        disclosures: disclosures.to_vec(),
+        proof,
+    };
+    Ok(qr::encode_text(QrKind::Presentation, &p.to_bytes()))
+}
+
+fn text(s: &str) -> ciborium::value::Value {
+    ciborium::value::Value::Text(s.into())
+}
+
+fn days(d: &str) -> ciborium::value::Value {
+    FieldValue::Date(demo::date(d)).to_cbor()
+}
+
+/// Generates every case: `(file name, file contents)`, sorted by name.
+pub fn generate() -> Res<Vec<(String, String)>> {
+    let w = World::new()?;
+    let now = DEMO_NOW;
+    let shown_at = now.minus(5);
+    let mut cases: Vec<Case> = Vec::new();
+
+    // ---------- 居民身份证, holder-bound ----------
+    let id = w.id_card(&demo::id_card_claims())?;
+    let wallet = w.wallet(id.clone())?;
+    let identity = wallet.present(0, &["name", "id_number"], shown_at).map_err(e)?;
+    cases.push(w.case(
+        "id-card-identity-view-valid",
+        "ID card shown through the issuer-signed 'identity' view (name + ID number), holder-bound (Ed25519), status valid",
+        identity.clone(),
+        now,
+    )?);
+    let full = wallet
+        .present(0, &["name", "id_number", "birth_date", "sex"], shown_at)
+        .map_err(e)?;
+    cases.push(w.case(
+        "id-card-full-credential-four-fields-valid",
+        "ID card full credential disclosing name, ID number, birth date and sex; cross-field rules checked",
+        full,
+        now,
+    )?);
+    let caps: String = identity
+        .chars()
+        .map(|c| if c.is_ascii_uppercase() { c.to_ascii_lowercase() } else { c })
+        .collect::<String>()
+        + "\r\n";
+    cases.push(w.case(
+        "id-card-scanner-gun-caps-lock-valid",
+        "The same QR text as typed by a USB scanner gun with Caps Lock on (letters inverted) plus CR LF: still valid",
+        caps,
+        now,
+    )?);
+    cases.push(
+        w.case(
+            "id-card-screenshot-replayed-stale",
+            "A screenshot of a valid presentation scanned 200 s later (lifetime 60 s, skew 120 s)",
+            identity.clone(),
+            shown_at.plus(200),
+        )?
+        .expect("invalid", "freshness", "stale"),
+    );
+    cases.push(
+        w.case(
+            "id-card-presentation-from-future",
+            "The phone's clock is 10 minutes ahead of the counter's",
+            wallet.present(0, &["name"], now.plus(600)).map_err(e)?,
+            now,
+        )?
+        .expect("invalid", "freshness", "from_future"),
+    );
+    {
+        let mut c = w.case(
+            "id-card-revoked",
+            "ID card whose index (42) is revoked in the police status list",
+            identity.clone(),
+            now,
+        )?;
+        c.status_lists = w.status_lists(now, &[42], &[])?;
+        cases.push(c.expect("invalid", "status", "revoked"));
+        let mut c = w.case(
+            "id-card-suspended",
+            "ID card whose index (42) is suspended",
+            identity.clone(),
+            now,
+        )?;
+        c.status_lists = w.status_lists(now, &[], &[42])?;
+        cases.push(c.expect("invalid", "status", "suspended"));
+        let mut c = w.case(
+            "id-card-status-list-missing-strict",
+            "No status list for the police key; strict policy: indeterminate, never a silent pass",
+            identity.clone(),
+            now,
+        )?;
+        c.status_lists.remove(0);
+        cases.push(c.expect("indeterminate", "status", "status_list_missing"));
+        let mut c = w.case(
+            "id-card-status-list-missing-lenient",
+            "No status list; lenient policy: valid with a 'status not checked' finding",
+            identity.clone(),
+            now,
+        )?;
+        c.status_lists.remove(0);
+        c.policy.status = "lenient";
+        cases.push(c);
+        let mut c = w.case(
+            "id-card-status-list-past-ttl",
+            "The status list was signed 25 hours ago with a 24-hour TTL: indeterminate, not revoked",
+            identity.clone(),
+            now,
+        )?;
+        c.status_lists = w.status_lists(now.minus(86_400), &[], &[])?;
+        cases.push(c.expect("indeterminate", "status", "status_list_expired"));
+        let mut c = w.case(
+            "id-card-status-list-bad-signature",
+            "The police status list's signature is broken: indeterminate with the reason, never 'revoked'",
+            identity.clone(),
+            now,
+        )?;
+        let last = c.status_lists[0].len() - 1;
+        c.status_lists[0][last] ^= 0x01;
+        cases.push(c.expect("indeterminate", "status", "status_list_invalid"));
+        let mut c = w.case(
+            "id-card-status-list-untrusted-signer",
+            "A status list for the police's URI signed by the market regulator's key: rejected, indeterminate",
+            identity.clone(),
+            now,
+        )?;
+        c.status_lists[0] = StatusToken::sign(
+            &StatusList::new(1024, 2).map_err(e)?,
+            &list_uri(AUTHORITIES[0].code, 1),
+            now.minus(3600),
+            Some(86_400),
+            None,
+            w.issuers[1].signer(),
+        )
+        .map_err(e)?;
+        cases.push(c.expect("indeterminate", "status", "status_list_invalid"));
+    }
+    {
+        let mut c = w.case(
+            "id-card-trust-list-expired",
+            "The verifier's trust list expired (2027-11-01) before this scan",
+            wallet.present(0, &["name"], UnixTime(1_826_000_000)).map_err(e)?,
+            UnixTime(1_826_000_010),
+        )?;
+        c.policy.status = "lenient";
+        cases.push(c.expect("indeterminate", "issuer_known", "trust_list_expired"));
+    }
+    {
+        let c = w.case(
+            "id-card-type-not-accepted",
+            "This counter only accepts business licenses",
+            identity.clone(),
+            now,
+        )?;
+        let mut c = c.expect("invalid", "issuer_authorized", "type_not_accepted");
+        c.policy.accepted_types = Some(vec![BUSINESS.to_string()]);
+        cases.push(c);
+    }
+    // Holder proof missing / bad holder signature.
+    {
+        let view = &id.views[0];
+        let no_proof = Presentation {
+            credential: view.credential.clone(),
+            disclosures: view.disclosures.clone(),
+            proof: None,
+        };
+        cases.push(
+            w.case(
+                "id-card-holder-proof-missing",
+                "A holder-bound credential shown without the holder's signature (copied out of the wallet)",
+                qr::encode_text(QrKind::Presentation, &no_proof.to_bytes()),
+                now,
+            )?
+            .expect("invalid", "holder_signature", "holder_proof_missing"),
+        );
+        let thief = demo::holder_ed25519("holder: someone else");
+        let stolen = raw_present(&view.credential, &view.disclosures, Some(thief.as_ref()), shown_at)?;
+        cases.push(
+            w.case(
+                "id-card-bad-holder-signature",
+                "Someone else's phone signs the presentation of a credential bound to 张三's key",
+                stolen,
+                now,
+            )?
+            .expect("invalid", "holder_signature", "bad_holder_signature"),
+        );
+    }
+    // Tampering.
+    {
+        let view = &id.views[0];
+        let mut tampered = view.disclosures.clone();
+        let d = Disclosure::parse(&tampered[0]).map_err(e)?;
+        let forged = cbor::encode(&ciborium::value::Value::Array(vec![
+            ciborium::value::Value::Bytes(d.salt.to_vec()),
+            read::u(u64::from(d.field_id)),
+            text("李四"),
+        ]));
+        tampered[0] = forged;
+        cases.push(
+            w.case(
+                "id-card-tampered-field",
+                "The name disclosure was rewritten (same salt, new value): its digest is not signed",
+                raw_present(&view.credential, &tampered, Some(w.holder.as_ref()), shown_at)?,
+                now,
+            )?
+            .expect("invalid", "disclosures", "disclosure_not_signed"),
+        );
+        let dup = vec![view.disclosures[0].clone(), view.disclosures[0].clone()];
+        cases.push(
+            w.case(
+                "id-card-duplicate-disclosure",
+                "The same disclosure appears twice",
+                raw_present(&view.credential, &dup, Some(w.holder.as_ref()), shown_at)?,
+                now,
+            )?
+            .expect("invalid", "disclosures", "duplicate_disclosure"),
+        );
+        let mut bad_sig = view.credential.clone();
+        let last = bad_sig.len() - 1;
+        bad_sig[last] ^= 0x80;
+        cases.push(
+            w.case(
+                "id-card-bad-issuer-signature",
+                "One bit of the issuer's signature flipped",
+                raw_present(&bad_sig, &view.disclosures, Some(w.holder.as_ref()), shown_at)?,
+                now,
+            )?
+            .expect("invalid", "issuer_signature", "bad_issuer_signature"),
+        );
+    }
+    // Malformed input.
+    {
+        // Cut inside a Base45 triplet: the text itself is broken.
+        let body_len = identity.len() - 5;
+        let cut = 5 + (body_len / 2) / 3 * 3 + 1;
+        cases.push(
+            w.case("qr-truncated-mid-triplet", "QR text cut in half, inside a Base45 triplet", identity[..cut].to_string(), now)?
+                .expect("invalid", "format", "malformed_qr"),
+        );
+        // Cut on a triplet boundary: Base45 decodes, the CBOR ends early.
+        let cut = 5 + (body_len / 2) / 3 * 3;
+        cases.push(
+            w.case("qr-truncated-cbor", "QR text cut in half on a Base45 triplet boundary: the CBOR is truncated", identity[..cut].to_string(), now)?
+                .expect("invalid", "format", "malformed_credential"),
+        );
+        cases.push(
+            w.case("qr-wrong-prefix", "EU DCC-style prefix HC1:", format!("HC1:{}", &identity[5..]), now)?
+                .expect("invalid", "format", "malformed_qr"),
+        );
+        cases.push(
+            w.case(
+                "cbor-garbage",
+                "Valid Base45 of bytes that are not CBOR",
+                qr::encode_text(QrKind::Presentation, &[0xff, 0x00, 0x13, 0x37]),
+                now,
+            )?
+            .expect("invalid", "format", "malformed_credential"),
+        );
+        let non_det = {
+            // An array of three with a non-minimal length encoding (0x98 0x03).
+            let p = Presentation::parse(&qr::decode_text(&identity).map_err(e)?.body).map_err(e)?;
+            let mut bytes = p.to_bytes();
+            bytes.splice(0..1, [0x98, 0x03]);
+            bytes
+        };
+        cases.push(
+            w.case(
+                "cbor-not-deterministic",
+                "The presentation array length is encoded in two bytes instead of one",
+                qr::encode_text(QrKind::Presentation, &non_det),
+                now,
+            )?
+            .expect("invalid", "format", "malformed_credential"),
+        );
+        let mut rng = demo::rng("vectors: request");
+        let req = Request::new(
+            "91370100MA3C5D6E7F",
+            "济南某银行",
+            "开立账户核验身份",
+            ID_CARD,
+            vec![3, 8],
+            now,
+            &mut rng,
+        )
+        .map_err(e)?;
+        cases.push(
+            w.case(
+                "request-code-scanned-as-presentation",
+                "The counter scanned a request QR instead of a presentation",
+                qr::encode_text(QrKind::Request, &req.to_bytes()),
+                now,
+            )?
+            .expect("invalid", "format", "not_a_presentation"),
+        );
+        // Algorithm confusion: the header names ES256 but the signature is Ed25519.
+        use coset::{iana, CoseSign1Builder, HeaderBuilder, TaggedCborSerializable as _};
+        let view = &id.views[0];
+        let parsed = liangzheng::cose::Sign1::parse(&view.credential, 8192, None).map_err(e)?;
+        let key = demo::issuer_key(AUTHORITIES[0].label);
+        let forged = CoseSign1Builder::new()
+            .protected(
+                HeaderBuilder::new()
+                    .algorithm(iana::Algorithm::ES256)
+                    .key_id(key.key_id().0.to_vec())
+                    .build(),
+            )
+            .payload(parsed.payload.clone())
+            .try_create_signature(&[], |tbs| key.sign(tbs).map(|s| s.to_vec()))
+            .map_err(e)?
+            .build()
+            .to_tagged_vec()
+            .map_err(e)?;
+        cases.push(
+            w.case(
+                "cose-algorithm-confusion",
+                "The protected header names ES256 (-7) over an Ed25519 signature",
+                raw_present(&forged, &view.disclosures, Some(w.holder.as_ref()), shown_at)?,
+                now,
+            )?
+            .expect("invalid", "format", "unsupported_algorithm"),
+        );
+    }
+    // Validity window.
+    {
+        let mut claims = demo::id_card_claims();
+        claims.valid_from = demo::date("2027-01-01");
+        claims.valid_until = Some(demo::date("2047-01-01"));
+        let future = w.wallet(w.id_card(&claims)?)?;
+        cases.push(
+            w.case(
+                "id-card-not-yet-valid",
+                "An ID card valid from 2027-01-01 shown in 2026",
+                future.present(0, &["name"], shown_at).map_err(e)?,
+                now,
+            )?
+            .expect("invalid", "validity", "not_yet_valid"),
+        );
+        let mut rng = demo::rng("vectors: issued in future");
+        let late = w
+            .police()
+            .issue_with_rng(&demo::id_card_claims(), Some(&w.holder.public_key()), now.plus(3600), &mut rng)
+            .map_err(e)?;
+        cases.push(
+            w.case(
+                "id-card-issued-in-future",
+                "The credential's iat is an hour after the counter's clock",
+                w.wallet(late)?.present(0, &["name"], shown_at).map_err(e)?,
+                now,
+            )?
+            .expect("invalid", "validity", "issued_in_future"),
+        );
+    }
+    // Issuers.
+    {
+        let rogue = Issuer::new(
+            demo::issuer_key("a key nobody trusts"),
+            "某伪造机关",
+            Uscc::parse(AUTHORITIES[0].code).map_err(e)?,
+        );
+        let mut rng = demo::rng("vectors: rogue");
+        let lic = rogue
+            .issue_with_rng(&demo::id_card_claims(), Some(&w.holder.public_key()), now.minus(10), &mut rng)
+            .map_err(e)?;
+        cases.push(
+            w.case(
+                "id-card-unknown-issuer",
+                "Signed by a key that is not on the trust list (the police's name and code copied)",
+                w.wallet(lic)?.present(0, &["name"], shown_at).map_err(e)?,
+                now,
+            )?
+            .expect("invalid", "issuer_known", "unknown_issuer"),
+        );
+        let clinic = &w.issuers[3];
+        let mut rng = demo::rng("vectors: clinic");
+        let lic = clinic
+            .issue_with_rng(&demo::id_card_claims(), Some(&w.holder.public_key()), now.minus(10), &mut rng)
+            .map_err(e)?;
+        cases.push(
+            w.case(
+                "id-card-from-unauthorised-issuer",
+                "A district clinic, trusted for health certificates only, issues an ID card",
+                w.wallet(lic)?.present(0, &["name"], shown_at).map_err(e)?,
+                now,
+            )?
+            .expect("invalid", "issuer_authorized", "issuer_not_authorized_for_type"),
+        );
+        // Key rotation: the police key retired 2026-06-01; a new key took over.
+        let old = &AUTHORITIES[0];
+        let new_key = demo::issuer_key("济南市公安局 (2026 key)");
+        let mut rotated = w.trust.clone();
+        rotated.issuers[0].not_after = Some(1_780_272_000); // 2026-06-01
+        let mut new_entry = demo::trusted(old);
+        new_entry.public_key = new_key.public_key();
+        new_entry.not_before = 1_777_593_600; // 2026-05-01, overlapping
+        rotated.issuers.push(new_entry);
+        let rotated_bytes = rotated.sign(w.root.as_ref()).map_err(e)?;
+        let mut rng = demo::rng("vectors: before rotation");
+        let before = w
+            .police()
+            .issue_with_rng(&demo::id_card_claims(), Some(&w.holder.public_key()), UnixTime(1_767_225_600), &mut rng)
+            .map_err(e)?;
+        let mut c = w.case(
+            "id-card-issued-before-key-rotation-valid",
+            "Issued 2026-01-01 under the police key retired on 2026-06-01: stays valid until its own expiry",
+            w.wallet(before)?.present(0, &["name"], shown_at).map_err(e)?,
+            now,
+        )?;
+        c.trust_list = rotated_bytes.clone();
+        cases.push(c);
+        let mut rng = demo::rng("vectors: after rotation");
+        let after = w
+            .police()
+            .issue_with_rng(&demo::id_card_claims(), Some(&w.holder.public_key()), UnixTime(1_790_000_000), &mut rng)
+            .map_err(e)?;
+        let mut c = w.case(
+            "id-card-issued-by-retired-key",
+            "Issued 2026-09-21 under the police key that was retired on 2026-06-01",
+            w.wallet(after)?.present(0, &["name"], shown_at).map_err(e)?,
+            now,
+        )?;
+        c.trust_list = rotated_bytes;
+        cases.push(c.expect("invalid", "issuer_authorized", "key_not_valid_at_issuance"));
+    }
+    // Trust list loading.
+    {
+        let mut c = w.case(
+            "trust-list-wrong-root",
+            "The trust list is signed by a key other than the pinned root",
+            identity.clone(),
+            now,
+        )?;
+        c.trust_list = w.trust.sign(demo::issuer_key("not the root").as_ref()).map_err(e)?;
+        c.expect_trust_error = Some("wrong_root");
+        c.expect_verdict = None;
+        cases.push(c);
+        let mut c = w.case(
+            "trust-list-bad-signature",
+            "One bit of the trust list's signature flipped",
+            identity.clone(),
+            now,
+        )?;
+        let last = c.trust_list.len() - 1;
+        c.trust_list[last] ^= 0x01;
+        c.expect_trust_error = Some("bad_signature");
+        c.expect_verdict = None;
+        cases.push(c);
+    }
+    // Requests (授权用证).
+    {
+        let mut rng = demo::rng("vectors: bank request");
+        let bank = Request::new(
+            "91370100MA3C5D6E7F",
+            "济南某银行营业部",
+            "开立个人账户，核验身份",
+            ID_CARD,
+            vec![3, 8],
+            now.minus(30),
+            &mut rng,
+        )
+        .map_err(e)?;
+        let bank_bytes = bank.to_bytes();
+        let bank_rx = ReceivedRequest::parse(&bank_bytes).map_err(e)?;
+        let answer = wallet
+            .respond(0, &bank_rx, &["name", "id_number"], shown_at)
+            .map_err(e)?;
+        let mut c = w.case(
+            "request-answered-valid",
+            "A bank's request for name + ID number, answered with consent: bound to its nonce",
+            answer.clone(),
+            now,
+        )?;
+        c.request = Some(bank_bytes.clone());
+        cases.push(c);
+        let other = Request::new(
+            "91370100MA3C5D6E7F",
+            "济南某银行营业部",
+            "开立个人账户，核验身份",
+            ID_CARD,
+            vec![3, 8],
+            now.minus(20),
+            &mut rng,
+        )
+        .map_err(e)?;
+        let mut c = w.case(
+            "request-wrong-nonce",
+            "The verifier expects one request; the wallet answered another (replayed answer)",
+            answer.clone(),
+            now,
+        )?;
+        c.request = Some(other.to_bytes());
+        cases.push(c.expect("invalid", "request", "nonce_mismatch"));
+        cases.push(
+            w.case(
+                "request-answer-replayed-elsewhere",
+                "An answer to the bank's request shown at a counter that made no request",
+                answer,
+                now,
+            )?
+            .expect("invalid", "request", "nonce_mismatch"),
+        );
+        let mut c = w.case(
+            "request-not-answered",
+            "The counter made a request, but the holder showed a plain presentation",
+            identity.clone(),
+            now,
+        )?;
+        c.request = Some(bank_bytes.clone());
+        cases.push(c.expect("invalid", "request", "request_not_answered"));
+        let partial = wallet.respond(0, &bank_rx, &["name"], shown_at).map_err(e)?;
+        let mut c = w.case(
+            "request-partially-answered",
+            "The holder consented to the name only; the request asked for name + ID number",
+            partial,
+            now,
+        )?;
+        c.request = Some(bank_bytes);
+        cases.push(c.expect("invalid", "request", "request_not_satisfied"));
+    }
+    // 营业执照 (static display) and 健康证明.
+    {
+        let market = &w.issuers[1];
+        let mut rng = demo::rng("vectors: business");
+        let lic = market
+            .issue_with_rng(&demo::business_claims(), None, now.minus(86_400), &mut rng)
+            .map_err(e)?;
+        let wallet_b = {
+            let mut wb = Wallet::new(w.holder.clone());
+            wb.add(lic).map_err(e)?;
+            wb
+        };
+        let keys: Vec<&str> = vec![
+            "license_number", "license_id", "uscc", "name", "entity_type", "legal_rep", "capital",
+            "established", "term_end", "scope", "domicile", "registrar",
+        ];
+        let wall = wallet_b.present(0, &keys, now.minus(86_000)).map_err(e)?;
+        cases.push(w.case(
+            "business-license-static-full-valid",
+            "Business license printed on the wall: every field disclosed, not holder-bound (a static display is valid)",
+            wall.clone(),
+            now,
+        )?);
+        let mut c = w.case(
+            "business-license-static-holder-binding-required",
+            "The same static code at a counter whose policy requires holder binding",
+            wall,
+            now,
+        )?;
+        c.policy.require_holder_binding = true;
+        cases.push(c.expect("invalid", "holder_signature", "not_holder_bound"));
+        let clinic_holder = demo::holder_p256("holder: 王小红 (P-256)");
+        let cdc = &w.issuers[2];
+        let mut rng = demo::rng("vectors: health");
+        let lic = cdc
+            .issue_with_rng(&demo::health_claims(), Some(&clinic_holder.public_key()), now.minus(86_400), &mut rng)
+            .map_err(e)?;
+        let mut wh = Wallet::new(clinic_holder.clone());
+        wh.add(lic).map_err(e)?;
+        cases.push(w.case(
+            "health-certificate-fit-for-work-p256-valid",
+            "Health certificate shown through the 'fit for work' view, holder key P-256 (ES256) as in phone secure hardware",
+            wh.present(0, &["name", "category"], shown_at).map_err(e)?,
+            now,
+        )?);
+        cases.push(
+            w.case(
+                "health-certificate-expired",
+                "Health certificate valid until 2027-03-14, scanned 2027-04-01",
+                wh.present(0, &["name", "category"], UnixTime(1_806_537_600)).map_err(e)?,
+                UnixTime(1_806_537_605),
+            )?
+            .expect("invalid", "validity", "expired"),
+        );
+    }
+    // Field-level failures (hand-built credentials).
+    {
+        let police_key = demo::issuer_key(AUTHORITIES[0].label);
+        let holder_pk = w.holder.public_key();
+        let iat = now.minus(86_400);
+        let nbf = UnixTime::from_cst_date(demo::date("2020-05-12"));
+        let exp = Some(UnixTime::from_cst_date(demo::date("2040-05-13")));
+        let mut rng = demo::rng("vectors: raw");
+        let mk = |fields: Vec<(u32, ciborium::value::Value)>, rng: &mut rand_chacha::ChaCha20Rng| {
+            raw_credential(police_key.as_ref(), ID_CARD, &fields, Some(&holder_pk), iat, nbf, exp, rng)
+        };
+        let (cred, ds) = mk(vec![(3, text("张三")), (8, text("370102199003070017"))], &mut rng)?;
+        cases.push(
+            w.case(
+                "field-id-number-bad-check-digit",
+                "A signed ID number whose GB 11643 check digit is wrong (…0017 instead of …0016)",
+                raw_present(&cred, &ds, Some(w.holder.as_ref()), shown_at)?,
+                now,
+            )?
+            .expect("invalid", "disclosures", "invalid_field_value"),
+        );
+        let (cred, ds) = mk(vec![(6, days("1991-03-07")), (8, text("370102199003070016"))], &mut rng)?;
+        cases.push(
+            w.case(
+                "field-birth-date-contradicts-id-number",
+                "Date of birth 1991-03-07 next to an ID number that encodes 1990-03-07",
+                raw_present(&cred, &ds, Some(w.holder.as_ref()), shown_at)?,
+                now,
+            )?
+            .expect("invalid", "fields", "rule_violated"),
+        );
+        let (cred, ds) = mk(vec![(3, text("张三")), (99, text("?"))], &mut rng)?;
+        cases.push(
+            w.case(
+                "field-unknown-id",
+                "A signed disclosure for field id 99, which the ID card type does not have",
+                raw_present(&cred, &ds, Some(w.holder.as_ref()), shown_at)?,
+                now,
+            )?
+            .expect("invalid", "disclosures", "unknown_field"),
+        );
+        let foreign_id = "1.2.156.3005.2.11100000000013338W901.113301000024897012.370102199003070016.001.";
+        let check = liangzheng::ids::iso7064_mod37_36(
+            "11100000000013338W901113301000024897012370102199003070016001",
+        )
+        .ok_or("check")?;
+        let (cred, ds) = mk(
+            vec![(2, text(&format!("{foreign_id}{check}"))), (3, text("张三"))],
+            &mut rng,
+        )?;
+        cases.push(
+            w.case(
+                "field-license-id-names-another-issuer",
+                "The 证照标识 names the Hangzhou market regulator while the police signed the credential",
+                raw_present(&cred, &ds, Some(w.holder.as_ref()), shown_at)?,
+                now,
+            )?
+            .expect("invalid", "fields", "license_id_mismatch"),
+        );
+        let unknown_type = raw_credential(
+            police_key.as_ref(),
+            "11100000000013338W999",
+            &[(3, text("张三"))],
+            Some(&holder_pk),
+            iat,
+            nbf,
+            exp,
+            &mut rng,
+        )?;
+        cases.push(
+            w.case(
+                "type-unknown-to-verifier",
+                "A credential of type …W999, which this verifier's registry does not define",
+                raw_present(&unknown_type.0, &unknown_type.1, Some(w.holder.as_ref()), shown_at)?,
+                now,
+            )?
+            .expect("invalid", "issuer_authorized", "unknown_license_type"),
+        );
+    }
+
+    cases.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut seen = BTreeMap::new();
+    let mut out = Vec::new();
+    for c in cases {
+        if seen.insert(c.name.clone(), ()).is_some() {
+            return Err(format!("duplicate case name {}", c.name));
+        }
+        out.push(finish(c)?);
+    }
+    out.push(("../keys.json".into(), keys_json(&w)?));
+    Ok(out)
+}
+
+fn keys_json(w: &World) -> Res<String> {
+    let issuers: Vec<Json> = AUTHORITIES
+        .iter()
+        .map(|a| {
+            let k = demo::issuer_key(a.label);
+            json!({"name": a.name_zh, "code": a.code, "kid": k.key_id().to_hex(),
+                   "public_key": b64::encode(&k.public_key()), "types": a.types})
+        })
+        .collect();
+    let j = json!({
+        "note": "Demo keys from public seeds (see examples/src/demo.rs). Never use them for anything real.",
+        "root": {"kid": w.root.key_id().to_hex(), "public_key": b64::encode(&w.root.public_key())},
+        "issuers": issuers,
+        "types": {"id_card": ID_CARD, "business_license": BUSINESS, "health_certificate": HEALTH},
+    });
+    Ok(serde_json::to_string_pretty(&j).map_err(e)? + "\n")
+}

@@ -1,0 +1,92 @@
+//! The issuing authority (发证机关): claims JSON in, stored-license bytes out.
+
+use std::sync::Arc;
+
+use liangzheng::credential::Claims;
+use liangzheng::ids::Uscc;
+use liangzheng::keys::{IssuerKey, IssuerSigner as _};
+use liangzheng::lang::Localized as _;
+use liangzheng::time::UnixTime;
+
+use crate::{HolderKey, LzError};
+
+/// An issuing authority: an Ed25519 key, its name (颁发机构) and 统一社会信用代码.
+#[derive(uniffi::Object)]
+pub struct Issuer {
+    key: Arc<IssuerKey>,
+    inner: liangzheng::credential::Issuer,
+}
+
+#[uniffi::export]
+impl Issuer {
+    /// An issuer whose key is a PKCS#8 PEM Ed25519 private key
+    /// (`openssl genpkey -algorithm ed25519`).
+    #[uniffi::constructor]
+    pub fn from_pkcs8_pem(pem: String, name: String, uscc: String) -> Result<Arc<Self>, LzError> {
+        let key = IssuerKey::from_pkcs8_pem(&pem)?;
+        Self::build(key, &name, &uscc)
+    }
+
+    /// An issuer whose key is derived from a 32-byte seed (demo keys and tests only).
+    #[uniffi::constructor]
+    pub fn from_seed(seed: Vec<u8>, name: String, uscc: String) -> Result<Arc<Self>, LzError> {
+        let seed: [u8; 32] = seed.as_slice().try_into().map_err(|_| {
+            LzError::invalid_input("bad_seed", "种子必须是 32 字节", "a seed is 32 bytes")
+        })?;
+        Self::build(IssuerKey::from_seed(&seed), &name, &uscc)
+    }
+
+    /// Issues a license from claims JSON (the `Claims` shape of `lz issue`: `type`,
+    /// `license_number`, `valid_from`, `valid_until`, `fields` …), bound to
+    /// `holder` when given, issued at `now` (Unix seconds). Returns the bytes the
+    /// wallet stores and [`crate::Wallet::add`] takes.
+    pub fn issue(
+        &self,
+        claims_json: String,
+        holder: Option<HolderKey>,
+        now: u64,
+    ) -> Result<Vec<u8>, LzError> {
+        let claims: Claims = serde_json::from_str(&claims_json).map_err(|e| LzError::InvalidInput {
+            code: "bad_claims_json".into(),
+            message_zh: "证照数据（JSON）格式错误".into(),
+            message_en: format!("claims JSON not readable: {}", json_problem(&e)),
+        })?;
+        let holder = holder.as_ref().map(HolderKey::to_core).transpose()?;
+        let license = self.inner.issue(&claims, holder.as_ref(), UnixTime(now))?;
+        Ok(license.to_bytes())
+    }
+
+    /// The issuer's raw 32-byte Ed25519 public key (what goes on the trust list).
+    pub fn public_key(&self) -> Vec<u8> {
+        self.key.public_key().to_vec()
+    }
+
+    /// The key id credentials carry (hex, 16 characters).
+    pub fn key_id(&self) -> String {
+        self.key.key_id().to_hex()
+    }
+}
+
+impl Issuer {
+    fn build(key: IssuerKey, name: &str, uscc: &str) -> Result<Arc<Self>, LzError> {
+        let code = Uscc::parse(uscc).map_err(|e| LzError::InvalidInput {
+            code: "bad_uscc".into(),
+            message_zh: e.zh().into_owned(),
+            message_en: e.en().into_owned(),
+        })?;
+        let key = Arc::new(key);
+        let inner = liangzheng::credential::Issuer::new(key.clone(), name, code);
+        Ok(Arc::new(Issuer { key, inner }))
+    }
+}
+
+/// Where and what kind of problem a JSON text has, without echoing any of it.
+fn json_problem(e: &serde_json::Error) -> String {
+    let kind = match e.classify() {
+        serde_json::error::Category::Io => "I/O",
+        serde_json::error::Category::Syntax => "syntax error",
+        serde_json::error::Category::Data => "wrong shape (unknown or missing member, wrong type)",
+        serde_json::error::Category::Eof => "unexpected end",
+    };
+    format!("{kind} at line {} column {}", e.line(), e.column())
+}

@@ -1,0 +1,69 @@
+//! Drawing QR text for the holder's screen (delegates to `liangzheng::qr`).
+
+use liangzheng::qr::{self, Ecc, RenderOptions};
+
+use crate::LzError;
+
+/// QR error correction level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum QrEcc {
+    /// About 7% recoverable. Smallest code.
+    L,
+    /// About 15%: a phone screen at a counter (the default).
+    M,
+    /// About 25%.
+    Q,
+    /// About 30%. Largest code.
+    H,
+}
+
+/// How to draw a code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
+pub struct QrStyle {
+    /// Error correction level.
+    pub ecc: QrEcc,
+    /// Pixels (SVG units) per module, 1 to 32.
+    #[uniffi(default = 8)]
+    pub module_px: u32,
+    /// Draw the four-module light margin scanners need.
+    #[uniffi(default = true)]
+    pub quiet_zone: bool,
+}
+
+impl QrStyle {
+    fn to_core(self) -> RenderOptions {
+        RenderOptions {
+            ecc: match self.ecc {
+                QrEcc::L => Ecc::L,
+                QrEcc::M => Ecc::M,
+                QrEcc::Q => Ecc::Q,
+                QrEcc::H => Ecc::H,
+            },
+            module_px: self.module_px,
+            quiet_zone: self.quiet_zone,
+        }
+    }
+}
+
+fn style_or_default(style: Option<QrStyle>) -> RenderOptions {
+    style.map_or_else(RenderOptions::default, QrStyle::to_core)
+}
+
+/// Renders QR text as a standalone SVG document (default style: ECC M, 8 px, quiet zone).
+#[uniffi::export(default(style = None))]
+pub fn render_qr_svg(text: String, style: Option<QrStyle>) -> Result<String, LzError> {
+    Ok(qr::render_svg(&text, &style_or_default(style))?)
+}
+
+/// Renders QR text as PNG file bytes (default style: ECC M, 8 px, quiet zone).
+#[uniffi::export(default(style = None))]
+pub fn render_qr_png(text: String, style: Option<QrStyle>) -> Result<Vec<u8>, LzError> {
+    Ok(qr::render_png(&text, &style_or_default(style))?)
+}
+
+/// The QR version (1–40) `text` needs at `ecc`, without drawing it.
+#[uniffi::export]
+pub fn qr_version(text: String, ecc: QrEcc) -> Result<u8, LzError> {
+    let style = QrStyle { ecc, module_px: 1, quiet_zone: false };
+    Ok(qr::qr_version(&text, style.to_core().ecc)?)
+}

@@ -1,0 +1,228 @@
+//! The holder's wallet (电子卡包): licenses in, QR text out.
+
+use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use liangzheng::credential::IssuedLicense;
+use liangzheng::holder::{DeviceSigner as _, Ed25519DeviceSigner};
+use liangzheng::lang::Localized as _;
+use liangzheng::request::ReceivedRequest;
+use liangzheng::time::UnixTime;
+
+use crate::signer::ForeignSigner;
+use crate::{DeviceSigner, HolderKey, LzError};
+
+/// One field of a license type, for a "choose what to show" screen.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct FieldInfo {
+    /// Stable key, as `present` takes it (`name`, `id_number` …).
+    pub key: String,
+    /// Chinese label.
+    pub label_zh: String,
+    /// English label.
+    pub label_en: String,
+    /// Shown masked by default at the counter.
+    pub sensitive: bool,
+}
+
+/// A license type as the wallet knows it.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct LicenseTypeInfo {
+    /// Stable id (`cn.resident-id-card` …).
+    pub id: String,
+    /// 证照类型代码.
+    pub type_code: String,
+    /// Chinese name.
+    pub name_zh: String,
+    /// English name.
+    pub name_en: String,
+    /// The fields a holder can choose to show.
+    pub fields: Vec<FieldInfo>,
+}
+
+/// One field a verifier asks for.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct RequestedField {
+    /// Field key (or the numeric id, when the type does not know it).
+    pub key: String,
+    /// Chinese label.
+    pub label_zh: String,
+    /// English label.
+    pub label_en: String,
+}
+
+/// A verifier's request (授权用证) as shown to the holder for consent.
+///
+/// Pass it back unchanged to [`Wallet::respond`]: only `request_body` is used
+/// there (re-read and bound into the holder's signature), the rest is for display.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ConsentPrompt {
+    /// Verifier id (e.g. the organisation's 统一社会信用代码).
+    pub verifier_id: String,
+    /// Verifier name.
+    pub verifier_name: String,
+    /// Purpose (申请事由).
+    pub purpose: String,
+    /// License type code asked for.
+    pub type_code: String,
+    /// Fields asked for.
+    pub fields: Vec<RequestedField>,
+    /// Index of a license of that type in this wallet, if any.
+    pub license_index: Option<u32>,
+    /// Key id (hex) of the verifier's signature, if the request was signed (not checked here).
+    pub signed_by: Option<String>,
+    /// When the request was made (Unix seconds).
+    pub time: u64,
+    /// The request's exact bytes.
+    pub request_body: Vec<u8>,
+}
+
+/// The holder's wallet: stored licenses and the holder key that signs presentations.
+#[derive(uniffi::Object)]
+pub struct Wallet {
+    // Reads (present, respond) run concurrently and call the app's signer; only `add` writes.
+    inner: RwLock<liangzheng::wallet::Wallet>,
+    key: HolderKey,
+}
+
+#[uniffi::export]
+impl Wallet {
+    /// A wallet whose presentations the app's `signer` signs (Android Keystore, Secure
+    /// Enclave). Reads the signer's public key once and validates it.
+    #[uniffi::constructor]
+    pub fn new(signer: Arc<dyn DeviceSigner>) -> Result<Arc<Self>, LzError> {
+        let signer = ForeignSigner::new(signer)?;
+        let key = HolderKey::from_core(&liangzheng::holder::DeviceSigner::public_key(&signer));
+        Ok(Self::wrap(liangzheng::wallet::Wallet::new(Arc::new(signer)), key))
+    }
+
+    /// A wallet with a software Ed25519 holder key from a 32-byte seed (tests and demos;
+    /// a real app keeps its key in secure hardware and uses [`Wallet::new`]).
+    #[uniffi::constructor]
+    pub fn from_ed25519_seed(seed: Vec<u8>) -> Result<Arc<Self>, LzError> {
+        let seed: [u8; 32] = seed.as_slice().try_into().map_err(|_| {
+            LzError::invalid_input("bad_seed", "种子必须是 32 字节", "a seed is 32 bytes")
+        })?;
+        let signer = Ed25519DeviceSigner::from_seed(&seed);
+        let key = HolderKey::from_core(&signer.public_key());
+        Ok(Self::wrap(liangzheng::wallet::Wallet::new(Arc::new(signer)), key))
+    }
+
+    /// The holder's public key: give it to the issuer so licenses are bound to this wallet.
+    pub fn holder_key(&self) -> HolderKey {
+        self.key.clone()
+    }
+
+    /// Adds a license (the bytes [`crate::Issuer::issue`] returned, as stored by the app);
+    /// returns its index. Fails if it is unreadable or bound to another holder key.
+    pub fn add(&self, license: Vec<u8>) -> Result<u32, LzError> {
+        let license = IssuedLicense::from_bytes(&license).map_err(|e| LzError::Wallet {
+            code: "bad_license".into(),
+            message_zh: format!("证照数据无法读取：{}", e.zh()),
+            message_en: format!("stored license unreadable: {}", e.en()),
+        })?;
+        let index = self.write().add(license)?;
+        Ok(index_out(index))
+    }
+
+    /// Number of licenses held.
+    pub fn count(&self) -> u32 {
+        index_out(self.read().len())
+    }
+
+    /// The type of the license at `index`, with the fields the holder can choose.
+    pub fn license_type(&self, index: u32) -> Result<LicenseTypeInfo, LzError> {
+        let wallet = self.read();
+        let ty = wallet
+            .license_type(index_in(index))
+            .ok_or(liangzheng::wallet::WalletError::NoSuchLicense)?;
+        Ok(LicenseTypeInfo {
+            id: ty.id.clone(),
+            type_code: ty.type_code.clone(),
+            name_zh: ty.zh.clone(),
+            name_en: ty.en.clone(),
+            fields: ty
+                .fields
+                .iter()
+                .map(|f| FieldInfo {
+                    key: f.key.clone(),
+                    label_zh: f.zh.clone(),
+                    label_en: f.en.clone(),
+                    sensitive: f.sensitive,
+                })
+                .collect(),
+        })
+    }
+
+    /// Shows `field_keys` of license `index` (亮证): returns the QR text, valid for
+    /// 60 seconds from `now` (Unix seconds). Signs through the device signer.
+    pub fn present(&self, index: u32, field_keys: Vec<String>, now: u64) -> Result<String, LzError> {
+        let keys: Vec<&str> = field_keys.iter().map(String::as_str).collect();
+        Ok(self.read().present(index_in(index), &keys, UnixTime(now))?)
+    }
+
+    /// Reads a verifier's request QR (授权用证) for the consent screen.
+    pub fn read_request(&self, qr_text: String) -> Result<ConsentPrompt, LzError> {
+        let prompt = self.read().read_request(&qr_text)?;
+        let r = &prompt.request.request;
+        Ok(ConsentPrompt {
+            verifier_id: r.verifier_id.clone(),
+            verifier_name: r.verifier_name.clone(),
+            purpose: r.purpose.clone(),
+            type_code: r.type_code.clone(),
+            fields: prompt
+                .fields
+                .into_iter()
+                .map(|(key, label_zh, label_en)| RequestedField { key, label_zh, label_en })
+                .collect(),
+            license_index: prompt.license_index.map(index_out),
+            signed_by: prompt.request.signed_by.map(|k| k.to_hex()),
+            time: r.time.0,
+            request_body: prompt.request.bytes.clone(),
+        })
+    }
+
+    /// Answers `request` with license `index`, showing the fields the holder
+    /// consented to (`consented_keys`, a subset of those asked). Returns the QR text.
+    pub fn respond(
+        &self,
+        index: u32,
+        request: ConsentPrompt,
+        consented_keys: Vec<String>,
+        now: u64,
+    ) -> Result<String, LzError> {
+        let received = ReceivedRequest::parse(&request.request_body)?;
+        let keys: Vec<&str> = consented_keys.iter().map(String::as_str).collect();
+        Ok(self
+            .read()
+            .respond(index_in(index), &received, &keys, UnixTime(now))?)
+    }
+}
+
+impl Wallet {
+    fn wrap(inner: liangzheng::wallet::Wallet, key: HolderKey) -> Arc<Self> {
+        Arc::new(Wallet {
+            inner: RwLock::new(inner),
+            key,
+        })
+    }
+
+    // A panic while the lock was held cannot leave the wallet half-updated
+    // (`add` pushes last), so a poisoned lock is still safe to use.
+    fn read(&self) -> RwLockReadGuard<'_, liangzheng::wallet::Wallet> {
+        self.inner.read().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn write(&self) -> RwLockWriteGuard<'_, liangzheng::wallet::Wallet> {
+        self.inner.write().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// A wallet index as the foreign side sees it (wallets hold far fewer than 2³² licenses).
+fn index_out(index: usize) -> u32 {
+    u32::try_from(index).unwrap_or(u32::MAX)
+}
+
+/// A foreign index as core takes it (`u32` always fits `usize` on 32- and 64-bit targets).
+fn index_in(index: u32) -> usize {
+    usize::try_from(index).unwrap_or(usize::MAX)
+}

@@ -1,0 +1,137 @@
+//! Writes the seed corpus under `fuzz/seeds/<target>/`: valid inputs for every
+//! target, built from the fixtures in `src/lib.rs` (so they verify as valid
+//! against the verifier the targets use), plus the `qr_text` of every test
+//! vector in `test-vectors/cases/*.json` when those exist.
+//!
+//! Run from `fuzz/`: `cargo run --example gen_seeds`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use liangzheng::credential::IssuedLicense;
+use liangzheng::keys::IssuerSigner;
+use liangzheng::presentation::Presentation;
+use liangzheng::qr::{self, QrKind};
+use liangzheng::request::Request;
+use liangzheng::status::StatusList;
+use liangzheng::wallet::Wallet;
+use liangzheng_fuzz::*;
+use rand_chacha::rand_core::SeedableRng;
+use rand_chacha::ChaCha20Rng;
+
+fn write(dir: &Path, target: &str, name: &str, bytes: &[u8]) {
+    let d = dir.join(target);
+    fs::create_dir_all(&d).expect("mkdir");
+    fs::write(d.join(name), bytes).expect("write seed");
+}
+
+fn main() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let out = root.join("seeds");
+    let _ = fs::remove_dir_all(&out);
+    let mut rng = ChaCha20Rng::from_seed([7; 32]);
+    let issuer = issuer();
+    let phone = holder();
+    let holder_key = liangzheng::holder::DeviceSigner::public_key(phone.as_ref());
+
+    let id = issuer
+        .issue_with_rng(&id_card_claims(), Some(&holder_key), NOW, &mut rng)
+        .expect("issue id card");
+    let biz = issuer
+        .issue_with_rng(&business_claims(), None, NOW, &mut rng)
+        .expect("issue business licence");
+    let health = issuer
+        .issue_with_rng(&health_claims(), Some(&holder_key), NOW, &mut rng)
+        .expect("issue health certificate");
+
+    let mut wallet = Wallet::new(phone.clone());
+    let i_id = wallet.add(id.clone()).expect("add");
+    let i_biz = wallet.add(biz.clone()).expect("add");
+    let i_health = wallet.add(health.clone()).expect("add");
+
+    let mut texts: Vec<(String, String)> = vec![
+        ("id_view".into(), wallet.present(i_id, &["name", "id_number"], NOW).expect("present")),
+        ("id_full".into(), wallet.present(i_id, &["name", "sex", "birth_date", "address"], NOW).expect("present")),
+        ("id_name".into(), wallet.present(i_id, &["name"], NOW).expect("present")),
+        ("biz_static".into(), wallet.present(i_biz, &["uscc", "name", "scope"], NOW).expect("present")),
+        ("health_revoked".into(), wallet.present(i_health, &["name", "category"], NOW).expect("present")),
+    ];
+
+    // A signed request and the answer to it.
+    let request = Request::new(
+        ISSUER_CODE, "济南市政务服务中心", "办理业务身份核验", ID_CARD, vec![3, 8], NOW, &mut rng,
+    )
+    .expect("request");
+    let signed = request.to_signed_bytes(issuer_key().as_ref()).expect("sign request");
+    let bare = request.to_bytes();
+    let req_text = qr::encode_text(QrKind::Request, &signed);
+    let prompt = wallet.read_request(&req_text).expect("read request");
+    texts.push(("id_answer".into(), wallet.respond(i_id, &prompt.request, &["name", "id_number"], NOW).expect("respond")));
+    texts.push(("request_signed".into(), req_text.clone()));
+    texts.push(("request_bare".into(), qr::encode_text(QrKind::Request, &bare)));
+
+    // Test vectors, when the lead's generator has written them.
+    let cases = root.join("../test-vectors/cases");
+    if let Ok(entries) = fs::read_dir(&cases) {
+        let mut paths: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+        paths.sort();
+        for p in paths.into_iter().filter(|p| p.extension().is_some_and(|e| e == "json")) {
+            let Ok(json) = fs::read_to_string(&p) else { continue };
+            let Ok(v) = serde_json::from_str::<serde_json::Value>(&json) else { continue };
+            let text = v.get("qr_text").or_else(|| v.pointer("/inputs/qr_text")).and_then(|t| t.as_str());
+            if let Some(t) = text {
+                let stem = p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+                texts.push((format!("tv_{stem}"), t.to_string()));
+            }
+        }
+    }
+
+    for (name, text) in &texts {
+        write(&out, "qr_text", name, text.as_bytes());
+        write(&out, "verify_full", &format!("{name}.txt"), text.as_bytes());
+        let Ok(payload) = qr::decode_text(text) else { continue };
+        write(&out, "cbor", name, &payload.body);
+        if payload.kind == QrKind::Request {
+            write(&out, "request_parse", name, &payload.body);
+            continue;
+        }
+        // Only our own presentations go in as bodies (test vectors may be hostile on purpose).
+        if name.starts_with("tv_") {
+            continue;
+        }
+        write(&out, "verify_full", &format!("{name}.bin"), &payload.body);
+        write(&out, "presentation_parse", name, &payload.body);
+        if let Ok(p) = Presentation::parse(&payload.body) {
+            write(&out, "credential_parse", name, &p.credential);
+            if let Some(d) = p.disclosures.first() {
+                write(&out, "presentation_parse", &format!("{name}_disclosure"), d);
+            }
+        }
+    }
+    write(&out, "request_parse", "bare_body", &bare);
+    write(&out, "request_parse", "signed_body", &signed);
+    for (name, lic) in [("id", &id), ("biz", &biz), ("health", &health)] {
+        write(&out, "credential_parse", &format!("{name}_full"), &lic.credential);
+        for v in &lic.views {
+            write(&out, "credential_parse", &format!("{name}_view{}", v.view_id), &v.credential);
+        }
+        let stored: Vec<u8> = IssuedLicense::to_bytes(lic);
+        write(&out, "cbor", &format!("{name}_stored"), &stored);
+    }
+
+    // Trust list and status list.
+    let trust = trust_store().sign(&root_key()).expect("sign trust list");
+    write(&out, "trust_list", "signed", &trust);
+    write(&out, "cbor", "trust_list", &trust);
+    let token = status_token();
+    write(&out, "status_list", "token", &token);
+    write(&out, "cbor", "status_token", &token);
+    let mut list = StatusList::new(64, 2).expect("list");
+    let _ = list.set(5, 1);
+    let _ = list.set(6, 2);
+    write(&out, "status_list", "cbor_2bit", &list.to_cbor().expect("cbor"));
+    let list1 = StatusList::new(16, 1).expect("list");
+    write(&out, "status_list", "cbor_1bit", &list1.to_cbor().expect("cbor"));
+    let _ = root_key().public_key();
+    println!("wrote seeds under {}", out.display());
+}

@@ -1,0 +1,11 @@
+//! Strict deterministic CBOR decoding.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+use liangzheng::cbor::{decode_strict, encode};
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(v) = decode_strict(data, 64 * 1024) {
+        // Accepted input is canonical: encoding the value gives the input back.
+        assert_eq!(encode(&v), data);
+    }
+});

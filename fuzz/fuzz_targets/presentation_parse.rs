@@ -1,0 +1,19 @@
+//! Presentation bytes and the disclosures (and credential) inside them; the
+//! raw input is also tried as a single disclosure.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+use liangzheng::credential::Credential;
+use liangzheng::disclosure::Disclosure;
+use liangzheng::presentation::Presentation;
+
+fuzz_target!(|data: &[u8]| {
+    let _ = Disclosure::parse(data);
+    if let Ok(p) = Presentation::parse(data) {
+        // Parsing is strict, so the encoding is canonical: it must round-trip.
+        assert_eq!(p.to_bytes(), data);
+        for d in &p.disclosures {
+            let _ = Disclosure::parse(d).map(|d| d.digest());
+        }
+        let _ = Credential::parse(&p.credential);
+    }
+});

@@ -1,0 +1,11 @@
+//! Verifier request bodies (signed or bare).
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+use liangzheng::request::ReceivedRequest;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(r) = ReceivedRequest::parse(data) {
+        let _ = r.hash();
+        let _ = r.verify_signature(&liangzheng_fuzz::trusted_issuer().public_key);
+    }
+});
