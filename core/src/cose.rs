@@ -133,7 +133,7 @@ impl Sign1 {
     /// the module docs; `typ` is the required `typ` header value, if any.
     pub fn parse(bytes: &[u8], max_len: usize, typ: Option<&str>) -> Result<Self, CoseError> {
         cbor::decode_strict(bytes, max_len)?;
-        let inner = CoseSign1::from_tagged_slice(bytes).map_err(|_| CoseError::NotSign1)?;
+        let inner = CoseSign1::from_tagged_slice(bytes).map_err(|_| diagnose(bytes))?;
         let h = &inner.protected.header;
         match &h.alg {
             None => return Err(CoseError::MissingAlgorithm),
@@ -180,10 +180,8 @@ impl Sign1 {
     pub fn parse_general(bytes: &[u8], allow_untagged: bool) -> Result<Self, CoseError> {
         let inner = match CoseSign1::from_tagged_slice(bytes) {
             Ok(s) => s,
-            Err(_) if allow_untagged => {
-                CoseSign1::from_slice(bytes).map_err(|_| CoseError::NotSign1)?
-            }
-            Err(_) => return Err(CoseError::NotSign1),
+            Err(_) if allow_untagged => CoseSign1::from_slice(bytes).map_err(|_| diagnose(bytes))?,
+            Err(_) => return Err(diagnose(bytes)),
         };
         if !inner.protected.header.crit.is_empty() {
             return Err(CoseError::UnknownCriticalHeader);
@@ -234,6 +232,30 @@ impl Sign1 {
             return Err(CoseError::UnsupportedAlgorithm(format!("{alg}")));
         }
         Ok(key.verify(&self.to_be_signed(aad), self.signature()))
+    }
+}
+
+/// Why `coset` refused a message: an algorithm it cannot represent (e.g. -999)
+/// is reported as such, anything else as "not a COSE_Sign1".
+fn diagnose(bytes: &[u8]) -> CoseError {
+    use crate::cbor::read;
+    let alg = (|| {
+        let v: ciborium::value::Value = ciborium::de::from_reader(bytes).ok()?;
+        let inner = match v {
+            ciborium::value::Value::Tag(18, inner) => *inner,
+            other => other,
+        };
+        let items = read::array(&inner)?;
+        let protected: ciborium::value::Value =
+            ciborium::de::from_reader(read::bytes(items.first()?)?).ok()?;
+        read::get(read::map(&protected)?, 1).cloned()
+    })();
+    match alg {
+        Some(ciborium::value::Value::Integer(i)) if ![-7i128, -8].contains(&i128::from(i)) => {
+            CoseError::UnsupportedAlgorithm(i128::from(i).to_string())
+        }
+        Some(ciborium::value::Value::Text(t)) => CoseError::UnsupportedAlgorithm(t),
+        _ => CoseError::NotSign1,
     }
 }
 

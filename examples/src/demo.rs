@@ -196,12 +196,11 @@ pub const STATUS_LIST_SIZE: usize = 1024;
 
 /// 张三's previous ID card, revoked after being reported lost (same person, status index 43).
 pub fn revoked_id_card_claims() -> Claims {
-    let mut c = id_card_claims();
-    c.status = Some(liangzheng::credential::StatusRefJson {
-        list: 1,
-        index: REVOKED_ID_INDEX,
-    });
-    c
+    // `StatusRefJson` is not re-exported by the core crate, so the reference is set through JSON.
+    let mut v = serde_json::to_value(id_card_claims()).unwrap_or_default();
+    v["status"] = serde_json::json!({"list": 1, "index": REVOKED_ID_INDEX});
+    #[allow(clippy::expect_used)]
+    serde_json::from_value(v).expect("the demo ID card claims with another status index are valid")
 }
 
 /// The demo status lists: list 1 of every authority, all valid except the

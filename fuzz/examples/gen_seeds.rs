@@ -9,7 +9,6 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use liangzheng::credential::IssuedLicense;
-use liangzheng::keys::IssuerSigner;
 use liangzheng::presentation::Presentation;
 use liangzheng::qr::{self, QrKind};
 use liangzheng::request::Request;
@@ -87,6 +86,8 @@ fn main() {
     }
 
     for (name, text) in &texts {
+        let report = verifier().verify_text(text, &policy());
+        println!("{name:>16}: {:?} {:?}", report.verdict, report.first_problem().map(|(k, e)| (k, e.code())));
         write(&out, "qr_text", name, text.as_bytes());
         write(&out, "verify_full", &format!("{name}.txt"), text.as_bytes());
         let Ok(payload) = qr::decode_text(text) else { continue };
@@ -108,8 +109,6 @@ fn main() {
             }
         }
     }
-    write(&out, "request_parse", "bare_body", &bare);
-    write(&out, "request_parse", "signed_body", &signed);
     for (name, lic) in [("id", &id), ("biz", &biz), ("health", &health)] {
         write(&out, "credential_parse", &format!("{name}_full"), &lic.credential);
         for v in &lic.views {
@@ -132,6 +131,5 @@ fn main() {
     write(&out, "status_list", "cbor_2bit", &list.to_cbor().expect("cbor"));
     let list1 = StatusList::new(16, 1).expect("list");
     write(&out, "status_list", "cbor_1bit", &list1.to_cbor().expect("cbor"));
-    let _ = root_key().public_key();
     println!("wrote seeds under {}", out.display());
 }

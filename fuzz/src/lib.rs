@@ -136,9 +136,9 @@ pub fn business_claims() -> Claims {
 pub fn health_claims() -> Claims {
     claims(
         r#"{"type": "cn.health-certificate", "license_number": "JK2026370100088",
-        "valid_from": "2025-03-15", "valid_until": "2027-03-14", "status": {"list": 1, "index": 42},
+        "valid_from": "2025-06-15", "valid_until": "2026-06-14", "status": {"list": 1, "index": 42},
         "fields": {"name": "王小红", "sex": "女", "age": "28", "id_number": "370102199806150028",
-        "category": "食品", "employer": "济南泉城餐饮管理有限公司", "exam_date": "2025-03-15",
+        "category": "食品", "employer": "济南泉城餐饮管理有限公司", "exam_date": "2025-06-15",
         "exam_institution": "济南市疾病预防控制中心"}}"#,
     )
 }

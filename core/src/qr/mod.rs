@@ -3,11 +3,20 @@
 //! A presentation or a verifier request travels as one line of text,
 //!
 //! ```text
-//! LZ1P:6BFOXN*TS0BI$ZD4N9:9S6RCVN5+O30K3/XIV0W23NTDEPWK G2EP4J0B…
-//! └┬┘│└ Base45 (RFC 9285) of the CBOR body
+//! LZ1P:%69 VD92EX0
+//! └┬┘│ └ Base45 (RFC 9285) of the body, here the 7 bytes "Hello!!";
+//!  │ │   real bodies are signed CBOR of a few hundred bytes
 //!  │ └ kind: P presentation (亮证), R verifier request (授权用证);
-//!  │   an optional Z after it marks a zlib-compressed body (LZ1PZ:)
+//!  │   a Z after it marks a zlib-compressed body (LZ1PZ:)
 //!  └ format prefix and version
+//! ```
+//!
+//! ```
+//! # use liangzheng::qr::{decode_text, encode_text, QrKind};
+//! assert_eq!(encode_text(QrKind::Presentation, b"Hello!!"), "LZ1P:%69 VD92EX0");
+//! // As a USB scanner gun types it with Caps Lock on, Enter included:
+//! let payload = decode_text("lz1p:%69 vd92ex0\r\n").unwrap();
+//! assert_eq!(payload.body, b"Hello!!");
 //! ```
 //!
 //! # Why Base45

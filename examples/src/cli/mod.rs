@@ -101,14 +101,6 @@ impl CliError {
             code: EXIT_USAGE,
         }
     }
-
-    /// An error with a specific exit code.
-    pub fn with_code(message: impl Into<String>, code: u8) -> Self {
-        CliError {
-            message: message.into(),
-            code,
-        }
-    }
 }
 
 impl fmt::Display for CliError {
@@ -170,11 +162,6 @@ pub fn now_or(t: Option<UnixTime>) -> UnixTime {
 /// A time as `YYYY-MM-DD` (China Standard Time) plus the Unix seconds.
 pub fn show_time(t: UnixTime) -> String {
     format!("{} ({})", t.cst_date(), t.0)
-}
-
-/// Lower-case hex.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Parses hex (either case).

@@ -1,0 +1,264 @@
+//! `lz verify`: the counter. Also the counter view shared with `lz demo`.
+
+use std::io::{BufRead as _, IsTerminal as _, Write as _};
+use std::path::PathBuf;
+
+use clap::ValueEnum;
+use liangzheng::lang::Localized as _;
+use liangzheng::qr::decode_image;
+use liangzheng::time::UnixTime;
+use liangzheng::verify::{Outcome, Policy, Report, StatusPolicy, Verdict, Verifier};
+use lz_examples::demo;
+
+use super::files::{load_public_key, load_request, load_status_token, load_trust};
+use super::{ctx, now_or, parse_time, read, show_time, CliError, CliResult, EXIT_INDETERMINATE, EXIT_INVALID};
+
+/// When to colour the output.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ColorChoice {
+    /// When stdout is a terminal.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// `lz verify` arguments.
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("input").required(true).args(["text", "image", "stdin"])))]
+#[command(group(clap::ArgGroup::new("trustsrc").required(true).args(["trust", "demo"])))]
+pub struct Args {
+    /// 二维码文本 Scanned QR text.
+    #[arg(long)]
+    pub text: Option<String>,
+    /// 二维码图片 A PNG or JPEG photo of the QR code.
+    #[arg(long)]
+    pub image: Option<PathBuf>,
+    /// 窗口模式 Counter mode: one scan per line (USB scanner gun), one result line each, until EOF.
+    #[arg(long)]
+    pub stdin: bool,
+    /// 信任列表 Signed trust list (`lz trust sign`).
+    #[arg(long, requires = "root_key")]
+    pub trust: Option<PathBuf>,
+    /// 根公钥 Pinned root public key (PEM) that signed the trust list.
+    #[arg(long)]
+    pub root_key: Option<PathBuf>,
+    /// 演示 Use the built-in demo trust store (and demo status lists unless --status is given).
+    #[arg(long)]
+    pub demo: bool,
+    /// 状态列表 Status list tokens (`lz status publish`), any number.
+    #[arg(long, num_args = 1..)]
+    pub status: Vec<PathBuf>,
+    /// 用证请求 Expect an answer to this request (body file or QR text file).
+    #[arg(long)]
+    pub request: Option<PathBuf>,
+    /// 核验时间 Verifier clock: Unix seconds or YYYY-MM-DD (default: now).
+    #[arg(long, value_parser = parse_time)]
+    pub now: Option<UnixTime>,
+    /// 宽松 A missing status list does not make the verdict indeterminate (it is noted).
+    #[arg(long)]
+    pub lenient: bool,
+    /// 要求本人亮证 Reject licenses not bound to a holder key.
+    #[arg(long)]
+    pub require_holder: bool,
+    /// 显示完整值 Show sensitive values unmasked (authorised staff only).
+    #[arg(long)]
+    pub unmask: bool,
+    /// Print the report as JSON (one line per scan with --stdin).
+    #[arg(long)]
+    pub json: bool,
+    /// 颜色 Colour the verdict: green valid, red invalid, yellow indeterminate.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+}
+
+/// Builds the verifier and the policy from the arguments.
+fn setup(a: &Args) -> Result<(Verifier, Policy), CliError> {
+    let now = now_or(a.now);
+    let trust = match (&a.trust, &a.root_key) {
+        (Some(t), Some(r)) => load_trust(t, &load_public_key(r)?)?,
+        _ => demo::trust_store(),
+    };
+    let mut verifier = Verifier::new(trust);
+    if a.demo && a.status.is_empty() {
+        // Demo status lists, signed a minute before the verifier's clock.
+        for token in demo::status_tokens(now.minus(60), 86_400) {
+            verifier.add_status_list(&token).map_err(ctx("demo status list"))?;
+        }
+    }
+    for path in &a.status {
+        let bytes = load_status_token(path)?;
+        if let Err(e) = verifier.add_status_list(&bytes) {
+            // Remembered by the verifier: licenses it covers verify as indeterminate.
+            eprintln!("warning 警告: {}: {e}", path.display());
+        }
+    }
+    if let Some(r) = &a.request {
+        verifier.expect_request(load_request(r)?);
+    }
+    let mut policy = Policy::at(now);
+    if a.lenient {
+        policy.status = StatusPolicy::Lenient;
+    }
+    policy.require_holder_binding = a.require_holder;
+    Ok((verifier, policy))
+}
+
+/// Runs `lz verify`.
+pub fn run(a: Args) -> CliResult {
+    let (verifier, policy) = setup(&a)?;
+    let color = match a.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    if a.stdin {
+        return counter_mode(&verifier, &policy, a.json, a.unmask);
+    }
+    let text = match (&a.text, &a.image) {
+        (Some(t), _) => t.clone(),
+        (None, Some(img)) => decode_image(&read(img)?).map_err(ctx(format!("{}: no readable QR", img.display())))?,
+        _ => return Err(CliError::new("give --text, --image or --stdin")),
+    };
+    let report = verifier.verify_text(&text, &policy);
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&report).map_err(ctx("JSON"))?);
+    } else {
+        print!("{}", counter_view(&report, color, a.unmask));
+    }
+    Ok(exit_code(&report))
+}
+
+/// Exit code for a verdict: 0 valid, 1 invalid, 3 indeterminate.
+pub fn exit_code(report: &Report) -> u8 {
+    match report.verdict {
+        Verdict::Valid => 0,
+        Verdict::Invalid => EXIT_INVALID,
+        Verdict::Indeterminate => EXIT_INDETERMINATE,
+    }
+}
+
+/// One scan per line until EOF; one result line per scan.
+fn counter_mode(verifier: &Verifier, policy: &Policy, json: bool, unmask: bool) -> CliResult {
+    let stdin = std::io::stdin();
+    let mut out = std::io::stdout().lock();
+    let mut n = 0usize;
+    for line in stdin.lock().lines() {
+        let line = line.map_err(ctx("stdin"))?;
+        // A scanner gun ends each scan with Enter; Base45 contains spaces, so only \r is stripped.
+        let text = line.trim_end_matches('\r');
+        if text.trim().is_empty() {
+            continue;
+        }
+        n += 1;
+        // The verifier's clock moves on during a counter session unless --now pinned it.
+        let report = verifier.verify_text(text, policy);
+        let result = if json {
+            serde_json::to_string(&report).map_err(ctx("JSON"))?
+        } else {
+            let fields: Vec<String> = report
+                .fields
+                .iter()
+                .map(|f| format!("{} {}", f.label_zh, if unmask { &f.value_zh } else { &f.display }))
+                .collect();
+            let mut s = format!("#{n} {}", report.summary());
+            if !fields.is_empty() {
+                s.push_str(" — ");
+                s.push_str(&fields.join("，"));
+            }
+            s
+        };
+        writeln!(out, "{result}").map_err(ctx("stdout"))?;
+        out.flush().map_err(ctx("stdout"))?;
+    }
+    Ok(0)
+}
+
+fn paint(s: &str, code: &str, color: bool) -> String {
+    if color {
+        format!("\u{1b}[{code}m{s}\u{1b}[0m")
+    } else {
+        s.to_string()
+    }
+}
+
+/// The counter view: the verdict in big words, the reason, license facts,
+/// disclosed fields (sensitive ones masked unless `unmask`) and every check.
+pub fn counter_view(report: &Report, color: bool, unmask: bool) -> String {
+    let rule = "━".repeat(60);
+    let (big, code) = match report.verdict {
+        Verdict::Valid => ("✔  有 效   VALID", "1;97;42"),
+        Verdict::Invalid => ("✘  无 效   INVALID", "1;97;41"),
+        Verdict::Indeterminate => ("?  无法确定   INDETERMINATE", "1;30;43"),
+    };
+    let mut s = String::new();
+    s.push_str(&rule);
+    s.push('\n');
+    s.push_str(&format!("  {}\n", paint(&format!("  {big}  "), code, color)));
+    s.push_str(&rule);
+    s.push('\n');
+    if let Some((kind, e)) = report.first_problem() {
+        s.push_str(&format!("原因 Reason   [{}] {}\n              {}\n", kind.code(), e.zh(), e.en()));
+    }
+    if let Some(l) = &report.license {
+        match &l.view {
+            Some(v) => s.push_str(&format!("证照 License  {} {} · {v}\n", l.type_zh, l.type_en)),
+            None => s.push_str(&format!("证照 License  {} {}\n", l.type_zh, l.type_en)),
+        }
+        s.push_str(&format!("颁发 Issuer   {} / {} ({})\n", l.issuer_zh, l.issuer_en, l.issuer_code));
+        let until = l
+            .valid_until
+            .map_or("长期 long-term".to_string(), |t| UnixTime(t).minus(1).cst_date().to_string());
+        s.push_str(&format!(
+            "有效期 Valid  {} → {until}   签发 issued {}\n",
+            UnixTime(l.valid_from).cst_date(),
+            show_time(UnixTime(l.issued_at))
+        ));
+        s.push_str(&format!("密钥 Key id   {}\n", l.key_id));
+        s.push_str(if l.holder_bound {
+            "持证人 Holder 本人亮证（持证人手机密钥签名）/ shown by the holder (phone key signature)\n"
+        } else {
+            "持证人 Holder 静态亮证，未绑定持证人 / static display, not bound to a holder\n"
+        });
+    }
+    if !report.fields.is_empty() {
+        s.push_str("字段 Fields\n");
+        for f in &report.fields {
+            let value = if unmask { &f.value_zh } else { &f.display };
+            let mark = if f.sensitive && !unmask && f.display != f.value_zh { " (已遮蔽 masked)" } else { "" };
+            s.push_str(&format!("  {} {}: {value}{mark}\n", f.label_zh, f.label_en));
+        }
+    }
+    s.push_str("检查 Checks\n");
+    for c in &report.checks {
+        let line = match &c.outcome {
+            Outcome::Passed => format!("  {} {} / {}", paint("✓", "32", color), c.kind.zh(), c.kind.en()),
+            Outcome::Failed(e) => format!(
+                "  {} {} / {} — {}",
+                paint("✗", "31", color),
+                c.kind.zh(),
+                c.kind.en(),
+                paint(&e.bilingual(), "31", color)
+            ),
+            Outcome::Indeterminate(e) => format!(
+                "  {} {} / {} — {}",
+                paint("?", "33", color),
+                c.kind.zh(),
+                c.kind.en(),
+                paint(&e.bilingual(), "33", color)
+            ),
+            Outcome::NotApplicable => format!("  – {} / {} (不适用 n/a)", c.kind.zh(), c.kind.en()),
+            Outcome::Skipped => format!("  · {} / {} (未执行 skipped)", c.kind.zh(), c.kind.en()),
+        };
+        s.push_str(&line);
+        s.push('\n');
+    }
+    if !report.findings.is_empty() {
+        s.push_str("说明 Notes\n");
+        for f in &report.findings {
+            s.push_str(&format!("  · {}\n", f.bilingual()));
+        }
+    }
+    s
+}

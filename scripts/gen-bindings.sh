@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Regenerates the Kotlin, Swift and Python bindings in bindings/ from the built
+# FFI library, with the uniffi-bindgen built from the same pinned UniFFI.
+#
+#   scripts/gen-bindings.sh          write bindings/{kotlin/src,swift,python}
+#   scripts/gen-bindings.sh --check  regenerate into a temporary directory and
+#                                    fail if the committed bindings differ (stale)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mode=write
+case "${1:-}" in
+  "") ;;
+  --check) mode=check ;;
+  *) echo "usage: $0 [--check]" >&2; exit 2 ;;
+esac
+
+# One build gives both the library and the bindgen (same UniFFI, same metadata).
+cargo build --quiet -p liangzheng-ffi --features bindgen --lib --bin uniffi-bindgen
+lib=target/debug/libliangzheng_ffi.so
+bindgen=target/debug/uniffi-bindgen
+[[ -f $lib && -x $bindgen ]] || { echo "error: $lib or $bindgen missing after build" >&2; exit 1; }
+
+if [[ $mode == check ]]; then
+  out=$(mktemp -d)
+  trap 'rm -rf "$out"' EXIT
+else
+  out=bindings
+fi
+
+generate() { # language, directory under $out
+  mkdir -p "$out/$2"
+  # --no-format: output must not depend on whether ktlint/swiftformat/yapf happen to be installed.
+  "$bindgen" generate --library "$lib" --language "$1" --out-dir "$out/$2" --no-format >/dev/null
+}
+generate kotlin kotlin/src
+generate swift swift
+generate python python
+
+if [[ $mode == check ]]; then
+  stale=0
+  for f in kotlin/src/liangzheng/liangzheng_ffi.kt swift/Liangzheng.swift swift/LiangzhengFFI.h \
+           swift/LiangzhengFFI.modulemap python/liangzheng_ffi.py; do
+    if [[ ! -f "$out/$f" ]]; then
+      echo "error: bindgen did not produce $f (file list changed? update $0)" >&2; stale=1
+    elif ! diff -q "$out/$f" "bindings/$f" >/dev/null 2>&1; then
+      echo "error: bindings/$f is stale" >&2
+      diff -u "bindings/$f" "$out/$f" 2>&1 | head -20 >&2 || true
+      stale=1
+    fi
+  done
+  if [[ $stale != 0 ]]; then
+    echo "error: committed bindings differ from the library; run scripts/gen-bindings.sh and commit the result" >&2
+    exit 1
+  fi
+  echo "bindings are up to date"
+else
+  echo "wrote bindings/kotlin/src, bindings/swift, bindings/python"
+fi

@@ -1,0 +1,282 @@
+"""Independent verifier written from docs/FORMAT.md alone.
+
+Uses only cbor2 (CBOR) and cryptography (Ed25519, P-256, SHA-256) plus the
+standard library (zlib, Base45 written here from RFC 9285). It never imports
+our code: if FORMAT.md were wrong or incomplete, these tests would fail.
+"""
+
+import base64
+import glob
+import hashlib
+import json
+import os
+import zlib
+
+import cbor2
+import pytest
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CASES = sorted(glob.glob(os.path.join(ROOT, "test-vectors", "cases", "*.json")))
+B45 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
+
+
+class Reject(Exception):
+    """The independent verifier refuses the input; args[0] is a FORMAT.md error code."""
+
+
+def b64u(s):
+    return base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
+
+
+def base45_decode(text):
+    out = bytearray()
+    if len(text) % 3 == 1:
+        raise Reject("malformed_qr")
+    for i in range(0, len(text), 3):
+        chunk = text[i : i + 3]
+        try:
+            vals = [B45.index(c) for c in chunk]
+        except ValueError:
+            raise Reject("malformed_qr")
+        n = sum(v * 45**k for k, v in enumerate(vals))
+        if len(chunk) == 3:
+            if n > 0xFFFF:
+                raise Reject("malformed_qr")
+            out += bytes([n >> 8, n & 0xFF])
+        else:
+            if n > 0xFF:
+                raise Reject("malformed_qr")
+            out.append(n)
+    return bytes(out)
+
+
+def deterministic(data):
+    """FORMAT.md §1: decode, re-encode canonically, require the same bytes."""
+    try:
+        value = cbor2.loads(data)
+    except Exception:
+        raise Reject("malformed_credential")
+    # cbor2 decodes tag 100 (RFC 8943 days) to a date; datetime_as_timestamp
+    # makes it encode dates back as tag 100.
+    if cbor2.dumps(value, canonical=True, datetime_as_timestamp=True) != data:
+        raise Reject("malformed_credential")
+    return value
+
+
+def qr_body(text):
+    """FORMAT.md §2."""
+    text = text.rstrip("\r\n")
+    if not any(c.isupper() for c in text):
+        text = text.upper()
+    prefix, sep, rest = text.partition(":")
+    if not sep or prefix not in ("LZ1P", "LZ1PZ", "LZ1R", "LZ1RZ"):
+        raise Reject("malformed_qr")
+    body = base45_decode(rest)
+    if prefix.endswith("Z"):
+        d = zlib.decompressobj()
+        body = d.decompress(body, 8193)
+        if len(body) > 8192 or not d.eof:
+            raise Reject("malformed_qr")
+    return prefix[3], body
+
+
+def kid_of(pk):
+    return hashlib.sha256(pk).digest()[:8]
+
+
+def sign1(data, typ=None):
+    """FORMAT.md §4: returns (kid, payload, tbs, signature)."""
+    msg = deterministic(data)
+    if not isinstance(msg, cbor2.CBORTag) or msg.tag != 18 or len(msg.value) != 4:
+        raise Reject("malformed_credential")
+    protected, unprotected, payload, sig = msg.value
+    header = deterministic(protected)
+    if header.get(1) != -8:
+        raise Reject("unsupported_algorithm")
+    allowed = {1, 4} | ({16} if typ else set())
+    if set(header) - allowed or header.get(16) != typ or unprotected != {}:
+        raise Reject("malformed_credential")
+    tbs = cbor2.dumps(["Signature1", protected, b"", payload], canonical=True)
+    return header[4], payload, tbs, sig
+
+
+def ed25519_ok(pk, sig, msg):
+    try:
+        Ed25519PublicKey.from_public_bytes(pk).verify(sig, msg)
+        return True
+    except InvalidSignature:
+        return False
+
+
+def holder_ok(cose_key, sig, msg):
+    if cose_key.get(1) == 1 and cose_key.get(-1) == 6:
+        return ed25519_ok(cose_key[-2], sig, msg)
+    if cose_key.get(1) == 2 and cose_key.get(-1) == 1:
+        point = bytes([3 if cose_key[-3] else 2]) + cose_key[-2]
+        key = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), point)
+        der = encode_dss_signature(int.from_bytes(sig[:32], "big"), int.from_bytes(sig[32:], "big"))
+        try:
+            key.verify(der, msg, ec.ECDSA(hashes.SHA256()))
+            return True
+        except InvalidSignature:
+            return False
+    raise Reject("malformed_credential")
+
+
+def load_trust(case):
+    root = b64u(case["input"]["root_public_key"])
+    kid, payload, tbs, sig = sign1(b64u(case["input"]["trust_list"]), "application/lz-trust-list+cbor")
+    if kid != kid_of(root):
+        raise Reject("wrong_root")
+    if not ed25519_ok(root, sig, tbs):
+        raise Reject("bad_signature")
+    return deterministic(payload)
+
+
+def status_of(case, issuer, list_no, index, now):
+    uri = "urn:liangzheng:status:%s:%d" % (issuer[4], list_no)
+    for token in case["input"]["status_lists"]:
+        kid, payload, tbs, sig = sign1(b64u(token), "application/statuslist+cwt")
+        claims = deterministic(payload)
+        if claims.get(2) != uri:
+            continue
+        return claims, kid, tbs, sig
+    return None
+
+
+def verify(case, trust):
+    """Returns the disclosed values {field id: value}; raises Reject(code)."""
+    now = case["input"]["now"]
+    skew = case["input"]["policy"]["skew_secs"]
+    kind, body = qr_body(case["input"]["qr_text"])
+    if kind != "P":
+        raise Reject("not_a_presentation")
+    pres = deterministic(body)
+    cred_bytes, disclosures, proof = pres
+    kid, payload, tbs, sig = sign1(cred_bytes)
+    claims = deterministic(payload)
+    issuer = next((e for e in trust[4] if kid_of(e[1]) == kid), None)
+    if issuer is None:
+        raise Reject("unknown_issuer")
+    lz = claims[-65537]
+    if lz[1] not in issuer[6]:
+        raise Reject("issuer_not_authorized_for_type")
+    if not (issuer[7] <= claims[6] <= issuer.get(8, claims[6])):
+        raise Reject("key_not_valid_at_issuance")
+    if not ed25519_ok(issuer[1], sig, tbs):
+        raise Reject("bad_issuer_signature")
+    if claims[5] > now + skew:
+        raise Reject("not_yet_valid")
+    if 4 in claims and now > claims[4] + skew:
+        raise Reject("expired")
+    digests = {lz[2][i : i + 16] for i in range(0, len(lz[2]), 16)}
+    values = {}
+    for d in disclosures:
+        if hashlib.sha256(d).digest()[:16] not in digests:
+            raise Reject("disclosure_not_signed")
+        salt, field_id, value = deterministic(d)
+        assert len(salt) == 16
+        if field_id in values:
+            raise Reject("duplicate_disclosure")
+        values[field_id] = value
+    if 8 in claims:
+        if proof is None:
+            raise Reject("holder_proof_missing")
+        time, lifetime, hsig = proof[0], proof[1], proof[2]
+        if len(proof) == 4:
+            raise Reject("request bound: not covered by this independent verifier")
+        transcript = cbor2.dumps(
+            ["LZ1-presentation", hashlib.sha256(cred_bytes).digest(), sorted(values), time, lifetime, None],
+            canonical=True,
+        )
+        if not holder_ok(claims[8][1], hsig, transcript):
+            raise Reject("bad_holder_signature")
+        if time > now + skew:
+            raise Reject("from_future")
+        if now - time > min(lifetime, case["input"]["policy"]["max_presentation_age_secs"]) + skew:
+            raise Reject("stale")
+    if 3 in lz:
+        found = status_of(case, issuer, lz[3][0], lz[3][1], now)
+        if found is None:
+            if case["input"]["policy"]["status"] == "lenient":
+                return values
+            raise Reject("status_list_missing")
+        st, skid, stbs, ssig = found
+        signer = next((e for e in trust[4] if kid_of(e[1]) == skid and e[4] == issuer[4]), None)
+        if signer is None or not ed25519_ok(signer[1], ssig, stbs):
+            raise Reject("status_list_invalid")
+        if now > st[6] + st.get(65534, 1 << 62) + skew:
+            raise Reject("status_list_expired")
+        lst = zlib.decompress(st[65533]["lst"])
+        bits = st[65533]["bits"]
+        idx = lz[3][1]
+        byte = lst[idx * bits // 8]
+        status = (byte >> ((idx * bits) % 8)) & ((1 << bits) - 1)
+        if status == 1:
+            raise Reject("revoked")
+        if status == 2:
+            raise Reject("suspended")
+    return values
+
+
+def load(path):
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def test_vectors_exist():
+    assert len(CASES) >= 40
+
+
+@pytest.mark.parametrize("path", [p for p in CASES if load(p)["expected"]["verdict"] == "valid" and not load(p)["input"]["request"]])
+def test_independent_verifier_accepts_valid_vectors(path):
+    case = load(path)
+    trust = load_trust(case)
+    values = verify(case, trust)
+    expected = {f["key"]: f["value"] for f in case["expected"]["fields"]}
+    # Text values are shown as-is: they must match byte for byte.
+    texts = [v for v in values.values() if isinstance(v, str)]
+    for t in texts:
+        assert t in expected.values()
+    assert len(values) == len(expected)
+
+
+CODES_WE_CHECK = {
+    "unknown_issuer", "issuer_not_authorized_for_type", "key_not_valid_at_issuance",
+    "bad_issuer_signature", "not_yet_valid", "expired", "disclosure_not_signed",
+    "duplicate_disclosure", "holder_proof_missing", "bad_holder_signature", "stale",
+    "from_future", "revoked", "suspended", "status_list_missing", "status_list_expired",
+    "status_list_invalid", "malformed_qr", "malformed_credential", "unsupported_algorithm",
+    "not_a_presentation",
+}
+
+
+@pytest.mark.parametrize("path", [p for p in CASES if load(p)["expected"]["error_code"] in CODES_WE_CHECK and not load(p)["input"]["request"]])
+def test_independent_verifier_rejects_for_the_same_reason(path):
+    case = load(path)
+    trust = load_trust(case)
+    with pytest.raises(Reject) as err:
+        verify(case, trust)
+    assert err.value.args[0] == case["expected"]["error_code"]
+
+
+@pytest.mark.parametrize("path", [p for p in CASES if load(p)["expected"]["trust_list_error"]])
+def test_independent_trust_list_check(path):
+    case = load(path)
+    with pytest.raises(Reject) as err:
+        load_trust(case)
+    assert err.value.args[0] == case["expected"]["trust_list_error"]
+
+
+def test_worked_example_in_format_md():
+    case = load(os.path.join(ROOT, "test-vectors", "cases", "id-card-identity-view-valid.json"))
+    kind, body = qr_body(case["input"]["qr_text"])
+    assert len(body) == 364
+    cred = cbor2.loads(body)[0]
+    assert cred[:2].hex() == "d284"
+    assert cbor2.loads(cred).value[0].hex() == "a2012704487125cfd5480bbf9e"
