@@ -142,9 +142,15 @@ impl IssuerKey {
             .map_err(|_| KeyError::BadPrivateKey)
     }
 
-    /// Exports the private key as PKCS#8 PEM (the returned string zeroizes on drop).
+    /// Exports the private key as PKCS#8 v1 PEM, the form `openssl genpkey` writes
+    /// and OpenSSL 3 reads (the returned string zeroizes on drop).
     pub fn to_pkcs8_pem(&self) -> Result<Zeroizing<String>, KeyError> {
-        self.key
+        // v1 (no embedded public key): OpenSSL 3.0 refuses ed25519-dalek's default v2 form.
+        let keypair = ed25519_dalek::pkcs8::KeypairBytes {
+            secret_key: self.key.to_bytes(),
+            public_key: None,
+        };
+        keypair
             .to_pkcs8_pem(Default::default())
             .map_err(|_| KeyError::BadPrivateKey)
     }

@@ -220,7 +220,8 @@ pub fn status_lists() -> Vec<(&'static Authority, u32, liangzheng::status::Statu
             };
             if let Some((i, v)) = mark {
                 #[allow(clippy::expect_used)]
-                list.set_status(i as usize, v).expect("index inside the list");
+                list.set_status(i as usize, v)
+                    .expect("index inside the list");
             }
             (a, 1, list)
         })
@@ -234,7 +235,15 @@ pub fn status_tokens(issued_at: UnixTime, ttl: u64) -> Vec<Vec<u8>> {
         .iter()
         .filter_map(|(a, id, list)| {
             let key = issuer_key(a.label);
-            StatusToken::sign(list, &list_uri(a.code, *id), issued_at, Some(ttl), None, key.as_ref()).ok()
+            StatusToken::sign(
+                list,
+                &list_uri(a.code, *id),
+                issued_at,
+                Some(ttl),
+                None,
+                key.as_ref(),
+            )
+            .ok()
         })
         .collect()
 }

@@ -20,8 +20,10 @@ pub const MAX_IMAGE_SIDE: u32 = 8000;
 ///
 /// The image is converted to grayscale and searched for codes; when several
 /// are found, the first one that decodes wins. If nothing decodes, up to two
-/// more passes run on a binarized copy (see the code for why), so a failed
-/// scan of a large photo costs about three times a successful one.
+/// more passes run on a black-and-white copy (Otsu threshold), the second at
+/// twice the size for images up to 1024 pixels a side: rqrr alone misses many
+/// codes whose module edges were smeared grey by resampling or blur. A failed
+/// scan therefore costs about two to five times a successful one.
 /// Binary content that is not UTF-8 counts as undecodable: our texts are
 /// ASCII.
 ///

@@ -187,9 +187,9 @@ fn parse_header(text: &str) -> Result<(QrKind, bool, &str), QrError> {
 /// Output is produced in small steps and never past `MAX_BODY_LEN + 1`
 /// bytes, so the limit holds without trusting any declared size. A stream
 /// that is corrupt, fails its Adler-32 check, ends early, or is followed by
-/// trailing bytes is rejected: one body, one encoding. (`flate2`'s `Read`
-/// adapters report a truncated stream as a clean end of file, hence the
-/// explicit loop on `Decompress`.)
+/// trailing bytes is rejected: one body, one encoding. Driving `Decompress`
+/// directly keeps both the output bound and the end-of-stream position in
+/// plain view.
 fn inflate(compressed: &[u8]) -> Result<Vec<u8>, QrError> {
     let mut inflater = Decompress::new(true);
     let mut body = Vec::new();

@@ -16,7 +16,9 @@ use liangzheng::holder::DeviceSigner;
 use liangzheng::keys::IssuerSigner;
 use liangzheng::lang::Localized as _;
 use liangzheng::presentation::Presentation;
-use liangzheng::qr::{decode_image, decode_text, encode_text, qr_version, render_png, Ecc, QrKind, RenderOptions};
+use liangzheng::qr::{
+    decode_image, decode_text, encode_text, qr_version, render_png, Ecc, QrKind, RenderOptions,
+};
 use liangzheng::request::{ReceivedRequest, Request};
 use liangzheng::schema::Registry;
 use liangzheng::status::{list_uri, StatusToken};
@@ -26,8 +28,8 @@ use liangzheng::wallet::Wallet;
 use lz_examples::demo::{self, AUTHORITIES};
 
 use super::files::{
-    load_status_token, load_trust, save, save_license, HolderKeyFile, StatusListFile, StatusTokenFile, TrustSigned,
-    HOLDER_KEY_FORMAT, STATUS_TOKEN_FORMAT, VERSION,
+    load_status_token, load_trust, save, save_license, HolderKeyFile, StatusListFile,
+    StatusTokenFile, TrustSigned, HOLDER_KEY_FORMAT, STATUS_TOKEN_FORMAT, VERSION,
 };
 use super::verify::{counter_view, ColorChoice};
 use super::{ctx, join, mkdir, parse_time, show_time, write, CliError, CliResult, EXIT_INVALID};
@@ -64,7 +66,14 @@ struct Tally {
 
 impl Tally {
     fn check(&mut self, what: &str, ok: bool, detail: &str) {
-        println!("  {} {what}{detail}", if ok { "✓ 符合预期 as expected:" } else { "✗ 不符合预期 UNEXPECTED:" });
+        println!(
+            "  {} {what}{detail}",
+            if ok {
+                "✓ 符合预期 as expected:"
+            } else {
+                "✗ 不符合预期 UNEXPECTED:"
+            }
+        );
         self.results.push((what.to_string(), ok));
     }
 
@@ -76,7 +85,13 @@ impl Tally {
         };
         let detail = match report.first_problem() {
             None => format!(" → {} / {}", report.verdict.zh(), report.verdict.en()),
-            Some((kind, e)) => format!(" → {} [{}: {}] {}", report.verdict.zh(), kind.code(), e.code(), e.bilingual()),
+            Some((kind, e)) => format!(
+                " → {} [{}: {}] {}",
+                report.verdict.zh(),
+                kind.code(),
+                e.code(),
+                e.bilingual()
+            ),
         };
         self.check(what, ok, &detail);
     }
@@ -92,13 +107,19 @@ pub fn run(a: Args) -> CliResult {
     let color = match a.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
     };
     let out = a.out.as_path();
     mkdir(out)?;
     let now = a.seed_now.unwrap_or(demo::DEMO_NOW);
     let mut tally = Tally::default();
-    println!("亮证 liangzheng demo — now 现在 {} · output 输出 {}", show_time(now), out.display());
+    println!(
+        "亮证 liangzheng demo — now 现在 {} · output 输出 {}",
+        show_time(now),
+        out.display()
+    );
 
     // ------------------------------------------------------------------ issue
     section("1 签发 Issue (demo keys: public, never for real use)");
@@ -108,21 +129,76 @@ pub fn run(a: Args) -> CliResult {
     let issued_at = now.minus(3600);
     let issue = |a: &demo::Authority, claims, holder: Option<&dyn DeviceSigner>, label: &str| {
         demo::issuer(a)
-            .issue_with_rng(&claims, holder.map(|h| h.public_key()).as_ref(), issued_at, &mut demo::rng(label))
+            .issue_with_rng(
+                &claims,
+                holder.map(|h| h.public_key()).as_ref(),
+                issued_at,
+                &mut demo::rng(label),
+            )
             .map_err(ctx(format!("issue {label}")))
     };
-    let id_card = issue(police, demo::id_card_claims(), Some(zhang.as_ref()), "demo: id card")?;
-    let old_card = issue(police, demo::revoked_id_card_claims(), Some(zhang.as_ref()), "demo: revoked id card")?;
-    let business = issue(market, demo::business_claims(), None, "demo: business license")?;
-    let health = issue(cdc, demo::health_claims(), Some(wang.as_ref()), "demo: health certificate")?;
+    let id_card = issue(
+        police,
+        demo::id_card_claims(),
+        Some(zhang.as_ref()),
+        "demo: id card",
+    )?;
+    let old_card = issue(
+        police,
+        demo::revoked_id_card_claims(),
+        Some(zhang.as_ref()),
+        "demo: revoked id card",
+    )?;
+    let business = issue(
+        market,
+        demo::business_claims(),
+        None,
+        "demo: business license",
+    )?;
+    let health = issue(
+        cdc,
+        demo::health_claims(),
+        Some(wang.as_ref()),
+        "demo: health certificate",
+    )?;
     // The clinic may issue health certificates only; here it issues an ID card anyway.
-    let rogue = issue(clinic, demo::id_card_claims(), Some(zhang.as_ref()), "demo: rogue id card")?;
+    let rogue = issue(
+        clinic,
+        demo::id_card_claims(),
+        Some(zhang.as_ref()),
+        "demo: rogue id card",
+    )?;
     let licenses: [(&str, &IssuedLicense, &demo::Authority, &str); 5] = [
-        ("id-card", &id_card, police, "居民身份证 张三 (holder-bound, Ed25519 phone key)"),
-        ("id-card-old", &old_card, police, "居民身份证 张三, previous card (revoked: 挂失)"),
-        ("business", &business, market, "营业执照 杭州示例科技有限公司 (no holder key: static display)"),
-        ("health", &health, cdc, "健康证明 王小红 (holder-bound, P-256 phone key)"),
-        ("rogue-id-card", &rogue, clinic, "居民身份证 issued by 某区卫生院, which may not issue ID cards"),
+        (
+            "id-card",
+            &id_card,
+            police,
+            "居民身份证 张三 (holder-bound, Ed25519 phone key)",
+        ),
+        (
+            "id-card-old",
+            &old_card,
+            police,
+            "居民身份证 张三, previous card (revoked: 挂失)",
+        ),
+        (
+            "business",
+            &business,
+            market,
+            "营业执照 杭州示例科技有限公司 (no holder key: static display)",
+        ),
+        (
+            "health",
+            &health,
+            cdc,
+            "健康证明 王小红 (holder-bound, P-256 phone key)",
+        ),
+        (
+            "rogue-id-card",
+            &rogue,
+            clinic,
+            "居民身份证 issued by 某区卫生院, which may not issue ID cards",
+        ),
     ];
     for (file, license, authority, what) in &licenses {
         save_license(&join(out, &format!("{file}.lz")), license)?;
@@ -147,7 +223,9 @@ pub fn run(a: Args) -> CliResult {
     // ------------------------------------------------------- trust and status
     section("2 信任列表与状态列表 Trust list and status lists");
     let root = demo::root_key();
-    let trust_bytes = demo::trust_store().sign(root.as_ref()).map_err(ctx("sign trust list"))?;
+    let trust_bytes = demo::trust_store()
+        .sign(root.as_ref())
+        .map_err(ctx("sign trust list"))?;
     let trust_path = join(out, "trust.signed.json");
     save(&trust_path, &TrustSigned::new(&trust_bytes))?;
     write(&join(out, "root.pub.pem"), root.public_key_pem())?;
@@ -157,7 +235,9 @@ pub fn run(a: Args) -> CliResult {
         "  trust list 信任列表: {} issuers, signed by root kid {}, expires {} → trust.signed.json",
         store.issuers.len(),
         root.key_id().to_hex(),
-        store.expires.map_or("never".into(), |e| e.cst_date().to_string())
+        store
+            .expires
+            .map_or("never".into(), |e| e.cst_date().to_string())
     );
     let mut verifier = Verifier::new(store);
     let status_at = now.minus(600);
@@ -165,11 +245,15 @@ pub fn run(a: Args) -> CliResult {
     for (authority, list_id, list) in demo::status_lists() {
         let key = demo::issuer_key(authority.label);
         let uri = list_uri(authority.code, list_id);
-        let token = StatusToken::sign(&list, &uri, status_at, Some(86_400), None, key.as_ref()).map_err(ctx("status"))?;
+        let token = StatusToken::sign(&list, &uri, status_at, Some(86_400), None, key.as_ref())
+            .map_err(ctx("status"))?;
         let name = format!("status-{}-{list_id}.json", authority.code);
         let path = join(out, &name);
         save(
-            &join(out, &format!("status-{}-{list_id}.list.json", authority.code)),
+            &join(
+                out,
+                &format!("status-{}-{list_id}.list.json", authority.code),
+            ),
             &StatusListFile::new(list_id, demo::STATUS_LIST_SIZE as u64, &list),
         )?;
         save(
@@ -186,7 +270,10 @@ pub fn run(a: Args) -> CliResult {
         verifier
             .add_status_list(&load_status_token(&path)?)
             .map_err(ctx(format!("status list {uri}")))?;
-        println!("  status list 状态列表 {uri}: {} B, ttl 1 day → {name}", token.len());
+        println!(
+            "  status list 状态列表 {uri}: {} B, ttl 1 day → {name}",
+            token.len()
+        );
         status_files.push(name);
     }
 
@@ -203,14 +290,33 @@ pub fn run(a: Args) -> CliResult {
     let i_biz = shop_screen.add(business).map_err(ctx("wallet"))?;
 
     let shown = [
-        ("id-card", zhang_wallet.present(i_id, &["name", "id_number"], now), "居民身份证 · name + id_number (身份核验 view)"),
-        ("business", shop_screen.present(i_biz, &["uscc", "name", "legal_rep"], now), "营业执照 · uscc + name + legal_rep (static)"),
-        ("health", wang_wallet.present(i_health, &["name", "category"], now), "健康证明 · name + category (上岗核验 view)"),
+        (
+            "id-card",
+            zhang_wallet.present(i_id, &["name", "id_number"], now),
+            "居民身份证 · name + id_number (身份核验 view)",
+        ),
+        (
+            "business",
+            shop_screen.present(i_biz, &["uscc", "name", "legal_rep"], now),
+            "营业执照 · uscc + name + legal_rep (static)",
+        ),
+        (
+            "health",
+            wang_wallet.present(i_health, &["name", "category"], now),
+            "健康证明 · name + category (上岗核验 view)",
+        ),
     ];
     let mut scanned = Vec::new();
     for (file, text, what) in shown {
         let text = text.map_err(ctx(format!("present {file}")))?;
-        let png = render_png(&text, &RenderOptions { module_px: 4, ..RenderOptions::default() }).map_err(ctx("QR"))?;
+        let png = render_png(
+            &text,
+            &RenderOptions {
+                module_px: 4,
+                ..RenderOptions::default()
+            },
+        )
+        .map_err(ctx("QR"))?;
         write(&join(out, &format!("{file}.png")), &png)?;
         let back = decode_image(&png).map_err(ctx(format!("scan {file}.png")))?;
         let body = decode_text(&text).map_err(ctx("QR text"))?.body.len();
@@ -246,17 +352,30 @@ pub fn run(a: Args) -> CliResult {
 
     let tampered = tamper(id_text, b"370102199003070016")?;
     let r = verifier.verify_text(&tampered, &counter);
-    tally.report("篡改字段 one byte of the ID number changed", &r, Expect::Error("disclosure_not_signed"));
+    tally.report(
+        "篡改字段 one byte of the ID number changed",
+        &r,
+        Expect::Error("disclosure_not_signed"),
+    );
 
     let swapped = swap_disclosure(id_text, &id_card)?;
     let r = verifier.verify_text(&swapped, &counter);
-    tally.report("调换字段 a disclosure swapped for another salt's", &r, Expect::Error("disclosure_not_signed"));
+    tally.report(
+        "调换字段 a disclosure swapped for another salt's",
+        &r,
+        Expect::Error("disclosure_not_signed"),
+    );
 
     let bank = demo::verifier_key();
     let make_request = |label: &str| -> Result<ReceivedRequest, CliError> {
         let registry = Registry::builtin();
-        let ty = registry.get(demo::ID_CARD).ok_or_else(|| CliError::new("ID card type"))?;
-        let ids = ["name", "id_number"].iter().filter_map(|k| ty.field(k).map(|f| f.id)).collect();
+        let ty = registry
+            .get(demo::ID_CARD)
+            .ok_or_else(|| CliError::new("ID card type"))?;
+        let ids = ["name", "id_number"]
+            .iter()
+            .filter_map(|k| ty.field(k).map(|f| f.id))
+            .collect();
         let req = Request::new(
             "91370100MA3C0KTJ2X",
             "示例银行济南泉城路支行",
@@ -278,22 +397,44 @@ pub fn run(a: Args) -> CliResult {
         .respond(i_id, &request_b, &["name", "id_number"], now)
         .map_err(ctx("respond"))?;
     let r = bank_counter.verify_text(&wrong, &counter);
-    tally.report("答非所问 answer to request B shown to a counter expecting A", &r, Expect::Error("nonce_mismatch"));
+    tally.report(
+        "答非所问 answer to request B shown to a counter expecting A",
+        &r,
+        Expect::Error("nonce_mismatch"),
+    );
 
-    let old = zhang_wallet.present(i_old, &["name", "id_number"], now).map_err(ctx("present"))?;
+    let old = zhang_wallet
+        .present(i_old, &["name", "id_number"], now)
+        .map_err(ctx("present"))?;
     let r = verifier.verify_text(&old, &counter);
-    tally.report("已吊销 the revoked previous ID card", &r, Expect::Error("revoked"));
+    tally.report(
+        "已吊销 the revoked previous ID card",
+        &r,
+        Expect::Error("revoked"),
+    );
 
-    let rogue_text = zhang_wallet.present(i_rogue, &["name", "id_number"], now).map_err(ctx("present"))?;
+    let rogue_text = zhang_wallet
+        .present(i_rogue, &["name", "id_number"], now)
+        .map_err(ctx("present"))?;
     let r = verifier.verify_text(&rogue_text, &counter);
-    tally.report("越权签发 ID card from a clinic allowed only health certificates", &r, Expect::Error("issuer_not_authorized_for_type"));
+    tally.report(
+        "越权签发 ID card from a clinic allowed only health certificates",
+        &r,
+        Expect::Error("issuer_not_authorized_for_type"),
+    );
 
     // ------------------------------------------------------------ 授权用证
     section("6 授权用证 Request → consent → answer → verify");
     let request_text = encode_text(QrKind::Request, &request_a.bytes);
     write(&join(out, "request-a.txt"), format!("{request_text}\n"))?;
-    let prompt = zhang_wallet.read_request(&request_text).map_err(ctx("read request"))?;
-    let asked: Vec<String> = prompt.fields.iter().map(|(_, zh, en)| format!("{zh} {en}")).collect();
+    let prompt = zhang_wallet
+        .read_request(&request_text)
+        .map_err(ctx("read request"))?;
+    let asked: Vec<String> = prompt
+        .fields
+        .iter()
+        .map(|(_, zh, en)| format!("{zh} {en}"))
+        .collect();
     println!(
         "  {} ({}) asks 请求: {}\n  purpose 事由: {}\n  signed by 签名 kid {}\n  holder consents 持证人同意 → answer",
         prompt.request.request.verifier_name,
@@ -303,16 +444,27 @@ pub fn run(a: Args) -> CliResult {
         prompt.request.signed_by.map_or("none 无".into(), |k| k.to_hex()),
     );
     let keys: Vec<&str> = prompt.fields.iter().map(|(k, _, _)| k.as_str()).collect();
-    let index = prompt.license_index.ok_or_else(|| CliError::new("no matching license"))?;
+    let index = prompt
+        .license_index
+        .ok_or_else(|| CliError::new("no matching license"))?;
     let answer = zhang_wallet
         .respond(index, &prompt.request, &keys, now)
         .map_err(ctx("respond"))?;
     let report = bank_counter.verify_text(&answer, &counter);
     print!("{}", counter_view(&report, color, false));
-    tally.report("授权用证 answer to the right request", &report, Expect::Valid);
+    tally.report(
+        "授权用证 answer to the right request",
+        &report,
+        Expect::Valid,
+    );
 
     // ---------------------------------------------------------------- summary
-    let failed: Vec<&str> = tally.results.iter().filter(|(_, ok)| !ok).map(|(w, _)| w.as_str()).collect();
+    let failed: Vec<&str> = tally
+        .results
+        .iter()
+        .filter(|(_, ok)| !ok)
+        .map(|(w, _)| w.as_str())
+        .collect();
     let total = tally.results.len();
     println!();
     hints(out, now, &status_files);
@@ -323,7 +475,11 @@ pub fn run(a: Args) -> CliResult {
         );
         Ok(0)
     } else {
-        println!("演示失败 demo FAILED: {} of {total} expectations not met: {}", failed.len(), failed.join("; "));
+        println!(
+            "演示失败 demo FAILED: {} of {total} expectations not met: {}",
+            failed.len(),
+            failed.join("; ")
+        );
         Ok(EXIT_INVALID)
     }
 }
@@ -347,7 +503,10 @@ fn tamper(text: &str, needle: &[u8]) -> Result<String, CliError> {
 fn swap_disclosure(text: &str, license: &IssuedLicense) -> Result<String, CliError> {
     use liangzheng::disclosure::Disclosure;
     let mut p = parse(text)?;
-    let first = p.disclosures.first().ok_or_else(|| CliError::new("swap: no disclosure"))?;
+    let first = p
+        .disclosures
+        .first()
+        .ok_or_else(|| CliError::new("swap: no disclosure"))?;
     let id = Disclosure::parse(first).map_err(ctx("swap"))?.field_id;
     let other = license
         .disclosures

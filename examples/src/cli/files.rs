@@ -104,7 +104,10 @@ pub fn load_issuer_key(path: &Path) -> Result<Arc<IssuerKey>, CliError> {
     let pem = read_text(path)?;
     IssuerKey::from_pkcs8_pem(&pem)
         .map(Arc::new)
-        .map_err(ctx(format!("{} is not an Ed25519 PKCS#8 private key", path.display())))
+        .map_err(ctx(format!(
+            "{} is not an Ed25519 PKCS#8 private key",
+            path.display()
+        )))
 }
 
 /// Loads an Ed25519 public key from a public-key PEM, or from a private-key PEM.
@@ -115,7 +118,12 @@ pub fn load_public_key(path: &Path) -> Result<[u8; 32], CliError> {
     }
     IssuerKey::from_pkcs8_pem(&pem)
         .map(|k| k.public_key())
-        .map_err(|_| CliError::new(format!("{} is not an Ed25519 public or private key PEM", path.display())))
+        .map_err(|_| {
+            CliError::new(format!(
+                "{} is not an Ed25519 public or private key PEM",
+                path.display()
+            ))
+        })
 }
 
 /// A holder key file.
@@ -136,7 +144,12 @@ pub fn load_holder_signer(path: &Path) -> Result<Arc<dyn DeviceSigner>, CliError
     let f: HolderKeyFile = load(path, HOLDER_KEY_FORMAT)?;
     let seed: [u8; 32] = b64::decode(&f.seed)
         .and_then(|s| s.try_into().ok())
-        .ok_or_else(|| CliError::new(format!("{}: seed is not 32 bytes of base64url", path.display())))?;
+        .ok_or_else(|| {
+            CliError::new(format!(
+                "{}: seed is not 32 bytes of base64url",
+                path.display()
+            ))
+        })?;
     holder_signer(&f.alg, &seed)
 }
 
@@ -147,7 +160,9 @@ pub fn holder_signer(alg: &str, seed: &[u8; 32]) -> Result<Arc<dyn DeviceSigner>
         "p256" => P256DeviceSigner::from_scalar(seed)
             .map(|s| Arc::new(s) as Arc<dyn DeviceSigner>)
             .map_err(ctx("P-256 key")),
-        other => Err(CliError::new(format!("unknown holder key algorithm {other:?} (ed25519, p256)"))),
+        other => Err(CliError::new(format!(
+            "unknown holder key algorithm {other:?} (ed25519, p256)"
+        ))),
     }
 }
 
@@ -176,7 +191,11 @@ pub fn parse_holder_key(s: &str) -> Result<HolderPublicKey, CliError> {
     let key = match (alg, bytes.len()) {
         (Some("ed25519") | None, 32) => HolderPublicKey::ed25519(&bytes),
         (Some("p256") | None, 33 | 65) => HolderPublicKey::p256_from_sec1(&bytes),
-        _ => return Err(CliError::new("--holder-key: wrong length for the algorithm")),
+        _ => {
+            return Err(CliError::new(
+                "--holder-key: wrong length for the algorithm",
+            ))
+        }
     };
     key.map_err(ctx("--holder-key"))
 }
@@ -301,7 +320,8 @@ pub fn load_status_token(path: &Path) -> Result<Vec<u8>, CliError> {
     let bytes = read(path)?;
     if bytes.first() == Some(&b'{') {
         let f: StatusTokenFile = load(path, STATUS_TOKEN_FORMAT)?;
-        b64::decode(&f.cose).ok_or_else(|| CliError::new(format!("{}: cose is not base64url", path.display())))
+        b64::decode(&f.cose)
+            .ok_or_else(|| CliError::new(format!("{}: cose is not base64url", path.display())))
     } else {
         Ok(bytes)
     }
@@ -312,15 +332,71 @@ pub fn load_status_token(path: &Path) -> Result<Vec<u8>, CliError> {
 /// Reads a verifier request: the body bytes (`lz request --out`) or its QR text (`LZ1R:…`).
 pub fn load_request(path: &Path) -> Result<ReceivedRequest, CliError> {
     let bytes = read(path)?;
-    let body = match std::str::from_utf8(&bytes).ok().map(|t| t.trim_end_matches(['\r', '\n'])) {
+    let body = match std::str::from_utf8(&bytes)
+        .ok()
+        .map(|t| t.trim_end_matches(['\r', '\n']))
+    {
         Some(t) if t.starts_with("LZ") => {
             let p = decode_text(t).map_err(ctx(format!("{}", path.display())))?;
             if p.kind != QrKind::Request {
-                return Err(CliError::new(format!("{}: not a request QR", path.display())));
+                return Err(CliError::new(format!(
+                    "{}: not a request QR",
+                    path.display()
+                )));
             }
             p.body
         }
         _ => bytes,
     };
     ReceivedRequest::parse(&body).map_err(ctx(format!("{}: not a request", path.display())))
+}
+
+/// The private key as PKCS#8 **v1** PEM (RFC 8410), as `openssl genpkey -algorithm ed25519` writes.
+///
+/// Core's `IssuerKey::to_pkcs8_pem` writes PKCS#8 v2 (OneAsymmetricKey with the
+/// public key attached), which OpenSSL 3.0 refuses to load ("unsupported").
+/// We take the 32-byte seed out of that DER and write the v1 form, which every
+/// tool reads (core reads it back too).
+pub fn pkcs8_v1_pem(key: &IssuerKey) -> Result<String, CliError> {
+    let v2 = key.to_pkcs8_pem().map_err(ctx("PKCS#8 export"))?;
+    let body: String = v2
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .flat_map(str::chars)
+        .filter_map(|c| match c {
+            '+' => Some('-'),
+            '/' => Some('_'),
+            '=' => None,
+            c => Some(c),
+        })
+        .collect();
+    let der = b64::decode(&body).ok_or_else(|| CliError::new("PKCS#8 export: bad PEM"))?;
+    // privateKey OCTET STRING wrapping CurvePrivateKey OCTET STRING (32 bytes): 04 22 04 20 <seed>.
+    let at = der
+        .windows(4)
+        .position(|w| w == [0x04, 0x22, 0x04, 0x20])
+        .filter(|at| der.len() >= at + 36)
+        .ok_or_else(|| CliError::new("PKCS#8 export: no Ed25519 seed"))?;
+    let mut v1 = vec![
+        0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04,
+        0x20,
+    ];
+    v1.extend_from_slice(&der[at + 4..at + 36]);
+    let mut b64std: String = b64::encode(&v1)
+        .chars()
+        .map(|c| match c {
+            '-' => '+',
+            '_' => '/',
+            c => c,
+        })
+        .collect();
+    while b64std.len() % 4 != 0 {
+        b64std.push('=');
+    }
+    let pem = format!("-----BEGIN PRIVATE KEY-----\n{b64std}\n-----END PRIVATE KEY-----\n");
+    // Check the round trip before anything is written.
+    match IssuerKey::from_pkcs8_pem(&pem) {
+        Ok(back) if back.public_key() == key.public_key() => Ok(pem),
+        _ => Err(CliError::new("PKCS#8 export: round trip failed")),
+    }
 }

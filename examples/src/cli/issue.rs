@@ -22,7 +22,9 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::files::{load_issuer_key, parse_holder_key, save_license};
-use super::{ctx, join, mkdir, now_or, parse_time, read_text, write, CliError, CliResult, EXIT_INVALID};
+use super::{
+    ctx, join, mkdir, now_or, parse_time, read_text, write, CliError, CliResult, EXIT_INVALID,
+};
 
 /// `lz issue` arguments.
 #[derive(Debug, clap::Args)]
@@ -88,7 +90,11 @@ pub fn run(a: Args) -> CliResult {
             "issued 已签发 {} ({} bytes, holder-bound 绑定持证人: {}) → {}",
             claims.license_number,
             license.credential.len(),
-            if holder.is_some() { "yes 是" } else { "no 否" },
+            if holder.is_some() {
+                "yes 是"
+            } else {
+                "no 否"
+            },
             out.display()
         );
         println!("kid: {}", key.key_id().to_hex());
@@ -96,7 +102,9 @@ pub fn run(a: Args) -> CliResult {
     }
     match (&a.batch, &a.out_dir) {
         (Some(batch), Some(dir)) => batch_issue(&issuer, &read_text(batch)?, dir, now),
-        _ => Err(CliError::new("give --claims with --out, or --batch with --out-dir")),
+        _ => Err(CliError::new(
+            "give --claims with --out, or --batch with --out-dir",
+        )),
     }
 }
 
@@ -109,14 +117,17 @@ fn issue_line(issuer: &Issuer, line: &str, now: UnixTime) -> Result<(String, Str
         Some(c) => {
             let holder = match v.get("holder_key") {
                 None | Some(serde_json::Value::Null) => None,
-                Some(serde_json::Value::String(s)) => Some(parse_holder_key(s).map_err(|e| e.message)?),
+                Some(serde_json::Value::String(s)) => {
+                    Some(parse_holder_key(s).map_err(|e| e.message)?)
+                }
                 Some(_) => return Err("holder_key must be a string".into()),
             };
             (c.clone(), holder)
         }
         None => (v, None::<HolderPublicKey>),
     };
-    let claims: Claims = serde_json::from_value(claims_v).map_err(|e| format!("bad claims: {e}"))?;
+    let claims: Claims =
+        serde_json::from_value(claims_v).map_err(|e| format!("bad claims: {e}"))?;
     let license = issuer
         .issue(&claims, holder.as_ref(), now)
         .map_err(|e| e.to_string())?;
@@ -132,7 +143,9 @@ fn batch_issue(issuer: &Issuer, text: &str, dir: &std::path::Path, now: UnixTime
         ProgressDrawTarget::hidden()
     };
     let bar = ProgressBar::with_draw_target(Some(lines.len() as u64), target);
-    if let Ok(style) = ProgressStyle::with_template("{spinner} 签发 issuing [{bar:40}] {pos}/{len} {per_sec} eta {eta}") {
+    if let Ok(style) = ProgressStyle::with_template(
+        "{spinner} 签发 issuing [{bar:40}] {pos}/{len} {per_sec} eta {eta}",
+    ) {
         bar.set_style(style.progress_chars("=> "));
     }
     let started = Instant::now();
@@ -171,7 +184,12 @@ fn batch_issue(issuer: &Issuer, text: &str, dir: &std::path::Path, now: UnixTime
     write(&path, out)?;
     let failed: Vec<&LineResult> = results.iter().filter(|r| !r.ok).collect();
     for r in &failed {
-        eprintln!("line {} 第{}行: {}", r.line, r.line, r.error.as_deref().unwrap_or(""));
+        eprintln!(
+            "line {} 第{}行: {}",
+            r.line,
+            r.line,
+            r.error.as_deref().unwrap_or("")
+        );
     }
     let issued = results.len() - failed.len();
     eprintln!(

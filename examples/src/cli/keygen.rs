@@ -8,7 +8,10 @@ use liangzheng::holder::P256DeviceSigner;
 use liangzheng::keys::{IssuerKey, IssuerSigner};
 use rand_core::RngCore;
 
-use super::files::{holder_public_text, holder_signer, save, HolderKeyFile, HOLDER_KEY_FORMAT, VERSION};
+use super::files::{
+    holder_public_text, holder_signer, pkcs8_v1_pem, save, HolderKeyFile, HOLDER_KEY_FORMAT,
+    VERSION,
+};
 use super::{ctx, join, mkdir, write, CliError, CliResult};
 
 /// Holder key algorithms.
@@ -48,7 +51,9 @@ pub fn run(a: Args) -> CliResult {
             match a.alg {
                 HolderAlg::Ed25519 => break ("ed25519", seed),
                 // A random 32-byte string is a valid P-256 scalar with overwhelming probability.
-                HolderAlg::P256 if P256DeviceSigner::from_scalar(&seed).is_ok() => break ("p256", seed),
+                HolderAlg::P256 if P256DeviceSigner::from_scalar(&seed).is_ok() => {
+                    break ("p256", seed)
+                }
                 HolderAlg::P256 => continue,
             }
         };
@@ -71,7 +76,7 @@ pub fn run(a: Args) -> CliResult {
     }
     let name = a.name.as_deref().unwrap_or("issuer");
     let key = IssuerKey::generate();
-    let pem = key.to_pkcs8_pem().map_err(ctx("PKCS#8 export"))?;
+    let pem = pkcs8_v1_pem(&key)?;
     let key_path = join(&a.out, &format!("{name}.key.pem"));
     let pub_path = join(&a.out, &format!("{name}.pub.pem"));
     write(&key_path, pem.as_bytes())?;

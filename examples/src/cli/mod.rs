@@ -28,7 +28,9 @@ pub const EXIT_INDETERMINATE: u8 = 3;
 /// 亮证 liangzheng: signed electronic licenses (电子证照) verified offline from a QR code.
 #[derive(Debug, Parser)]
 #[command(name = "lz", version, about, long_about = None)]
-#[command(after_help = "退出码 Exit codes: 0 成功/有效 success or valid; 1 无效 invalid (or a failed batch line / demo expectation); 2 用法或文件错误 usage or I/O error; 3 无法确定 indeterminate")]
+#[command(
+    after_help = "退出码 Exit codes: 0 成功/有效 success or valid; 1 无效 invalid (or a failed batch line / demo expectation); 2 用法或文件错误 usage or I/O error; 3 无法确定 indeterminate"
+)]
 pub struct Cli {
     /// The command to run.
     #[command(subcommand)]
@@ -129,7 +131,8 @@ pub fn read_text(path: &Path) -> Result<String, CliError> {
 /// Writes a file, creating its parent folder.
 pub fn write(path: &Path, bytes: impl AsRef<[u8]>) -> Result<(), CliError> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(ctx(format!("cannot create {}", parent.display())))?;
+        std::fs::create_dir_all(parent)
+            .map_err(ctx(format!("cannot create {}", parent.display())))?;
     }
     std::fs::write(path, bytes).map_err(ctx(format!("cannot write {}", path.display())))
 }

@@ -73,7 +73,9 @@ pub fn run(a: Args) -> CliResult {
         Some(t) => t,
         None => {
             let mut s = String::new();
-            std::io::stdin().read_to_string(&mut s).map_err(ctx("stdin"))?;
+            std::io::stdin()
+                .read_to_string(&mut s)
+                .map_err(ctx("stdin"))?;
             s.lines().next().unwrap_or_default().to_string()
         }
     };
@@ -90,12 +92,19 @@ pub fn run(a: Args) -> CliResult {
         Format::Png => render_png(text, &options).map_err(ctx("QR"))?,
         Format::Terminal => render_terminal(text, ecc).map_err(ctx("QR"))?.into_bytes(),
     };
-    eprintln!("QR version 版本 {version}, ECC {ecc:?}, {} characters 字符", text.len());
+    eprintln!(
+        "QR version 版本 {version}, ECC {ecc:?}, {} characters 字符",
+        text.len()
+    );
     match &a.out {
         Some(path) => write(path, &bytes)?,
         None => {
-            if matches!(a.format, Format::Png) && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
-                return Err(CliError::new("PNG is binary: give --out FILE or redirect stdout"));
+            if matches!(a.format, Format::Png)
+                && std::io::IsTerminal::is_terminal(&std::io::stdout())
+            {
+                return Err(CliError::new(
+                    "PNG is binary: give --out FILE or redirect stdout",
+                ));
             }
             std::io::stdout().write_all(&bytes).map_err(ctx("stdout"))?;
         }

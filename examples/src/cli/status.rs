@@ -11,8 +11,8 @@ use liangzheng::time::UnixTime;
 use serde_json::json;
 
 use super::files::{
-    load, load_public_key, load_status_token, sniff, StatusListFile, StatusTokenFile, STATUS_LIST_FORMAT,
-    STATUS_TOKEN_FORMAT, VERSION,
+    load, load_public_key, load_status_token, sniff, StatusListFile, StatusTokenFile,
+    STATUS_LIST_FORMAT, STATUS_TOKEN_FORMAT, VERSION,
 };
 use super::{ctx, now_or, parse_time, CliError, CliResult};
 use crate::cli::files::{load_issuer_key, save};
@@ -100,7 +100,10 @@ fn name(v: StatusValue) -> &'static str {
 fn mark(m: &Mark, value: StatusValue) -> CliResult {
     let mut f: StatusListFile = load(&m.list, STATUS_LIST_FORMAT)?;
     if m.index >= f.size {
-        return Err(CliError::new(format!("index {} outside the list (size {})", m.index, f.size)));
+        return Err(CliError::new(format!(
+            "index {} outside the list (size {})",
+            m.index, f.size
+        )));
     }
     let mut list = f.list()?;
     let i = usize::try_from(m.index).map_err(ctx("index"))?;
@@ -108,7 +111,13 @@ fn mark(m: &Mark, value: StatusValue) -> CliResult {
     list.set_status(i, value).map_err(ctx("status"))?;
     f.statuses = b64::encode(list.as_bytes());
     save(&m.list, &f)?;
-    println!("list {} index {}: {} → {}", f.list_id, m.index, name(before), name(value));
+    println!(
+        "list {} index {}: {} → {}",
+        f.list_id,
+        m.index,
+        name(before),
+        name(value)
+    );
     Ok(0)
 }
 
@@ -119,7 +128,10 @@ pub fn run(a: Args) -> CliResult {
             let n = usize::try_from(size).map_err(ctx("size"))?;
             let list = StatusList::new(n, 2).map_err(ctx("status list"))?;
             save(&out, &StatusListFile::new(list_id, size, &list))?;
-            println!("new status list {list_id}: {size} entries, all valid → {}", out.display());
+            println!(
+                "new status list {list_id}: {size} entries, all valid → {}",
+                out.display()
+            );
             Ok(0)
         }
         StatusCommand::Revoke(m) => mark(&m, StatusValue::REVOKED),
@@ -197,11 +209,22 @@ fn inspect(file: &Path, issuer_key: Option<&Path>) -> CliResult {
                 "expires": t.expires.map(|e| e.0), "statuses": summary(&t.list, t.list.len())}),
             (_, None) => json!({"format": format, "verified": false, "uri": uri, "signer_kid": kid,
                 "bytes": bytes.len(), "note": "pass --issuer-key to verify and list the statuses"}),
-            (Err(e), Some(_)) => return Err(CliError::new(format!("{}: token rejected: {e}", file.display()))),
+            (Err(e), Some(_)) => {
+                return Err(CliError::new(format!(
+                    "{}: token rejected: {e}",
+                    file.display()
+                )))
+            }
         }
     } else {
-        return Err(CliError::new(format!("{}: a {format}, not a status list", file.display())));
+        return Err(CliError::new(format!(
+            "{}: a {format}, not a status list",
+            file.display()
+        )));
     };
-    println!("{}", serde_json::to_string_pretty(&out).map_err(ctx("JSON"))?);
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&out).map_err(ctx("JSON"))?
+    );
     Ok(0)
 }

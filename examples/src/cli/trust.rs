@@ -12,8 +12,8 @@ use liangzheng::trust::{TrustStore, TrustedIssuer, MAX_TRUST_LIST_LEN, TRUST_LIS
 use serde_json::json;
 
 use super::files::{
-    load, load_issuer_key, load_public_key, save, sniff, TrustDraft, TrustSigned, TRUST_DRAFT_FORMAT,
-    TRUST_SIGNED_FORMAT,
+    load, load_issuer_key, load_public_key, pkcs8_v1_pem, save, sniff, TrustDraft, TrustSigned,
+    TRUST_DRAFT_FORMAT, TRUST_SIGNED_FORMAT,
 };
 use super::{ctx, join, mkdir, now_or, parse_time, split_list, write, CliError, CliResult};
 
@@ -125,11 +125,14 @@ pub fn run(a: Args) -> CliResult {
         TrustCommand::InitRoot { out } => {
             mkdir(&out)?;
             let key = IssuerKey::generate();
-            let pem = key.to_pkcs8_pem().map_err(ctx("PKCS#8"))?;
+            let pem = pkcs8_v1_pem(&key)?;
             write(&join(&out, "root.key.pem"), pem.as_bytes())?;
             write(&join(&out, "root.pub.pem"), key.public_key_pem())?;
             println!("root key 根密钥: {}", join(&out, "root.key.pem").display());
-            println!("root public key 根公钥 (pin this in verifiers): {}", join(&out, "root.pub.pem").display());
+            println!(
+                "root public key 根公钥 (pin this in verifiers): {}",
+                join(&out, "root.pub.pem").display()
+            );
             println!("kid: {}", key.key_id().to_hex());
             Ok(0)
         }
@@ -157,7 +160,11 @@ pub fn run(a: Args) -> CliResult {
                     Some(ty) => codes.push(ty.type_code.clone()),
                     // A type defined in a type file this tool does not load: accept a 21-char code.
                     None if t.len() == 21 => codes.push(t),
-                    None => return Err(CliError::new(format!("--types: unknown license type {t:?}"))),
+                    None => {
+                        return Err(CliError::new(format!(
+                            "--types: unknown license type {t:?}"
+                        )))
+                    }
                 }
             }
             if codes.is_empty() {
@@ -175,11 +182,18 @@ pub fn run(a: Args) -> CliResult {
             };
             let kid = entry.key_id();
             if draft.issuers.iter().any(|i| i.key_id() == kid) {
-                return Err(CliError::new(format!("kid {} is already on the list", kid.to_hex())));
+                return Err(CliError::new(format!(
+                    "kid {} is already on the list",
+                    kid.to_hex()
+                )));
             }
             draft.issuers.push(entry);
             save(&list, &draft)?;
-            println!("added 已添加 kid {} ({} entries)", kid.to_hex(), draft.issuers.len());
+            println!(
+                "added 已添加 kid {} ({} entries)",
+                kid.to_hex(),
+                draft.issuers.len()
+            );
             Ok(0)
         }
         TrustCommand::Remove { list, kid } => {
@@ -188,7 +202,10 @@ pub fn run(a: Args) -> CliResult {
             let before = draft.issuers.len();
             draft.issuers.retain(|i| i.key_id() != kid);
             if draft.issuers.len() == before {
-                return Err(CliError::new(format!("kid {} is not on the list", kid.to_hex())));
+                return Err(CliError::new(format!(
+                    "kid {} is not on the list",
+                    kid.to_hex()
+                )));
             }
             save(&list, &draft)?;
             println!("removed 已删除 kid {}", kid.to_hex());
@@ -295,11 +312,14 @@ fn inspect(file: &Path, root_key: Option<&Path>) -> CliResult {
     } else if format == TRUST_SIGNED_FORMAT {
         let signed: TrustSigned = load(file, TRUST_SIGNED_FORMAT)?;
         let bytes = signed.bytes()?;
-        let sign1 = Sign1::parse(&bytes, MAX_TRUST_LIST_LEN, Some(TRUST_LIST_TYP)).map_err(ctx("trust list"))?;
+        let sign1 = Sign1::parse(&bytes, MAX_TRUST_LIST_LEN, Some(TRUST_LIST_TYP))
+            .map_err(ctx("trust list"))?;
         let signer = sign1.key_id().map(|k| k.to_hex());
         match root_key {
-            None => json!({"format": format, "signed": true, "verified": false, "signer_kid": signer,
-                "bytes": bytes.len(), "note": "pass --root-key to verify and list the entries"}),
+            None => {
+                json!({"format": format, "signed": true, "verified": false, "signer_kid": signer,
+                "bytes": bytes.len(), "note": "pass --root-key to verify and list the entries"})
+            }
             Some(r) => {
                 let store = TrustStore::from_signed(&bytes, &load_public_key(r)?)
                     .map_err(ctx("trust list rejected 信任列表验证失败"))?;
@@ -309,8 +329,14 @@ fn inspect(file: &Path, root_key: Option<&Path>) -> CliResult {
             }
         }
     } else {
-        return Err(CliError::new(format!("{}: a {format}, not a trust list", file.display())));
+        return Err(CliError::new(format!(
+            "{}: a {format}, not a trust list",
+            file.display()
+        )));
     };
-    println!("{}", serde_json::to_string_pretty(&out).map_err(ctx("JSON"))?);
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&out).map_err(ctx("JSON"))?
+    );
     Ok(0)
 }

@@ -11,7 +11,9 @@ use liangzheng::verify::{Outcome, Policy, Report, StatusPolicy, Verdict, Verifie
 use lz_examples::demo;
 
 use super::files::{load_public_key, load_request, load_status_token, load_trust};
-use super::{ctx, now_or, parse_time, read, show_time, CliError, CliResult, EXIT_INDETERMINATE, EXIT_INVALID};
+use super::{
+    ctx, now_or, parse_time, read, show_time, CliError, CliResult, EXIT_INDETERMINATE, EXIT_INVALID,
+};
 
 /// When to colour the output.
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -84,7 +86,9 @@ fn setup(a: &Args) -> Result<(Verifier, Policy), CliError> {
     if a.demo && a.status.is_empty() {
         // Demo status lists, signed a minute before the verifier's clock.
         for token in demo::status_tokens(now.minus(60), 86_400) {
-            verifier.add_status_list(&token).map_err(ctx("demo status list"))?;
+            verifier
+                .add_status_list(&token)
+                .map_err(ctx("demo status list"))?;
         }
     }
     for path in &a.status {
@@ -111,19 +115,26 @@ pub fn run(a: Args) -> CliResult {
     let color = match a.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
     };
     if a.stdin {
         return counter_mode(&verifier, &policy, a.json, a.unmask);
     }
     let text = match (&a.text, &a.image) {
         (Some(t), _) => t.clone(),
-        (None, Some(img)) => decode_image(&read(img)?).map_err(ctx(format!("{}: no readable QR", img.display())))?,
+        (None, Some(img)) => {
+            decode_image(&read(img)?).map_err(ctx(format!("{}: no readable QR", img.display())))?
+        }
         _ => return Err(CliError::new("give --text, --image or --stdin")),
     };
     let report = verifier.verify_text(&text, &policy);
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&report).map_err(ctx("JSON"))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).map_err(ctx("JSON"))?
+        );
     } else {
         print!("{}", counter_view(&report, color, a.unmask));
     }
@@ -160,7 +171,13 @@ fn counter_mode(verifier: &Verifier, policy: &Policy, json: bool, unmask: bool) 
             let fields: Vec<String> = report
                 .fields
                 .iter()
-                .map(|f| format!("{} {}", f.label_zh, if unmask { &f.value_zh } else { &f.display }))
+                .map(|f| {
+                    format!(
+                        "{} {}",
+                        f.label_zh,
+                        if unmask { &f.value_zh } else { &f.display }
+                    )
+                })
                 .collect();
             let mut s = format!("#{n} {}", report.summary());
             if !fields.is_empty() {
@@ -195,21 +212,35 @@ pub fn counter_view(report: &Report, color: bool, unmask: bool) -> String {
     let mut s = String::new();
     s.push_str(&rule);
     s.push('\n');
-    s.push_str(&format!("  {}\n", paint(&format!("  {big}  "), code, color)));
+    s.push_str(&format!(
+        "  {}\n",
+        paint(&format!("  {big}  "), code, color)
+    ));
     s.push_str(&rule);
     s.push('\n');
     if let Some((kind, e)) = report.first_problem() {
-        s.push_str(&format!("原因 Reason   [{}] {}\n              {}\n", kind.code(), e.zh(), e.en()));
+        s.push_str(&format!(
+            "原因 Reason   [{}] {}\n              {}\n",
+            kind.code(),
+            e.zh(),
+            e.en()
+        ));
     }
     if let Some(l) = &report.license {
         match &l.view {
-            Some(v) => s.push_str(&format!("证照 License  {} {} · {v}\n", l.type_zh, l.type_en)),
+            Some(v) => s.push_str(&format!(
+                "证照 License  {} {} · {v}\n",
+                l.type_zh, l.type_en
+            )),
             None => s.push_str(&format!("证照 License  {} {}\n", l.type_zh, l.type_en)),
         }
-        s.push_str(&format!("颁发 Issuer   {} / {} ({})\n", l.issuer_zh, l.issuer_en, l.issuer_code));
-        let until = l
-            .valid_until
-            .map_or("长期 long-term".to_string(), |t| UnixTime(t).minus(1).cst_date().to_string());
+        s.push_str(&format!(
+            "颁发 Issuer   {} / {} ({})\n",
+            l.issuer_zh, l.issuer_en, l.issuer_code
+        ));
+        let until = l.valid_until.map_or("长期 long-term".to_string(), |t| {
+            UnixTime(t).minus(1).cst_date().to_string()
+        });
         s.push_str(&format!(
             "有效期 Valid  {} → {until}   签发 issued {}\n",
             UnixTime(l.valid_from).cst_date(),
@@ -226,14 +257,23 @@ pub fn counter_view(report: &Report, color: bool, unmask: bool) -> String {
         s.push_str("字段 Fields\n");
         for f in &report.fields {
             let value = if unmask { &f.value_zh } else { &f.display };
-            let mark = if f.sensitive && !unmask && f.display != f.value_zh { " (已遮蔽 masked)" } else { "" };
+            let mark = if f.sensitive && !unmask && f.display != f.value_zh {
+                " (已遮蔽 masked)"
+            } else {
+                ""
+            };
             s.push_str(&format!("  {} {}: {value}{mark}\n", f.label_zh, f.label_en));
         }
     }
     s.push_str("检查 Checks\n");
     for c in &report.checks {
         let line = match &c.outcome {
-            Outcome::Passed => format!("  {} {} / {}", paint("✓", "32", color), c.kind.zh(), c.kind.en()),
+            Outcome::Passed => format!(
+                "  {} {} / {}",
+                paint("✓", "32", color),
+                c.kind.zh(),
+                c.kind.en()
+            ),
             Outcome::Failed(e) => format!(
                 "  {} {} / {} — {}",
                 paint("✗", "31", color),

@@ -1,0 +1,393 @@
+// Kotlin tests of the liangzheng bindings, run on the JVM through JNA against the
+// built libliangzheng_ffi.so (see scripts/test-kotlin.sh). A plain runner: one line
+// per test, then "N passed, M failed"; the exit status is non-zero on any failure.
+//
+//   java ... liangzheng.test.MainKt <repo root> [--bench]
+package liangzheng.test
+
+import java.io.File
+import java.security.KeyPairGenerator
+import java.security.MessageDigest
+import java.security.SecureRandom
+import java.security.Signature
+import java.security.spec.ECGenParameterSpec
+import java.util.Base64
+import kotlin.system.exitProcess
+import liangzheng.*
+
+class TestFailure(message: String) : Exception(message)
+
+fun check(ok: Boolean, what: () -> String) {
+    if (!ok) throw TestFailure(what())
+}
+
+fun <T> expectEqual(expected: T, actual: T, what: String) =
+    check(expected == actual) { "$what: expected <$expected>, got <$actual>" }
+
+fun b64(s: String): ByteArray = Base64.getUrlDecoder().decode(s)
+
+/** The code of any LzException variant. */
+val LzException.code: String
+    get() = when (this) {
+        is LzException.InvalidInput -> code
+        is LzException.TrustList -> code
+        is LzException.StatusList -> code
+        is LzException.Request -> code
+        is LzException.Wallet -> code
+        is LzException.Issue -> code
+        is LzException.Signer -> code
+        is LzException.Qr -> code
+    }
+
+/** Runs `block`, requiring it to throw an LzException of type E with this code. */
+inline fun <reified E : LzException> expectError(code: String, block: () -> Unit): E {
+    try {
+        block()
+    } catch (e: LzException) {
+        check(e is E) { "expected ${E::class.simpleName}($code), got $e" }
+        expectEqual(code, e.code, "error code")
+        check(e.message!!.isNotEmpty()) { "empty message" }
+        return e as E
+    }
+    throw TestFailure("expected ${E::class.simpleName}($code), nothing was thrown")
+}
+
+// ---------------------------------------------------------------- test vectors
+
+class Case(val file: File) {
+    val json = JsonReader(file.readText(Charsets.UTF_8)).parse().obj()
+    val name = json["name"] as String
+    val input = json["input"].obj()
+    val expected = json["expected"].obj()
+    val now = (input["now"] as Long).toULong()
+    val qrText = input["qr_text"] as String
+    val trustList = b64(input["trust_list"] as String)
+    val root = b64(input["root_public_key"] as String)
+    val statusLists = input["status_lists"].arr().map { b64(it as String) }
+    val request = (input["request"] as String?)?.let(::b64)
+
+    fun policy(): VerifyPolicy {
+        val p = input["policy"].obj()
+        return VerifyPolicy(
+            now = now,
+            status = if (p["status"] == "lenient") StatusMode.LENIENT else StatusMode.STRICT,
+            skewSecs = (p["skew_secs"] as Long).toULong(),
+            maxPresentationAgeSecs = (p["max_presentation_age_secs"] as Long).toULong(),
+            requireHolderBinding = p["require_holder_binding"] as Boolean,
+            acceptedTypes = p["accepted_types"]?.arr()?.map { it as String },
+        )
+    }
+
+    /** Steps 1–3 of test-vectors/README.md: trust list, status lists, request. */
+    fun verifier(): Verifier {
+        val v = Verifier(trustList, root)
+        for (token in statusLists) {
+            try {
+                v.addStatusList(token)
+            } catch (e: LzException.StatusList) {
+                // Remembered by the verifier: the case's verdict says what follows from it.
+            }
+        }
+        request?.let { v.expectRequest(it) }
+        return v
+    }
+}
+
+fun runCase(c: Case) {
+    val trustError = c.expected["trust_list_error"] as String?
+    if (trustError != null) {
+        expectError<LzException.TrustList>(trustError) { Verifier(c.trustList, c.root) }
+        return
+    }
+    val report = c.verifier().verify(c.qrText, c.policy())
+    val verdict = report.verdict.name.lowercase()
+    val summary = "${report.failingCheck}/${report.problem?.code}"
+    expectEqual(c.expected["verdict"], verdict, "verdict ($summary)")
+    expectEqual(c.expected["failing_check"], report.failingCheck, "failing check")
+    expectEqual(c.expected["error_code"], report.problem?.code, "error code")
+    val fields = c.expected["fields"].arr().map { it.obj()["key"] to it.obj()["value"] }
+    expectEqual(fields, report.fields.map { it.key to it.valueZh }, "disclosed fields")
+    expectEqual(11, report.checks.size, "number of checks")
+    check(report.verdictZh.isNotEmpty() && report.summary.isNotEmpty()) { "empty verdict text" }
+}
+
+// ------------------------------------------------------------------- demo data
+
+/** A public demo seed, as examples/src/demo.rs derives it (never use for anything real). */
+fun demoSeed(label: String): ByteArray {
+    fun half(n: Int) = MessageDigest.getInstance("SHA-256")
+        .digest("liangzheng demo seed $n $label".toByteArray(Charsets.UTF_8)).copyOf(16)
+    return half(1) + half(2)
+}
+
+const val ID_CARD_CLAIMS = """{"type": "cn.resident-id-card", "license_number": "370102199003070016",
+  "valid_from": "2020-05-12", "valid_until": "2040-05-12",
+  "fields": {"name": "张三", "sex": "男", "ethnicity": "汉族", "birth_date": "1990-03-07",
+  "address": "山东省济南市历下区泉城路180号", "id_number": "370102199003070016",
+  "authority": "济南市公安局历下分局"}}"""
+
+fun demoIssuer() = Issuer.fromSeed(demoSeed("济南市公安局"), "济南市公安局", "11370100004307520K")
+
+/** A holder key in the JVM's keystore provider, standing in for Android Keystore. */
+class JavaP256Signer(private val rawSignatures: Boolean = false) : DeviceSigner {
+    private val keyPair = KeyPairGenerator.getInstance("EC").apply {
+        initialize(ECGenParameterSpec("secp256r1"))
+    }.generateKeyPair()
+    var calls = 0
+
+    // X.509 SubjectPublicKeyInfo DER, exactly what Android's PublicKey.getEncoded() returns.
+    override fun publicKey() = HolderKey(HolderKeyAlgorithm.ES256, keyPair.public.encoded)
+
+    override fun sign(message: ByteArray): ByteArray {
+        calls++
+        // DER, as Android's Signature("SHA256withECDSA") returns; or raw r‖s (P1363).
+        val alg = if (rawSignatures) "SHA256withECDSAinP1363Format" else "SHA256withECDSA"
+        return Signature.getInstance(alg).run {
+            initSign(keyPair.private)
+            update(message)
+            sign()
+        }
+    }
+}
+
+class RefusingSigner(private val inner: DeviceSigner, private val throwable: () -> Throwable) : DeviceSigner {
+    override fun publicKey() = inner.publicKey()
+    override fun sign(message: ByteArray): ByteArray = throw throwable()
+}
+
+// ----------------------------------------------------------------------- tests
+
+class Suite(val root: File) {
+    val cases = (root.resolve("test-vectors/cases").listFiles() ?: emptyArray())
+        .filter { it.name.endsWith(".json") }.sortedBy { it.name }.map(::Case)
+    private val base by lazy { cases.first { it.name == "id-card-identity-view-valid" } }
+
+    private fun verifier() = Verifier(base.trustList, base.root)
+    private fun policyAt(now: ULong) = defaultPolicy(now)
+
+    val tests: List<Pair<String, () -> Unit>> = buildList {
+        add("test vectors are present" to { check(cases.size >= 40) { "only ${cases.size} cases found" } })
+        for (c in cases) add("vector ${c.name}" to { runCase(c) })
+
+        add("demo issuer seed gives the key on the vector trust list" to {
+            val keys = JsonReader(root.resolve("test-vectors/keys.json").readText()).parse().obj()
+            val first = keys["issuers"].arr()[0].obj()
+            expectEqual(first["public_key"], Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(demoIssuer().publicKey()), "issuer public key")
+            expectEqual(first["kid"], demoIssuer().keyId(), "key id")
+        })
+
+        add("wallet → QR text → verifier with a software Ed25519 key" to {
+            val seed = ByteArray(32).also { SecureRandom().nextBytes(it) }
+            val wallet = Wallet.fromEd25519Seed(seed)
+            val license = demoIssuer().issue(ID_CARD_CLAIMS, wallet.holderKey(), base.now)
+            val index = wallet.add(license)
+            expectEqual(1u, wallet.count(), "licenses held")
+            val type = wallet.licenseType(index)
+            expectEqual("cn.resident-id-card", type.id, "type id")
+            check(type.fields.any { it.key == "id_number" && it.sensitive }) { "id_number not listed as sensitive" }
+            val qr = wallet.present(index, listOf("name", "id_number"), base.now)
+            check(qr.startsWith("LZ1P")) { "QR text prefix: ${qr.take(6)}" }
+            val report = verifier().verify(qr, policyAt(base.now + 5u))
+            expectEqual(Verdict.VALID, report.verdict, "verdict (${report.summary})")
+            expectEqual(listOf("name", "id_number"), report.fields.map { it.key }, "fields")
+            expectEqual("张三", report.fields[0].valueZh, "name")
+            val shown = report.fields[1].display
+            check(shown.contains('*') && shown.endsWith("0016") && shown != report.fields[1].valueZh) { "not masked: $shown" }
+            expectEqual("济南市公安局", report.license?.issuerZh, "issuer")
+            expectEqual(true, report.license?.holderBound, "holder bound")
+        })
+
+        add("a presentation shown later than its lifetime is stale" to {
+            val wallet = Wallet.fromEd25519Seed(ByteArray(32) { 7 })
+            val i = wallet.add(demoIssuer().issue(ID_CARD_CLAIMS, wallet.holderKey(), base.now))
+            val qr = wallet.present(i, listOf("name"), base.now)
+            val report = verifier().verify(qr, policyAt(base.now + 600u))
+            expectEqual(Verdict.INVALID, report.verdict, "verdict")
+            expectEqual("stale", report.problem?.code, "problem")
+        })
+
+        add("Kotlin DeviceSigner with a java.security P-256 key (DER signatures)" to {
+            val signer = JavaP256Signer()
+            val wallet = Wallet(signer)
+            expectEqual(HolderKeyAlgorithm.ES256, wallet.holderKey().algorithm, "algorithm")
+            expectEqual(33, wallet.holderKey().publicKey.size, "compressed SEC1 key")
+            val i = wallet.add(demoIssuer().issue(ID_CARD_CLAIMS, signer.publicKey(), base.now))
+            repeat(3) { // ECDSA nonces are random: several signatures, both S halves likely
+                val report = verifier().verify(wallet.present(i, listOf("name"), base.now), policyAt(base.now))
+                expectEqual(Verdict.VALID, report.verdict, "verdict (${report.summary})")
+                expectEqual(CheckOutcome.PASSED, report.checks.first { it.check == "holder_signature" }.outcome, "holder check")
+            }
+            expectEqual(3, signer.calls, "signer calls")
+        })
+
+        add("Kotlin DeviceSigner returning raw r‖s (P1363) signatures" to {
+            val signer = JavaP256Signer(rawSignatures = true)
+            val wallet = Wallet(signer)
+            val i = wallet.add(demoIssuer().issue(ID_CARD_CLAIMS, wallet.holderKey(), base.now))
+            val report = verifier().verify(wallet.present(i, listOf("name", "sex"), base.now), policyAt(base.now))
+            expectEqual(Verdict.VALID, report.verdict, "verdict (${report.summary})")
+        })
+
+        add("a signer that refuses (LzException.Signer) fails the presentation" to {
+            val inner = JavaP256Signer()
+            val wallet = Wallet(RefusingSigner(inner) {
+                LzException.Signer("user_cancelled", "用户取消了指纹确认", "the user cancelled")
+            })
+            val i = wallet.add(demoIssuer().issue(ID_CARD_CLAIMS, inner.publicKey(), base.now))
+            val e = expectError<LzException.Signer>("signer_failed") { wallet.present(i, listOf("name"), base.now) }
+            check(e.messageEn.contains("user_cancelled")) { "app's code lost: ${e.messageEn}" }
+        })
+
+        add("an unexpected exception in the signer is an error, not a crash" to {
+            val inner = JavaP256Signer()
+            val wallet = Wallet(RefusingSigner(inner) { IllegalStateException("keystore gone") })
+            val i = wallet.add(demoIssuer().issue(ID_CARD_CLAIMS, inner.publicKey(), base.now))
+            expectError<LzException.Signer>("signer_failed") { wallet.present(i, listOf("name"), base.now) }
+        })
+
+        add("a signer returning garbage is a Signer error" to {
+            val inner = JavaP256Signer()
+            val wallet = Wallet(object : DeviceSigner {
+                override fun publicKey() = inner.publicKey()
+                override fun sign(message: ByteArray) = byteArrayOf(0x30, 0x01, 0x00)
+            })
+            val i = wallet.add(demoIssuer().issue(ID_CARD_CLAIMS, inner.publicKey(), base.now))
+            expectError<LzException.Signer>("signer_failed") { wallet.present(i, listOf("name"), base.now) }
+        })
+
+        add("a license bound to another holder key is refused" to {
+            val other = Wallet.fromEd25519Seed(ByteArray(32) { 1 })
+            val wallet = Wallet.fromEd25519Seed(ByteArray(32) { 2 })
+            val license = demoIssuer().issue(ID_CARD_CLAIMS, other.holderKey(), base.now)
+            expectError<LzException.Wallet>("wrong_holder_key") { wallet.add(license) }
+            expectError<LzException.Wallet>("bad_license") { wallet.add(byteArrayOf(1, 2, 3)) }
+        })
+
+        add("request (授权用证): consent, answer, verify; the answer is useless elsewhere" to {
+            val wallet = Wallet(JavaP256Signer())
+            val i = wallet.add(demoIssuer().issue(ID_CARD_CLAIMS, wallet.holderKey(), base.now))
+            val counter = verifier()
+            val code = counter.createRequest("91370100MA3C8L8X1B", "某银行济南分行", "开立账户",
+                "cn.resident-id-card", listOf("name", "id_number"), base.now)
+            check(code.qrText.startsWith("LZ1R")) { "request prefix: ${code.qrText.take(6)}" }
+            val prompt = wallet.readRequest(code.qrText)
+            expectEqual("某银行济南分行", prompt.verifierName, "verifier name")
+            expectEqual("开立账户", prompt.purpose, "purpose")
+            expectEqual(listOf("name", "id_number"), prompt.fields.map { it.key }, "asked fields")
+            expectEqual(i, prompt.licenseIndex, "matching license")
+            expectError<LzException.Wallet>("not_requested") {
+                wallet.respond(i, prompt, listOf("name", "address"), base.now)
+            }
+            val answer = wallet.respond(i, prompt, listOf("name", "id_number"), base.now + 3u)
+            val report = counter.verify(answer, policyAt(base.now + 5u))
+            expectEqual(Verdict.VALID, report.verdict, "verdict (${report.summary})")
+            expectEqual(CheckOutcome.PASSED, report.checks.first { it.check == "request" }.outcome, "request check")
+            // Another counter with its own request must not accept it.
+            val elsewhere = verifier()
+            elsewhere.createRequest("91370100MA3C8L8X1B", "另一家", "开户", "cn.resident-id-card",
+                listOf("name"), base.now)
+            expectEqual("nonce_mismatch", elsewhere.verify(answer, policyAt(base.now + 5u)).problem?.code, "replayed")
+            expectError<LzException.Wallet>("not_a_request") { wallet.readRequest(answer) }
+        })
+
+        add("errors carry a code and messages in 中文 and English" to {
+            expectError<LzException.TrustList>("malformed") { Verifier(byteArrayOf(1, 2, 3), base.root) }
+            expectError<LzException.InvalidInput>("bad_public_key") { Verifier(base.trustList, ByteArray(5)) }
+            expectError<LzException.InvalidInput>("bad_uscc") { Issuer.fromSeed(ByteArray(32), "x", "123") }
+            expectError<LzException.InvalidInput>("bad_seed") { Wallet.fromEd25519Seed(ByteArray(31)) }
+            expectError<LzException.InvalidInput>("bad_private_key") {
+                Issuer.fromPkcs8Pem("not a key", "x", "11370100004307520K")
+            }
+            expectError<LzException.InvalidInput>("bad_claims_json") { demoIssuer().issue("{", null, base.now) }
+            expectError<LzException.Issue>("missing_field") {
+                demoIssuer().issue(ID_CARD_CLAIMS.replace(""""name": "张三", """, ""), null, base.now)
+            }
+            expectError<LzException.StatusList>("malformed") { verifier().addStatusList(byteArrayOf(0)) }
+            expectError<LzException.Request>("malformed") { verifier().expectRequest(byteArrayOf(0x01)) }
+            val wallet = Wallet.fromEd25519Seed(ByteArray(32) { 3 })
+            val i = wallet.add(demoIssuer().issue(ID_CARD_CLAIMS, wallet.holderKey(), base.now))
+            val e = expectError<LzException.Wallet>("unknown_field") { wallet.present(i, listOf("salary"), base.now) }
+            check(e.messageZh.contains("字段") && e.messageEn.contains("salary")) { "messages: $e" }
+            expectError<LzException.Wallet>("nothing_chosen") { wallet.present(i, emptyList(), base.now) }
+            expectError<LzException.Wallet>("no_such_license") { wallet.present(9u, listOf("name"), base.now) }
+            expectError<LzException.InvalidInput>("bad_holder_key") {
+                Wallet(object : DeviceSigner {
+                    override fun publicKey() = HolderKey(HolderKeyAlgorithm.ES256, ByteArray(65))
+                    override fun sign(message: ByteArray) = ByteArray(64)
+                })
+            }
+        })
+
+        add("hostile scanner input gives a report, never a crash" to {
+            val v = verifier()
+            val inputs = listOf("", "LZ1P:", "LZ1P:%%%", "hello", "LZ1PZ:AAAA", "\u0000\uFFFF", "LZ1P:" + "A".repeat(5000),
+                base.qrText.dropLast(7), base.qrText.lowercase())
+            for (text in inputs) {
+                val r = v.verify(text, policyAt(base.now))
+                check(r.verdict != Verdict.VALID || text == base.qrText.lowercase()) { "accepted ${text.take(12)}" }
+                check(r.checks.size == 11) { "checks: ${r.checks.size}" }
+            }
+        })
+
+        add("QR rendering: SVG, PNG and version" to {
+            val svg = renderQrSvg(base.qrText)
+            check(svg.contains("<svg")) { "not an SVG" }
+            val png = renderQrPng(base.qrText, QrStyle(ecc = QrEcc.Q, modulePx = 2u))
+            check(png.size > 100 && png[1] == 'P'.code.toByte() && png[2] == 'N'.code.toByte()) { "not a PNG" }
+            val version = qrVersion(base.qrText, QrEcc.M).toInt()
+            check(version in 1..40) { "version $version" }
+            expectError<LzException.Qr>("not_alphanumeric") { renderQrSvg("lower case") }
+        })
+
+        add("default policy" to {
+            val p = defaultPolicy(42u)
+            expectEqual(120uL, p.skewSecs, "skew")
+            expectEqual(60uL, p.maxPresentationAgeSecs, "max age")
+            expectEqual(StatusMode.STRICT, p.status, "status")
+            expectEqual(p, VerifyPolicy(now = 42u, status = StatusMode.STRICT), "record defaults")
+            check(verifier().trustListExpires() != null) { "trust list expiry" }
+        })
+    }
+
+    /** Median per-call time of `verify` over n calls, plus a trivial call for the bare crossing cost. */
+    fun bench(n: Int = 2000) {
+        val v = base.verifier()
+        val policy = base.policy()
+        fun median(block: () -> Unit): Double {
+            repeat(300) { block() } // warm up the JIT and caches
+            val t = LongArray(n)
+            for (k in 0 until n) {
+                val s = System.nanoTime()
+                block()
+                t[k] = System.nanoTime() - s
+            }
+            t.sort()
+            return t[n / 2] / 1000.0
+        }
+        val verify = median { check(v.verify(base.qrText, policy).verdict == Verdict.VALID) { "bench case not valid" } }
+        val trivial = median { v.trustListExpires() }
+        println("bench: verify via Kotlin/JNA: median %.1f µs per call (n=%d, case %s)".format(verify, n, base.name))
+        println("bench: trivial call (trustListExpires) via Kotlin/JNA: median %.2f µs per call (n=%d)".format(trivial, n))
+    }
+}
+
+fun main(args: Array<String>) {
+    val root = File(args.getOrNull(0) ?: ".").absoluteFile
+    val suite = Suite(root)
+    var passed = 0
+    var failed = 0
+    for ((name, test) in suite.tests) {
+        try {
+            test()
+            passed++
+            println("PASS $name")
+        } catch (e: Throwable) {
+            failed++
+            println("FAIL $name: ${e::class.simpleName}: ${e.message}")
+        }
+    }
+    if ("--bench" in args && failed == 0) suite.bench()
+    println("$passed passed, $failed failed")
+    exitProcess(if (failed == 0 && passed > 0) 0 else 1)
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs every test: formatting, lints, Rust tests (core, examples, ffi), docs,
+# the independent Python verifier, the Kotlin and Python binding suites, the
+# binding staleness check, the Swift header check, and a fuzz smoke run.
+# Installs what it needs first (scripts/install-deps.sh). Fails on the first error.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TERM_COLOR=never
+
+step() { echo; echo "=================== $* ==================="; }
+
+step "install dependencies"
+bash scripts/install-deps.sh
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy --all-targets -- -D warnings"
+cargo clippy --workspace --all-targets --all-features -- -D warnings
+
+step "cargo test --workspace (all features)"
+cargo test --workspace --all-features
+
+step "cargo doc (warnings are errors)"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --all-features
+
+step "independent Python verifier (tests/python)"
+python3 -m pytest -q tests/python
+
+step "bindings: staleness check"
+bash scripts/check-bindings.sh
+
+step "bindings: Kotlin suite"
+bash scripts/test-kotlin.sh
+
+step "bindings: Python suite"
+bash scripts/test-python.sh
+
+step "fuzz smoke run"
+bash scripts/fuzz-smoke.sh "${LZ_FUZZ_SECONDS:-5}"
+
+step "all tests passed"
