@@ -1,1 +1,252 @@
-fn main() {}
+//! Wall-time benches of the whole flow, with the bare Ed25519 operations
+//! measured in the same run as the yardstick: issue → present → verify, a
+//! batch of 1,000 verifications (one by one, and as one ed25519-dalek
+//! `verify_batch` over their 2,000 signatures), and QR rendering.
+//!
+//! `cargo bench -p liangzheng --bench pipeline` (or `scripts/bench.sh`). After
+//! criterion's own output, a table of medians and ratios to the bare
+//! operations is printed (read back from criterion's `estimates.json`).
+
+mod common;
+
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use common::*;
+use criterion::Criterion;
+use ed25519_dalek::{Signer as _, SigningKey, VerifyingKey};
+use liangzheng::credential::Credential;
+use liangzheng::disclosure::Disclosure;
+use liangzheng::holder::HolderPublicKey;
+use liangzheng::keys::{verify_ed25519_strict, IssuerSigner};
+use liangzheng::presentation::{transcript, Presentation};
+use liangzheng::qr::{self, RenderOptions};
+use liangzheng::status::{list_uri, StatusList, StatusToken};
+use liangzheng::verify::{Policy, Verdict, Verifier};
+use liangzheng::wallet::Wallet;
+
+const BATCH: usize = 1000;
+
+fn verifier() -> Verifier {
+    let mut v = Verifier::new(trust());
+    let list = StatusList::new(4096, 2).unwrap();
+    let token = StatusToken::sign(
+        &list,
+        &list_uri("11370100004307520K", 1),
+        NOW,
+        Some(86_400),
+        None,
+        issuer_key().as_ref(),
+    )
+    .unwrap();
+    v.add_status_list(&token).unwrap();
+    v
+}
+
+fn policy() -> Policy {
+    Policy::at(NOW.plus(5))
+}
+
+/// The two signatures a holder-bound presentation carries, as (message, signature, key).
+fn signatures_of(text: &str) -> [(Vec<u8>, ed25519_dalek::Signature, VerifyingKey); 2] {
+    let body = qr::decode_text(text).unwrap().body;
+    let p = Presentation::parse(&body).unwrap();
+    let cred = Credential::parse(&p.credential).unwrap();
+    let ids: Vec<u32> = p.disclosures.iter().map(|d| Disclosure::parse(d).unwrap().field_id).collect();
+    let proof = p.proof.unwrap();
+    let HolderPublicKey::Ed25519(hk) = cred.holder.unwrap() else { unreachable!() };
+    let sig = |b: &[u8]| ed25519_dalek::Signature::from_slice(b).unwrap();
+    [
+        (
+            cred.sign1.to_be_signed(&[]),
+            sig(cred.sign1.signature()),
+            VerifyingKey::from_bytes(&issuer_key().public_key()).unwrap(),
+        ),
+        (
+            transcript(&p.credential, &ids, proof.time, proof.lifetime, None),
+            sig(&proof.signature),
+            VerifyingKey::from_bytes(&hk).unwrap(),
+        ),
+    ]
+}
+
+fn bench_ed25519(c: &mut Criterion) {
+    let mut g = c.benchmark_group("ed25519");
+    let key = SigningKey::from_bytes(&[1; 32]);
+    let vk = key.verifying_key();
+    let pk = vk.to_bytes();
+    // About the size of a credential's Sig_structure.
+    let msg = vec![0x5a; 200];
+    let sig = key.sign(&msg);
+    let sig_bytes = sig.to_bytes();
+    g.bench_function("sign", |b| b.iter(|| key.sign(black_box(&msg))));
+    g.bench_function("verify_strict", |b| {
+        b.iter(|| vk.verify_strict(black_box(&msg), black_box(&sig)).unwrap())
+    });
+    // What core calls: decompress the key, reject weak keys, verify_strict.
+    g.bench_function("verify_strict_from_bytes", |b| {
+        b.iter(|| assert!(verify_ed25519_strict(black_box(&pk), black_box(&msg), black_box(&sig_bytes))))
+    });
+    g.finish();
+}
+
+fn bench_license(c: &mut Criterion) {
+    let phone = holder(0);
+    let verifier = verifier();
+    let policy = policy();
+    let license = issue(ID_CARD, Some(&phone));
+    let mut wallet = Wallet::new(phone.clone());
+    let i = wallet.add(license.clone()).unwrap();
+    let view_text = wallet.present(i, &["name", "id_number"], NOW).unwrap();
+    let full_text = present_full(&license, ID_CARD, &["name", "id_number"], Some(&phone));
+    for t in [&view_text, &full_text] {
+        let r = verifier.verify_text(t, &policy);
+        assert_eq!(r.verdict, Verdict::Valid, "{}", r.summary());
+    }
+
+    let mut g = c.benchmark_group("license");
+    let claims = claims(ID_CARD);
+    let issuer = issuer();
+    let holder_key = liangzheng::holder::DeviceSigner::public_key(phone.as_ref());
+    g.bench_function("issue_id_card", |b| {
+        b.iter(|| issuer.issue(black_box(&claims), Some(&holder_key), NOW).unwrap())
+    });
+    g.bench_function("present_view", |b| {
+        b.iter(|| wallet.present(i, black_box(&["name", "id_number"]), NOW).unwrap())
+    });
+    g.bench_function("verify_view", |b| {
+        b.iter(|| verifier.verify_text(black_box(&view_text), &policy))
+    });
+    g.bench_function("verify_full", |b| {
+        b.iter(|| verifier.verify_text(black_box(&full_text), &policy))
+    });
+    g.finish();
+}
+
+fn bench_batch(c: &mut Criterion) {
+    let verifier = verifier();
+    let policy = policy();
+    // 1,000 holders, each with their own ID card, each showing the identity view.
+    let texts: Vec<String> = (0..BATCH as u32)
+        .map(|n| {
+            let phone = holder(n);
+            let mut wallet = Wallet::new(phone.clone());
+            let i = wallet.add(issue(ID_CARD, Some(&phone))).unwrap();
+            wallet.present(i, &["name", "id_number"], NOW).unwrap()
+        })
+        .collect();
+    assert!(texts.iter().all(|t| verifier.verify_text(t, &policy).verdict == Verdict::Valid));
+    let sigs: Vec<_> = texts.iter().flat_map(|t| signatures_of(t)).collect();
+    let messages: Vec<&[u8]> = sigs.iter().map(|(m, _, _)| m.as_slice()).collect();
+    let signatures: Vec<_> = sigs.iter().map(|(_, s, _)| *s).collect();
+    let keys: Vec<_> = sigs.iter().map(|(_, _, k)| *k).collect();
+    ed25519_dalek::verify_batch(&messages, &signatures, &keys).unwrap();
+
+    let mut g = c.benchmark_group("batch");
+    g.sample_size(10);
+    g.bench_function("verify_text_x1000", |b| {
+        b.iter(|| {
+            for t in &texts {
+                black_box(verifier.verify_text(black_box(t), &policy));
+            }
+        })
+    });
+    g.bench_function("dalek_verify_batch_2000", |b| {
+        b.iter(|| ed25519_dalek::verify_batch(black_box(&messages), &signatures, &keys).unwrap())
+    });
+    g.bench_function("dalek_verify_strict_x2000", |b| {
+        b.iter(|| {
+            for ((m, s), k) in messages.iter().zip(&signatures).zip(&keys) {
+                k.verify_strict(black_box(m), s).unwrap();
+            }
+        })
+    });
+    g.finish();
+}
+
+fn bench_qr(c: &mut Criterion) {
+    let phone = holder(0);
+    let mut wallet = Wallet::new(phone.clone());
+    let i = wallet.add(issue(ID_CARD, Some(&phone))).unwrap();
+    let text = wallet.present(i, &["name", "id_number"], NOW).unwrap();
+    let options = RenderOptions::default();
+    let mut g = c.benchmark_group("qr");
+    g.bench_function("render_png", |b| b.iter(|| qr::render_png(black_box(&text), &options).unwrap()));
+    g.bench_function("render_svg", |b| b.iter(|| qr::render_svg(black_box(&text), &options).unwrap()));
+    g.finish();
+}
+
+/// criterion's output directory (as criterion itself finds it).
+fn criterion_dir() -> PathBuf {
+    if let Some(home) = std::env::var_os("CRITERION_HOME") {
+        return PathBuf::from(home);
+    }
+    if let Some(t) = std::env::var_os("CARGO_TARGET_DIR") {
+        return PathBuf::from(t).join("criterion");
+    }
+    // …/target/release/deps/pipeline-<hash>
+    let exe = std::env::current_exe().unwrap_or_default();
+    exe.ancestors().nth(3).map(|t| t.join("criterion")).unwrap_or_default()
+}
+
+/// Median in nanoseconds of one bench of this run, if it ran.
+fn median_ns(id: &str) -> Option<f64> {
+    let path = criterion_dir().join(id).join("new").join("estimates.json");
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
+    json.pointer("/median/point_estimate")?.as_f64()
+}
+
+fn fmt(ns: f64) -> String {
+    if ns >= 1e6 {
+        format!("{:.2} ms", ns / 1e6)
+    } else {
+        format!("{:.1} µs", ns / 1e3)
+    }
+}
+
+fn print_table() {
+    let (Some(sign), Some(verify)) = (median_ns("ed25519/sign"), median_ns("ed25519/verify_strict")) else {
+        return;
+    };
+    println!("\n| bench | median | × bare verify_strict | × bare sign | note |");
+    println!("|---|---:|---:|---:|---|");
+    let rows: [(&str, f64, &str); 13] = [
+        ("ed25519/sign", 1.0, "baseline"),
+        ("ed25519/verify_strict", 1.0, "baseline (key pre-decompressed)"),
+        ("ed25519/verify_strict_from_bytes", 1.0, "decompress + is_weak + verify_strict, as core calls it"),
+        ("license/issue_id_card", 1.0, "full credential + 2 views = 3 issuer signatures"),
+        ("license/present_view", 1.0, "1 holder signature + CBOR + Base45"),
+        ("license/verify_view", 2.0, "per 2 bare verifies: issuer + holder signature"),
+        ("license/verify_full", 2.0, "per 2 bare verifies"),
+        ("batch/verify_text_x1000", 2000.0, "per 2,000 bare verifies"),
+        ("batch/dalek_verify_batch_2000", 2000.0, "per 2,000 bare verifies"),
+        ("batch/dalek_verify_strict_x2000", 2000.0, "per 2,000 bare verifies"),
+        ("qr/render_png", 1.0, ""),
+        ("qr/render_svg", 1.0, ""),
+        ("qr_scan/decode_image", 1.0, "(qr_scan bench, feature scan)"),
+    ];
+    for (id, per, note) in rows {
+        if let Some(ns) = median_ns(id) {
+            println!(
+                "| {id} | {} | {:.2} | {:.2} | {note} |",
+                fmt(ns),
+                ns / (verify * per),
+                ns / (sign * per)
+            );
+        }
+    }
+}
+
+fn main() {
+    let mut c = Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(5))
+        .configure_from_args();
+    bench_ed25519(&mut c);
+    bench_license(&mut c);
+    bench_batch(&mut c);
+    bench_qr(&mut c);
+    c.final_summary();
+    print_table();
+}

@@ -70,7 +70,9 @@ impl Localized for CborError {
                 "CBOR is not deterministically encoded (re-encoded or duplicate keys)".into()
             }
             CborError::TooManyItems => "too many CBOR items".into(),
-            CborError::UnsupportedValue => "CBOR contains a value type this format never uses".into(),
+            CborError::UnsupportedValue => {
+                "CBOR contains a value type this format never uses".into()
+            }
         }
     }
 }
@@ -167,8 +169,7 @@ fn has_duplicate_keys(value: &Value) -> bool {
                 .collect();
             keys.sort();
             keys.windows(2).any(|w| w[0] == w[1])
-                || m
-                    .iter()
+                || m.iter()
                     .any(|(k, v)| has_duplicate_keys(k) || has_duplicate_keys(v))
         }
         Value::Array(a) => a.iter().any(has_duplicate_keys),
@@ -337,10 +338,13 @@ mod tests {
         assert_eq!(bytes[1], 0x04);
         assert_eq!(bytes[3], 0x0a);
         assert_eq!(bytes[5], 0x3a);
-        assert_eq!(decode_strict(&bytes, 64), Ok(Value::Map(vec![
-            (read::u(4), read::u(1)),
-            (read::u(10), read::u(1)),
-            (read::i(-65537), read::u(1)),
-        ])));
+        assert_eq!(
+            decode_strict(&bytes, 64),
+            Ok(Value::Map(vec![
+                (read::u(4), read::u(1)),
+                (read::u(10), read::u(1)),
+                (read::i(-65537), read::u(1)),
+            ]))
+        );
     }
 }

@@ -180,7 +180,9 @@ impl Sign1 {
     pub fn parse_general(bytes: &[u8], allow_untagged: bool) -> Result<Self, CoseError> {
         let inner = match CoseSign1::from_tagged_slice(bytes) {
             Ok(s) => s,
-            Err(_) if allow_untagged => CoseSign1::from_slice(bytes).map_err(|_| diagnose(bytes))?,
+            Err(_) if allow_untagged => {
+                CoseSign1::from_slice(bytes).map_err(|_| diagnose(bytes))?
+            }
             Err(_) => return Err(diagnose(bytes)),
         };
         if !inner.protected.header.crit.is_empty() {

@@ -38,7 +38,11 @@ impl fmt::Debug for HolderPublicKey {
 }
 
 fn hex_prefix(b: &[u8]) -> String {
-    b.iter().take(6).map(|x| format!("{x:02x}")).collect::<String>() + "…"
+    b.iter()
+        .take(6)
+        .map(|x| format!("{x:02x}"))
+        .collect::<String>()
+        + "…"
 }
 
 /// Why a holder key is not acceptable.
@@ -89,8 +93,8 @@ impl HolderPublicKey {
     /// An Ed25519 key from its 32 raw bytes (rejects non-points and small-order keys).
     pub fn ed25519(raw: &[u8]) -> Result<Self, HolderKeyError> {
         let pk: [u8; 32] = raw.try_into().map_err(|_| HolderKeyError::InvalidPoint)?;
-        let vk =
-            ed25519_dalek::VerifyingKey::from_bytes(&pk).map_err(|_| HolderKeyError::InvalidPoint)?;
+        let vk = ed25519_dalek::VerifyingKey::from_bytes(&pk)
+            .map_err(|_| HolderKeyError::InvalidPoint)?;
         if vk.is_weak() {
             return Err(HolderKeyError::InvalidPoint);
         }
@@ -216,7 +220,11 @@ impl DeviceSigner for Ed25519DeviceSigner {
 
 impl fmt::Debug for Ed25519DeviceSigner {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Ed25519DeviceSigner {{ public: {:?}, secret: <redacted> }}", self.public_key())
+        write!(
+            f,
+            "Ed25519DeviceSigner {{ public: {:?}, secret: <redacted> }}",
+            self.public_key()
+        )
     }
 }
 
@@ -256,7 +264,11 @@ impl DeviceSigner for P256DeviceSigner {
 
 impl fmt::Debug for P256DeviceSigner {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "P256DeviceSigner {{ public: {:?}, secret: <redacted> }}", self.public_key())
+        write!(
+            f,
+            "P256DeviceSigner {{ public: {:?}, secret: <redacted> }}",
+            self.public_key()
+        )
     }
 }
 
@@ -271,7 +283,10 @@ mod tests {
             Box::new(P256DeviceSigner::from_scalar(&[5; 32]).expect("scalar")),
         ] {
             let pk = signer.public_key();
-            assert_eq!(HolderPublicKey::from_cose_key(&pk.to_cose_key()), Ok(pk.clone()));
+            assert_eq!(
+                HolderPublicKey::from_cose_key(&pk.to_cose_key()),
+                Ok(pk.clone())
+            );
             let sig = signer.sign(b"transcript").expect("sign");
             assert!(pk.verify(b"transcript", &sig));
             assert!(!pk.verify(b"transcript!", &sig));
@@ -283,7 +298,10 @@ mod tests {
         // The identity point (y = 1) has order 1.
         let mut identity = [0u8; 32];
         identity[0] = 1;
-        assert_eq!(HolderPublicKey::ed25519(&identity), Err(HolderKeyError::InvalidPoint));
+        assert_eq!(
+            HolderPublicKey::ed25519(&identity),
+            Err(HolderKeyError::InvalidPoint)
+        );
     }
 
     #[test]

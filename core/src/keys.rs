@@ -180,7 +180,11 @@ impl IssuerSigner for IssuerKey {
 
 impl fmt::Debug for IssuerKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "IssuerKey {{ kid: {}, secret: <redacted> }}", self.key_id())
+        write!(
+            f,
+            "IssuerKey {{ kid: {}, secret: <redacted> }}",
+            self.key_id()
+        )
     }
 }
 
@@ -230,7 +234,10 @@ mod tests {
         assert!(pem.starts_with("-----BEGIN PRIVATE KEY-----"));
         let back = IssuerKey::from_pkcs8_pem(&pem).expect("import");
         assert_eq!(back.public_key(), key.public_key());
-        assert_eq!(public_key_from_pem(&key.public_key_pem()), Ok(key.public_key()));
+        assert_eq!(
+            public_key_from_pem(&key.public_key_pem()),
+            Ok(key.public_key())
+        );
     }
 
     #[test]
@@ -244,8 +251,10 @@ mod tests {
     #[test]
     fn garbage_pem_is_a_typed_error() {
         assert_eq!(
-            IssuerKey::from_pkcs8_pem("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n")
-                .err(),
+            IssuerKey::from_pkcs8_pem(
+                "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"
+            )
+            .err(),
             Some(KeyError::BadPrivateKey)
         );
     }

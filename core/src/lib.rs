@@ -60,3 +60,8 @@ pub mod time;
 pub mod trust;
 pub mod verify;
 pub mod wallet;
+
+/// The README's Rust example, compiled and run as a doctest.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -89,7 +89,12 @@ impl Presentation {
         };
         cbor::encode(&Value::Array(vec![
             Value::Bytes(self.credential.clone()),
-            Value::Array(self.disclosures.iter().map(|d| Value::Bytes(d.clone())).collect()),
+            Value::Array(
+                self.disclosures
+                    .iter()
+                    .map(|d| Value::Bytes(d.clone()))
+                    .collect(),
+            ),
             proof,
         ]))
     }
@@ -107,7 +112,11 @@ impl Presentation {
         }
         let disclosures = ds
             .iter()
-            .map(|d| read::bytes(d).map(<[u8]>::to_vec).ok_or(CborError::Malformed))
+            .map(|d| {
+                read::bytes(d)
+                    .map(<[u8]>::to_vec)
+                    .ok_or(CborError::Malformed)
+            })
             .collect::<Result<Vec<_>, _>>()?;
         let proof = match proof {
             Value::Null => None,

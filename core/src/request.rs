@@ -191,7 +191,11 @@ impl Request {
             .and_then(read::array)
             .ok_or(Bad("fields"))?
             .iter()
-            .map(|f| read::uint(f).and_then(|x| u32::try_from(x).ok()).ok_or(Bad("field id")))
+            .map(|f| {
+                read::uint(f)
+                    .and_then(|x| u32::try_from(x).ok())
+                    .ok_or(Bad("field id"))
+            })
             .collect::<Result<Vec<_>, _>>()?;
         let nonce: [u8; NONCE_LEN] = read::get(m, 6)
             .and_then(read::bytes)
@@ -216,9 +220,10 @@ impl ReceivedRequest {
     pub fn parse(bytes: &[u8]) -> Result<Self, RequestError> {
         let v = cbor::decode_strict(bytes, MAX_REQUEST_LEN).map_err(RequestError::Cbor)?;
         if matches!(v, Value::Tag(18, _)) {
-            let sign1 =
-                Sign1::parse(bytes, MAX_REQUEST_LEN, Some(REQUEST_TYP)).map_err(RequestError::Cose)?;
-            let inner = cbor::decode_strict(&sign1.payload, MAX_REQUEST_LEN).map_err(RequestError::Cbor)?;
+            let sign1 = Sign1::parse(bytes, MAX_REQUEST_LEN, Some(REQUEST_TYP))
+                .map_err(RequestError::Cose)?;
+            let inner =
+                cbor::decode_strict(&sign1.payload, MAX_REQUEST_LEN).map_err(RequestError::Cbor)?;
             Ok(ReceivedRequest {
                 request: Request::from_value(&inner)?,
                 bytes: bytes.to_vec(),
@@ -242,8 +247,8 @@ impl ReceivedRequest {
 
     /// Checks the verifier's signature with its Ed25519 public key; false if unsigned or invalid.
     pub fn verify_signature(&self, public_key: &[u8; 32]) -> bool {
-        self.sign1
-            .as_ref()
-            .is_some_and(|s| s.key_id() == Some(KeyId::of_public_key(public_key)) && s.verify_ed25519(public_key))
+        self.sign1.as_ref().is_some_and(|s| {
+            s.key_id() == Some(KeyId::of_public_key(public_key)) && s.verify_ed25519(public_key)
+        })
     }
 }

@@ -106,7 +106,9 @@ impl TrustedIssuer {
                 .iter()
                 .map(|t| read::text(t).map(str::to_string).ok_or(Bad("type")))
                 .collect::<Result<_, _>>()?,
-            not_before: read::get(m, 7).and_then(read::uint).ok_or(Bad("not_before"))?,
+            not_before: read::get(m, 7)
+                .and_then(read::uint)
+                .ok_or(Bad("not_before"))?,
             not_after: match read::get(m, 8) {
                 None => None,
                 Some(v) => Some(read::uint(v).ok_or(Bad("not_after"))?),
@@ -201,22 +203,24 @@ impl TrustStore {
             read::i(4),
             Value::Array(self.issuers.iter().map(TrustedIssuer::to_value).collect()),
         ));
-        Sign1::sign(&cbor::encode(&Value::Map(m)), Some(TRUST_LIST_TYP), root).map_err(TrustError::Key)
+        Sign1::sign(&cbor::encode(&Value::Map(m)), Some(TRUST_LIST_TYP), root)
+            .map_err(TrustError::Key)
     }
 
     /// Verifies a signed trust list against the pinned root public key and reads it.
     /// Whether it is still current is checked at verification time against the caller's clock.
     pub fn from_signed(bytes: &[u8], root_public_key: &[u8; 32]) -> Result<Self, TrustError> {
         use TrustError::Malformed as Bad;
-        let sign1 =
-            Sign1::parse(bytes, MAX_TRUST_LIST_LEN, Some(TRUST_LIST_TYP)).map_err(TrustError::Cose)?;
+        let sign1 = Sign1::parse(bytes, MAX_TRUST_LIST_LEN, Some(TRUST_LIST_TYP))
+            .map_err(TrustError::Cose)?;
         if sign1.key_id() != Some(KeyId::of_public_key(root_public_key)) {
             return Err(TrustError::WrongRoot);
         }
         if !sign1.verify_ed25519(root_public_key) {
             return Err(TrustError::BadSignature);
         }
-        let v = cbor::decode_strict(&sign1.payload, MAX_TRUST_LIST_LEN).map_err(TrustError::Cbor)?;
+        let v =
+            cbor::decode_strict(&sign1.payload, MAX_TRUST_LIST_LEN).map_err(TrustError::Cbor)?;
         let m = read::map(&v).ok_or(Bad("not a map"))?;
         if read::get(m, 1).and_then(read::uint) != Some(1) {
             return Err(Bad("version"));
@@ -229,7 +233,11 @@ impl TrustStore {
             .collect::<Result<Vec<_>, _>>()?;
         Ok(TrustStore {
             issuers,
-            issued_at: UnixTime(read::get(m, 2).and_then(read::uint).ok_or(Bad("issued_at"))?),
+            issued_at: UnixTime(
+                read::get(m, 2)
+                    .and_then(read::uint)
+                    .ok_or(Bad("issued_at"))?,
+            ),
             expires: match read::get(m, 3) {
                 None => None,
                 Some(v) => Some(UnixTime(read::uint(v).ok_or(Bad("expires"))?)),

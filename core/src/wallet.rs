@@ -191,7 +191,11 @@ impl Wallet {
             .iter()
             .map(|id| match ty.and_then(|t| t.field_by_id(*id)) {
                 Some(f) => (f.key.clone(), f.zh.clone(), f.en.clone()),
-                None => (id.to_string(), format!("未知字段 {id}"), format!("unknown field {id}")),
+                None => (
+                    id.to_string(),
+                    format!("未知字段 {id}"),
+                    format!("unknown field {id}"),
+                ),
             })
             .collect();
         let license_index = self
@@ -254,9 +258,8 @@ impl Wallet {
             .views
             .iter()
             .filter(|v| {
-                ty.view_by_id(v.view_id).is_some_and(|view| {
-                    fields.iter().all(|k| view.fields.iter().any(|f| f == k))
-                })
+                ty.view_by_id(v.view_id)
+                    .is_some_and(|view| fields.iter().all(|k| view.fields.iter().any(|f| f == k)))
             })
             .map(|v| (v.credential.as_slice(), v.disclosures.as_slice()))
             .collect();
@@ -266,17 +269,21 @@ impl Wallet {
         let mut chosen = Vec::new();
         let mut chosen_ids = Vec::new();
         for bytes in all {
-            let d = Disclosure::parse(bytes).map_err(|e| WalletError::BadLicense(e.en().into_owned()))?;
+            let d = Disclosure::parse(bytes)
+                .map_err(|e| WalletError::BadLicense(e.en().into_owned()))?;
             if ids.contains(&d.field_id) {
                 chosen.push(bytes.clone());
                 chosen_ids.push(d.field_id);
             }
         }
         if let Some(missing) = ids.iter().find(|id| !chosen_ids.contains(id)) {
-            let key = ty.field_by_id(*missing).map_or(String::new(), |f| f.key.clone());
+            let key = ty
+                .field_by_id(*missing)
+                .map_or(String::new(), |f| f.key.clone());
             return Err(WalletError::UnknownField(key));
         }
-        let cred = Credential::parse(credential).map_err(|e| WalletError::BadLicense(format!("{e:?}")))?;
+        let cred =
+            Credential::parse(credential).map_err(|e| WalletError::BadLicense(format!("{e:?}")))?;
         let proof = match cred.holder {
             None => None,
             Some(_) => {

@@ -17,13 +17,19 @@ use serde_json::Value;
 fn vectors() -> PathBuf {
     std::env::var_os("LZ_SHARED_VECTORS")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/vectors")))
+        .unwrap_or_else(|| {
+            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/vectors"))
+        })
 }
 
 fn load(rel: &str) -> Value {
     let path = vectors().join(rel);
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("shared vector {} missing ({e}): clone with ../shared beside the repo", path.display()));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "shared vector {} missing ({e}): clone with ../shared beside the repo",
+            path.display()
+        )
+    });
     serde_json::from_str(&text).unwrap()
 }
 
@@ -94,15 +100,26 @@ fn cose_wg_ed448_is_rejected_not_misverified() {
     assert!(cose_key(&case).is_none());
     let x = key_bytes(&case["input"]["sign0"]["key"], "x");
     assert_eq!(x.len(), 57);
-    assert!(!verify_ed25519_strict(&x, &parsed.to_be_signed(&[]), parsed.signature()));
+    assert!(!verify_ed25519_strict(
+        &x,
+        &parsed.to_be_signed(&[]),
+        parsed.signature()
+    ));
 }
 
 #[test]
 fn cose_wg_cose_sign_is_not_a_sign1() {
-    for file in ["cose-wg/eddsa-examples/eddsa-01.json", "cose-wg/ecdsa-examples/ecdsa-01.json"] {
+    for file in [
+        "cose-wg/eddsa-examples/eddsa-01.json",
+        "cose-wg/ecdsa-examples/ecdsa-01.json",
+    ] {
         let case = load(file);
         let msg = unhex(case["output"]["cbor"].as_str().unwrap());
-        assert_eq!(Sign1::parse_general(&msg, true).err(), Some(CoseError::NotSign1), "{file}");
+        assert_eq!(
+            Sign1::parse_general(&msg, true).err(),
+            Some(CoseError::NotSign1),
+            "{file}"
+        );
     }
 }
 
@@ -129,8 +146,16 @@ fn run_sign1_test(file: &str) -> Result<bool, CoseError> {
 
 #[test]
 fn cose_wg_sign1_pass_cases() {
-    assert_eq!(run_sign1_test("cose-wg/sign1-tests/sign-pass-02.json"), Ok(true), "external AAD");
-    assert_eq!(run_sign1_test("cose-wg/sign1-tests/sign-pass-03.json"), Ok(true), "untagged");
+    assert_eq!(
+        run_sign1_test("cose-wg/sign1-tests/sign-pass-02.json"),
+        Ok(true),
+        "external AAD"
+    );
+    assert_eq!(
+        run_sign1_test("cose-wg/sign1-tests/sign-pass-03.json"),
+        Ok(true),
+        "untagged"
+    );
     // Policy: the message carries protected h'a0' (empty map) and alg only in the
     // unprotected header, and the signature covers h''. A strict verifier takes
     // alg from the protected header and signs over the received bytes, so this
@@ -145,16 +170,31 @@ fn cose_wg_sign1_pass_cases() {
 #[test]
 fn cose_wg_sign1_fail_cases_are_rejected_for_their_reason() {
     // Wrong tag (998): rejected at the tag, although the signature is valid.
-    assert_eq!(run_sign1_test("cose-wg/sign1-tests/sign-fail-01.json"), Err(CoseError::NotSign1));
+    assert_eq!(
+        run_sign1_test("cose-wg/sign1-tests/sign-fail-01.json"),
+        Err(CoseError::NotSign1)
+    );
     // Changed signature.
-    assert_eq!(run_sign1_test("cose-wg/sign1-tests/sign-fail-02.json"), Ok(false));
+    assert_eq!(
+        run_sign1_test("cose-wg/sign1-tests/sign-fail-02.json"),
+        Ok(false)
+    );
     // alg -999 and alg "unknown".
-    for f in ["cose-wg/sign1-tests/sign-fail-03.json", "cose-wg/sign1-tests/sign-fail-04.json"] {
+    for f in [
+        "cose-wg/sign1-tests/sign-fail-03.json",
+        "cose-wg/sign1-tests/sign-fail-04.json",
+    ] {
         let got = run_sign1_test(f);
-        assert!(matches!(got, Err(CoseError::UnsupportedAlgorithm(_))), "{f}: {got:?}");
+        assert!(
+            matches!(got, Err(CoseError::UnsupportedAlgorithm(_))),
+            "{f}: {got:?}"
+        );
     }
     // Protected attribute added / removed after signing.
-    for f in ["cose-wg/sign1-tests/sign-fail-06.json", "cose-wg/sign1-tests/sign-fail-07.json"] {
+    for f in [
+        "cose-wg/sign1-tests/sign-fail-06.json",
+        "cose-wg/sign1-tests/sign-fail-07.json",
+    ] {
         assert_eq!(run_sign1_test(f), Ok(false), "{f}");
     }
 }
@@ -171,7 +211,12 @@ fn rfc8032_ed25519_vectors() {
         assert_eq!(key.verifying_key().to_bytes().as_slice(), pk.as_slice());
         let msg = unhex(v["message"].as_str().unwrap());
         let sig = unhex(v["signature"].as_str().unwrap());
-        assert_eq!(key.sign(&msg).to_bytes().as_slice(), sig.as_slice(), "{}", v["name"]);
+        assert_eq!(
+            key.sign(&msg).to_bytes().as_slice(),
+            sig.as_slice(),
+            "{}",
+            v["name"]
+        );
         assert!(verify_ed25519_strict(&pk, &msg, &sig));
     }
 }
@@ -188,7 +233,13 @@ fn wycheproof_ed25519_strict_verification() {
                 &unhex(t["msg"].as_str().unwrap()),
                 &unhex(t["sig"].as_str().unwrap()),
             );
-            assert_eq!(ok, t["result"] == "valid", "tcId {} ({})", t["tcId"], t["comment"]);
+            assert_eq!(
+                ok,
+                t["result"] == "valid",
+                "tcId {} ({})",
+                t["tcId"],
+                t["comment"]
+            );
             n += 1;
         }
     }
@@ -205,9 +256,18 @@ fn wycheproof_p256_p1363_holder_signatures() {
         ));
         for t in group["tests"].as_array().unwrap() {
             let ok = key.as_ref().is_ok_and(|k| {
-                k.verify(&unhex(t["msg"].as_str().unwrap()), &unhex(t["sig"].as_str().unwrap()))
+                k.verify(
+                    &unhex(t["msg"].as_str().unwrap()),
+                    &unhex(t["sig"].as_str().unwrap()),
+                )
             });
-            assert_eq!(ok, t["result"] == "valid", "tcId {} ({})", t["tcId"], t["comment"]);
+            assert_eq!(
+                ok,
+                t["result"] == "valid",
+                "tcId {} ({})",
+                t["tcId"],
+                t["comment"]
+            );
             n += 1;
         }
     }
@@ -227,7 +287,9 @@ fn eu_dcc_base45_layer() {
         let case = load(file);
         let b45 = case["BASE45"].as_str().unwrap();
         let decoded = liangzheng::qr::base45::decode(b45);
-        let expected = case["EXPECTEDRESULTS"]["EXPECTEDB45DECODE"].as_bool().unwrap_or(true);
+        let expected = case["EXPECTEDRESULTS"]["EXPECTEDB45DECODE"]
+            .as_bool()
+            .unwrap_or(true);
         assert_eq!(decoded.is_ok(), expected, "{file}");
         if let (Ok(bytes), Some(hex_c)) = (decoded, case["COMPRESSED"].as_str()) {
             assert_eq!(bytes, unhex(hex_c), "{file}");

@@ -23,8 +23,12 @@ fn setup() -> (Arc<Registry>, Issuer, Arc<Ed25519DeviceSigner>, TrustStore) {
     assert_eq!(registry.types().len(), 4);
     let key = Arc::new(IssuerKey::from_seed(&[41; 32]));
     let code = "11370100004307520K";
-    let issuer = Issuer::new(key.clone(), "济南市人力资源和社会保障局", Uscc::parse(code).unwrap())
-        .with_registry(registry.clone());
+    let issuer = Issuer::new(
+        key.clone(),
+        "济南市人力资源和社会保障局",
+        Uscc::parse(code).unwrap(),
+    )
+    .with_registry(registry.clone());
     let holder = Arc::new(Ed25519DeviceSigner::from_seed(&[42; 32]));
     let trust = TrustStore::from_issuers(vec![TrustedIssuer {
         public_key: key.public_key(),
@@ -51,13 +55,22 @@ fn claims() -> Claims {
 #[test]
 fn a_type_loaded_from_data_issues_and_verifies() {
     let (registry, issuer, holder, trust) = setup();
-    let license = issuer.issue(&claims(), Some(&holder.public_key()), NOW).unwrap();
+    let license = issuer
+        .issue(&claims(), Some(&holder.public_key()), NOW)
+        .unwrap();
     assert_eq!(license.views.len(), 1, "the type's one view is signed");
     let mut wallet = Wallet::new(holder).with_registry(registry.clone());
     wallet.add(license).unwrap();
     let text = wallet.present(0, &["name", "ssn"], NOW).unwrap();
-    let report = Verifier::new(trust).with_registry(registry).verify_text(&text, &Policy::at(NOW));
-    assert_eq!(report.verdict, Verdict::Valid, "{:?}", report.first_problem());
+    let report = Verifier::new(trust)
+        .with_registry(registry)
+        .verify_text(&text, &Policy::at(NOW));
+    assert_eq!(
+        report.verdict,
+        Verdict::Valid,
+        "{:?}",
+        report.first_problem()
+    );
     let ssn = report.fields.iter().find(|f| f.key == "ssn").unwrap();
     assert_eq!(ssn.label_zh, "社会保障号码");
     assert_eq!(ssn.display, "3701*************6");
@@ -67,7 +80,9 @@ fn a_type_loaded_from_data_issues_and_verifies() {
 #[test]
 fn a_verifier_without_the_type_file_reports_an_unknown_type() {
     let (registry, issuer, holder, trust) = setup();
-    let license = issuer.issue(&claims(), Some(&holder.public_key()), NOW).unwrap();
+    let license = issuer
+        .issue(&claims(), Some(&holder.public_key()), NOW)
+        .unwrap();
     let mut wallet = Wallet::new(holder).with_registry(registry);
     wallet.add(license).unwrap();
     let text = wallet.present(0, &["name"], NOW).unwrap();
@@ -75,7 +90,10 @@ fn a_verifier_without_the_type_file_reports_an_unknown_type() {
     assert_eq!(report.verdict, Verdict::Invalid);
     assert_eq!(
         report.first_problem(),
-        Some((CheckKind::IssuerAuthorized, &VerifyError::UnknownLicenseType))
+        Some((
+            CheckKind::IssuerAuthorized,
+            &VerifyError::UnknownLicenseType
+        ))
     );
 }
 
@@ -84,7 +102,9 @@ fn validation_in_the_data_file_applies() {
     let (_, issuer, holder, _) = setup();
     let mut bad = claims();
     bad.fields.insert("sex".into(), "女".into());
-    let err = issuer.issue(&bad, Some(&holder.public_key()), NOW).unwrap_err();
+    let err = issuer
+        .issue(&bad, Some(&holder.public_key()), NOW)
+        .unwrap_err();
     assert!(err.to_string().contains("citizen_id_sex"), "{err}");
     let mut bad = claims();
     bad.fields.insert("issuing_region".into(), "37010".into());

@@ -54,7 +54,10 @@ pub fn holder_ed25519(label: &str) -> Arc<Ed25519DeviceSigner> {
 /// A demo holder's P-256 key (as a phone's secure hardware would hold).
 pub fn holder_p256(label: &str) -> Arc<P256DeviceSigner> {
     #[allow(clippy::expect_used)]
-    Arc::new(P256DeviceSigner::from_scalar(&seed(label)).expect("a SHA-256 output is a valid P-256 scalar with overwhelming probability"))
+    Arc::new(
+        P256DeviceSigner::from_scalar(&seed(label))
+            .expect("a SHA-256 output is a valid P-256 scalar with overwhelming probability"),
+    )
 }
 
 /// One demo authority: label, name, English name, USCC, region, types.

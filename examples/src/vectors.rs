@@ -127,7 +127,12 @@ impl World {
 
     /// Status lists for list 1 of each authority, signed one hour before `now`,
     /// TTL one day; `revoked`/`suspended` are indices in the police list.
-    fn status_lists(&self, now: UnixTime, revoked: &[usize], suspended: &[usize]) -> Res<Vec<Vec<u8>>> {
+    fn status_lists(
+        &self,
+        now: UnixTime,
+        revoked: &[usize],
+        suspended: &[usize],
+    ) -> Res<Vec<Vec<u8>>> {
         let mut out = Vec::new();
         for (i, a) in AUTHORITIES.iter().enumerate() {
             let mut list = StatusList::new(1024, 2).map_err(e)?;
@@ -180,7 +185,12 @@ impl World {
     fn id_card(&self, claims: &Claims) -> Res<IssuedLicense> {
         let mut rng = demo::rng("vectors: id card");
         self.police()
-            .issue_with_rng(claims, Some(&self.holder.public_key()), DEMO_NOW.minus(86_400), &mut rng)
+            .issue_with_rng(
+                claims,
+                Some(&self.holder.public_key()),
+                DEMO_NOW.minus(86_400),
+                &mut rng,
+            )
             .map_err(e)
     }
 }
@@ -233,9 +243,13 @@ impl Case {
 /// Runs a case through the core verifier: the outcome must be what the case
 /// expects (so a generated vector can never disagree with the implementation),
 /// and returns the disclosed fields for the `expected` section.
-pub fn run_case(input: &Json) -> Res<(Option<String>, Option<(String, String, String)>, Vec<Json>)> {
+pub fn run_case(
+    input: &Json,
+) -> Res<(Option<String>, Option<(String, String, String)>, Vec<Json>)> {
     let get_bytes = |v: &Json| -> Res<Vec<u8>> {
-        v.as_str().and_then(b64::decode).ok_or_else(|| "bad base64url".to_string())
+        v.as_str()
+            .and_then(b64::decode)
+            .ok_or_else(|| "bad base64url".to_string())
     };
     let root: [u8; 32] = get_bytes(&input["root_public_key"])?
         .try_into()
@@ -264,10 +278,16 @@ pub fn run_case(input: &Json) -> Res<(Option<String>, Option<(String, String, St
     let policy = PolicyJson {
         skew_secs: p["skew_secs"].as_u64().unwrap_or(120),
         max_presentation_age_secs: p["max_presentation_age_secs"].as_u64().unwrap_or(60),
-        status: if p["status"] == "lenient" { "lenient" } else { "strict" },
+        status: if p["status"] == "lenient" {
+            "lenient"
+        } else {
+            "strict"
+        },
         require_holder_binding: p["require_holder_binding"].as_bool().unwrap_or(false),
         accepted_types: p["accepted_types"].as_array().map(|a| {
-            a.iter().filter_map(|t| t.as_str().map(str::to_string)).collect()
+            a.iter()
+                .filter_map(|t| t.as_str().map(str::to_string))
+                .collect()
         }),
     }
     .to_policy(UnixTime(input["now"].as_u64().unwrap_or(0)));
@@ -293,7 +313,10 @@ fn finish(case: Case) -> Res<(String, String)> {
         (Some(want), Some(got)) if want == got => {}
         (None, None) => {}
         (want, got) => {
-            return Err(format!("{}: trust list error {want:?} expected, got {got:?}", case.name))
+            return Err(format!(
+                "{}: trust list error {want:?} expected, got {got:?}",
+                case.name
+            ))
         }
     }
     if let Some((verdict, check, code)) = outcome {
@@ -405,7 +428,9 @@ pub fn generate() -> Res<Vec<(String, String)>> {
     // ---------- 居民身份证, holder-bound ----------
     let id = w.id_card(&demo::id_card_claims())?;
     let wallet = w.wallet(id.clone())?;
-    let identity = wallet.present(0, &["name", "id_number"], shown_at).map_err(e)?;
+    let identity = wallet
+        .present(0, &["name", "id_number"], shown_at)
+        .map_err(e)?;
     cases.push(w.case(
         "id-card-identity-view-valid",
         "ID card shown through the issuer-signed 'identity' view (name + ID number), holder-bound (Ed25519), status valid",
@@ -423,7 +448,13 @@ pub fn generate() -> Res<Vec<(String, String)>> {
     )?);
     let caps: String = identity
         .chars()
-        .map(|c| if c.is_ascii_uppercase() { c.to_ascii_lowercase() } else { c })
+        .map(|c| {
+            if c.is_ascii_uppercase() {
+                c.to_ascii_lowercase()
+            } else {
+                c
+            }
+        })
         .collect::<String>()
         + "\r\n";
     cases.push(w.case(
@@ -522,7 +553,9 @@ pub fn generate() -> Res<Vec<(String, String)>> {
         let mut c = w.case(
             "id-card-trust-list-expired",
             "The verifier's trust list expired (2027-11-01) before this scan",
-            wallet.present(0, &["name"], UnixTime(1_826_000_000)).map_err(e)?,
+            wallet
+                .present(0, &["name"], UnixTime(1_826_000_000))
+                .map_err(e)?,
             UnixTime(1_826_000_010),
         )?;
         c.policy.status = "lenient";
@@ -557,7 +590,12 @@ pub fn generate() -> Res<Vec<(String, String)>> {
             .expect("invalid", "holder_signature", "holder_proof_missing"),
         );
         let thief = demo::holder_ed25519("holder: someone else");
-        let stolen = raw_present(&view.credential, &view.disclosures, Some(thief.as_ref()), shown_at)?;
+        let stolen = raw_present(
+            &view.credential,
+            &view.disclosures,
+            Some(thief.as_ref()),
+            shown_at,
+        )?;
         cases.push(
             w.case(
                 "id-card-bad-holder-signature",
@@ -605,7 +643,12 @@ pub fn generate() -> Res<Vec<(String, String)>> {
             w.case(
                 "id-card-bad-issuer-signature",
                 "One bit of the issuer's signature flipped",
-                raw_present(&bad_sig, &view.disclosures, Some(w.holder.as_ref()), shown_at)?,
+                raw_present(
+                    &bad_sig,
+                    &view.disclosures,
+                    Some(w.holder.as_ref()),
+                    shown_at,
+                )?,
                 now,
             )?
             .expect("invalid", "issuer_signature", "bad_issuer_signature"),
@@ -617,18 +660,33 @@ pub fn generate() -> Res<Vec<(String, String)>> {
         let body_len = identity.len() - 5;
         let cut = 5 + (body_len / 2) / 3 * 3 + 1;
         cases.push(
-            w.case("qr-truncated-mid-triplet", "QR text cut in half, inside a Base45 triplet", identity[..cut].to_string(), now)?
-                .expect("invalid", "format", "malformed_qr"),
+            w.case(
+                "qr-truncated-mid-triplet",
+                "QR text cut in half, inside a Base45 triplet",
+                identity[..cut].to_string(),
+                now,
+            )?
+            .expect("invalid", "format", "malformed_qr"),
         );
         // Cut on a triplet boundary: Base45 decodes, the CBOR ends early.
         let cut = 5 + (body_len / 2) / 3 * 3;
         cases.push(
-            w.case("qr-truncated-cbor", "QR text cut in half on a Base45 triplet boundary: the CBOR is truncated", identity[..cut].to_string(), now)?
-                .expect("invalid", "format", "malformed_credential"),
+            w.case(
+                "qr-truncated-cbor",
+                "QR text cut in half on a Base45 triplet boundary: the CBOR is truncated",
+                identity[..cut].to_string(),
+                now,
+            )?
+            .expect("invalid", "format", "malformed_credential"),
         );
         cases.push(
-            w.case("qr-wrong-prefix", "EU DCC-style prefix HC1:", format!("HC1:{}", &identity[5..]), now)?
-                .expect("invalid", "format", "malformed_qr"),
+            w.case(
+                "qr-wrong-prefix",
+                "EU DCC-style prefix HC1:",
+                format!("HC1:{}", &identity[5..]),
+                now,
+            )?
+            .expect("invalid", "format", "malformed_qr"),
         );
         cases.push(
             w.case(
@@ -697,7 +755,12 @@ pub fn generate() -> Res<Vec<(String, String)>> {
             w.case(
                 "cose-algorithm-confusion",
                 "The protected header names ES256 (-7) over an Ed25519 signature",
-                raw_present(&forged, &view.disclosures, Some(w.holder.as_ref()), shown_at)?,
+                raw_present(
+                    &forged,
+                    &view.disclosures,
+                    Some(w.holder.as_ref()),
+                    shown_at,
+                )?,
                 now,
             )?
             .expect("invalid", "format", "unsupported_algorithm"),
@@ -721,7 +784,12 @@ pub fn generate() -> Res<Vec<(String, String)>> {
         let mut rng = demo::rng("vectors: issued in future");
         let late = w
             .police()
-            .issue_with_rng(&demo::id_card_claims(), Some(&w.holder.public_key()), now.plus(3600), &mut rng)
+            .issue_with_rng(
+                &demo::id_card_claims(),
+                Some(&w.holder.public_key()),
+                now.plus(3600),
+                &mut rng,
+            )
             .map_err(e)?;
         cases.push(
             w.case(
@@ -742,7 +810,12 @@ pub fn generate() -> Res<Vec<(String, String)>> {
         );
         let mut rng = demo::rng("vectors: rogue");
         let lic = rogue
-            .issue_with_rng(&demo::id_card_claims(), Some(&w.holder.public_key()), now.minus(10), &mut rng)
+            .issue_with_rng(
+                &demo::id_card_claims(),
+                Some(&w.holder.public_key()),
+                now.minus(10),
+                &mut rng,
+            )
             .map_err(e)?;
         cases.push(
             w.case(
@@ -756,7 +829,12 @@ pub fn generate() -> Res<Vec<(String, String)>> {
         let clinic = &w.issuers[3];
         let mut rng = demo::rng("vectors: clinic");
         let lic = clinic
-            .issue_with_rng(&demo::id_card_claims(), Some(&w.holder.public_key()), now.minus(10), &mut rng)
+            .issue_with_rng(
+                &demo::id_card_claims(),
+                Some(&w.holder.public_key()),
+                now.minus(10),
+                &mut rng,
+            )
             .map_err(e)?;
         cases.push(
             w.case(
@@ -765,7 +843,11 @@ pub fn generate() -> Res<Vec<(String, String)>> {
                 w.wallet(lic)?.present(0, &["name"], shown_at).map_err(e)?,
                 now,
             )?
-            .expect("invalid", "issuer_authorized", "issuer_not_authorized_for_type"),
+            .expect(
+                "invalid",
+                "issuer_authorized",
+                "issuer_not_authorized_for_type",
+            ),
         );
         // Key rotation: the police key retired 2026-06-01; a new key took over.
         let old = &AUTHORITIES[0];
@@ -780,7 +862,12 @@ pub fn generate() -> Res<Vec<(String, String)>> {
         let mut rng = demo::rng("vectors: before rotation");
         let before = w
             .police()
-            .issue_with_rng(&demo::id_card_claims(), Some(&w.holder.public_key()), UnixTime(1_767_225_600), &mut rng)
+            .issue_with_rng(
+                &demo::id_card_claims(),
+                Some(&w.holder.public_key()),
+                UnixTime(1_767_225_600),
+                &mut rng,
+            )
             .map_err(e)?;
         let mut c = w.case(
             "id-card-issued-before-key-rotation-valid",
@@ -793,12 +880,19 @@ pub fn generate() -> Res<Vec<(String, String)>> {
         let mut rng = demo::rng("vectors: after rotation");
         let after = w
             .police()
-            .issue_with_rng(&demo::id_card_claims(), Some(&w.holder.public_key()), UnixTime(1_790_000_000), &mut rng)
+            .issue_with_rng(
+                &demo::id_card_claims(),
+                Some(&w.holder.public_key()),
+                UnixTime(1_790_000_000),
+                &mut rng,
+            )
             .map_err(e)?;
         let mut c = w.case(
             "id-card-issued-by-retired-key",
             "Issued 2026-09-21 under the police key that was retired on 2026-06-01",
-            w.wallet(after)?.present(0, &["name"], shown_at).map_err(e)?,
+            w.wallet(after)?
+                .present(0, &["name"], shown_at)
+                .map_err(e)?,
             now,
         )?;
         c.trust_list = rotated_bytes;
@@ -812,7 +906,10 @@ pub fn generate() -> Res<Vec<(String, String)>> {
             identity.clone(),
             now,
         )?;
-        c.trust_list = w.trust.sign(demo::issuer_key("not the root").as_ref()).map_err(e)?;
+        c.trust_list = w
+            .trust
+            .sign(demo::issuer_key("not the root").as_ref())
+            .map_err(e)?;
         c.expect_trust_error = Some("wrong_root");
         c.expect_verdict = None;
         cases.push(c);
@@ -889,7 +986,9 @@ pub fn generate() -> Res<Vec<(String, String)>> {
         )?;
         c.request = Some(bank_bytes.clone());
         cases.push(c.expect("invalid", "request", "request_not_answered"));
-        let partial = wallet.respond(0, &bank_rx, &["name"], shown_at).map_err(e)?;
+        let partial = wallet
+            .respond(0, &bank_rx, &["name"], shown_at)
+            .map_err(e)?;
         let mut c = w.case(
             "request-partially-answered",
             "The holder consented to the name only; the request asked for name + ID number",
@@ -912,8 +1011,18 @@ pub fn generate() -> Res<Vec<(String, String)>> {
             wb
         };
         let keys: Vec<&str> = vec![
-            "license_number", "license_id", "uscc", "name", "entity_type", "legal_rep", "capital",
-            "established", "term_end", "scope", "domicile", "registrar",
+            "license_number",
+            "license_id",
+            "uscc",
+            "name",
+            "entity_type",
+            "legal_rep",
+            "capital",
+            "established",
+            "term_end",
+            "scope",
+            "domicile",
+            "registrar",
         ];
         let wall = wallet_b.present(0, &keys, now.minus(86_000)).map_err(e)?;
         cases.push(w.case(
@@ -934,7 +1043,12 @@ pub fn generate() -> Res<Vec<(String, String)>> {
         let cdc = &w.issuers[2];
         let mut rng = demo::rng("vectors: health");
         let lic = cdc
-            .issue_with_rng(&demo::health_claims(), Some(&clinic_holder.public_key()), now.minus(86_400), &mut rng)
+            .issue_with_rng(
+                &demo::health_claims(),
+                Some(&clinic_holder.public_key()),
+                now.minus(86_400),
+                &mut rng,
+            )
             .map_err(e)?;
         let mut wh = Wallet::new(clinic_holder.clone());
         wh.add(lic).map_err(e)?;
@@ -948,7 +1062,8 @@ pub fn generate() -> Res<Vec<(String, String)>> {
             w.case(
                 "health-certificate-expired",
                 "Health certificate valid until 2027-03-14, scanned 2027-04-01",
-                wh.present(0, &["name", "category"], UnixTime(1_806_537_600)).map_err(e)?,
+                wh.present(0, &["name", "category"], UnixTime(1_806_537_600))
+                    .map_err(e)?,
                 UnixTime(1_806_537_605),
             )?
             .expect("invalid", "validity", "expired"),
@@ -962,10 +1077,23 @@ pub fn generate() -> Res<Vec<(String, String)>> {
         let nbf = UnixTime::from_cst_date(demo::date("2020-05-12"));
         let exp = Some(UnixTime::from_cst_date(demo::date("2040-05-13")));
         let mut rng = demo::rng("vectors: raw");
-        let mk = |fields: Vec<(u32, ciborium::value::Value)>, rng: &mut rand_chacha::ChaCha20Rng| {
-            raw_credential(police_key.as_ref(), ID_CARD, &fields, Some(&holder_pk), iat, nbf, exp, rng)
+        let mk = |fields: Vec<(u32, ciborium::value::Value)>,
+                  rng: &mut rand_chacha::ChaCha20Rng| {
+            raw_credential(
+                police_key.as_ref(),
+                ID_CARD,
+                &fields,
+                Some(&holder_pk),
+                iat,
+                nbf,
+                exp,
+                rng,
+            )
         };
-        let (cred, ds) = mk(vec![(3, text("张三")), (8, text("370102199003070017"))], &mut rng)?;
+        let (cred, ds) = mk(
+            vec![(3, text("张三")), (8, text("370102199003070017"))],
+            &mut rng,
+        )?;
         cases.push(
             w.case(
                 "field-id-number-bad-check-digit",
@@ -975,7 +1103,10 @@ pub fn generate() -> Res<Vec<(String, String)>> {
             )?
             .expect("invalid", "disclosures", "invalid_field_value"),
         );
-        let (cred, ds) = mk(vec![(6, days("1991-03-07")), (8, text("370102199003070016"))], &mut rng)?;
+        let (cred, ds) = mk(
+            vec![(6, days("1991-03-07")), (8, text("370102199003070016"))],
+            &mut rng,
+        )?;
         cases.push(
             w.case(
                 "field-birth-date-contradicts-id-number",
@@ -995,13 +1126,17 @@ pub fn generate() -> Res<Vec<(String, String)>> {
             )?
             .expect("invalid", "disclosures", "unknown_field"),
         );
-        let foreign_id = "1.2.156.3005.2.11100000000013338W901.113301000024897012.370102199003070016.001.";
+        let foreign_id =
+            "1.2.156.3005.2.11100000000013338W901.113301000024897012.370102199003070016.001.";
         let check = liangzheng::ids::iso7064_mod37_36(
             "11100000000013338W901113301000024897012370102199003070016001",
         )
         .ok_or("check")?;
         let (cred, ds) = mk(
-            vec![(2, text(&format!("{foreign_id}{check}"))), (3, text("张三"))],
+            vec![
+                (2, text(&format!("{foreign_id}{check}"))),
+                (3, text("张三")),
+            ],
             &mut rng,
         )?;
         cases.push(
@@ -1027,7 +1162,12 @@ pub fn generate() -> Res<Vec<(String, String)>> {
             w.case(
                 "type-unknown-to-verifier",
                 "A credential of type …W999, which this verifier's registry does not define",
-                raw_present(&unknown_type.0, &unknown_type.1, Some(w.holder.as_ref()), shown_at)?,
+                raw_present(
+                    &unknown_type.0,
+                    &unknown_type.1,
+                    Some(w.holder.as_ref()),
+                    shown_at,
+                )?,
                 now,
             )?
             .expect("invalid", "issuer_authorized", "unknown_license_type"),

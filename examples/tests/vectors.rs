@@ -12,7 +12,8 @@ fn vectors_dir() -> PathBuf {
 
 fn cases() -> Vec<(String, Value)> {
     let mut out = Vec::new();
-    for entry in std::fs::read_dir(vectors_dir().join("cases")).expect("test-vectors/cases exists") {
+    for entry in std::fs::read_dir(vectors_dir().join("cases")).expect("test-vectors/cases exists")
+    {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|x| x == "json") {
             let text = std::fs::read_to_string(&path).unwrap();
@@ -29,16 +30,36 @@ fn cases() -> Vec<(String, Value)> {
 #[test]
 fn every_vector_verifies_as_expected() {
     let cases = cases();
-    assert!(cases.len() >= 40, "expected the full vector set, found {}", cases.len());
+    assert!(
+        cases.len() >= 40,
+        "expected the full vector set, found {}",
+        cases.len()
+    );
     for (name, case) in &cases {
         assert_eq!(case["format"], "liangzheng-test-vector", "{name}");
         let (trust_err, outcome, fields) = lz_examples::vectors::run_case(&case["input"]).unwrap();
         let exp = &case["expected"];
-        assert_eq!(trust_err.as_deref(), exp["trust_list_error"].as_str(), "{name}");
+        assert_eq!(
+            trust_err.as_deref(),
+            exp["trust_list_error"].as_str(),
+            "{name}"
+        );
         if let Some((verdict, check, code)) = outcome {
-            assert_eq!(Some(verdict.as_str()), exp["verdict"].as_str(), "{name}: verdict");
-            assert_eq!(check.as_str(), exp["failing_check"].as_str().unwrap_or(""), "{name}: check");
-            assert_eq!(code.as_str(), exp["error_code"].as_str().unwrap_or(""), "{name}: code");
+            assert_eq!(
+                Some(verdict.as_str()),
+                exp["verdict"].as_str(),
+                "{name}: verdict"
+            );
+            assert_eq!(
+                check.as_str(),
+                exp["failing_check"].as_str().unwrap_or(""),
+                "{name}: check"
+            );
+            assert_eq!(
+                code.as_str(),
+                exp["error_code"].as_str().unwrap_or(""),
+                "{name}: code"
+            );
             assert_eq!(&Value::Array(fields), &exp["fields"], "{name}: fields");
         }
     }
@@ -51,16 +72,44 @@ fn every_failure_kind_has_a_vector() {
         .filter_map(|(_, c)| c["expected"]["error_code"].as_str().map(str::to_string))
         .collect();
     for code in [
-        "malformed_qr", "malformed_credential", "unsupported_algorithm", "not_a_presentation",
-        "unknown_issuer", "trust_list_expired", "unknown_license_type", "type_not_accepted",
-        "issuer_not_authorized_for_type", "key_not_valid_at_issuance", "bad_issuer_signature",
-        "not_yet_valid", "expired", "issued_in_future", "disclosure_not_signed",
-        "duplicate_disclosure", "unknown_field", "invalid_field_value", "rule_violated",
-        "license_id_mismatch", "holder_proof_missing", "bad_holder_signature", "not_holder_bound",
-        "stale", "from_future", "nonce_mismatch", "request_not_answered", "request_not_satisfied",
-        "revoked", "suspended", "status_list_missing", "status_list_expired", "status_list_invalid",
+        "malformed_qr",
+        "malformed_credential",
+        "unsupported_algorithm",
+        "not_a_presentation",
+        "unknown_issuer",
+        "trust_list_expired",
+        "unknown_license_type",
+        "type_not_accepted",
+        "issuer_not_authorized_for_type",
+        "key_not_valid_at_issuance",
+        "bad_issuer_signature",
+        "not_yet_valid",
+        "expired",
+        "issued_in_future",
+        "disclosure_not_signed",
+        "duplicate_disclosure",
+        "unknown_field",
+        "invalid_field_value",
+        "rule_violated",
+        "license_id_mismatch",
+        "holder_proof_missing",
+        "bad_holder_signature",
+        "not_holder_bound",
+        "stale",
+        "from_future",
+        "nonce_mismatch",
+        "request_not_answered",
+        "request_not_satisfied",
+        "revoked",
+        "suspended",
+        "status_list_missing",
+        "status_list_expired",
+        "status_list_invalid",
     ] {
-        assert!(codes.iter().any(|c| c == code), "no vector for failure kind {code}");
+        assert!(
+            codes.iter().any(|c| c == code),
+            "no vector for failure kind {code}"
+        );
     }
 }
 
@@ -69,11 +118,24 @@ fn vectors_are_reproducible() {
     let generated = lz_examples::vectors::generate().unwrap();
     for (name, text) in &generated {
         let path = vectors_dir().join("cases").join(name);
-        let committed = std::fs::read_to_string(&path)
-            .unwrap_or_else(|_| panic!("{} missing: run `cargo run -p liangzheng-examples --bin gen-vectors`", path.display()));
-        assert!(committed == *text, "{name} differs from the generator's output: regenerate the vectors");
+        let committed = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+            panic!(
+                "{} missing: run `cargo run -p liangzheng-examples --bin gen-vectors`",
+                path.display()
+            )
+        });
+        assert!(
+            committed == *text,
+            "{name} differs from the generator's output: regenerate the vectors"
+        );
     }
     let on_disk = cases().len();
-    let generated_cases = generated.iter().filter(|(n, _)| !n.starts_with("..")).count();
-    assert_eq!(on_disk, generated_cases, "stale files in test-vectors/cases");
+    let generated_cases = generated
+        .iter()
+        .filter(|(n, _)| !n.starts_with(".."))
+        .count();
+    assert_eq!(
+        on_disk, generated_cases,
+        "stale files in test-vectors/cases"
+    );
 }

@@ -18,7 +18,9 @@ use crate::ids::{Date, LicenseId, Uscc};
 use crate::keys::{IssuerSigner, KeyError, KeyId};
 use crate::lang::Localized;
 use crate::schema::rules_input;
-use crate::schema::{FieldValue, LicenseType, Registry, SchemaError, FIELD_LICENSE_ID, FIELD_LICENSE_NUMBER};
+use crate::schema::{
+    FieldValue, LicenseType, Registry, SchemaError, FIELD_LICENSE_ID, FIELD_LICENSE_NUMBER,
+};
 use crate::time::UnixTime;
 
 /// Claims for one license, as an issuing system supplies them (also one line of a
@@ -133,7 +135,8 @@ pub struct IssuedLicense {
 impl IssuedLicense {
     /// Deterministic CBOR for storage: `{1: credential, 2: [disclosures], 3: [[view id, credential, [disclosures]]]}`.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let list = |d: &[Vec<u8>]| Value::Array(d.iter().map(|b| Value::Bytes(b.clone())).collect());
+        let list =
+            |d: &[Vec<u8>]| Value::Array(d.iter().map(|b| Value::Bytes(b.clone())).collect());
         cbor::encode(&Value::Map(vec![
             (read::i(1), Value::Bytes(self.credential.clone())),
             (read::i(2), list(&self.disclosures)),
@@ -163,7 +166,11 @@ impl IssuedLicense {
             read::array(v.ok_or(CborError::Malformed)?)
                 .ok_or(CborError::Malformed)?
                 .iter()
-                .map(|b| read::bytes(b).map(<[u8]>::to_vec).ok_or(CborError::Malformed))
+                .map(|b| {
+                    read::bytes(b)
+                        .map(<[u8]>::to_vec)
+                        .ok_or(CborError::Malformed)
+                })
                 .collect()
         };
         let credential = read::get(m, 1)
@@ -172,7 +179,10 @@ impl IssuedLicense {
             .to_vec();
         let disclosures = list(read::get(m, 2))?;
         let mut views = Vec::new();
-        for v in read::get(m, 3).and_then(read::array).ok_or(CborError::Malformed)? {
+        for v in read::get(m, 3)
+            .and_then(read::array)
+            .ok_or(CborError::Malformed)?
+        {
             match read::array(v) {
                 Some([id, cred, ds]) => views.push(IssuedView {
                     view_id: read::uint(id)
@@ -204,7 +214,12 @@ pub struct Issuer {
 
 impl fmt::Debug for Issuer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Issuer {{ name: {}, kid: {} }}", self.name, self.signer.key_id())
+        write!(
+            f,
+            "Issuer {{ name: {}, kid: {} }}",
+            self.name,
+            self.signer.key_id()
+        )
     }
 }
 
@@ -259,7 +274,10 @@ impl Issuer {
     }
 
     /// Validates the claims against the type and returns the typed values by field id.
-    pub fn validate(&self, claims: &Claims) -> Result<(&LicenseType, BTreeMap<u32, FieldValue>), IssueError> {
+    pub fn validate(
+        &self,
+        claims: &Claims,
+    ) -> Result<(&LicenseType, BTreeMap<u32, FieldValue>), IssueError> {
         let ty = self
             .registry
             .get(&claims.license_type)
@@ -275,9 +293,11 @@ impl Issuer {
                 .field(key)
                 .filter(|f| f.id != FIELD_LICENSE_ID && f.id != FIELD_LICENSE_NUMBER)
                 .ok_or_else(|| SchemaError::UnknownField(key.clone()))?;
-            let v = FieldValue::parse(&field.kind, text).map_err(|reason| SchemaError::InvalidValue {
-                field: key.clone(),
-                reason,
+            let v = FieldValue::parse(&field.kind, text).map_err(|reason| {
+                SchemaError::InvalidValue {
+                    field: key.clone(),
+                    reason,
+                }
             })?;
             values.insert(field.id, v);
         }
@@ -296,11 +316,18 @@ impl Issuer {
         if serial.is_empty() || !serial.chars().all(|c| c.is_ascii_alphanumeric()) {
             return Err(IssueError::BadSerial);
         }
-        let type_code = crate::ids::LicenseTypeCode::parse(&ty.type_code)
-            .map_err(|e| SchemaError::InvalidValue { field: "type_code".into(), reason: e.to_string() })?;
+        let type_code = crate::ids::LicenseTypeCode::parse(&ty.type_code).map_err(|e| {
+            SchemaError::InvalidValue {
+                field: "type_code".into(),
+                reason: e.to_string(),
+            }
+        })?;
         let license_id = LicenseId::new(&type_code, &self.code, &serial, 1)
             .map_err(|_| IssueError::BadSerial)?;
-        values.insert(FIELD_LICENSE_ID, FieldValue::Text(license_id.as_str().to_string()));
+        values.insert(
+            FIELD_LICENSE_ID,
+            FieldValue::Text(license_id.as_str().to_string()),
+        );
         for f in &ty.fields {
             if f.required && !values.contains_key(&f.id) {
                 return Err(SchemaError::MissingField(f.key.clone()).into());
@@ -353,7 +380,17 @@ impl Issuer {
         });
         let all: Vec<u32> = values.keys().copied().collect();
         let (credential, disclosures) = self.sign_one(
-            ty, &values, &all, None, self.decoys, holder, status, issued_at, not_before, expires, rng,
+            ty,
+            &values,
+            &all,
+            None,
+            self.decoys,
+            holder,
+            status,
+            issued_at,
+            not_before,
+            expires,
+            rng,
         )?;
         let mut views = Vec::new();
         for view in &ty.views {
@@ -367,7 +404,17 @@ impl Issuer {
                 continue;
             }
             let (credential, disclosures) = self.sign_one(
-                ty, &values, &ids, Some(view.id), 1, holder, status, issued_at, not_before, expires, rng,
+                ty,
+                &values,
+                &ids,
+                Some(view.id),
+                1,
+                holder,
+                status,
+                issued_at,
+                not_before,
+                expires,
+                rng,
             )?;
             views.push(IssuedView {
                 view_id: view.id,
@@ -418,7 +465,10 @@ impl Issuer {
             (read::i(2), Value::Bytes(digests.concat())),
         ];
         if let Some(s) = status {
-            lz.push((read::i(3), Value::Array(vec![read::u(u64::from(s.list)), read::u(s.index)])));
+            lz.push((
+                read::i(3),
+                Value::Array(vec![read::u(u64::from(s.list)), read::u(s.index)]),
+            ));
         }
         if let Some(v) = view {
             lz.push((read::i(4), read::u(u64::from(v))));

@@ -17,7 +17,7 @@
 
 mod issue;
 
-pub use issue::{Claims, IssuedLicense, IssuedView, Issuer, IssueError};
+pub use issue::{Claims, IssueError, IssuedLicense, IssuedView, Issuer};
 
 use ciborium::value::Value;
 
@@ -104,12 +104,13 @@ impl Credential {
                 _ => return Err(Bad("unknown claim")),
             }
         }
-        let time = |key: i64, name: &'static str| -> Result<Option<UnixTime>, CredentialFormatError> {
-            match read::get(claims, key) {
-                None => Ok(None),
-                Some(v) => read::uint(v).map(|t| Some(UnixTime(t))).ok_or(Bad(name)),
-            }
-        };
+        let time =
+            |key: i64, name: &'static str| -> Result<Option<UnixTime>, CredentialFormatError> {
+                match read::get(claims, key) {
+                    None => Ok(None),
+                    Some(v) => read::uint(v).map(|t| Some(UnixTime(t))).ok_or(Bad(name)),
+                }
+            };
         let expires = time(4, "exp")?;
         let not_before = time(5, "nbf")?.ok_or(Bad("nbf missing"))?;
         let issued_at = time(6, "iat")?.ok_or(Bad("iat missing"))?;

@@ -49,7 +49,9 @@ impl Localized for SchemaError {
             SchemaError::UnknownField(f) => format!("该证照类型没有字段：{f}").into(),
             SchemaError::MissingField(f) => format!("缺少必填字段：{f}").into(),
             SchemaError::InvalidValue { field, .. } => format!("字段取值无效：{field}").into(),
-            SchemaError::RuleViolated { rule, .. } => format!("字段之间不一致（规则 {rule}）").into(),
+            SchemaError::RuleViolated { rule, .. } => {
+                format!("字段之间不一致（规则 {rule}）").into()
+            }
         }
     }
     fn en(&self) -> Cow<'static, str> {

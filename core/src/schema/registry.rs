@@ -212,7 +212,10 @@ fn build_type(
     let mut fields = common_fields();
     for f in raw.fields {
         if f.id <= FIELD_LICENSE_ID || f.id > 10_000 {
-            return Err(bad(&id, format!("field id {} is reserved or too large", f.id)));
+            return Err(bad(
+                &id,
+                format!("field id {} is reserved or too large", f.id),
+            ));
         }
         if fields.iter().any(|g| g.id == f.id || g.key == f.key) {
             return Err(bad(&id, format!("duplicate field id or key: {}", f.key)));
@@ -284,7 +287,11 @@ fn build_type(
         rules: raw.rules,
         views: raw.views,
     };
-    for key in ty.holder_name_field.iter().chain(ty.holder_code_field.iter()) {
+    for key in ty
+        .holder_name_field
+        .iter()
+        .chain(ty.holder_code_field.iter())
+    {
         if ty.field(key).is_none() {
             return Err(bad(&id, format!("holder field {key} is not a field")));
         }
@@ -292,7 +299,10 @@ fn build_type(
     for rule in &ty.rules {
         for key in rule.fields() {
             if ty.field(key).is_none() {
-                return Err(bad(&id, format!("rule {} names unknown field {key}", rule.name())));
+                return Err(bad(
+                    &id,
+                    format!("rule {} names unknown field {key}", rule.name()),
+                ));
             }
         }
     }
@@ -304,7 +314,10 @@ fn build_type(
         view_ids.push(view.id);
         for key in &view.fields {
             if ty.field(key).is_none() {
-                return Err(bad(&id, format!("view {} names unknown field {key}", view.key)));
+                return Err(bad(
+                    &id,
+                    format!("view {} names unknown field {key}", view.key),
+                ));
             }
         }
     }
@@ -319,9 +332,16 @@ mod tests {
     fn builtin_file_has_the_three_types() {
         let reg = Registry::builtin();
         assert_eq!(reg.types().len(), 3);
-        for id in ["cn.resident-id-card", "cn.business-license", "cn.health-certificate"] {
+        for id in [
+            "cn.resident-id-card",
+            "cn.business-license",
+            "cn.health-certificate",
+        ] {
             let ty = reg.get(id).expect(id);
-            assert_eq!(ty.field_by_id(FIELD_LICENSE_ID).map(|f| f.code.as_str()), Some("ZZBS"));
+            assert_eq!(
+                ty.field_by_id(FIELD_LICENSE_ID).map(|f| f.code.as_str()),
+                Some("ZZBS")
+            );
             assert_eq!(reg.get(&ty.type_code).map(|t| t.id.as_str()), Some(id));
         }
         assert!(parse_file(BUILTIN).is_ok());
@@ -347,6 +367,9 @@ mod tests {
     #[test]
     fn wrong_format_name_is_rejected() {
         let json = BUILTIN.replace(FORMAT, "something-else");
-        assert!(matches!(parse_file(&json), Err(SchemaError::BadTypeFile(_))));
+        assert!(matches!(
+            parse_file(&json),
+            Err(SchemaError::BadTypeFile(_))
+        ));
     }
 }

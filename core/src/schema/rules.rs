@@ -65,7 +65,10 @@ impl Rule {
                 id_field,
                 date_field,
             } => vec![id_field, date_field],
-            Rule::CitizenIdSex { id_field, sex_field } => vec![id_field, sex_field],
+            Rule::CitizenIdSex {
+                id_field,
+                sex_field,
+            } => vec![id_field, sex_field],
             Rule::IdCardTerm { birth_field } => vec![birth_field],
             Rule::DateNotAfter { field, other } => vec![field, other],
             Rule::ValidFromField { field } => vec![field],
@@ -108,7 +111,10 @@ impl Rule {
                     Err("the ID number's birth date differs from the date of birth".into())
                 })
             }
-            Rule::CitizenIdSex { id_field, sex_field } => {
+            Rule::CitizenIdSex {
+                id_field,
+                sex_field,
+            } => {
                 let id = IdNumber::parse(get(id_field)?.as_text()?).ok()?;
                 let code = match get(sex_field)? {
                     FieldValue::Code(c) => *c,

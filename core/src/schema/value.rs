@@ -49,7 +49,11 @@ impl FieldValue {
                         || input.parse::<u32>().ok() == Some(e.code)
                         || (e.zh.ends_with('族') && e.zh.trim_end_matches('族') == input)
                 });
-                FieldValue::Code(found.map(|e| e.code).ok_or("not a code of the enumeration")?)
+                FieldValue::Code(
+                    found
+                        .map(|e| e.code)
+                        .ok_or("not a code of the enumeration")?,
+                )
             }
             ValueKind::CitizenId => FieldValue::Text(
                 IdNumber::parse(input)
@@ -103,9 +107,9 @@ impl FieldValue {
                 }
                 Ok(())
             }
-            (ValueKind::Uscc, FieldValue::Text(t)) => Uscc::parse(t)
-                .map(|_| ())
-                .map_err(|e| e.en().into_owned()),
+            (ValueKind::Uscc, FieldValue::Text(t)) => {
+                Uscc::parse(t).map(|_| ()).map_err(|e| e.en().into_owned())
+            }
             (ValueKind::LicenseId, FieldValue::Text(t)) => LicenseId::parse(t)
                 .map(|_| ())
                 .map_err(|e| e.en().into_owned()),
@@ -124,9 +128,10 @@ impl FieldValue {
     pub fn to_cbor(&self) -> Value {
         match self {
             FieldValue::Text(t) => Value::Text(t.clone()),
-            FieldValue::Date(d) => {
-                Value::Tag(TAG_DAYS, Box::new(Value::Integer(Integer::from(d.days_since_epoch()))))
-            }
+            FieldValue::Date(d) => Value::Tag(
+                TAG_DAYS,
+                Box::new(Value::Integer(Integer::from(d.days_since_epoch()))),
+            ),
             FieldValue::LongTerm => Value::Null,
             FieldValue::Integer(n) => Value::Integer(Integer::from(*n)),
             FieldValue::Code(c) => Value::Integer(Integer::from(*c)),

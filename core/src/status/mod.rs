@@ -140,8 +140,12 @@ impl StatusToken {
         if let Some(t) = ttl {
             claims.push((read::i(CLAIM_TTL), read::u(t)));
         }
-        Sign1::sign(&cbor::encode(&Value::Map(claims)), Some(STATUS_LIST_TYP), signer)
-            .map_err(StatusError::Key)
+        Sign1::sign(
+            &cbor::encode(&Value::Map(claims)),
+            Some(STATUS_LIST_TYP),
+            signer,
+        )
+        .map_err(StatusError::Key)
     }
 
     /// Parses a token and checks its signature with `public_key_for(kid)` (which
@@ -151,7 +155,8 @@ impl StatusToken {
         public_key_for: impl Fn(&KeyId, &str) -> Option<[u8; 32]>,
     ) -> Result<Self, StatusError> {
         use StatusError::Malformed as Bad;
-        let sign1 = Sign1::parse(bytes, MAX_TOKEN_LEN, Some(STATUS_LIST_TYP)).map_err(StatusError::Cose)?;
+        let sign1 =
+            Sign1::parse(bytes, MAX_TOKEN_LEN, Some(STATUS_LIST_TYP)).map_err(StatusError::Cose)?;
         let v = cbor::decode_strict(&sign1.payload, MAX_TOKEN_LEN).map_err(StatusError::Cbor)?;
         let m = read::map(&v).ok_or(Bad("claims"))?;
         let uri = read::get(m, 2)
@@ -196,7 +201,9 @@ impl StatusToken {
         let ttl_ok = self
             .ttl
             .is_none_or(|t| now.0 <= self.issued_at.0.saturating_add(t).saturating_add(skew));
-        let exp_ok = self.expires.is_none_or(|e| now.0 <= e.0.saturating_add(skew));
+        let exp_ok = self
+            .expires
+            .is_none_or(|e| now.0 <= e.0.saturating_add(skew));
         ttl_ok && exp_ok
     }
 }

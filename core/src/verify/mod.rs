@@ -70,7 +70,10 @@ impl Verifier {
         let trust = &self.trust;
         let parsed = StatusToken::parse_verified(bytes, |kid, uri| {
             let entry = trust.find(kid)?;
-            let code = uri.strip_prefix("urn:liangzheng:status:")?.split(':').next()?;
+            let code = uri
+                .strip_prefix("urn:liangzheng:status:")?
+                .split(':')
+                .next()?;
             (entry.code == code).then_some(entry.public_key)
         });
         match parsed {
@@ -191,10 +194,16 @@ impl Verifier {
                     .is_some_and(|a| !a.iter().any(|x| *x == t.type_code || *x == t.id))
                 {
                     run.fail(CheckKind::IssuerAuthorized, VerifyError::TypeNotAccepted)
-                } else if !i.types.iter().any(|x| *x == cred.type_code) {
-                    run.fail(CheckKind::IssuerAuthorized, VerifyError::IssuerNotAuthorizedForType)
+                } else if !i.types.contains(&cred.type_code) {
+                    run.fail(
+                        CheckKind::IssuerAuthorized,
+                        VerifyError::IssuerNotAuthorizedForType,
+                    )
                 } else if !i.window_contains(cred.issued_at) {
-                    run.fail(CheckKind::IssuerAuthorized, VerifyError::KeyNotValidAtIssuance)
+                    run.fail(
+                        CheckKind::IssuerAuthorized,
+                        VerifyError::KeyNotValidAtIssuance,
+                    )
                 } else {
                     if i.not_after.is_some_and(|end| now.0 > end) {
                         run.findings.push(Finding::IssuerKeyRetired);
@@ -217,7 +226,10 @@ impl Verifier {
             run.fail(CheckKind::Validity, VerifyError::IssuedInFuture)
         } else if cred.not_before.0 > now.0.saturating_add(skew) {
             run.fail(CheckKind::Validity, VerifyError::NotYetValid)
-        } else if cred.expires.is_some_and(|e| now.0 > e.0.saturating_add(skew)) {
+        } else if cred
+            .expires
+            .is_some_and(|e| now.0 > e.0.saturating_add(skew))
+        {
             run.fail(CheckKind::Validity, VerifyError::Expired)
         } else {
             run.pass(CheckKind::Validity)
@@ -256,7 +268,10 @@ impl Verifier {
 
         // Holder binding.
         let field_ids: Vec<u32> = disclosures.iter().map(|d| d.field_id).collect();
-        let request_hash = match (&self.request, pres.proof.as_ref().and_then(|p| p.nonce.as_ref())) {
+        let request_hash = match (
+            &self.request,
+            pres.proof.as_ref().and_then(|p| p.nonce.as_ref()),
+        ) {
             (Some(r), Some(_)) => Some(r.hash()),
             _ => None,
         };
@@ -270,7 +285,9 @@ impl Verifier {
                 }
             }
             (None, Some(_)) => run.fail(CheckKind::HolderSignature, VerifyError::NotHolderBound),
-            (Some(_), None) => run.fail(CheckKind::HolderSignature, VerifyError::HolderProofMissing),
+            (Some(_), None) => {
+                run.fail(CheckKind::HolderSignature, VerifyError::HolderProofMissing)
+            }
             (Some(key), Some(proof)) => {
                 let nonce_matches = match (&self.request, &proof.nonce) {
                     (Some(r), Some(n)) => r.request.nonce.as_slice() == n.as_slice(),
@@ -347,9 +364,13 @@ impl Verifier {
                         .ok()
                         .and_then(|ix| token.list.status(ix))
                     {
-                        None => run.undecided(CheckKind::Status, VerifyError::StatusIndexOutOfRange),
+                        None => {
+                            run.undecided(CheckKind::Status, VerifyError::StatusIndexOutOfRange)
+                        }
                         Some(StatusValue::Valid) => run.pass(CheckKind::Status),
-                        Some(StatusValue::Invalid) => run.fail(CheckKind::Status, VerifyError::Revoked),
+                        Some(StatusValue::Invalid) => {
+                            run.fail(CheckKind::Status, VerifyError::Revoked)
+                        }
                         Some(StatusValue::Suspended) => {
                             run.fail(CheckKind::Status, VerifyError::Suspended)
                         }
@@ -410,7 +431,11 @@ impl Verifier {
                             key: f.key.clone(),
                             label_zh: f.zh.clone(),
                             label_en: f.en.clone(),
-                            display: if f.sensitive { f.mask.apply(&zh) } else { zh.clone() },
+                            display: if f.sensitive {
+                                f.mask.apply(&zh)
+                            } else {
+                                zh.clone()
+                            },
                             value_zh: zh,
                             value_en: en,
                             sensitive: f.sensitive,
@@ -441,7 +466,9 @@ fn check_disclosures(
         if !seen.insert(d.field_id) {
             return Err(VerifyError::DuplicateDisclosure);
         }
-        let field = ty.field_by_id(d.field_id).ok_or(VerifyError::UnknownField)?;
+        let field = ty
+            .field_by_id(d.field_id)
+            .ok_or(VerifyError::UnknownField)?;
         if view.is_some_and(|v| !v.fields.contains(&field.key)) {
             return Err(VerifyError::UnknownField);
         }
@@ -483,7 +510,9 @@ fn check_fields(
         .collect();
     let from = cred.not_before.cst_date();
     // exp is the start of the day after the last valid day.
-    let until = cred.expires.map(|e| UnixTime(e.0.saturating_sub(1)).cst_date());
+    let until = cred
+        .expires
+        .map(|e| UnixTime(e.0.saturating_sub(1)).cst_date());
     let input = rules_input(&by_key, from, until);
     for rule in &ty.rules {
         if let Some(Err(_)) = rule.check(ty, &input) {
@@ -566,7 +595,11 @@ impl Run {
             verdict,
             checks: self.checks,
             license: self.license,
-            fields: if verdict == Verdict::Invalid { Vec::new() } else { self.fields },
+            fields: if verdict == Verdict::Invalid {
+                Vec::new()
+            } else {
+                self.fields
+            },
             findings: self.findings,
         }
     }

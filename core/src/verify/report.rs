@@ -308,7 +308,9 @@ impl Localized for VerifyError {
             VerifyError::Suspended => "证照已被暂停使用".into(),
             VerifyError::StatusListMissing => "没有该证照的状态列表，无法确认是否吊销".into(),
             VerifyError::StatusListExpired => "状态列表已过时，无法确认是否吊销，请更新".into(),
-            VerifyError::StatusListInvalid { .. } => "状态列表无法解析或验证，无法确认是否吊销".into(),
+            VerifyError::StatusListInvalid { .. } => {
+                "状态列表无法解析或验证，无法确认是否吊销".into()
+            }
             VerifyError::StatusIndexOutOfRange => "状态索引超出列表范围".into(),
             VerifyError::StatusUnknown => "状态值未定义".into(),
         }
@@ -424,7 +426,9 @@ pub enum Finding {
 impl Localized for Finding {
     fn zh(&self) -> Cow<'static, str> {
         match self {
-            Finding::NonConformingLicenseId => "证照标识校验位不符合 GB/T 36904（常见于存量数据，不影响结论）".into(),
+            Finding::NonConformingLicenseId => {
+                "证照标识校验位不符合 GB/T 36904（常见于存量数据，不影响结论）".into()
+            }
             Finding::NotHolderBound => "静态亮证：证照未绑定持证人".into(),
             Finding::StatusNotChecked => "未检查吊销状态（没有状态列表，按宽松策略放行）".into(),
             Finding::IssuerKeyRetired => "签发密钥已轮换停用（签发时有效）".into(),
@@ -501,7 +505,10 @@ impl Report {
 
     /// The outcome of one check.
     pub fn outcome(&self, kind: CheckKind) -> Option<&Outcome> {
-        self.checks.iter().find(|c| c.kind == kind).map(|c| &c.outcome)
+        self.checks
+            .iter()
+            .find(|c| c.kind == kind)
+            .map(|c| &c.outcome)
     }
 
     /// A one-line summary in both languages (for the `--stdin` counter mode).

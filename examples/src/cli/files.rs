@@ -390,9 +390,8 @@ pub fn pkcs8_v1_pem(key: &IssuerKey) -> Result<String, CliError> {
             c => c,
         })
         .collect();
-    while b64std.len() % 4 != 0 {
-        b64std.push('=');
-    }
+    let pad = (4 - b64std.len() % 4) % 4;
+    b64std.push_str(&"=".repeat(pad));
     let pem = format!("-----BEGIN PRIVATE KEY-----\n{b64std}\n-----END PRIVATE KEY-----\n");
     // Check the round trip before anything is written.
     match IssuerKey::from_pkcs8_pem(&pem) {

@@ -27,7 +27,7 @@ pub const EXIT_INDETERMINATE: u8 = 3;
 
 /// 亮证 liangzheng: signed electronic licenses (电子证照) verified offline from a QR code.
 #[derive(Debug, Parser)]
-#[command(name = "lz", version, about, long_about = None)]
+#[command(name = "lz", version, about = "亮证 liangzheng: signed electronic licenses (电子证照), verified offline from a QR code", long_about = None)]
 #[command(
     after_help = "退出码 Exit codes: 0 成功/有效 success or valid; 1 无效 invalid (or a failed batch line / demo expectation); 2 用法或文件错误 usage or I/O error; 3 无法确定 indeterminate"
 )]
@@ -169,7 +169,7 @@ pub fn show_time(t: UnixTime) -> String {
 
 /// Parses hex (either case).
 pub fn unhex(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 || !s.is_ascii() {
+    if s.len() % 2 == 1 || !s.is_ascii() {
         return None;
     }
     (0..s.len())
