@@ -240,12 +240,9 @@ impl Case {
     }
 }
 
-/// Runs a case through the core verifier: the outcome must be what the case
-/// expects (so a generated vector can never disagree with the implementation),
-/// and returns the disclosed fields for the `expected` section.
-pub fn run_case(
-    input: &Json,
-) -> Res<(Option<String>, Option<(String, String, String)>, Vec<Json>)> {
+/// Builds the verifier and policy a case describes; `Err(code)` when the
+/// trust list itself must be rejected (`wrong_root`, `bad_signature`, `malformed`).
+pub fn case_verifier(input: &Json) -> Res<Result<(Verifier, Policy), String>> {
     let get_bytes = |v: &Json| -> Res<Vec<u8>> {
         v.as_str()
             .and_then(b64::decode)
@@ -262,7 +259,7 @@ pub fn run_case(
                 liangzheng::trust::TrustError::BadSignature => "bad_signature",
                 _ => "malformed",
             };
-            return Ok((Some(code.into()), None, Vec::new()));
+            return Ok(Err(code.into()));
         }
     };
     let mut verifier = Verifier::new(trust);
@@ -291,6 +288,18 @@ pub fn run_case(
         }),
     }
     .to_policy(UnixTime(input["now"].as_u64().unwrap_or(0)));
+    Ok(Ok((verifier, policy)))
+}
+
+/// Outcome of a case: trust-list error, or (verdict, failing check, error code), and the fields.
+pub type CaseOutcome = (Option<String>, Option<(String, String, String)>, Vec<Json>);
+
+/// Runs a case through the core verifier and returns what it decided.
+pub fn run_case(input: &Json) -> Res<CaseOutcome> {
+    let (verifier, policy) = match case_verifier(input)? {
+        Ok(v) => v,
+        Err(code) => return Ok((Some(code), None, Vec::new())),
+    };
     let report = verifier.verify_text(input["qr_text"].as_str().unwrap_or(""), &policy);
     let verdict = serde_json::to_value(report.verdict).map_err(e)?;
     let problem = report

@@ -139,3 +139,20 @@ fn vectors_are_reproducible() {
         "stale files in test-vectors/cases"
     );
 }
+
+#[test]
+fn batch_verification_gives_the_same_reports() {
+    for (name, case) in cases() {
+        let Ok((verifier, policy)) = lz_examples::vectors::case_verifier(&case["input"]).unwrap()
+        else {
+            continue;
+        };
+        let text = case["input"]["qr_text"].as_str().unwrap();
+        let single = verifier.verify_text(text, &policy);
+        let batch = verifier.verify_batch(&[text, text, text], &policy);
+        assert_eq!(batch.len(), 3);
+        for r in &batch {
+            assert_eq!(r, &single, "{name}");
+        }
+    }
+}

@@ -7,6 +7,7 @@
 //! so the counter sees *every* reason a license was refused. Disclosed fields
 //! are returned only when every integrity check (signatures, digests) passed.
 
+mod batch;
 mod policy;
 mod report;
 
@@ -108,66 +109,80 @@ impl Verifier {
 
     /// Verifies scanned QR text.
     pub fn verify_text(&self, text: &str, policy: &Policy) -> Report {
-        let run = Run::default();
-        let payload = match qr::decode_text(text) {
-            Ok(p) => p,
-            Err(e) => {
-                return run.fail_format(VerifyError::MalformedQr {
-                    detail: e.en().into_owned(),
-                })
-            }
-        };
-        if payload.kind != QrKind::Presentation {
-            return run.fail_format(VerifyError::NotAPresentation);
+        match parse_text(text) {
+            Ok(parsed) => self.verify_parsed(&parsed, policy, &Direct),
+            Err(report) => report,
         }
-        self.verify_body(&payload.body, policy)
     }
 
     /// Verifies presentation bytes (the QR body, after Base45).
     pub fn verify_body(&self, body: &[u8], policy: &Policy) -> Report {
-        let mut run = Run::default();
-        let pres = match Presentation::parse(body) {
-            Ok(p) => p,
-            Err(e) => {
-                return run.fail_format(VerifyError::MalformedCredential {
-                    detail: e.en().into_owned(),
-                })
-            }
-        };
-        let cred = match Credential::parse(&pres.credential) {
-            Ok(c) => c,
-            Err(crate::credential::CredentialFormatError::Cose(
-                crate::cose::CoseError::UnsupportedAlgorithm(_),
-            )) => return run.fail_format(VerifyError::UnsupportedAlgorithm),
-            Err(e) => {
-                return run.fail_format(VerifyError::MalformedCredential {
-                    detail: format!("{e:?}"),
-                })
-            }
-        };
-        let mut disclosures = Vec::new();
-        for d in &pres.disclosures {
-            match Disclosure::parse(d) {
-                Ok(d) => disclosures.push(d),
-                Err(e) => {
-                    return run.fail_format(VerifyError::MalformedCredential {
-                        detail: format!("disclosure: {}", e.en()),
-                    })
-                }
-            }
+        match parse_body(body) {
+            Ok(parsed) => self.verify_parsed(&parsed, policy, &Direct),
+            Err(report) => report,
         }
-        run.pass(CheckKind::Format);
-        self.verify_parsed(run, &pres, &cred, &disclosures, policy)
     }
 
-    fn verify_parsed(
-        &self,
-        mut run: Run,
-        pres: &Presentation,
-        cred: &Credential,
-        disclosures: &[Disclosure],
-        policy: &Policy,
-    ) -> Report {
+    /// Verifies many scans at once (a back office re-checking a day's scans),
+    /// checking their Ed25519 signatures with batch verification. Gives the same
+    /// reports as [`verify_text`](Self::verify_text) for every signature an
+    /// honest key holder can make; see `docs/decisions/0007-batch-verification.md`.
+    pub fn verify_batch(&self, texts: &[&str], policy: &Policy) -> Vec<Report> {
+        let parsed: Vec<Result<Parsed, Report>> = texts.iter().map(|t| parse_text(t)).collect();
+        let mut jobs = Vec::new();
+        for p in parsed.iter().flatten() {
+            let kid = p.cred.sign1.key_id();
+            if let Some(i) = kid.as_ref().and_then(|k| self.trust.find(k)) {
+                jobs.push(batch::Job {
+                    public_key: i.public_key.to_vec(),
+                    message: p.cred.sign1.to_be_signed(&[]),
+                    signature: p.cred.sign1.signature().to_vec(),
+                });
+            }
+            if let Some((crate::holder::HolderPublicKey::Ed25519(pk), t, sig)) = self.holder_job(p)
+            {
+                jobs.push(batch::Job {
+                    public_key: pk.to_vec(),
+                    message: t,
+                    signature: sig,
+                });
+            }
+        }
+        let results = batch::verify(&jobs);
+        parsed
+            .into_iter()
+            .map(|p| match p {
+                Ok(parsed) => self.verify_parsed(&parsed, policy, &results),
+                Err(report) => report,
+            })
+            .collect()
+    }
+
+    /// The holder key, transcript and signature to check, when the holder proof can be checked.
+    fn holder_job(&self, p: &Parsed) -> Option<(crate::holder::HolderPublicKey, Vec<u8>, Vec<u8>)> {
+        let key = p.cred.holder.clone()?;
+        let proof = p.pres.proof.as_ref()?;
+        let request_hash = match (&self.request, &proof.nonce) {
+            (Some(r), Some(n)) if r.request.nonce.as_slice() == n.as_slice() => Some(r.hash()),
+            (_, None) => None,
+            // Nonce for another (or no) request: the signature is not checked.
+            _ => return None,
+        };
+        let field_ids: Vec<u32> = p.disclosures.iter().map(|d| d.field_id).collect();
+        let t = transcript(
+            &p.pres.credential,
+            &field_ids,
+            proof.time,
+            proof.lifetime,
+            request_hash.as_ref(),
+        );
+        Some((key, t, proof.signature.clone()))
+    }
+
+    fn verify_parsed(&self, parsed: &Parsed, policy: &Policy, sigs: &dyn SignatureCheck) -> Report {
+        let mut run = Run::default();
+        run.pass(CheckKind::Format);
+        let (pres, cred, disclosures) = (&parsed.pres, &parsed.cred, parsed.disclosures.as_slice());
         let now = policy.now;
         let skew = policy.skew_secs;
         let ty = self.registry.get(&cred.type_code);
@@ -214,7 +229,13 @@ impl Verifier {
         }
 
         // Issuer signature.
-        let signature_ok = issuer.is_some_and(|i| cred.sign1.verify_ed25519(&i.public_key));
+        let signature_ok = issuer.is_some_and(|i| {
+            sigs.ed25519(
+                &i.public_key,
+                &cred.sign1.to_be_signed(&[]),
+                cred.sign1.signature(),
+            )
+        });
         match issuer {
             None => run.skip(CheckKind::IssuerSignature),
             Some(_) if signature_ok => run.pass(CheckKind::IssuerSignature),
@@ -268,13 +289,6 @@ impl Verifier {
 
         // Holder binding.
         let field_ids: Vec<u32> = disclosures.iter().map(|d| d.field_id).collect();
-        let request_hash = match (
-            &self.request,
-            pres.proof.as_ref().and_then(|p| p.nonce.as_ref()),
-        ) {
-            (Some(r), Some(_)) => Some(r.hash()),
-            _ => None,
-        };
         match (&cred.holder, &pres.proof) {
             (None, None) => {
                 if policy.require_holder_binding {
@@ -288,31 +302,21 @@ impl Verifier {
             (Some(_), None) => {
                 run.fail(CheckKind::HolderSignature, VerifyError::HolderProofMissing)
             }
-            (Some(key), Some(proof)) => {
-                let nonce_matches = match (&self.request, &proof.nonce) {
-                    (Some(r), Some(n)) => r.request.nonce.as_slice() == n.as_slice(),
-                    _ => true,
-                };
-                if !nonce_matches {
-                    // Checked under Request; the signature cannot be checked without the request.
-                    run.skip(CheckKind::HolderSignature)
-                } else if proof.nonce.is_some() && self.request.is_none() {
-                    run.skip(CheckKind::HolderSignature)
-                } else {
-                    let t = transcript(
-                        &pres.credential,
-                        &field_ids,
-                        proof.time,
-                        proof.lifetime,
-                        request_hash.as_ref(),
-                    );
-                    if key.verify(&t, &proof.signature) {
+            (Some(_), Some(_)) => match self.holder_job(parsed) {
+                // Answers another request: reported under Request; the signature cannot be checked.
+                None => run.skip(CheckKind::HolderSignature),
+                Some((key, t, sig)) => {
+                    let ok = match &key {
+                        crate::holder::HolderPublicKey::Ed25519(pk) => sigs.ed25519(pk, &t, &sig),
+                        other => other.verify(&t, &sig),
+                    };
+                    if ok {
                         run.pass(CheckKind::HolderSignature)
                     } else {
                         run.fail(CheckKind::HolderSignature, VerifyError::BadHolderSignature)
                     }
                 }
-            }
+            },
         }
 
         // Freshness.
@@ -445,6 +449,81 @@ impl Verifier {
             }
         }
         run.finish()
+    }
+}
+
+/// A scan parsed far enough to run the checks.
+struct Parsed {
+    pres: Presentation,
+    cred: Credential,
+    disclosures: Vec<Disclosure>,
+}
+
+fn parse_text(text: &str) -> Result<Parsed, Report> {
+    let payload = match qr::decode_text(text) {
+        Ok(p) => p,
+        Err(e) => {
+            return Err(Run::default().fail_format(VerifyError::MalformedQr {
+                detail: e.en().into_owned(),
+            }))
+        }
+    };
+    if payload.kind != QrKind::Presentation {
+        return Err(Run::default().fail_format(VerifyError::NotAPresentation));
+    }
+    parse_body(&payload.body)
+}
+
+fn parse_body(body: &[u8]) -> Result<Parsed, Report> {
+    let fail = |e: VerifyError| Run::default().fail_format(e);
+    let pres = Presentation::parse(body).map_err(|e| {
+        fail(VerifyError::MalformedCredential {
+            detail: e.en().into_owned(),
+        })
+    })?;
+    let cred = Credential::parse(&pres.credential).map_err(|e| match e {
+        crate::credential::CredentialFormatError::Cose(
+            crate::cose::CoseError::UnsupportedAlgorithm(_),
+        ) => fail(VerifyError::UnsupportedAlgorithm),
+        e => fail(VerifyError::MalformedCredential {
+            detail: format!("{e:?}"),
+        }),
+    })?;
+    let disclosures = pres
+        .disclosures
+        .iter()
+        .map(|d| Disclosure::parse(d))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| {
+            fail(VerifyError::MalformedCredential {
+                detail: format!("disclosure: {}", e.en()),
+            })
+        })?;
+    Ok(Parsed {
+        pres,
+        cred,
+        disclosures,
+    })
+}
+
+/// How signatures are checked: one by one, or looked up from a batch.
+trait SignatureCheck {
+    fn ed25519(&self, public_key: &[u8], message: &[u8], signature: &[u8]) -> bool;
+}
+
+/// Strict single verification.
+struct Direct;
+
+impl SignatureCheck for Direct {
+    fn ed25519(&self, public_key: &[u8], message: &[u8], signature: &[u8]) -> bool {
+        crate::keys::verify_ed25519_strict(public_key, message, signature)
+    }
+}
+
+impl SignatureCheck for batch::Results {
+    fn ed25519(&self, public_key: &[u8], message: &[u8], signature: &[u8]) -> bool {
+        self.get(public_key, message, signature)
+            .unwrap_or_else(|| crate::keys::verify_ed25519_strict(public_key, message, signature))
     }
 }
 
