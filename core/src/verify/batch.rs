@@ -65,9 +65,7 @@ fn screen(job: &Job) -> Option<(VerifyingKey, Signature)> {
     if !strict_point(&pk) || !strict_point(&r) {
         return None;
     }
-    if Option::<Scalar>::from(Scalar::from_canonical_bytes(s)).is_none() {
-        return None;
-    }
+    Option::<Scalar>::from(Scalar::from_canonical_bytes(s))?;
     let vk = VerifyingKey::from_bytes(&pk).ok()?;
     if vk.is_weak() {
         return None;

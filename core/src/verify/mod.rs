@@ -111,7 +111,7 @@ impl Verifier {
     pub fn verify_text(&self, text: &str, policy: &Policy) -> Report {
         match parse_text(text) {
             Ok(parsed) => self.verify_parsed(&parsed, policy, &Direct),
-            Err(report) => report,
+            Err(report) => *report,
         }
     }
 
@@ -119,7 +119,7 @@ impl Verifier {
     pub fn verify_body(&self, body: &[u8], policy: &Policy) -> Report {
         match parse_body(body) {
             Ok(parsed) => self.verify_parsed(&parsed, policy, &Direct),
-            Err(report) => report,
+            Err(report) => *report,
         }
     }
 
@@ -128,7 +128,8 @@ impl Verifier {
     /// reports as [`verify_text`](Self::verify_text) for every signature an
     /// honest key holder can make; see `docs/decisions/0007-batch-verification.md`.
     pub fn verify_batch(&self, texts: &[&str], policy: &Policy) -> Vec<Report> {
-        let parsed: Vec<Result<Parsed, Report>> = texts.iter().map(|t| parse_text(t)).collect();
+        let parsed: Vec<Result<Parsed, Box<Report>>> =
+            texts.iter().map(|t| parse_text(t)).collect();
         let mut jobs = Vec::new();
         for p in parsed.iter().flatten() {
             let kid = p.cred.sign1.key_id();
@@ -153,7 +154,7 @@ impl Verifier {
             .into_iter()
             .map(|p| match p {
                 Ok(parsed) => self.verify_parsed(&parsed, policy, &results),
-                Err(report) => report,
+                Err(report) => *report,
             })
             .collect()
     }
@@ -459,23 +460,27 @@ struct Parsed {
     disclosures: Vec<Disclosure>,
 }
 
-fn parse_text(text: &str) -> Result<Parsed, Report> {
+fn parse_text(text: &str) -> Result<Parsed, Box<Report>> {
     let payload = match qr::decode_text(text) {
         Ok(p) => p,
         Err(e) => {
-            return Err(Run::default().fail_format(VerifyError::MalformedQr {
-                detail: e.en().into_owned(),
-            }))
+            return Err(Box::new(Run::default().fail_format(
+                VerifyError::MalformedQr {
+                    detail: e.en().into_owned(),
+                },
+            )))
         }
     };
     if payload.kind != QrKind::Presentation {
-        return Err(Run::default().fail_format(VerifyError::NotAPresentation));
+        return Err(Box::new(
+            Run::default().fail_format(VerifyError::NotAPresentation),
+        ));
     }
     parse_body(&payload.body)
 }
 
-fn parse_body(body: &[u8]) -> Result<Parsed, Report> {
-    let fail = |e: VerifyError| Run::default().fail_format(e);
+fn parse_body(body: &[u8]) -> Result<Parsed, Box<Report>> {
+    let fail = |e: VerifyError| Box::new(Run::default().fail_format(e));
     let pres = Presentation::parse(body).map_err(|e| {
         fail(VerifyError::MalformedCredential {
             detail: e.en().into_owned(),
