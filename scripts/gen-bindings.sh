@@ -54,6 +54,32 @@ if [[ $mode == check ]]; then
     exit 1
   fi
   echo "bindings are up to date"
+
+  # No Swift toolchain here: check the C half of the Swift bindings. The header must
+  # compile as C11, and every function it declares must exist in the library
+  # (a C program takes each one's address, links against the .so and runs).
+  # GCC does not know clang's nullability qualifiers; clang (as Xcode uses) does.
+  cflags=(-std=c11 -Wall -Wextra -Werror -Ibindings/swift)
+  cc=${CC:-cc}
+  if command -v clang >/dev/null; then cc=clang; else cflags+=(-D_Nonnull= -D_Nullable=); fi
+  fns=$(grep -v '^typedef' bindings/swift/LiangzhengFFI.h | grep -oE '\b(uniffi|ffi)_liangzheng_ffi_[a-z0-9_]+\(' | tr -d '(' | sort -u)
+  [[ -n $fns ]] || { echo "error: no functions found in LiangzhengFFI.h" >&2; exit 1; }
+  {
+    echo '#include "LiangzhengFFI.h"'
+    echo '#include <stdio.h>'
+    echo 'typedef void (*any_fn)(void);'
+    echo 'static const any_fn declared[] = {'
+    for f in $fns; do echo "    (any_fn)$f,"; done
+    echo '};'
+    echo 'int main(void) {'
+    echo '    printf("C header: %zu functions declared and linked, UniFFI contract version %u\n",'
+    echo '           sizeof declared / sizeof declared[0], ffi_liangzheng_ffi_uniffi_contract_version());'
+    echo '    return 0;'
+    echo '}'
+  } >"$out/header_check.c"
+  "$cc" "${cflags[@]}" "$out/header_check.c" -o "$out/header_check" -L target/debug -lliangzheng_ffi \
+    || { echo "error: bindings/swift/LiangzhengFFI.h does not compile or link against $lib" >&2; exit 1; }
+  LD_LIBRARY_PATH=target/debug "$out/header_check"
 else
   echo "wrote bindings/kotlin/src, bindings/swift, bindings/python"
 fi

@@ -31,7 +31,7 @@ fi
 
 if [ ! -x node_modules/kotlin-compiler/bin/kotlinc ]; then
   echo "== npm install kotlin-compiler"
-  npm install --no-audit --no-fund --silent kotlin-compiler >/dev/null
+  npm install --prefix "$PWD" --no-save --no-audit --no-fund kotlin-compiler@2.4.20 >/dev/null
 fi
 
 for tool in zbarimg python3 java node_modules/kotlin-compiler/bin/kotlinc cargo-fuzz; do

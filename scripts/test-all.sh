@@ -28,7 +28,7 @@ step "independent Python verifier (tests/python)"
 python3 -m pytest -q tests/python
 
 step "bindings: staleness check"
-bash scripts/check-bindings.sh
+bash scripts/gen-bindings.sh --check
 
 step "bindings: Kotlin suite"
 bash scripts/test-kotlin.sh

@@ -2493,7 +2493,7 @@ class VerifyPolicy:
         self.now = now
         self.status = status
         if skew_secs is _DEFAULT:
-            self.skew_secs = 120
+            self.skew_secs = 30
         else:
             self.skew_secs = skew_secs
         if max_presentation_age_secs is _DEFAULT:

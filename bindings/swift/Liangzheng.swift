@@ -3223,7 +3223,7 @@ public struct VerifyPolicy {
          */status: StatusMode, 
         /**
          * Tolerated clock difference between devices, in seconds.
-         */skewSecs: UInt64 = UInt64(120), 
+         */skewSecs: UInt64 = UInt64(30), 
         /**
          * Oldest acceptable presentation, in seconds.
          */maxPresentationAgeSecs: UInt64 = UInt64(60), 

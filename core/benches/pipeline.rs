@@ -6,6 +6,7 @@
 //! `cargo bench -p liangzheng --bench pipeline` (or `scripts/bench.sh`). After
 //! criterion's own output, a table of medians and ratios to the bare
 //! operations is printed (read back from criterion's `estimates.json`).
+#![allow(clippy::unwrap_used)]
 
 mod common;
 
@@ -53,9 +54,15 @@ fn signatures_of(text: &str) -> [(Vec<u8>, ed25519_dalek::Signature, VerifyingKe
     let body = qr::decode_text(text).unwrap().body;
     let p = Presentation::parse(&body).unwrap();
     let cred = Credential::parse(&p.credential).unwrap();
-    let ids: Vec<u32> = p.disclosures.iter().map(|d| Disclosure::parse(d).unwrap().field_id).collect();
+    let ids: Vec<u32> = p
+        .disclosures
+        .iter()
+        .map(|d| Disclosure::parse(d).unwrap().field_id)
+        .collect();
     let proof = p.proof.unwrap();
-    let HolderPublicKey::Ed25519(hk) = cred.holder.unwrap() else { unreachable!() };
+    let HolderPublicKey::Ed25519(hk) = cred.holder.unwrap() else {
+        unreachable!()
+    };
     let sig = |b: &[u8]| ed25519_dalek::Signature::from_slice(b).unwrap();
     [
         (
@@ -86,7 +93,13 @@ fn bench_ed25519(c: &mut Criterion) {
     });
     // What core calls: decompress the key, reject weak keys, verify_strict.
     g.bench_function("verify_strict_from_bytes", |b| {
-        b.iter(|| assert!(verify_ed25519_strict(black_box(&pk), black_box(&msg), black_box(&sig_bytes))))
+        b.iter(|| {
+            assert!(verify_ed25519_strict(
+                black_box(&pk),
+                black_box(&msg),
+                black_box(&sig_bytes)
+            ))
+        })
     });
     g.finish();
 }
@@ -110,10 +123,18 @@ fn bench_license(c: &mut Criterion) {
     let issuer = issuer();
     let holder_key = liangzheng::holder::DeviceSigner::public_key(phone.as_ref());
     g.bench_function("issue_id_card", |b| {
-        b.iter(|| issuer.issue(black_box(&claims), Some(&holder_key), NOW).unwrap())
+        b.iter(|| {
+            issuer
+                .issue(black_box(&claims), Some(&holder_key), NOW)
+                .unwrap()
+        })
     });
     g.bench_function("present_view", |b| {
-        b.iter(|| wallet.present(i, black_box(&["name", "id_number"]), NOW).unwrap())
+        b.iter(|| {
+            wallet
+                .present(i, black_box(&["name", "id_number"]), NOW)
+                .unwrap()
+        })
     });
     g.bench_function("verify_view", |b| {
         b.iter(|| verifier.verify_text(black_box(&view_text), &policy))
@@ -136,7 +157,9 @@ fn bench_batch(c: &mut Criterion) {
             wallet.present(i, &["name", "id_number"], NOW).unwrap()
         })
         .collect();
-    assert!(texts.iter().all(|t| verifier.verify_text(t, &policy).verdict == Verdict::Valid));
+    assert!(texts
+        .iter()
+        .all(|t| verifier.verify_text(t, &policy).verdict == Verdict::Valid));
     let sigs: Vec<_> = texts.iter().flat_map(|t| signatures_of(t)).collect();
     let messages: Vec<&[u8]> = sigs.iter().map(|(m, _, _)| m.as_slice()).collect();
     let signatures: Vec<_> = sigs.iter().map(|(_, s, _)| *s).collect();
@@ -172,8 +195,12 @@ fn bench_qr(c: &mut Criterion) {
     let text = wallet.present(i, &["name", "id_number"], NOW).unwrap();
     let options = RenderOptions::default();
     let mut g = c.benchmark_group("qr");
-    g.bench_function("render_png", |b| b.iter(|| qr::render_png(black_box(&text), &options).unwrap()));
-    g.bench_function("render_svg", |b| b.iter(|| qr::render_svg(black_box(&text), &options).unwrap()));
+    g.bench_function("render_png", |b| {
+        b.iter(|| qr::render_png(black_box(&text), &options).unwrap())
+    });
+    g.bench_function("render_svg", |b| {
+        b.iter(|| qr::render_svg(black_box(&text), &options).unwrap())
+    });
     g.finish();
 }
 
@@ -187,13 +214,17 @@ fn criterion_dir() -> PathBuf {
     }
     // …/target/release/deps/pipeline-<hash>
     let exe = std::env::current_exe().unwrap_or_default();
-    exe.ancestors().nth(3).map(|t| t.join("criterion")).unwrap_or_default()
+    exe.ancestors()
+        .nth(3)
+        .map(|t| t.join("criterion"))
+        .unwrap_or_default()
 }
 
 /// Median in nanoseconds of one bench of this run, if it ran.
 fn median_ns(id: &str) -> Option<f64> {
     let path = criterion_dir().join(id).join("new").join("estimates.json");
-    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
     json.pointer("/median/point_estimate")?.as_f64()
 }
 
@@ -206,22 +237,53 @@ fn fmt(ns: f64) -> String {
 }
 
 fn print_table() {
-    let (Some(sign), Some(verify)) = (median_ns("ed25519/sign"), median_ns("ed25519/verify_strict")) else {
+    let (Some(sign), Some(verify)) = (
+        median_ns("ed25519/sign"),
+        median_ns("ed25519/verify_strict"),
+    ) else {
         return;
     };
     println!("\n| bench | median | × bare verify_strict | × bare sign | note |");
     println!("|---|---:|---:|---:|---|");
     let rows: [(&str, f64, &str); 13] = [
         ("ed25519/sign", 1.0, "baseline"),
-        ("ed25519/verify_strict", 1.0, "baseline (key pre-decompressed)"),
-        ("ed25519/verify_strict_from_bytes", 1.0, "decompress + is_weak + verify_strict, as core calls it"),
-        ("license/issue_id_card", 1.0, "full credential + 2 views = 3 issuer signatures"),
-        ("license/present_view", 1.0, "1 holder signature + CBOR + Base45"),
-        ("license/verify_view", 2.0, "per 2 bare verifies: issuer + holder signature"),
+        (
+            "ed25519/verify_strict",
+            1.0,
+            "baseline (key pre-decompressed)",
+        ),
+        (
+            "ed25519/verify_strict_from_bytes",
+            1.0,
+            "decompress + is_weak + verify_strict, as core calls it",
+        ),
+        (
+            "license/issue_id_card",
+            1.0,
+            "full credential + 2 views = 3 issuer signatures",
+        ),
+        (
+            "license/present_view",
+            1.0,
+            "1 holder signature + CBOR + Base45",
+        ),
+        (
+            "license/verify_view",
+            2.0,
+            "per 2 bare verifies: issuer + holder signature",
+        ),
         ("license/verify_full", 2.0, "per 2 bare verifies"),
         ("batch/verify_text_x1000", 2000.0, "per 2,000 bare verifies"),
-        ("batch/dalek_verify_batch_2000", 2000.0, "per 2,000 bare verifies"),
-        ("batch/dalek_verify_strict_x2000", 2000.0, "per 2,000 bare verifies"),
+        (
+            "batch/dalek_verify_batch_2000",
+            2000.0,
+            "per 2,000 bare verifies",
+        ),
+        (
+            "batch/dalek_verify_strict_x2000",
+            2000.0,
+            "per 2,000 bare verifies",
+        ),
         ("qr/render_png", 1.0, ""),
         ("qr/render_svg", 1.0, ""),
         ("qr_scan/decode_image", 1.0, "(qr_scan bench, feature scan)"),

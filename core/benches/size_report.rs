@@ -7,11 +7,11 @@
 //! `cargo bench -p liangzheng --bench size_report` prints a Markdown table.
 //! Reference (DESIGN.md): EU DCC median 368 B COSE, 555 QR characters,
 //! version 15 at ECC M — without selective disclosure or holder binding.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 
 use common::*;
-use liangzheng::cbor;
 use liangzheng::credential::Credential;
 use liangzheng::presentation::Presentation;
 use liangzheng::qr::{self, Ecc};
@@ -51,9 +51,19 @@ fn main() {
     let cases: [(&str, &'static str, Vec<&str>, bool); 8] = [
         (ID_CARD, "居民身份证", vec!["name"], true),
         (ID_CARD, "居民身份证", vec!["name", "id_number"], true),
-        (ID_CARD, "居民身份证", vec!["name", "id_number", "birth_date"], true),
+        (
+            ID_CARD,
+            "居民身份证",
+            vec!["name", "id_number", "birth_date"],
+            true,
+        ),
         (ID_CARD, "居民身份证", vec![], true),
-        (BUSINESS, "营业执照", vec!["uscc", "name", "legal_rep"], false),
+        (
+            BUSINESS,
+            "营业执照",
+            vec!["uscc", "name", "legal_rep"],
+            false,
+        ),
         (BUSINESS, "营业执照", vec![], false),
         (HEALTH, "健康证明", vec!["name", "category"], true),
         (HEALTH, "健康证明", vec![], true),
@@ -71,7 +81,11 @@ fn main() {
         let license = issue(code, bound.then_some(phone.as_ref()));
         let mut wallet = Wallet::new(phone.clone());
         let i = wallet.add(license.clone()).unwrap();
-        let shown = if fields.len() == all.len() { vec!["all fields".to_string()] } else { vec![] };
+        let shown = if fields.len() == all.len() {
+            vec!["all fields".to_string()]
+        } else {
+            vec![]
+        };
         let mut push = |r: Row| {
             let mut r = r;
             if let Some(s) = shown.first() {
@@ -101,7 +115,11 @@ fn main() {
             r.digests,
             r.body.len(),
             r.text.len(),
-            if r.text.starts_with("LZ1PZ:") { " (zlib)" } else { "" },
+            if r.text.starts_with("LZ1PZ:") {
+                " (zlib)"
+            } else {
+                ""
+            },
             v(Ecc::L),
             v(Ecc::M),
             v(Ecc::Q),
@@ -109,16 +127,34 @@ fn main() {
     }
 
     // Where the bytes go, for the budget case (ID card, name + ID number, holder-bound).
-    if let Some(r) = rows.iter().find(|r| r.ty == "居民身份证" && r.fields == "name, id_number" && r.form != "full") {
+    if let Some(r) = rows
+        .iter()
+        .find(|r| r.ty == "居民身份证" && r.fields == "name, id_number" && r.form != "full")
+    {
         let p = Presentation::parse(&r.body).unwrap();
         let cred = Credential::parse(&p.credential).unwrap();
         let disclosures: usize = p.disclosures.iter().map(Vec::len).sum();
-        let without_proof = Presentation { proof: None, ..p.clone() }.to_bytes().len();
-        println!("\nBreakdown of the budget case ({}, {} bytes):", r.form, r.body.len());
+        let without_proof = Presentation {
+            proof: None,
+            ..p.clone()
+        }
+        .to_bytes()
+        .len();
+        println!(
+            "\nBreakdown of the budget case ({}, {} bytes):",
+            r.form,
+            r.body.len()
+        );
         println!("- credential (COSE_Sign1): {} bytes, of which payload {} bytes ({} digests of 16 bytes)",
             p.credential.len(), cred.sign1.payload.len(), cred.digests.len());
-        println!("- disclosures: {} bytes in {} items", disclosures, p.disclosures.len());
-        println!("- holder proof (time, lifetime, signature): {} bytes", r.body.len() - without_proof + 1);
-        println!("- empty CBOR value for comparison: {} byte", cbor::encode(&ciborium::value::Value::Null).len());
+        println!(
+            "- disclosures: {} bytes in {} items",
+            disclosures,
+            p.disclosures.len()
+        );
+        println!(
+            "- holder proof (time, lifetime, signature): {} bytes",
+            r.body.len() - without_proof + 1
+        );
     }
 }

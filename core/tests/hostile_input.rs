@@ -54,8 +54,14 @@ fn fixture() -> Fixture {
     let key_a = Arc::new(IssuerKey::from_seed(&[1; 32]));
     let key_b = Arc::new(IssuerKey::from_seed(&[3; 32]));
     let phone = Arc::new(Ed25519DeviceSigner::from_seed(&[2; 32]));
-    let issuer = Issuer::new(key_a.clone(), "济南市公安局", Uscc::parse(ISSUER_CODE).unwrap());
-    let license = issuer.issue(&claims(), Some(&phone.public_key()), NOW).unwrap();
+    let issuer = Issuer::new(
+        key_a.clone(),
+        "济南市公安局",
+        Uscc::parse(ISSUER_CODE).unwrap(),
+    );
+    let license = issuer
+        .issue(&claims(), Some(&phone.public_key()), NOW)
+        .unwrap();
     Fixture {
         key_a,
         key_b,
@@ -87,7 +93,10 @@ impl Fixture {
 
     /// The full credential's payload (claims CBOR) as issued.
     fn payload(&self) -> Vec<u8> {
-        Credential::parse(&self.license.credential).unwrap().sign1.payload
+        Credential::parse(&self.license.credential)
+            .unwrap()
+            .sign1
+            .payload
     }
 
     /// Disclosures of `name` (3) and `id_number` (8) of the full credential.
@@ -122,8 +131,10 @@ impl Fixture {
 
     fn verify_credential(&self, credential: &[u8]) -> Report {
         let p = self.present(credential, self.disclosures());
-        self.verifier()
-            .verify_text(&qr::encode_text(QrKind::Presentation, &p.to_bytes()), &policy())
+        self.verifier().verify_text(
+            &qr::encode_text(QrKind::Presentation, &p.to_bytes()),
+            &policy(),
+        )
     }
 }
 
@@ -167,9 +178,15 @@ fn sign1(protected: &Value, payload: &[u8], key: &IssuerKey) -> Vec<u8> {
 /// Replaces the signature of a COSE_Sign1.
 fn with_signature(sign1: &[u8], f: impl FnOnce(&mut Vec<u8>)) -> Vec<u8> {
     let mut v: Value = ciborium::de::from_reader(sign1).unwrap();
-    let Value::Tag(18, inner) = &mut v else { panic!("not tag 18") };
-    let Value::Array(items) = inner.as_mut() else { panic!("not an array") };
-    let Value::Bytes(sig) = &mut items[3] else { panic!("no signature") };
+    let Value::Tag(18, inner) = &mut v else {
+        panic!("not tag 18")
+    };
+    let Value::Array(items) = inner.as_mut() else {
+        panic!("not an array")
+    };
+    let Value::Bytes(sig) = &mut items[3] else {
+        panic!("no signature")
+    };
     f(sig);
     cbor::encode(&v)
 }
@@ -197,7 +214,10 @@ fn assert_problem(report: &Report, kind: CheckKind, code: &str) {
         .unwrap_or_else(|| panic!("expected {kind:?}/{code}, got no problem: {report:?}"));
     assert_eq!((k, e.code()), (kind, code), "report: {}", report.summary());
     assert_eq!(report.verdict, Verdict::Invalid);
-    assert!(report.fields.is_empty(), "no field is shown from a refused presentation");
+    assert!(
+        report.fields.is_empty(),
+        "no field is shown from a refused presentation"
+    );
 }
 
 // ------------------------------------------------------- the honest baseline
@@ -209,8 +229,15 @@ fn honest_presentation_and_hand_built_envelope_are_valid() {
     let fx = fixture();
     let report = fx.verify_credential(&fx.license.credential);
     assert_eq!(report.verdict, Verdict::Valid, "{}", report.summary());
-    let rebuilt = sign1(&protected(-8, fx.key_a.key_id(), vec![]), &fx.payload(), &fx.key_a);
-    assert_eq!(rebuilt, fx.license.credential, "same deterministic bytes as Sign1::sign");
+    let rebuilt = sign1(
+        &protected(-8, fx.key_a.key_id(), vec![]),
+        &fx.payload(),
+        &fx.key_a,
+    );
+    assert_eq!(
+        rebuilt, fx.license.credential,
+        "same deterministic bytes as Sign1::sign"
+    );
     assert_eq!(fx.verify_credential(&rebuilt).verdict, Verdict::Valid);
 }
 
@@ -227,7 +254,9 @@ fn qr_text_over_the_length_limit_is_refused_before_decoding() {
         })
     );
     // Even a text of garbage that is not UTF-8 Base45 at all.
-    let report = fixture().verifier().verify_text(&"好".repeat(2000), &policy());
+    let report = fixture()
+        .verifier()
+        .verify_text(&"好".repeat(2000), &policy());
     assert_problem(&report, CheckKind::Format, "malformed_qr");
 }
 
@@ -265,12 +294,16 @@ fn truncated_qr_text_is_malformed_at_every_cut() {
 fn garbage_base45_is_a_typed_error() {
     assert_eq!(
         qr::decode_text("LZ1P:#&!"),
-        Err(QrError::Base45(Base45Error::InvalidCharacter { position: 0 }))
+        Err(QrError::Base45(Base45Error::InvalidCharacter {
+            position: 0
+        }))
     );
     // "GGW" = 16 + 16·45 + 32·45² = 65536, one past the largest triplet.
     assert_eq!(
         qr::decode_text("LZ1P:GGW"),
-        Err(QrError::Base45(Base45Error::ValueOutOfRange { position: 0 }))
+        Err(QrError::Base45(Base45Error::ValueOutOfRange {
+            position: 0
+        }))
     );
     let report = fixture().verifier().verify_text("LZ1P:GGW", &policy());
     assert_problem(&report, CheckKind::Format, "malformed_qr");
@@ -281,7 +314,13 @@ fn garbage_base45_is_a_typed_error() {
 #[test]
 fn garbage_cbor_is_malformed() {
     let verifier = fixture().verifier();
-    for body in [&b"\xff\xff\xff"[..], b"", b"\x1c", b"hello world", &[0x83, 0x40, 0x80]] {
+    for body in [
+        &b"\xff\xff\xff"[..],
+        b"",
+        b"\x1c",
+        b"hello world",
+        &[0x83, 0x40, 0x80],
+    ] {
         let report = verifier.verify_text(&qr::encode_text(QrKind::Presentation, body), &policy());
         assert_problem(&report, CheckKind::Format, "malformed_credential");
     }
@@ -291,16 +330,26 @@ fn garbage_cbor_is_malformed() {
 fn unsorted_claim_keys_in_a_signed_credential_are_rejected() {
     let fx = fixture();
     let mut v: Value = ciborium::de::from_reader(&fx.payload()[..]).unwrap();
-    let Value::Map(entries) = &mut v else { panic!() };
+    let Value::Map(entries) = &mut v else {
+        panic!()
+    };
     entries.reverse();
     let mut payload = Vec::new();
     ciborium::ser::into_writer(&v, &mut payload).unwrap(); // ciborium keeps the order given
-    let cred = sign1(&protected(-8, fx.key_a.key_id(), vec![]), &payload, &fx.key_a);
+    let cred = sign1(
+        &protected(-8, fx.key_a.key_id(), vec![]),
+        &payload,
+        &fx.key_a,
+    );
     assert_eq!(
         Credential::parse(&cred).err(),
         Some(CredentialFormatError::Cbor(CborError::NotDeterministic))
     );
-    assert_problem(&fx.verify_credential(&cred), CheckKind::Format, "malformed_credential");
+    assert_problem(
+        &fx.verify_credential(&cred),
+        CheckKind::Format,
+        "malformed_credential",
+    );
 }
 
 #[test]
@@ -310,7 +359,10 @@ fn non_minimal_integer_in_a_signed_credential_is_rejected() {
     // iat (key 6) as a 4-byte uint, re-encoded in the 8-byte form.
     let iat = u32::try_from(NOW.0).unwrap().to_be_bytes();
     let needle = [&[0x06, 0x1a][..], &iat].concat();
-    let at = payload.windows(6).position(|w| w == needle).expect("iat in payload");
+    let at = payload
+        .windows(6)
+        .position(|w| w == needle)
+        .expect("iat in payload");
     let mut bad = payload[..at].to_vec();
     bad.extend_from_slice(&[0x06, 0x1b, 0, 0, 0, 0]);
     bad.extend_from_slice(&iat);
@@ -320,7 +372,11 @@ fn non_minimal_integer_in_a_signed_credential_is_rejected() {
         Credential::parse(&cred).err(),
         Some(CredentialFormatError::Cbor(CborError::NotDeterministic))
     );
-    assert_problem(&fx.verify_credential(&cred), CheckKind::Format, "malformed_credential");
+    assert_problem(
+        &fx.verify_credential(&cred),
+        CheckKind::Format,
+        "malformed_credential",
+    );
 }
 
 #[test]
@@ -330,12 +386,20 @@ fn indefinite_length_map_in_a_signed_credential_is_rejected() {
     assert_eq!(payload[0] & 0xe0, 0xa0, "claims are a short definite map");
     payload[0] = 0xbf;
     payload.push(0xff);
-    let cred = sign1(&protected(-8, fx.key_a.key_id(), vec![]), &payload, &fx.key_a);
+    let cred = sign1(
+        &protected(-8, fx.key_a.key_id(), vec![]),
+        &payload,
+        &fx.key_a,
+    );
     assert_eq!(
         Credential::parse(&cred).err(),
         Some(CredentialFormatError::Cbor(CborError::NotDeterministic))
     );
-    assert_problem(&fx.verify_credential(&cred), CheckKind::Format, "malformed_credential");
+    assert_problem(
+        &fx.verify_credential(&cred),
+        CheckKind::Format,
+        "malformed_credential",
+    );
 }
 
 #[test]
@@ -347,9 +411,15 @@ fn indefinite_length_envelope_is_rejected() {
     cred.push(0xff);
     assert_eq!(
         Credential::parse(&cred).err(),
-        Some(CredentialFormatError::Cose(CoseError::Cbor(CborError::NotDeterministic)))
+        Some(CredentialFormatError::Cose(CoseError::Cbor(
+            CborError::NotDeterministic
+        )))
     );
-    assert_problem(&fx.verify_credential(&cred), CheckKind::Format, "malformed_credential");
+    assert_problem(
+        &fx.verify_credential(&cred),
+        CheckKind::Format,
+        "malformed_credential",
+    );
 }
 
 #[test]
@@ -364,13 +434,20 @@ fn duplicate_map_keys_are_rejected() {
     bad.extend_from_slice(&payload[1..at + 6]);
     bad.extend_from_slice(&needle);
     bad.extend_from_slice(&payload[at + 6..]);
-    assert_eq!(cbor::decode_strict(&bad, 8192), Err(CborError::NotDeterministic));
+    assert_eq!(
+        cbor::decode_strict(&bad, 8192),
+        Err(CborError::NotDeterministic)
+    );
     let cred = sign1(&protected(-8, fx.key_a.key_id(), vec![]), &bad, &fx.key_a);
     assert_eq!(
         Credential::parse(&cred).err(),
         Some(CredentialFormatError::Cbor(CborError::NotDeterministic))
     );
-    assert_problem(&fx.verify_credential(&cred), CheckKind::Format, "malformed_credential");
+    assert_problem(
+        &fx.verify_credential(&cred),
+        CheckKind::Format,
+        "malformed_credential",
+    );
 }
 
 #[test]
@@ -380,9 +457,13 @@ fn trailing_bytes_are_rejected() {
     cred.push(0x00);
     assert_eq!(
         Credential::parse(&cred).err(),
-        Some(CredentialFormatError::Cose(CoseError::Cbor(CborError::TrailingBytes)))
+        Some(CredentialFormatError::Cose(CoseError::Cbor(
+            CborError::TrailingBytes
+        )))
     );
-    let mut body = fx.present(&fx.license.credential, fx.disclosures()).to_bytes();
+    let mut body = fx
+        .present(&fx.license.credential, fx.disclosures())
+        .to_bytes();
     body.push(0x00);
     assert_eq!(Presentation::parse(&body), Err(CborError::TrailingBytes));
     assert_problem(
@@ -420,17 +501,29 @@ fn huge_declared_lengths_do_not_allocate() {
     let verifier = fixture().verifier();
     let hostile: [&[u8]; 4] = [
         // A byte string of 2^64 − 1 bytes carrying 3.
-        &[0x5b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 1, 2, 3],
+        &[
+            0x5b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 1, 2, 3,
+        ],
         // An array of 2^32 − 1 items.
         &[0x9a, 0xff, 0xff, 0xff, 0xff, 0x00],
         // A map of 2^64 − 1 entries.
-        &[0xbb, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x00],
+        &[
+            0xbb, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x00,
+        ],
         // A presentation whose credential claims 4 GiB.
         &[0x83, 0x5a, 0xff, 0xff, 0xff, 0xff, 0xd2],
     ];
     for body in hostile {
-        assert_eq!(Presentation::parse(body), Err(CborError::Malformed), "{body:02x?}");
-        assert_problem(&verifier.verify_body(body, &policy()), CheckKind::Format, "malformed_credential");
+        assert_eq!(
+            Presentation::parse(body),
+            Err(CborError::Malformed),
+            "{body:02x?}"
+        );
+        assert_problem(
+            &verifier.verify_body(body, &policy()),
+            CheckKind::Format,
+            "malformed_credential",
+        );
     }
 }
 
@@ -447,22 +540,40 @@ fn unknown_critical_header_is_rejected() {
         vec![(int(2), Value::Array(vec![int(4)]))],
     ];
     for extra in crits {
-        let cred = sign1(&protected(-8, fx.key_a.key_id(), extra), &fx.payload(), &fx.key_a);
+        let cred = sign1(
+            &protected(-8, fx.key_a.key_id(), extra),
+            &fx.payload(),
+            &fx.key_a,
+        );
         assert_eq!(
             Credential::parse(&cred).err(),
-            Some(CredentialFormatError::Cose(CoseError::UnknownCriticalHeader))
+            Some(CredentialFormatError::Cose(
+                CoseError::UnknownCriticalHeader
+            ))
         );
-        assert_problem(&fx.verify_credential(&cred), CheckKind::Format, "malformed_credential");
+        assert_problem(
+            &fx.verify_credential(&cred),
+            CheckKind::Format,
+            "malformed_credential",
+        );
     }
     // An unassigned integer label in crit, or an empty crit array, is refused
     // one step earlier by coset's parser (RFC 9052 §3.1: crit must be non-empty).
     for crit in [Value::Array(vec![int(99)]), Value::Array(Vec::new())] {
-        let cred = sign1(&protected(-8, fx.key_a.key_id(), vec![(int(2), crit)]), &fx.payload(), &fx.key_a);
+        let cred = sign1(
+            &protected(-8, fx.key_a.key_id(), vec![(int(2), crit)]),
+            &fx.payload(),
+            &fx.key_a,
+        );
         assert_eq!(
             Credential::parse(&cred).err(),
             Some(CredentialFormatError::Cose(CoseError::NotSign1))
         );
-        assert_problem(&fx.verify_credential(&cred), CheckKind::Format, "malformed_credential");
+        assert_problem(
+            &fx.verify_credential(&cred),
+            CheckKind::Format,
+            "malformed_credential",
+        );
     }
 }
 
@@ -471,15 +582,25 @@ fn algorithm_confusion_is_refused() {
     let fx = fixture();
     // A genuine EdDSA signature under a header claiming ES256 (-7) or an unassigned -999.
     for alg in [-7, -999, -35, 0] {
-        let cred = sign1(&protected(alg, fx.key_a.key_id(), vec![]), &fx.payload(), &fx.key_a);
+        let cred = sign1(
+            &protected(alg, fx.key_a.key_id(), vec![]),
+            &fx.payload(),
+            &fx.key_a,
+        );
         assert!(
             matches!(
                 Credential::parse(&cred).err(),
-                Some(CredentialFormatError::Cose(CoseError::UnsupportedAlgorithm(_)))
+                Some(CredentialFormatError::Cose(
+                    CoseError::UnsupportedAlgorithm(_)
+                ))
             ),
             "alg {alg}"
         );
-        assert_problem(&fx.verify_credential(&cred), CheckKind::Format, "unsupported_algorithm");
+        assert_problem(
+            &fx.verify_credential(&cred),
+            CheckKind::Format,
+            "unsupported_algorithm",
+        );
     }
     // No algorithm at all.
     let prot = Value::Map(vec![(int(4), Value::Bytes(fx.key_a.key_id().0.to_vec()))]);
@@ -488,21 +609,36 @@ fn algorithm_confusion_is_refused() {
         Credential::parse(&cred).err(),
         Some(CredentialFormatError::Cose(CoseError::MissingAlgorithm))
     );
-    assert_problem(&fx.verify_credential(&cred), CheckKind::Format, "malformed_credential");
+    assert_problem(
+        &fx.verify_credential(&cred),
+        CheckKind::Format,
+        "malformed_credential",
+    );
 }
 
 #[test]
 fn kid_of_another_trusted_key_fails_the_issuer_signature() {
     let fx = fixture();
     // Signed by key A, labelled with key B (also trusted for this type).
-    let cred = sign1(&protected(-8, fx.key_b.key_id(), vec![]), &fx.payload(), &fx.key_a);
+    let cred = sign1(
+        &protected(-8, fx.key_b.key_id(), vec![]),
+        &fx.payload(),
+        &fx.key_a,
+    );
     let report = fx.verify_credential(&cred);
     assert_problem(&report, CheckKind::IssuerSignature, "bad_issuer_signature");
-    assert_eq!(report.outcome(CheckKind::IssuerKnown), Some(&liangzheng::verify::Outcome::Passed));
+    assert_eq!(
+        report.outcome(CheckKind::IssuerKnown),
+        Some(&liangzheng::verify::Outcome::Passed)
+    );
     // Labelled with a key nobody trusts.
     let stranger = IssuerKey::from_seed(&[9; 32]).key_id();
     let cred = sign1(&protected(-8, stranger, vec![]), &fx.payload(), &fx.key_a);
-    assert_problem(&fx.verify_credential(&cred), CheckKind::IssuerKnown, "unknown_issuer");
+    assert_problem(
+        &fx.verify_credential(&cred),
+        CheckKind::IssuerKnown,
+        "unknown_issuer",
+    );
 }
 
 // ------------------------------------------------------------------ Ed25519
@@ -533,9 +669,16 @@ const WYCHEPROOF_85: [&str; 3] = [
 fn ed25519_non_canonical_s_is_rejected() {
     let pk = hex::decode(WYCHEPROOF_PK).unwrap();
     let msg = hex::decode(WYCHEPROOF_MSG).unwrap();
-    assert!(verify_ed25519_strict(&pk, &msg, &hex::decode(WYCHEPROOF_VALID).unwrap()));
+    assert!(verify_ed25519_strict(
+        &pk,
+        &msg,
+        &hex::decode(WYCHEPROOF_VALID).unwrap()
+    ));
     for sig in WYCHEPROOF_MALLEABLE {
-        assert!(!verify_ed25519_strict(&pk, &msg, &hex::decode(sig).unwrap()), "{sig}");
+        assert!(
+            !verify_ed25519_strict(&pk, &msg, &hex::decode(sig).unwrap()),
+            "{sig}"
+        );
     }
     let [pk, msg, sig] = WYCHEPROOF_85.map(|h| hex::decode(h).unwrap());
     assert!(!verify_ed25519_strict(&pk, &msg, &sig));
@@ -543,8 +686,15 @@ fn ed25519_non_canonical_s_is_rejected() {
     // Our own signatures with S + L: the issuer's, then the holder's.
     let fx = fixture();
     let cred = with_signature(&fx.license.credential, |s| add_l_to_s(s));
-    assert!(Credential::parse(&cred).is_ok(), "well-formed; only the signature is wrong");
-    assert_problem(&fx.verify_credential(&cred), CheckKind::IssuerSignature, "bad_issuer_signature");
+    assert!(
+        Credential::parse(&cred).is_ok(),
+        "well-formed; only the signature is wrong"
+    );
+    assert_problem(
+        &fx.verify_credential(&cred),
+        CheckKind::IssuerSignature,
+        "bad_issuer_signature",
+    );
 
     let mut p = fx.present(&fx.license.credential, fx.disclosures());
     if let Some(proof) = p.proof.as_mut() {
@@ -573,7 +723,9 @@ fn ed25519_small_order_points_are_rejected() {
         s
     };
     let lax = ed25519_dalek::VerifyingKey::from_bytes(&IDENTITY).unwrap();
-    assert!(lax.verify(b"any message", &ed25519_dalek::Signature::from_bytes(&sig)).is_ok());
+    assert!(lax
+        .verify(b"any message", &ed25519_dalek::Signature::from_bytes(&sig))
+        .is_ok());
     assert!(!verify_ed25519_strict(&IDENTITY, b"any message", &sig));
 
     // A trust list carrying a small-order issuer key cannot be exploited.
@@ -597,7 +749,9 @@ fn ed25519_small_order_points_are_rejected() {
 
     // A small-order holder key in `cnf` makes the credential malformed.
     let mut v: Value = ciborium::de::from_reader(&fx.payload()[..]).unwrap();
-    let Value::Map(entries) = &mut v else { panic!() };
+    let Value::Map(entries) = &mut v else {
+        panic!()
+    };
     let cnf = entries.iter_mut().find(|(k, _)| *k == int(8)).unwrap();
     cnf.1 = Value::Map(vec![(
         int(1),
@@ -607,12 +761,20 @@ fn ed25519_small_order_points_are_rejected() {
             (int(-2), Value::Bytes(IDENTITY.to_vec())),
         ]),
     )]);
-    let cred = sign1(&protected(-8, fx.key_a.key_id(), vec![]), &cbor::encode(&v), &fx.key_a);
+    let cred = sign1(
+        &protected(-8, fx.key_a.key_id(), vec![]),
+        &cbor::encode(&v),
+        &fx.key_a,
+    );
     assert_eq!(
         Credential::parse(&cred).err(),
         Some(CredentialFormatError::Claims("cnf key"))
     );
-    assert_problem(&fx.verify_credential(&cred), CheckKind::Format, "malformed_credential");
+    assert_problem(
+        &fx.verify_credential(&cred),
+        CheckKind::Format,
+        "malformed_credential",
+    );
 }
 
 // -------------------------------------------------------------- disclosures
@@ -628,7 +790,10 @@ fn disclosure_with_a_15_byte_salt_is_rejected() {
     assert_eq!(Disclosure::parse(&short), Err(CborError::Malformed));
     let mut ds = fx.disclosures();
     ds.push(short);
-    let report = fx.verifier().verify_body(&fx.present(&fx.license.credential, ds).to_bytes(), &policy());
+    let report = fx.verifier().verify_body(
+        &fx.present(&fx.license.credential, ds).to_bytes(),
+        &policy(),
+    );
     assert_problem(&report, CheckKind::Format, "malformed_credential");
 }
 
@@ -637,10 +802,16 @@ fn presentation_with_65_disclosures_is_rejected() {
     let fx = fixture();
     let one = fx.disclosures().remove(0);
     let at_limit = fx.present(&fx.license.credential, vec![one.clone(); MAX_DISCLOSURES]);
-    assert!(Presentation::parse(&at_limit.to_bytes()).is_ok(), "64 is allowed by the parser");
+    assert!(
+        Presentation::parse(&at_limit.to_bytes()).is_ok(),
+        "64 is allowed by the parser"
+    );
     let over = fx.present(&fx.license.credential, vec![one; MAX_DISCLOSURES + 1]);
     assert_eq!(MAX_DISCLOSURES + 1, 65);
-    assert_eq!(Presentation::parse(&over.to_bytes()), Err(CborError::TooManyItems));
+    assert_eq!(
+        Presentation::parse(&over.to_bytes()),
+        Err(CborError::TooManyItems)
+    );
     let report = fx.verifier().verify_body(&over.to_bytes(), &policy());
     assert_problem(&report, CheckKind::Format, "malformed_credential");
 }

@@ -113,7 +113,8 @@ fn value() -> impl Strategy<Value = Value> {
 fn sorted(v: &Value) -> Value {
     match v {
         Value::Map(m) => {
-            let mut m: Vec<(Value, Value)> = m.iter().map(|(k, v)| (sorted(k), sorted(v))).collect();
+            let mut m: Vec<(Value, Value)> =
+                m.iter().map(|(k, v)| (sorted(k), sorted(v))).collect();
             m.sort_by_key(|(k, _)| cbor::encode(k));
             Value::Map(m)
         }
@@ -151,14 +152,18 @@ fn bytes(max: usize) -> impl Strategy<Value = Vec<u8>> {
 
 fn proof() -> impl Strategy<Value = Option<HolderProof>> {
     prop::option::of(
-        (any::<u64>(), any::<u64>(), bytes(80), prop::option::of(bytes(32))).prop_map(
-            |(time, lifetime, signature, nonce)| HolderProof {
+        (
+            any::<u64>(),
+            any::<u64>(),
+            bytes(80),
+            prop::option::of(bytes(32)),
+        )
+            .prop_map(|(time, lifetime, signature, nonce)| HolderProof {
                 time: UnixTime(time),
                 lifetime,
                 signature,
                 nonce,
-            },
-        ),
+            }),
     )
 }
 
@@ -246,13 +251,16 @@ proptest! {
 // ------------------------------------------------------------ IssuedLicense
 
 fn view() -> impl Strategy<Value = IssuedView> {
-    (any::<u32>(), bytes(300), prop::collection::vec(bytes(60), 0..6)).prop_map(
-        |(view_id, credential, disclosures)| IssuedView {
+    (
+        any::<u32>(),
+        bytes(300),
+        prop::collection::vec(bytes(60), 0..6),
+    )
+        .prop_map(|(view_id, credential, disclosures)| IssuedView {
             view_id,
             credential,
             disclosures,
-        },
-    )
+        })
 }
 
 proptest! {

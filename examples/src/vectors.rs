@@ -55,7 +55,7 @@ pub struct PolicyJson {
 impl Default for PolicyJson {
     fn default() -> Self {
         PolicyJson {
-            skew_secs: 120,
+            skew_secs: 30,
             max_presentation_age_secs: 60,
             status: "strict",
             require_holder_binding: false,
@@ -242,7 +242,7 @@ impl Case {
 
 /// Builds the verifier and policy a case describes; `Err(code)` when the
 /// trust list itself must be rejected (`wrong_root`, `bad_signature`, `malformed`).
-pub fn case_verifier(input: &Json) -> Res<Result<(Verifier, Policy), String>> {
+pub fn case_verifier(input: &Json) -> Res<CaseSetup> {
     let get_bytes = |v: &Json| -> Res<Vec<u8>> {
         v.as_str()
             .and_then(b64::decode)
@@ -273,7 +273,7 @@ pub fn case_verifier(input: &Json) -> Res<Result<(Verifier, Policy), String>> {
     }
     let p = &input["policy"];
     let policy = PolicyJson {
-        skew_secs: p["skew_secs"].as_u64().unwrap_or(120),
+        skew_secs: p["skew_secs"].as_u64().unwrap_or(30),
         max_presentation_age_secs: p["max_presentation_age_secs"].as_u64().unwrap_or(60),
         status: if p["status"] == "lenient" {
             "lenient"
@@ -290,6 +290,9 @@ pub fn case_verifier(input: &Json) -> Res<Result<(Verifier, Policy), String>> {
     .to_policy(UnixTime(input["now"].as_u64().unwrap_or(0)));
     Ok(Ok((verifier, policy)))
 }
+
+/// A case's verifier and policy, or the trust-list error code.
+pub type CaseSetup = Result<(Verifier, Policy), String>;
 
 /// Outcome of a case: trust-list error, or (verdict, failing check, error code), and the fields.
 pub type CaseOutcome = (Option<String>, Option<(String, String, String)>, Vec<Json>);
@@ -347,6 +350,7 @@ fn finish(case: Case) -> Res<(String, String)> {
 }
 
 /// Builds a credential by hand (for cases an honest issuer would refuse to make).
+#[allow(clippy::too_many_arguments)]
 fn raw_credential(
     signer: &dyn IssuerSigner,
     type_code: &str,
@@ -475,7 +479,7 @@ pub fn generate() -> Res<Vec<(String, String)>> {
     cases.push(
         w.case(
             "id-card-screenshot-replayed-stale",
-            "A screenshot of a valid presentation scanned 200 s later (lifetime 60 s, skew 120 s)",
+            "A screenshot of a valid presentation scanned 200 s later (lifetime 60 s, skew 30 s)",
             identity.clone(),
             shown_at.plus(200),
         )?

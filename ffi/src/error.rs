@@ -124,14 +124,46 @@ impl LzError {
 
     fn parts(&self) -> (&str, &str, &str) {
         match self {
-            LzError::InvalidInput { code, message_zh, message_en }
-            | LzError::TrustList { code, message_zh, message_en }
-            | LzError::StatusList { code, message_zh, message_en }
-            | LzError::Request { code, message_zh, message_en }
-            | LzError::Wallet { code, message_zh, message_en }
-            | LzError::Issue { code, message_zh, message_en }
-            | LzError::Signer { code, message_zh, message_en }
-            | LzError::Qr { code, message_zh, message_en } => (code, message_zh, message_en),
+            LzError::InvalidInput {
+                code,
+                message_zh,
+                message_en,
+            }
+            | LzError::TrustList {
+                code,
+                message_zh,
+                message_en,
+            }
+            | LzError::StatusList {
+                code,
+                message_zh,
+                message_en,
+            }
+            | LzError::Request {
+                code,
+                message_zh,
+                message_en,
+            }
+            | LzError::Wallet {
+                code,
+                message_zh,
+                message_en,
+            }
+            | LzError::Issue {
+                code,
+                message_zh,
+                message_en,
+            }
+            | LzError::Signer {
+                code,
+                message_zh,
+                message_en,
+            }
+            | LzError::Qr {
+                code,
+                message_zh,
+                message_en,
+            } => (code, message_zh, message_en),
         }
     }
 
@@ -161,7 +193,11 @@ fn parts(code: &str, e: &impl Localized) -> (String, String, String) {
 macro_rules! variant {
     ($variant:ident, $code:expr, $err:expr) => {{
         let (code, message_zh, message_en) = parts($code, $err);
-        LzError::$variant { code, message_zh, message_en }
+        LzError::$variant {
+            code,
+            message_zh,
+            message_en,
+        }
     }};
 }
 
@@ -288,8 +324,14 @@ mod tests {
     #[test]
     fn trust_list_errors_map_to_the_vector_codes() {
         assert_eq!(LzError::from(TrustError::WrongRoot).code(), "wrong_root");
-        assert_eq!(LzError::from(TrustError::BadSignature).code(), "bad_signature");
-        assert_eq!(LzError::from(TrustError::Malformed("x")).code(), "malformed");
+        assert_eq!(
+            LzError::from(TrustError::BadSignature).code(),
+            "bad_signature"
+        );
+        assert_eq!(
+            LzError::from(TrustError::Malformed("x")).code(),
+            "malformed"
+        );
     }
 
     #[test]

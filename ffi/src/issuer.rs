@@ -46,11 +46,12 @@ impl Issuer {
         holder: Option<HolderKey>,
         now: u64,
     ) -> Result<Vec<u8>, LzError> {
-        let claims: Claims = serde_json::from_str(&claims_json).map_err(|e| LzError::InvalidInput {
-            code: "bad_claims_json".into(),
-            message_zh: "证照数据（JSON）格式错误".into(),
-            message_en: format!("claims JSON not readable: {}", json_problem(&e)),
-        })?;
+        let claims: Claims =
+            serde_json::from_str(&claims_json).map_err(|e| LzError::InvalidInput {
+                code: "bad_claims_json".into(),
+                message_zh: "证照数据（JSON）格式错误".into(),
+                message_en: format!("claims JSON not readable: {}", json_problem(&e)),
+            })?;
         let holder = holder.as_ref().map(HolderKey::to_core).transpose()?;
         let license = self.inner.issue(&claims, holder.as_ref(), UnixTime(now))?;
         Ok(license.to_bytes())

@@ -64,6 +64,10 @@ pub fn render_qr_png(text: String, style: Option<QrStyle>) -> Result<Vec<u8>, Lz
 /// The QR version (1–40) `text` needs at `ecc`, without drawing it.
 #[uniffi::export]
 pub fn qr_version(text: String, ecc: QrEcc) -> Result<u8, LzError> {
-    let style = QrStyle { ecc, module_px: 1, quiet_zone: false };
+    let style = QrStyle {
+        ecc,
+        module_px: 1,
+        quiet_zone: false,
+    };
     Ok(qr::qr_version(&text, style.to_core().ecc)?)
 }

@@ -181,8 +181,15 @@ mod tests {
         let point = p256::PublicKey::from_sec1_bytes(&compressed).expect("point");
         let spki = p256::pkcs8::EncodePublicKey::to_public_key_der(&point).expect("spki");
         let uncompressed = p256::EncodedPoint::from(point);
-        for bytes in [compressed.to_vec(), spki.as_bytes().to_vec(), uncompressed.as_bytes().to_vec()] {
-            let key = HolderKey { algorithm: HolderKeyAlgorithm::Es256, public_key: bytes };
+        for bytes in [
+            compressed.to_vec(),
+            spki.as_bytes().to_vec(),
+            uncompressed.as_bytes().to_vec(),
+        ] {
+            let key = HolderKey {
+                algorithm: HolderKeyAlgorithm::Es256,
+                public_key: bytes,
+            };
             assert_eq!(key.to_core().expect("key"), signer.public_key());
         }
     }

@@ -167,7 +167,7 @@ pub struct VerifyPolicy {
     /// Missing status lists: strict or lenient.
     pub status: StatusMode,
     /// Tolerated clock difference between devices, in seconds.
-    #[uniffi(default = 120)]
+    #[uniffi(default = 30)]
     pub skew_secs: u64,
     /// Oldest acceptable presentation, in seconds.
     #[uniffi(default = 60)]
@@ -261,7 +261,9 @@ impl Verifier {
             message_zh: format!("未知的证照类型或字段：{what}"),
             message_en: format!("unknown license type or field: {what}"),
         };
-        let ty = registry.get(&type_code).ok_or_else(|| unknown(&type_code))?;
+        let ty = registry
+            .get(&type_code)
+            .ok_or_else(|| unknown(&type_code))?;
         let fields = field_keys
             .iter()
             .map(|k| ty.field(k).map(|f| f.id).ok_or_else(|| unknown(k)))
@@ -300,11 +302,15 @@ impl Verifier {
     // The verifier is only replaced whole-field under the lock, so a poisoned
     // lock (a panic elsewhere) still guards a consistent value.
     fn read(&self) -> RwLockReadGuard<'_, verify::Verifier> {
-        self.inner.read().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.inner
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     fn write(&self) -> RwLockWriteGuard<'_, verify::Verifier> {
-        self.inner.write().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.inner
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -386,7 +392,11 @@ impl VerificationReport {
             summary: r.summary(),
             failing_check: first.map(|(k, _)| k.code().to_string()),
             problem: first.map(|(_, e)| problem(e)),
-            checks: r.checks.iter().map(|c| check_result(c.kind, &c.outcome)).collect(),
+            checks: r
+                .checks
+                .iter()
+                .map(|c| check_result(c.kind, &c.outcome))
+                .collect(),
             license: r.license.as_ref().map(|l| LicenseFacts {
                 type_code: l.type_code.clone(),
                 type_zh: l.type_zh.clone(),

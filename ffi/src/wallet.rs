@@ -92,7 +92,10 @@ impl Wallet {
     pub fn new(signer: Arc<dyn DeviceSigner>) -> Result<Arc<Self>, LzError> {
         let signer = ForeignSigner::new(signer)?;
         let key = HolderKey::from_core(&liangzheng::holder::DeviceSigner::public_key(&signer));
-        Ok(Self::wrap(liangzheng::wallet::Wallet::new(Arc::new(signer)), key))
+        Ok(Self::wrap(
+            liangzheng::wallet::Wallet::new(Arc::new(signer)),
+            key,
+        ))
     }
 
     /// A wallet with a software Ed25519 holder key from a 32-byte seed (tests and demos;
@@ -104,7 +107,10 @@ impl Wallet {
         })?;
         let signer = Ed25519DeviceSigner::from_seed(&seed);
         let key = HolderKey::from_core(&signer.public_key());
-        Ok(Self::wrap(liangzheng::wallet::Wallet::new(Arc::new(signer)), key))
+        Ok(Self::wrap(
+            liangzheng::wallet::Wallet::new(Arc::new(signer)),
+            key,
+        ))
     }
 
     /// The holder's public key: give it to the issuer so licenses are bound to this wallet.
@@ -155,7 +161,12 @@ impl Wallet {
 
     /// Shows `field_keys` of license `index` (亮证): returns the QR text, valid for
     /// 60 seconds from `now` (Unix seconds). Signs through the device signer.
-    pub fn present(&self, index: u32, field_keys: Vec<String>, now: u64) -> Result<String, LzError> {
+    pub fn present(
+        &self,
+        index: u32,
+        field_keys: Vec<String>,
+        now: u64,
+    ) -> Result<String, LzError> {
         let keys: Vec<&str> = field_keys.iter().map(String::as_str).collect();
         Ok(self.read().present(index_in(index), &keys, UnixTime(now))?)
     }
@@ -172,7 +183,11 @@ impl Wallet {
             fields: prompt
                 .fields
                 .into_iter()
-                .map(|(key, label_zh, label_en)| RequestedField { key, label_zh, label_en })
+                .map(|(key, label_zh, label_en)| RequestedField {
+                    key,
+                    label_zh,
+                    label_en,
+                })
                 .collect(),
             license_index: prompt.license_index.map(index_out),
             signed_by: prompt.request.signed_by.map(|k| k.to_hex()),
@@ -209,11 +224,15 @@ impl Wallet {
     // A panic while the lock was held cannot leave the wallet half-updated
     // (`add` pushes last), so a poisoned lock is still safe to use.
     fn read(&self) -> RwLockReadGuard<'_, liangzheng::wallet::Wallet> {
-        self.inner.read().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.inner
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     fn write(&self) -> RwLockWriteGuard<'_, liangzheng::wallet::Wallet> {
-        self.inner.write().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.inner
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 

@@ -49,37 +49,89 @@ fn main() {
     let i_health = wallet.add(health.clone()).expect("add");
 
     let mut texts: Vec<(String, String)> = vec![
-        ("id_view".into(), wallet.present(i_id, &["name", "id_number"], NOW).expect("present")),
-        ("id_full".into(), wallet.present(i_id, &["name", "sex", "birth_date", "address"], NOW).expect("present")),
-        ("id_name".into(), wallet.present(i_id, &["name"], NOW).expect("present")),
-        ("biz_static".into(), wallet.present(i_biz, &["uscc", "name", "scope"], NOW).expect("present")),
-        ("health_revoked".into(), wallet.present(i_health, &["name", "category"], NOW).expect("present")),
+        (
+            "id_view".into(),
+            wallet
+                .present(i_id, &["name", "id_number"], NOW)
+                .expect("present"),
+        ),
+        (
+            "id_full".into(),
+            wallet
+                .present(i_id, &["name", "sex", "birth_date", "address"], NOW)
+                .expect("present"),
+        ),
+        (
+            "id_name".into(),
+            wallet.present(i_id, &["name"], NOW).expect("present"),
+        ),
+        (
+            "biz_static".into(),
+            wallet
+                .present(i_biz, &["uscc", "name", "scope"], NOW)
+                .expect("present"),
+        ),
+        (
+            "health_revoked".into(),
+            wallet
+                .present(i_health, &["name", "category"], NOW)
+                .expect("present"),
+        ),
     ];
 
     // A signed request and the answer to it.
     let request = Request::new(
-        ISSUER_CODE, "济南市政务服务中心", "办理业务身份核验", ID_CARD, vec![3, 8], NOW, &mut rng,
+        ISSUER_CODE,
+        "济南市政务服务中心",
+        "办理业务身份核验",
+        ID_CARD,
+        vec![3, 8],
+        NOW,
+        &mut rng,
     )
     .expect("request");
-    let signed = request.to_signed_bytes(issuer_key().as_ref()).expect("sign request");
+    let signed = request
+        .to_signed_bytes(issuer_key().as_ref())
+        .expect("sign request");
     let bare = request.to_bytes();
     let req_text = qr::encode_text(QrKind::Request, &signed);
     let prompt = wallet.read_request(&req_text).expect("read request");
-    texts.push(("id_answer".into(), wallet.respond(i_id, &prompt.request, &["name", "id_number"], NOW).expect("respond")));
+    texts.push((
+        "id_answer".into(),
+        wallet
+            .respond(i_id, &prompt.request, &["name", "id_number"], NOW)
+            .expect("respond"),
+    ));
     texts.push(("request_signed".into(), req_text.clone()));
-    texts.push(("request_bare".into(), qr::encode_text(QrKind::Request, &bare)));
+    texts.push((
+        "request_bare".into(),
+        qr::encode_text(QrKind::Request, &bare),
+    ));
 
     // Test vectors, when the lead's generator has written them.
     let cases = root.join("../test-vectors/cases");
     if let Ok(entries) = fs::read_dir(&cases) {
         let mut paths: Vec<_> = entries.flatten().map(|e| e.path()).collect();
         paths.sort();
-        for p in paths.into_iter().filter(|p| p.extension().is_some_and(|e| e == "json")) {
-            let Ok(json) = fs::read_to_string(&p) else { continue };
-            let Ok(v) = serde_json::from_str::<serde_json::Value>(&json) else { continue };
-            let text = v.get("qr_text").or_else(|| v.pointer("/inputs/qr_text")).and_then(|t| t.as_str());
+        for p in paths
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        {
+            let Ok(json) = fs::read_to_string(&p) else {
+                continue;
+            };
+            let Ok(v) = serde_json::from_str::<serde_json::Value>(&json) else {
+                continue;
+            };
+            let text = v
+                .get("qr_text")
+                .or_else(|| v.pointer("/inputs/qr_text"))
+                .and_then(|t| t.as_str());
             if let Some(t) = text {
-                let stem = p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+                let stem = p
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default();
                 texts.push((format!("tv_{stem}"), t.to_string()));
             }
         }
@@ -87,10 +139,16 @@ fn main() {
 
     for (name, text) in &texts {
         let report = verifier().verify_text(text, &policy());
-        println!("{name:>16}: {:?} {:?}", report.verdict, report.first_problem().map(|(k, e)| (k, e.code())));
+        println!(
+            "{name:>16}: {:?} {:?}",
+            report.verdict,
+            report.first_problem().map(|(k, e)| (k, e.code()))
+        );
         write(&out, "qr_text", name, text.as_bytes());
         write(&out, "verify_full", &format!("{name}.txt"), text.as_bytes());
-        let Ok(payload) = qr::decode_text(text) else { continue };
+        let Ok(payload) = qr::decode_text(text) else {
+            continue;
+        };
         write(&out, "cbor", name, &payload.body);
         if payload.kind == QrKind::Request {
             write(&out, "request_parse", name, &payload.body);
@@ -110,9 +168,19 @@ fn main() {
         }
     }
     for (name, lic) in [("id", &id), ("biz", &biz), ("health", &health)] {
-        write(&out, "credential_parse", &format!("{name}_full"), &lic.credential);
+        write(
+            &out,
+            "credential_parse",
+            &format!("{name}_full"),
+            &lic.credential,
+        );
         for v in &lic.views {
-            write(&out, "credential_parse", &format!("{name}_view{}", v.view_id), &v.credential);
+            write(
+                &out,
+                "credential_parse",
+                &format!("{name}_view{}", v.view_id),
+                &v.credential,
+            );
         }
         let stored: Vec<u8> = IssuedLicense::to_bytes(lic);
         write(&out, "cbor", &format!("{name}_stored"), &stored);
@@ -128,8 +196,18 @@ fn main() {
     let mut list = StatusList::new(64, 2).expect("list");
     let _ = list.set(5, 1);
     let _ = list.set(6, 2);
-    write(&out, "status_list", "cbor_2bit", &list.to_cbor().expect("cbor"));
+    write(
+        &out,
+        "status_list",
+        "cbor_2bit",
+        &list.to_cbor().expect("cbor"),
+    );
     let list1 = StatusList::new(16, 1).expect("list");
-    write(&out, "status_list", "cbor_1bit", &list1.to_cbor().expect("cbor"));
+    write(
+        &out,
+        "status_list",
+        "cbor_1bit",
+        &list1.to_cbor().expect("cbor"),
+    );
     println!("wrote seeds under {}", out.display());
 }

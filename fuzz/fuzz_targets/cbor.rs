@@ -1,7 +1,7 @@
 //! Strict deterministic CBOR decoding.
 #![no_main]
-use libfuzzer_sys::fuzz_target;
 use liangzheng::cbor::{decode_strict, encode};
+use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(v) = decode_strict(data, 64 * 1024) {

@@ -1,10 +1,10 @@
 //! Presentation bytes and the disclosures (and credential) inside them; the
 //! raw input is also tried as a single disclosure.
 #![no_main]
-use libfuzzer_sys::fuzz_target;
 use liangzheng::credential::Credential;
 use liangzheng::disclosure::Disclosure;
 use liangzheng::presentation::Presentation;
+use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let _ = Disclosure::parse(data);

@@ -1,7 +1,7 @@
 //! QR text envelope: header, Caps Lock recovery, Base45, bounded inflate.
 #![no_main]
-use libfuzzer_sys::fuzz_target;
 use liangzheng::qr::{decode_text, encode_text};
+use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {

@@ -1,7 +1,7 @@
 //! Verifier request bodies (signed or bare).
 #![no_main]
-use libfuzzer_sys::fuzz_target;
 use liangzheng::request::ReceivedRequest;
+use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(r) = ReceivedRequest::parse(data) {

@@ -1,9 +1,9 @@
 //! Status list tokens (CWT) and bare CBOR Status List objects.
 #![no_main]
-use libfuzzer_sys::fuzz_target;
 use liangzheng::keys::IssuerSigner;
 use liangzheng::status::{StatusList, StatusToken};
 use liangzheng::time::UnixTime;
+use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 
 /// Small enough that the fuzzer cannot spend its time inflating.

@@ -1,8 +1,8 @@
 //! Signed trust lists against a fixed pinned root key.
 #![no_main]
-use libfuzzer_sys::fuzz_target;
 use liangzheng::keys::IssuerSigner;
 use liangzheng::trust::TrustStore;
+use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 
 fuzz_target!(|data: &[u8]| {

@@ -1,8 +1,8 @@
 //! The whole verifier, on text (`verify_text`) and on bytes (`verify_body`),
 //! with a fixed trust store, status list and policy.
 #![no_main]
-use libfuzzer_sys::fuzz_target;
 use liangzheng::verify::{Outcome, Verdict};
+use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let verifier = liangzheng_fuzz::verifier();
@@ -18,7 +18,10 @@ fuzz_target!(|data: &[u8]| {
             assert!(r.fields.is_empty());
         }
         if r.verdict == Verdict::Valid {
-            assert!(r.checks.iter().all(|c| matches!(c.outcome, Outcome::Passed | Outcome::NotApplicable)));
+            assert!(r
+                .checks
+                .iter()
+                .all(|c| matches!(c.outcome, Outcome::Passed | Outcome::NotApplicable)));
         }
         let _ = r.summary();
     }

@@ -86,7 +86,9 @@ pub fn claims(type_code: &str) -> Claims {
 /// Issues a license of `type_code`, bound to `holder` if given.
 pub fn issue(type_code: &str, holder: Option<&Ed25519DeviceSigner>) -> IssuedLicense {
     let key = holder.map(|h| h.public_key());
-    issuer().issue(&claims(type_code), key.as_ref(), NOW).unwrap()
+    issuer()
+        .issue(&claims(type_code), key.as_ref(), NOW)
+        .unwrap()
 }
 
 /// Field keys of a type, in schema order.
@@ -117,7 +119,13 @@ pub fn present_full(
         }
     }
     let proof = holder.map(|h| {
-        let t = transcript(&license.credential, &chosen_ids, NOW, DEFAULT_LIFETIME_SECS, None);
+        let t = transcript(
+            &license.credential,
+            &chosen_ids,
+            NOW,
+            DEFAULT_LIFETIME_SECS,
+            None,
+        );
         HolderProof {
             time: NOW,
             lifetime: DEFAULT_LIFETIME_SECS,

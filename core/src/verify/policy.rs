@@ -17,7 +17,7 @@ pub enum StatusPolicy {
 pub struct Policy {
     /// The verifier's clock.
     pub now: UnixTime,
-    /// Tolerated clock difference between devices, in seconds (default 120).
+    /// Tolerated clock difference between devices, in seconds (default 30: phones keep network time, and the skew also widens the screenshot window).
     pub skew_secs: u64,
     /// Oldest acceptable presentation, in seconds (default 60).
     pub max_presentation_age_secs: u64,
@@ -35,7 +35,7 @@ impl Policy {
     pub fn at(now: UnixTime) -> Self {
         Policy {
             now,
-            skew_secs: 120,
+            skew_secs: 30,
             max_presentation_age_secs: DEFAULT_LIFETIME_SECS,
             status: StatusPolicy::Strict,
             accepted_types: None,

@@ -3838,7 +3838,7 @@ data class VerifyPolicy (
     /**
      * Tolerated clock difference between devices, in seconds.
      */
-    var `skewSecs`: kotlin.ULong = 120uL, 
+    var `skewSecs`: kotlin.ULong = 30uL, 
     /**
      * Oldest acceptable presentation, in seconds.
      */
