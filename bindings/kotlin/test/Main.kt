@@ -221,6 +221,30 @@ class Suite(val root: File) {
             expectEqual(3, signer.calls, "signer calls")
         })
 
+        add("README Kotlin snippet runs" to {
+            val signer = JavaP256Signer()
+            val license = demoIssuer().issue(ID_CARD_CLAIMS, signer.publicKey(), base.now)
+            var shown: List<String>? = null
+            var alerted: String? = null
+            readmeSnippet(signer, license, base.trustList, base.root, emptyList(), { base.now },
+                { shown = it }, { alerted = it })
+            check(alerted == null) { "snippet alerted: $alerted" }
+            expectEqual("姓名: 张三", shown?.first(), "first line shown")
+            check(shown!![1].startsWith("公民身份号码: 3701") && shown!![1].contains('*')) { "masked: ${shown!![1]}" }
+        })
+
+        add("README Kotlin snippet: a failed verification alerts" to {
+            val signer = JavaP256Signer()
+            val license = demoIssuer().issue(ID_CARD_CLAIMS, signer.publicKey(), base.now)
+            var shown: List<String>? = null
+            var alerted: String? = null
+            // The clock says the license expired (2040-05-12 is its last day).
+            readmeSnippet(signer, license, base.trustList, base.root, emptyList(), { 2_300_000_000uL },
+                { shown = it }, { alerted = it })
+            check(shown == null) { "expired license shown: $shown" }
+            expectEqual("证照已过期", alerted, "alert")
+        })
+
         add("Kotlin DeviceSigner returning raw r‖s (P1363) signatures" to {
             val signer = JavaP256Signer(rawSignatures = true)
             val wallet = Wallet(signer)

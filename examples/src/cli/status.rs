@@ -54,7 +54,7 @@ pub enum StatusCommand {
         /// Issuer private key PEM.
         #[arg(long)]
         key: PathBuf,
-        /// Issuer USCC (names the list: urn:liangzheng:status:<code>:<list id>).
+        /// Issuer USCC (names the list: `urn:liangzheng:status:<code>:<list id>`).
         #[arg(long)]
         issuer_code: String,
         /// Time-to-live in seconds: past it verifiers say "indeterminate".
