@@ -16,7 +16,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use coset::{
-    iana, CborSerializable, CoseSign1, CoseSign1Builder, HeaderBuilder, Label,
+    iana, AsCborValue, CborSerializable, CoseSign1, CoseSign1Builder, HeaderBuilder, Label,
     RegisteredLabelWithPrivate, TaggedCborSerializable,
 };
 
@@ -132,8 +132,13 @@ impl Sign1 {
     /// Parses one of *our* signed documents, enforcing the exact shape described in
     /// the module docs; `typ` is the required `typ` header value, if any.
     pub fn parse(bytes: &[u8], max_len: usize, typ: Option<&str>) -> Result<Self, CoseError> {
-        cbor::decode_strict(bytes, max_len)?;
-        let inner = CoseSign1::from_tagged_slice(bytes).map_err(|_| diagnose(bytes))?;
+        // Build coset's structure from the value already decoded (one parse, not two).
+        let inner = match cbor::decode_strict(bytes, max_len)? {
+            ciborium::value::Value::Tag(18, v) => {
+                CoseSign1::from_cbor_value(*v).map_err(|_| diagnose(bytes))?
+            }
+            _ => return Err(diagnose(bytes)),
+        };
         let h = &inner.protected.header;
         match &h.alg {
             None => return Err(CoseError::MissingAlgorithm),

@@ -92,13 +92,19 @@ impl HolderPublicKey {
 
     /// An Ed25519 key from its 32 raw bytes (rejects non-points and small-order keys).
     pub fn ed25519(raw: &[u8]) -> Result<Self, HolderKeyError> {
+        Self::ed25519_checked(raw).map(|(k, _)| k)
+    }
+
+    /// Like [`ed25519`](Self::ed25519), also returning the decompressed key so a
+    /// verifier does not decompress it a second time.
+    fn ed25519_checked(raw: &[u8]) -> Result<(Self, ed25519_dalek::VerifyingKey), HolderKeyError> {
         let pk: [u8; 32] = raw.try_into().map_err(|_| HolderKeyError::InvalidPoint)?;
         let vk = ed25519_dalek::VerifyingKey::from_bytes(&pk)
             .map_err(|_| HolderKeyError::InvalidPoint)?;
         if vk.is_weak() {
             return Err(HolderKeyError::InvalidPoint);
         }
-        Ok(HolderPublicKey::Ed25519(pk))
+        Ok((HolderPublicKey::Ed25519(pk), vk))
     }
 
     /// The COSE algorithm identifier (-8 EdDSA, -7 ES256).
@@ -136,12 +142,20 @@ impl HolderPublicKey {
 
     /// Reads a COSE_Key map in the forms [`to_cose_key`](Self::to_cose_key) writes.
     pub fn from_cose_key(v: &Value) -> Result<Self, HolderKeyError> {
+        Self::from_cose_key_checked(v).map(|(k, _)| k)
+    }
+
+    /// Like [`from_cose_key`](Self::from_cose_key), also returning the
+    /// decompressed Ed25519 key when there is one.
+    pub(crate) fn from_cose_key_checked(
+        v: &Value,
+    ) -> Result<(Self, Option<ed25519_dalek::VerifyingKey>), HolderKeyError> {
         let m = read::map(v).ok_or(HolderKeyError::BadCoseKey)?;
         let kty = read::get(m, 1).and_then(read::int);
         let crv = read::get(m, -1).and_then(read::int);
         let x = read::get(m, -2).and_then(read::bytes);
         match (kty, crv, x, m.len()) {
-            (Some(1), Some(6), Some(x), 3) => Self::ed25519(x),
+            (Some(1), Some(6), Some(x), 3) => Self::ed25519_checked(x).map(|(k, vk)| (k, Some(vk))),
             (Some(2), Some(1), Some(x), 4) if x.len() == 32 => {
                 let odd = match read::get(m, -3) {
                     Some(Value::Bool(b)) => *b,
@@ -150,7 +164,7 @@ impl HolderPublicKey {
                 let mut sec1 = [0u8; 33];
                 sec1[0] = if odd { 0x03 } else { 0x02 };
                 sec1[1..].copy_from_slice(x);
-                Self::p256_from_sec1(&sec1)
+                Self::p256_from_sec1(&sec1).map(|k| (k, None))
             }
             _ => Err(HolderKeyError::BadCoseKey),
         }

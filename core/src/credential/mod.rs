@@ -66,6 +66,8 @@ pub struct Credential {
     pub expires: Option<UnixTime>,
     /// Holder key (`cnf`).
     pub holder: Option<HolderPublicKey>,
+    /// The holder's Ed25519 key, decompressed once at parse time.
+    pub(crate) holder_ed25519: Option<ed25519_dalek::VerifyingKey>,
 }
 
 /// Why credential bytes could not be read.
@@ -114,13 +116,15 @@ impl Credential {
         let expires = time(4, "exp")?;
         let not_before = time(5, "nbf")?.ok_or(Bad("nbf missing"))?;
         let issued_at = time(6, "iat")?.ok_or(Bad("iat missing"))?;
-        let holder = match read::get(claims, 8) {
-            None => None,
+        let (holder, holder_ed25519) = match read::get(claims, 8) {
+            None => (None, None),
             Some(cnf) => {
                 let m = read::map(cnf).ok_or(Bad("cnf"))?;
                 match m {
                     [(k, key)] if read::int(k) == Some(1) => {
-                        Some(HolderPublicKey::from_cose_key(key).map_err(|_| Bad("cnf key"))?)
+                        let (key, vk) = HolderPublicKey::from_cose_key_checked(key)
+                            .map_err(|_| Bad("cnf key"))?;
+                        (Some(key), vk)
                     }
                     _ => return Err(Bad("cnf")),
                 }
@@ -188,6 +192,7 @@ impl Credential {
             not_before,
             expires,
             holder,
+            holder_ed25519,
         })
     }
 

@@ -16,12 +16,13 @@ pub use report::{
     Check, CheckKind, DisclosedField, Finding, LicenseInfo, Outcome, Report, Verdict, VerifyError,
 };
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use crate::credential::Credential;
 use crate::disclosure::Disclosure;
 use crate::ids::LicenseId;
+use crate::keys::KeyId;
 use crate::lang::Localized as _;
 use crate::presentation::{transcript, Presentation};
 use crate::qr::{self, QrKind};
@@ -36,6 +37,10 @@ use crate::trust::{TrustStore, TrustedIssuer};
 pub struct Verifier {
     registry: Arc<Registry>,
     trust: TrustStore,
+    /// Trust-store entries by key id, with the key already decompressed and
+    /// checked (not weak), so a scan pays for neither a hash per entry nor a
+    /// point decompression.
+    keys: HashMap<KeyId, (usize, Option<ed25519_dalek::VerifyingKey>)>,
     lists: BTreeMap<String, StatusToken>,
     bad_lists: Vec<(Option<String>, StatusError)>,
     request: Option<ReceivedRequest>,
@@ -44,9 +49,21 @@ pub struct Verifier {
 impl Verifier {
     /// A verifier trusting `trust`, with the built-in license types.
     pub fn new(trust: TrustStore) -> Self {
+        let keys = trust
+            .issuers
+            .iter()
+            .enumerate()
+            .map(|(i, entry)| {
+                let vk = ed25519_dalek::VerifyingKey::from_bytes(&entry.public_key)
+                    .ok()
+                    .filter(|vk| !vk.is_weak());
+                (entry.key_id(), (i, vk))
+            })
+            .collect();
         Verifier {
             registry: Arc::new(Registry::builtin()),
             trust,
+            keys,
             lists: BTreeMap::new(),
             bad_lists: Vec::new(),
             request: None,
@@ -133,7 +150,8 @@ impl Verifier {
         let mut jobs = Vec::new();
         for p in parsed.iter().flatten() {
             let kid = p.cred.sign1.key_id();
-            if let Some(i) = kid.as_ref().and_then(|k| self.trust.find(k)) {
+            let entry = kid.as_ref().and_then(|k| self.keys.get(k));
+            if let Some(i) = entry.and_then(|(i, _)| self.trust.issuers.get(*i)) {
                 jobs.push(batch::Job {
                     public_key: i.public_key.to_vec(),
                     message: p.cred.sign1.to_be_signed(&[]),
@@ -190,7 +208,8 @@ impl Verifier {
 
         // Issuer known.
         let kid = cred.sign1.key_id();
-        let issuer: Option<&TrustedIssuer> = kid.as_ref().and_then(|k| self.trust.find(k));
+        let entry = kid.as_ref().and_then(|k| self.keys.get(k));
+        let issuer: Option<&TrustedIssuer> = entry.and_then(|(i, _)| self.trust.issuers.get(*i));
         match (issuer, self.trust.expires) {
             (None, _) => run.fail(CheckKind::IssuerKnown, VerifyError::UnknownIssuer),
             (Some(_), Some(exp)) if now.0 > exp.0.saturating_add(skew) => {
@@ -230,13 +249,16 @@ impl Verifier {
         }
 
         // Issuer signature.
-        let signature_ok = issuer.is_some_and(|i| {
-            sigs.ed25519(
-                &i.public_key,
+        let signature_ok = match entry {
+            // Not a valid, strong Ed25519 key: nothing verifies under it.
+            Some((_, None)) | None => false,
+            Some((i, Some(vk))) => sigs.ed25519_key(
+                &self.trust.issuers[*i].public_key,
+                vk,
                 &cred.sign1.to_be_signed(&[]),
                 cred.sign1.signature(),
-            )
-        });
+            ),
+        };
         match issuer {
             None => run.skip(CheckKind::IssuerSignature),
             Some(_) if signature_ok => run.pass(CheckKind::IssuerSignature),
@@ -307,9 +329,14 @@ impl Verifier {
                 // Answers another request: reported under Request; the signature cannot be checked.
                 None => run.skip(CheckKind::HolderSignature),
                 Some((key, t, sig)) => {
-                    let ok = match &key {
-                        crate::holder::HolderPublicKey::Ed25519(pk) => sigs.ed25519(pk, &t, &sig),
-                        other => other.verify(&t, &sig),
+                    let ok = match (&key, &cred.holder_ed25519) {
+                        (crate::holder::HolderPublicKey::Ed25519(pk), Some(vk)) => {
+                            sigs.ed25519_key(pk, vk, &t, &sig)
+                        }
+                        (crate::holder::HolderPublicKey::Ed25519(pk), None) => {
+                            sigs.ed25519(pk, &t, &sig)
+                        }
+                        (other, _) => other.verify(&t, &sig),
                     };
                     if ok {
                         run.pass(CheckKind::HolderSignature)
@@ -514,6 +541,14 @@ fn parse_body(body: &[u8]) -> Result<Parsed, Box<Report>> {
 /// How signatures are checked: one by one, or looked up from a batch.
 trait SignatureCheck {
     fn ed25519(&self, public_key: &[u8], message: &[u8], signature: &[u8]) -> bool;
+    /// Same, with the key already decompressed and checked not to be weak.
+    fn ed25519_key(
+        &self,
+        public_key: &[u8],
+        key: &ed25519_dalek::VerifyingKey,
+        message: &[u8],
+        signature: &[u8],
+    ) -> bool;
 }
 
 /// Strict single verification.
@@ -523,12 +558,34 @@ impl SignatureCheck for Direct {
     fn ed25519(&self, public_key: &[u8], message: &[u8], signature: &[u8]) -> bool {
         crate::keys::verify_ed25519_strict(public_key, message, signature)
     }
+    fn ed25519_key(
+        &self,
+        _public_key: &[u8],
+        key: &ed25519_dalek::VerifyingKey,
+        message: &[u8],
+        signature: &[u8],
+    ) -> bool {
+        <[u8; 64]>::try_from(signature).is_ok_and(|sig| {
+            key.verify_strict(message, &ed25519_dalek::Signature::from_bytes(&sig))
+                .is_ok()
+        })
+    }
 }
 
 impl SignatureCheck for batch::Results {
     fn ed25519(&self, public_key: &[u8], message: &[u8], signature: &[u8]) -> bool {
         self.get(public_key, message, signature)
             .unwrap_or_else(|| crate::keys::verify_ed25519_strict(public_key, message, signature))
+    }
+    fn ed25519_key(
+        &self,
+        public_key: &[u8],
+        key: &ed25519_dalek::VerifyingKey,
+        message: &[u8],
+        signature: &[u8],
+    ) -> bool {
+        self.get(public_key, message, signature)
+            .unwrap_or_else(|| Direct.ed25519_key(public_key, key, message, signature))
     }
 }
 
