@@ -68,6 +68,32 @@ fn main() {
         (HEALTH, "健康证明", vec!["name", "category"], true),
         (HEALTH, "健康证明", vec![], true),
     ];
+    // Stored credential sizes per type (what the wallet keeps, before any presentation).
+    println!("| type | holder-bound | full credential bytes | view credential bytes | disclosures (full) | stored license bytes |");
+    println!("|---|---|---:|---|---:|---:|");
+    for (code, label, bound) in [
+        (ID_CARD, "居民身份证", true),
+        (BUSINESS, "营业执照", false),
+        (HEALTH, "健康证明", true),
+    ] {
+        let phone = holder(0);
+        let license = issue(code, bound.then_some(phone.as_ref()));
+        let views: Vec<String> = license
+            .views
+            .iter()
+            .map(|v| format!("view {}: {}", v.view_id, v.credential.len()))
+            .collect();
+        println!(
+            "| {label} | {} | {} | {} | {} ({} bytes) | {} |",
+            if bound { "yes" } else { "no" },
+            license.credential.len(),
+            views.join(", "),
+            license.disclosures.len(),
+            license.disclosures.iter().map(Vec::len).sum::<usize>(),
+            license.to_bytes().len()
+        );
+    }
+    println!();
     let mut rows = Vec::new();
     for (code, label, fields, bound) in cases {
         let all = field_keys(code);
