@@ -133,10 +133,41 @@ pub fn decode_strict(bytes: &[u8], max_len: usize) -> Result<Value, CborError> {
     }
     let mut items = 0usize;
     check_values(&value, &mut items)?;
-    if has_duplicate_keys(&value) || encode(&value) != bytes {
+    // Keys strictly ascending (bytewise, by encoding) means sorted and no
+    // duplicates, so the value can be re-encoded as it is, without a sorted copy.
+    if !keys_strictly_sorted(&value) {
+        return Err(CborError::NotDeterministic);
+    }
+    let mut again = Vec::with_capacity(bytes.len());
+    if ciborium::ser::into_writer(&value, &mut again).is_err() || again != bytes {
         return Err(CborError::NotDeterministic);
     }
     Ok(value)
+}
+
+fn keys_strictly_sorted(value: &Value) -> bool {
+    match value {
+        Value::Map(m) => {
+            let mut previous: Option<Vec<u8>> = None;
+            for (k, v) in m {
+                let mut kb = Vec::new();
+                if ciborium::ser::into_writer(k, &mut kb).is_err() {
+                    return false;
+                }
+                if previous.as_ref().is_some_and(|p| *p >= kb) {
+                    return false;
+                }
+                if !keys_strictly_sorted(k) || !keys_strictly_sorted(v) {
+                    return false;
+                }
+                previous = Some(kb);
+            }
+            true
+        }
+        Value::Array(a) => a.iter().all(keys_strictly_sorted),
+        Value::Tag(_, inner) => keys_strictly_sorted(inner),
+        _ => true,
+    }
 }
 
 fn check_values(value: &Value, items: &mut usize) -> Result<(), CborError> {
@@ -153,28 +184,6 @@ fn check_values(value: &Value, items: &mut usize) -> Result<(), CborError> {
         }),
         Value::Tag(_, inner) => check_values(inner, items),
         _ => Ok(()),
-    }
-}
-
-fn has_duplicate_keys(value: &Value) -> bool {
-    match value {
-        Value::Map(m) => {
-            let mut keys: Vec<Vec<u8>> = m
-                .iter()
-                .map(|(k, _)| {
-                    let mut kb = Vec::new();
-                    let _ = ciborium::ser::into_writer(k, &mut kb);
-                    kb
-                })
-                .collect();
-            keys.sort();
-            keys.windows(2).any(|w| w[0] == w[1])
-                || m.iter()
-                    .any(|(k, v)| has_duplicate_keys(k) || has_duplicate_keys(v))
-        }
-        Value::Array(a) => a.iter().any(has_duplicate_keys),
-        Value::Tag(_, inner) => has_duplicate_keys(inner),
-        _ => false,
     }
 }
 
