@@ -182,6 +182,29 @@ impl World {
         Ok(w)
     }
 
+    /// An ID card (demo claims) issued by `issuer` at `iat` with salts from
+    /// `label`, bound to the holder, shown with its name only at `shown_at`.
+    fn id_card_name_shown(
+        &self,
+        issuer: &Issuer,
+        iat: UnixTime,
+        label: &str,
+        shown_at: UnixTime,
+    ) -> Res<String> {
+        let mut rng = demo::rng(label);
+        let license = issuer
+            .issue_with_rng(
+                &demo::id_card_claims(),
+                Some(&self.holder.public_key()),
+                iat,
+                &mut rng,
+            )
+            .map_err(e)?;
+        self.wallet(license)?
+            .present(0, &["name"], shown_at)
+            .map_err(e)
+    }
+
     fn id_card(&self, claims: &Claims) -> Res<IssuedLicense> {
         let mut rng = demo::rng("vectors: id card");
         self.police()
@@ -794,21 +817,17 @@ pub fn generate() -> Res<Vec<(String, String)>> {
             )?
             .expect("invalid", "validity", "not_yet_valid"),
         );
-        let mut rng = demo::rng("vectors: issued in future");
-        let late = w
-            .police()
-            .issue_with_rng(
-                &demo::id_card_claims(),
-                Some(&w.holder.public_key()),
-                now.plus(3600),
-                &mut rng,
-            )
-            .map_err(e)?;
+        let late = w.id_card_name_shown(
+            w.police(),
+            now.plus(3600),
+            "vectors: issued in future",
+            shown_at,
+        )?;
         cases.push(
             w.case(
                 "id-card-issued-in-future",
                 "The credential's iat is an hour after the counter's clock",
-                w.wallet(late)?.present(0, &["name"], shown_at).map_err(e)?,
+                late,
                 now,
             )?
             .expect("invalid", "validity", "issued_in_future"),
@@ -821,39 +840,23 @@ pub fn generate() -> Res<Vec<(String, String)>> {
             "某伪造机关",
             Uscc::parse(AUTHORITIES[0].code).map_err(e)?,
         );
-        let mut rng = demo::rng("vectors: rogue");
-        let lic = rogue
-            .issue_with_rng(
-                &demo::id_card_claims(),
-                Some(&w.holder.public_key()),
-                now.minus(10),
-                &mut rng,
-            )
-            .map_err(e)?;
+        let lic = w.id_card_name_shown(&rogue, now.minus(10), "vectors: rogue", shown_at)?;
         cases.push(
             w.case(
                 "id-card-unknown-issuer",
                 "Signed by a key that is not on the trust list (the police's name and code copied)",
-                w.wallet(lic)?.present(0, &["name"], shown_at).map_err(e)?,
+                lic,
                 now,
             )?
             .expect("invalid", "issuer_known", "unknown_issuer"),
         );
         let clinic = &w.issuers[3];
-        let mut rng = demo::rng("vectors: clinic");
-        let lic = clinic
-            .issue_with_rng(
-                &demo::id_card_claims(),
-                Some(&w.holder.public_key()),
-                now.minus(10),
-                &mut rng,
-            )
-            .map_err(e)?;
+        let lic = w.id_card_name_shown(clinic, now.minus(10), "vectors: clinic", shown_at)?;
         cases.push(
             w.case(
                 "id-card-from-unauthorised-issuer",
                 "A district clinic, trusted for health certificates only, issues an ID card",
-                w.wallet(lic)?.present(0, &["name"], shown_at).map_err(e)?,
+                lic,
                 now,
             )?
             .expect(
@@ -872,40 +875,30 @@ pub fn generate() -> Res<Vec<(String, String)>> {
         new_entry.not_before = 1_777_593_600; // 2026-05-01, overlapping
         rotated.issuers.push(new_entry);
         let rotated_bytes = rotated.sign(w.root.as_ref()).map_err(e)?;
-        let mut rng = demo::rng("vectors: before rotation");
-        let before = w
-            .police()
-            .issue_with_rng(
-                &demo::id_card_claims(),
-                Some(&w.holder.public_key()),
-                UnixTime(1_767_225_600),
-                &mut rng,
-            )
-            .map_err(e)?;
+        let before = w.id_card_name_shown(
+            w.police(),
+            UnixTime(1_767_225_600),
+            "vectors: before rotation",
+            shown_at,
+        )?;
         let mut c = w.case(
             "id-card-issued-before-key-rotation-valid",
             "Issued 2026-01-01 under the police key retired on 2026-06-01: stays valid until its own expiry",
-            w.wallet(before)?.present(0, &["name"], shown_at).map_err(e)?,
+            before,
             now,
         )?;
         c.trust_list = rotated_bytes.clone();
         cases.push(c);
-        let mut rng = demo::rng("vectors: after rotation");
-        let after = w
-            .police()
-            .issue_with_rng(
-                &demo::id_card_claims(),
-                Some(&w.holder.public_key()),
-                UnixTime(1_790_000_000),
-                &mut rng,
-            )
-            .map_err(e)?;
+        let after = w.id_card_name_shown(
+            w.police(),
+            UnixTime(1_790_000_000),
+            "vectors: after rotation",
+            shown_at,
+        )?;
         let mut c = w.case(
             "id-card-issued-by-retired-key",
             "Issued 2026-09-21 under the police key that was retired on 2026-06-01",
-            w.wallet(after)?
-                .present(0, &["name"], shown_at)
-                .map_err(e)?,
+            after,
             now,
         )?;
         c.trust_list = rotated_bytes;

@@ -81,13 +81,22 @@ impl Verifier {
         &self.trust
     }
 
+    /// The trusted entry for a key id, with its decompressed key (None when the
+    /// key is not a valid, strong Ed25519 key: nothing verifies under it).
+    fn issuer(
+        &self,
+        kid: &KeyId,
+    ) -> Option<(&TrustedIssuer, Option<&ed25519_dalek::VerifyingKey>)> {
+        let (i, vk) = self.keys.get(kid)?;
+        Some((self.trust.issuers.get(*i)?, vk.as_ref()))
+    }
+
     /// Adds a status list token. A token that fails to parse or verify is
     /// remembered, so licenses it may cover verify as *indeterminate*, and the
     /// error is returned to the caller too.
     pub fn add_status_list(&mut self, bytes: &[u8]) -> Result<(), StatusError> {
-        let trust = &self.trust;
         let parsed = StatusToken::parse_verified(bytes, |kid, uri| {
-            let entry = trust.find(kid)?;
+            let (entry, _) = self.issuer(kid)?;
             let code = uri
                 .strip_prefix("urn:liangzheng:status:")?
                 .split(':')
@@ -150,8 +159,7 @@ impl Verifier {
         let mut jobs = Vec::new();
         for p in parsed.iter().flatten() {
             let kid = p.cred.sign1.key_id();
-            let entry = kid.as_ref().and_then(|k| self.keys.get(k));
-            if let Some(i) = entry.and_then(|(i, _)| self.trust.issuers.get(*i)) {
+            if let Some((i, _)) = kid.as_ref().and_then(|k| self.issuer(k)) {
                 jobs.push(batch::Job {
                     public_key: i.public_key.to_vec(),
                     message: p.cred.sign1.to_be_signed(&[]),
@@ -208,8 +216,8 @@ impl Verifier {
 
         // Issuer known.
         let kid = cred.sign1.key_id();
-        let entry = kid.as_ref().and_then(|k| self.keys.get(k));
-        let issuer: Option<&TrustedIssuer> = entry.and_then(|(i, _)| self.trust.issuers.get(*i));
+        let entry = kid.as_ref().and_then(|k| self.issuer(k));
+        let issuer: Option<&TrustedIssuer> = entry.map(|(i, _)| i);
         match (issuer, self.trust.expires) {
             (None, _) => run.fail(CheckKind::IssuerKnown, VerifyError::UnknownIssuer),
             (Some(_), Some(exp)) if now.0 > exp.0.saturating_add(skew) => {
@@ -253,7 +261,7 @@ impl Verifier {
             // Not a valid, strong Ed25519 key: nothing verifies under it.
             Some((_, None)) | None => false,
             Some((i, Some(vk))) => sigs.ed25519_key(
-                &self.trust.issuers[*i].public_key,
+                &i.public_key,
                 vk,
                 &cred.sign1.to_be_signed(&[]),
                 cred.sign1.signature(),
