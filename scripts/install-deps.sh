@@ -11,6 +11,8 @@ command -v zbarimg >/dev/null 2>&1 || need_apt+=(zbar-tools)
 [ -f /usr/share/java/jna.jar ] || need_apt+=(libjna-java)
 command -v cc >/dev/null 2>&1 || need_apt+=(gcc)
 command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
+# lld: the size report links the FFI library with lld (--icf=all), as the Android NDK does.
+command -v ld.lld >/dev/null 2>&1 || need_apt+=(lld)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== apt-get install ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

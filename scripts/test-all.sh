@@ -36,6 +36,9 @@ bash scripts/test-kotlin.sh
 step "bindings: Python suite"
 bash scripts/test-python.sh
 
+step "FFI builds: verifier and wallet builds, one binding set"
+bash scripts/test-ffi-builds.sh
+
 step "fuzz smoke run"
 bash scripts/fuzz-smoke.sh "${LZ_FUZZ_SECONDS:-5}"
 
