@@ -45,7 +45,7 @@ mod under_test {
     pub fn sign(key: &Key, msg: &[u8]) -> [u8; 64] {
         let sk = sm2::dsa::SigningKey::new(DIST_ID, &key.0).unwrap();
         let sig: sm2::dsa::Signature = sk.sign(msg);
-        sig.to_bytes().into()
+        sig.to_bytes()
     }
     pub fn verify(spki_pem: &str, msg: &[u8], sig: &[u8; 64]) -> bool {
         let pk = sm2::PublicKey::from_public_key_pem(spki_pem).expect("SPKI PEM imports");
