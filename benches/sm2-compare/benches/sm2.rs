@@ -11,9 +11,7 @@ use std::process::Command;
 use criterion::{criterion_group, Criterion};
 use ed25519_dalek::{Signer as _, SigningKey};
 use sha2::Digest as _;
-use sm2_compare::{
-    public_sec1, std_d, EfficientSm2, GmSm2, Libsm, RustCrypto, Sm2Impl, Smcrypto,
-};
+use sm2_compare::{public_sec1, std_d, EfficientSm2, GmSm2, Libsm, RustCrypto, Sm2Impl, Smcrypto};
 
 const MSG: [u8; 200] = [0x5a; 200];
 
@@ -74,7 +72,9 @@ fn sm2(c: &mut Criterion) {
 
 fn digests(c: &mut Criterion) {
     let mut g = c.benchmark_group("digest");
-    g.bench_function("sha256_200B", |b| b.iter(|| sha2::Sha256::digest(black_box(MSG))));
+    g.bench_function("sha256_200B", |b| {
+        b.iter(|| sha2::Sha256::digest(black_box(MSG)))
+    });
     g.bench_function("sm3_200B", |b| b.iter(|| sm3::Sm3::digest(black_box(MSG))));
     g.finish();
 }
@@ -111,12 +111,18 @@ fn openssl_speed(seconds: &str) -> Vec<(String, f64, f64)> {
         .args(["speed", "-seconds", seconds, "sm2", "ed25519", "ecdsap256"])
         .output()
         .expect("`openssl` not found: it is the reference of this bench (scripts/install-deps.sh)");
-    assert!(out.status.success(), "openssl speed failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "openssl speed failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8_lossy(&out.stdout);
     let mut rows = Vec::new();
     for line in text.lines() {
         let Some(open) = line.find('(') else { continue };
-        let Some(close) = line.find(')') else { continue };
+        let Some(close) = line.find(')') else {
+            continue;
+        };
         let label = &line[open + 1..close];
         if !["CurveSM2", "Ed25519", "nistp256"].contains(&label) {
             continue;
@@ -130,7 +136,11 @@ fn openssl_speed(seconds: &str) -> Vec<(String, f64, f64)> {
             rows.push((label.to_string(), 1e6 / sign_s, 1e6 / verify_s));
         }
     }
-    assert_eq!(rows.len(), 3, "could not read openssl speed's output:\n{text}");
+    assert_eq!(
+        rows.len(),
+        3,
+        "could not read openssl speed's output:\n{text}"
+    );
     rows
 }
 
@@ -152,12 +162,19 @@ fn print_table(openssl: &[(String, f64, f64)]) {
     ];
     for (id, name) in rows {
         let sign = median_ns(&format!("{id}/sign"));
-        let verify = median_ns(&format!("{id}/verify")).or(median_ns(&format!("{id}/verify_strict")));
+        let verify =
+            median_ns(&format!("{id}/verify")).or(median_ns(&format!("{id}/verify_strict")));
         if let (Some(s), Some(v)) = (sign, verify) {
             println!("| {name} | {} | {} | {:.2} |", us(s), us(v), v / floor);
         }
     }
-    for (id, name) in [("p256/rustcrypto_verify", "RustCrypto p256 0.13 ECDSA (verify only)"), ("p256/ring_verify", "ring 0.17 P-256 ECDSA (verify only)")] {
+    for (id, name) in [
+        (
+            "p256/rustcrypto_verify",
+            "RustCrypto p256 0.13 ECDSA (verify only)",
+        ),
+        ("p256/ring_verify", "ring 0.17 P-256 ECDSA (verify only)"),
+    ] {
         if let Some(v) = median_ns(id) {
             println!("| {name} | | {} | {:.2} |", us(v), v / floor);
         }
@@ -170,7 +187,10 @@ fn print_table(openssl: &[(String, f64, f64)]) {
             v * 1e3 / floor
         );
     }
-    if let (Some(sha), Some(sm3)) = (median_ns("digest/sha256_200B"), median_ns("digest/sm3_200B")) {
+    if let (Some(sha), Some(sm3)) = (
+        median_ns("digest/sha256_200B"),
+        median_ns("digest/sm3_200B"),
+    ) {
         println!("\n| digest (200 bytes) | median | × SHA-256 |\n|---|---:|---:|");
         println!("| SHA-256 (sha2 0.10) | {} | 1.00 |", us(sha));
         println!("| SM3 (sm3 0.4.2) | {} | {:.2} |", us(sm3), sm3 / sha);

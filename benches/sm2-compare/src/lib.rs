@@ -213,13 +213,25 @@ mod tests {
         let mut bad = std_sig();
         bad[40] ^= 1;
         assert!(!I::verify(&vk, STD_MSG, &bad), "{}: tampered", I::NAME);
-        assert!(!I::verify(&vk, b"message digesT", &std_sig()), "{}", I::NAME);
+        assert!(
+            !I::verify(&vk, b"message digesT", &std_sig()),
+            "{}",
+            I::NAME
+        );
 
         let own = I::sign(&I::sk(&d), b"cross-check");
         let rc = RustCrypto::vk(&sec1);
-        assert!(RustCrypto::verify(&rc, b"cross-check", &own), "{}: own", I::NAME);
+        assert!(
+            RustCrypto::verify(&rc, b"cross-check", &own),
+            "{}: own",
+            I::NAME
+        );
         let theirs = RustCrypto::sign(&RustCrypto::sk(&d), b"cross-check 2");
-        assert!(I::verify(&vk, b"cross-check 2", &theirs), "{}: RustCrypto's", I::NAME);
+        assert!(
+            I::verify(&vk, b"cross-check 2", &theirs),
+            "{}: RustCrypto's",
+            I::NAME
+        );
     }
 
     #[test]
@@ -250,7 +262,8 @@ mod tests {
     fn range_checks_on_r_and_s() {
         let d = std_d();
         let sec1 = public_sec1(&d);
-        let n = hex::decode("FFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFF7203DF6B21C6052B53BBF40939D54123").unwrap();
+        let n = hex::decode("FFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFF7203DF6B21C6052B53BBF40939D54123")
+            .unwrap();
         let good = std_sig();
         let mut r_zero = good;
         r_zero[..32].fill(0);
@@ -268,7 +281,10 @@ mod tests {
         ];
         let rc = RustCrypto::vk(&sec1);
         for (what, sig) in &probes {
-            assert!(!RustCrypto::verify(&rc, STD_MSG, sig), "RustCrypto accepts {what}");
+            assert!(
+                !RustCrypto::verify(&rc, STD_MSG, sig),
+                "RustCrypto accepts {what}"
+            );
         }
         let mut report = String::new();
         macro_rules! probe {
@@ -290,6 +306,9 @@ mod tests {
         probe!(EfficientSm2);
         probe!(GmSm2);
         println!("{report}");
-        assert!(!report.contains("ACCEPTED"), "a candidate accepts an out-of-range signature:\n{report}");
+        assert!(
+            !report.contains("ACCEPTED"),
+            "a candidate accepts an out-of-range signature:\n{report}"
+        );
     }
 }
