@@ -64,6 +64,7 @@ pub(crate) enum Absent {}
 mod absent_parts {
     use crate::LzError;
 
+    #[cfg_attr(feature = "full", allow(dead_code))] // the full build refuses nothing
     fn assert_not_in_build<T>(result: Result<T, LzError>, feature: &str) {
         match result {
             Err(e @ LzError::NotInThisBuild { .. }) => {
