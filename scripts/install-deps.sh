@@ -13,6 +13,7 @@ command -v cc >/dev/null 2>&1 || need_apt+=(gcc)
 command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
 # lld: the size report links the FFI library with lld (--icf=all), as the Android NDK does.
 command -v ld.lld >/dev/null 2>&1 || need_apt+=(lld)
+[ -x /usr/bin/time ] || need_apt+=(time)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== apt-get install ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
