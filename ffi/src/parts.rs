@@ -15,7 +15,7 @@
 //! [`crate::LzError::NotInThisBuild`] (code `not_in_this_build`) from its
 //! constructor or function; an object whose constructor cannot succeed never
 //! exists, so its other methods are unreachable (their receivers hold the
-//! uninhabited [`Absent`]). [`library_build`] tells an app which build it has.
+//! uninhabited `Absent`). [`library_build`] tells an app which build it has.
 
 /// A part of the API that a build may leave out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
