@@ -7,7 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { Lz } from '../lz.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const lz = await Lz.load(readFileSync(path.join(root, 'web/pkg/liangzheng_bg.wasm')));
+// LZ_BENCH_WASM: another build of the same module (e.g. LZ_DALEK_BITS=32), same JS glue.
+const wasmFile = process.env.LZ_BENCH_WASM ?? path.join(root, 'web/pkg/liangzheng_bg.wasm');
+const lz = await Lz.load(readFileSync(wasmFile));
 const b64 = (s) => new Uint8Array(Buffer.from(s, 'base64url'));
 const CASES = ['id-card-identity-view-valid', 'id-card-full-credential-four-fields-valid', 'health-certificate-fit-for-work-p256-valid'];
 
