@@ -18,6 +18,7 @@ command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
 command -v wasm-ld >/dev/null 2>&1 || need_apt+=(lld)
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 command -v ffmpeg >/dev/null 2>&1 || need_apt+=(ffmpeg)
+[ -x /usr/bin/time ] || need_apt+=(time)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== apt-get install ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
