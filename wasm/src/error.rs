@@ -99,6 +99,8 @@ impl From<TrustError> for LzError {
             TrustError::WrongRoot => "wrong_root",
             TrustError::BadSignature => "bad_signature",
             TrustError::Key(_) => "signer_failed",
+            TrustError::DuplicateKey { .. } => "duplicate_key",
+            TrustError::OlderThanCurrent { .. } => "older_than_current",
             _ => "malformed",
         };
         LzError::localized("trust_list", code, &e)
@@ -111,6 +113,7 @@ impl From<StatusError> for LzError {
             StatusError::UntrustedSigner => "untrusted_signer",
             StatusError::BadSignature => "bad_signature",
             StatusError::Key(_) => "signer_failed",
+            StatusError::OlderThanCurrent { .. } => "older_than_current",
             _ => "malformed",
         };
         LzError::localized("status_list", code, &e)
