@@ -10,10 +10,9 @@
 //! software keys implement.
 
 pub mod alloc;
-
 pub mod error;
 pub mod model;
-
+pub mod pg;
 pub mod publish;
 pub mod sqlite;
 pub mod store;
@@ -47,9 +46,7 @@ pub fn open(location: &str, opts: &OpenOptions) -> Result<Box<dyn Store>> {
         || location.starts_with("postgresql://")
         || location.starts_with("host=")
     {
-        Err(RegistryError::BadInput(format!(
-            "{location}: PostgreSQL not built yet"
-        )))
+        Ok(Box::new(pg::PgStore::connect(location, opts)?))
     } else {
         let path = location.strip_prefix("sqlite:").unwrap_or(location);
         Ok(Box::new(sqlite::SqliteStore::open(path, opts)?))
