@@ -10,9 +10,11 @@
 //! software keys implement.
 
 pub mod alloc;
+pub mod batch;
 pub mod error;
 pub mod model;
 pub mod pg;
+pub mod pkcs11;
 pub mod publish;
 pub mod sqlite;
 pub mod store;

@@ -375,3 +375,20 @@ pub fn run_all(fresh: &Fresh<'_>) {
     same_number_under_two_types(fresh);
     publish_reflects_committed_state(fresh);
 }
+
+/// A citizen ID number (GB 11643, male, with its check character) and the
+/// matching birth date, for person `n` (born 1980–1993: a 20-year term from 2020; unique for n < 2,352,000).
+pub fn person(n: usize) -> (String, String) {
+    let d = n / 500;
+    let (year, month, day) = (1980 + d / 336, (d / 28) % 12 + 1, d % 28 + 1);
+    let birth = format!("{year:04}-{month:02}-{day:02}");
+    let body = format!("370102{year:04}{month:02}{day:02}{:03}", (n % 500) * 2 + 1);
+    const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = body
+        .bytes()
+        .zip(W)
+        .map(|(b, w)| u32::from(b - b'0') * w)
+        .sum();
+    let check = b"10X98765432"[(sum % 11) as usize] as char;
+    (format!("{body}{check}"), birth)
+}
