@@ -70,7 +70,9 @@ pub fn holder_fingerprint(holder: &liangzheng::holder::HolderPublicKey) -> Strin
 pub fn check_config(config: &RegistryConfig) -> Result<()> {
     liangzheng::ids::Uscc::parse(&config.issuer_code)
         .map_err(|e| RegistryError::BadInput(format!("issuer code: {e}")))?;
-    if !(MIN_LIST_SIZE..=MAX_LIST_SIZE).contains(&config.list_size) || config.list_size % 8 != 0 {
+    if !(MIN_LIST_SIZE..=MAX_LIST_SIZE).contains(&config.list_size)
+        || !config.list_size.is_multiple_of(8)
+    {
         return Err(RegistryError::BadInput(format!(
             "list size {} must be a multiple of 8 between {MIN_LIST_SIZE} and {MAX_LIST_SIZE}",
             config.list_size

@@ -169,6 +169,24 @@ fn count(
     Ok(u64::try_from(n).unwrap_or(0))
 }
 
+fn not_valid_of(tx: &mut Transaction<'_>, list_id: i64) -> Result<Vec<(u64, LicenseStatus)>> {
+    tx.query(
+        "SELECT idx, status FROM licenses WHERE list_id = $1 AND status <> 0 ORDER BY idx",
+        &[&list_id],
+    )
+    .map_err(map_err)?
+    .iter()
+    .map(|r| {
+        Ok((
+            u64::try_from(r.get::<_, i64>(0))
+                .map_err(|_| RegistryError::Storage("index".into()))?,
+            LicenseStatus::from_code(i64::from(r.get::<_, i32>(1)))
+                .ok_or_else(|| RegistryError::Storage("status".into()))?,
+        ))
+    })
+    .collect()
+}
+
 impl PgStore {
     /// Connects (`postgres://user@host:port/db` or `host=… port=… user=… dbname=…`). Writes nothing.
     pub fn connect(url: &str, opts: &OpenOptions) -> Result<Self> {
@@ -527,22 +545,7 @@ impl Store for PgStore {
             }
             let size = u64::try_from(size).map_err(|_| RegistryError::Storage("size".into()))?;
             let used = if list == state.list { state.next } else { size };
-            let not_valid = tx
-                .query(
-                    "SELECT idx, status FROM licenses WHERE list_id = $1 AND status <> 0 ORDER BY idx",
-                    &[&list_id],
-                )
-                .map_err(map_err)?
-                .iter()
-                .map(|r| {
-                    Ok((
-                        u64::try_from(r.get::<_, i64>(0))
-                            .map_err(|_| RegistryError::Storage("index".into()))?,
-                        LicenseStatus::from_code(i64::from(r.get::<_, i32>(1)))
-                            .ok_or_else(|| RegistryError::Storage("status".into()))?,
-                    ))
-                })
-                .collect::<Result<Vec<_>>>()?;
+            let not_valid = not_valid_of(&mut tx, list_id)?;
             let last: Option<i64> = tx
                 .query_one(
                     "SELECT MAX(issued_at) FROM publications WHERE list_id = $1",
@@ -595,6 +598,35 @@ impl Store for PgStore {
         }
         tx.commit().map_err(map_err)?;
         Ok(pubs)
+    }
+
+    fn snapshot(&mut self, list: u32) -> Result<Option<ListSnapshot>> {
+        let mut tx = self
+            .client
+            .build_transaction()
+            .isolation_level(IsolationLevel::RepeatableRead)
+            .start()
+            .map_err(map_err)?;
+        let state = alloc_state(&mut tx, false)?;
+        let row = tx
+            .query_opt(
+                "SELECT size FROM status_lists WHERE list_id = $1",
+                &[&i64::from(list)],
+            )
+            .map_err(map_err)?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let size = u64::try_from(row.get::<_, i64>(0))
+            .map_err(|_| RegistryError::Storage("size".into()))?;
+        let not_valid = not_valid_of(&mut tx, i64::from(list))?;
+        tx.commit().map_err(map_err)?;
+        Ok(Some(ListSnapshot {
+            list,
+            size,
+            used: if list == state.list { state.next } else { size },
+            not_valid,
+        }))
     }
 
     fn stats(&mut self) -> Result<Stats> {

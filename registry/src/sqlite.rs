@@ -175,6 +175,28 @@ fn alloc_state(tx: &Transaction<'_>) -> Result<AllocState> {
     })
 }
 
+fn not_valid_of(tx: &Connection, list_id: i64) -> Result<Vec<(u64, LicenseStatus)>> {
+    let mut stmt = tx
+        .prepare_cached(
+            "SELECT idx, status FROM licenses WHERE list_id = ?1 AND status <> 0 ORDER BY idx",
+        )
+        .map_err(map_err)?;
+    let rows = stmt
+        .query_map([list_id], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+        })
+        .map_err(map_err)?;
+    let mut v = Vec::new();
+    for row in rows {
+        let (i, s) = row.map_err(map_err)?;
+        v.push((
+            u64::try_from(i).map_err(|_| RegistryError::Storage("index".into()))?,
+            LicenseStatus::from_code(s).ok_or_else(|| RegistryError::Storage("status".into()))?,
+        ));
+    }
+    Ok(v)
+}
+
 impl SqliteStore {
     /// Opens (creating the file if needed) a registry database. Writes nothing.
     pub fn open(path: &str, opts: &OpenOptions) -> Result<Self> {
@@ -519,26 +541,7 @@ impl Store for SqliteStore {
             }
             let size = u64::try_from(size).map_err(|_| RegistryError::Storage("size".into()))?;
             let used = if list == state.list { state.next } else { size };
-            let not_valid = {
-                let mut stmt = tx
-                    .prepare_cached("SELECT idx, status FROM licenses WHERE list_id = ?1 AND status <> 0 ORDER BY idx")
-                    .map_err(map_err)?;
-                let rows = stmt
-                    .query_map([list_id], |r| {
-                        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
-                    })
-                    .map_err(map_err)?;
-                let mut v = Vec::new();
-                for row in rows {
-                    let (i, s) = row.map_err(map_err)?;
-                    v.push((
-                        u64::try_from(i).map_err(|_| RegistryError::Storage("index".into()))?,
-                        LicenseStatus::from_code(s)
-                            .ok_or_else(|| RegistryError::Storage("status".into()))?,
-                    ));
-                }
-                v
-            };
+            let not_valid = not_valid_of(&tx, list_id)?;
             let last: Option<i64> = tx
                 .query_row(
                     "SELECT MAX(issued_at) FROM publications WHERE list_id = ?1",
@@ -589,6 +592,31 @@ impl Store for SqliteStore {
         }
         tx.commit().map_err(map_err)?;
         Ok(pubs)
+    }
+
+    fn snapshot(&mut self, list: u32) -> Result<Option<ListSnapshot>> {
+        let tx = self.conn.transaction().map_err(map_err)?;
+        let state = alloc_state(&tx)?;
+        let size: Option<i64> = tx
+            .query_row(
+                "SELECT size FROM status_lists WHERE list_id = ?1",
+                [i64::from(list)],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(map_err)?;
+        let Some(size) = size else {
+            return Ok(None);
+        };
+        let size = u64::try_from(size).map_err(|_| RegistryError::Storage("size".into()))?;
+        let not_valid = not_valid_of(&tx, i64::from(list))?;
+        tx.commit().map_err(map_err)?;
+        Ok(Some(ListSnapshot {
+            list,
+            size,
+            used: if list == state.list { state.next } else { size },
+            not_valid,
+        }))
     }
 
     fn stats(&mut self) -> Result<Stats> {

@@ -45,6 +45,8 @@ pub trait Store: Send {
         lists: Option<&[u32]>,
         sign: &mut ListSigner<'_>,
     ) -> Result<Vec<Publication>>;
+    /// The current statuses of one list (a read-only snapshot), or `None` if the list does not exist.
+    fn snapshot(&mut self, list: u32) -> Result<Option<ListSnapshot>>;
     /// Counts.
     fn stats(&mut self) -> Result<Stats>;
     /// A full consistency check (slots, gaps, history).

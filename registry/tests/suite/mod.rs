@@ -348,6 +348,14 @@ pub fn publish_reflects_committed_state(fresh: &Fresh<'_>) {
     assert!(p2[0].seq > p1[1].seq);
     assert_eq!(p2[0].issued_at, 1001, "iat strictly increases per list");
     assert!(p2[0].as_of_change > p1[0].as_of_change);
+    let snap = s.snapshot(0).expect("snapshot").expect("list 0 exists");
+    assert_eq!(
+        snap.not_valid,
+        vec![(3, LicenseStatus::Revoked), (4, LicenseStatus::Revoked)]
+    );
+    assert_eq!((snap.size, snap.used), (16, 16));
+    assert_eq!(s.snapshot(1).expect("snapshot").map(|l| l.used), Some(4));
+    assert_eq!(s.snapshot(9).expect("snapshot"), None);
     let t2 = verify_token(&p2[0].token, pk);
     assert_eq!(t2.list.status(4), Some(StatusValue::Invalid));
     assert_eq!(t2.list.status(3), Some(StatusValue::Invalid));
