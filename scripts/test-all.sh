@@ -36,6 +36,9 @@ bash scripts/test-kotlin.sh
 step "bindings: Python suite"
 bash scripts/test-python.sh
 
+step "registry: SQLite + PostgreSQL suite, concurrency, crash test, SoftHSM2 (scripts/test-registry.sh)"
+bash scripts/test-registry.sh
+
 step "fuzz smoke run"
 bash scripts/fuzz-smoke.sh "${LZ_FUZZ_SECONDS:-5}"
 

@@ -147,16 +147,25 @@ fn find_in(tx: &mut Transaction<'_>, key: &LicenseKey, lock: bool) -> Result<(i6
 }
 
 fn alloc_state(tx: &mut Transaction<'_>, lock: bool) -> Result<AllocState> {
+    // The allocator row alone is locked; the list size is read by a second
+    // statement. (A join with FOR UPDATE would be re-checked after a concurrent
+    // rollover against the old snapshot, which lacks the new list's row.)
     let sql = format!(
-        "SELECT a.list_id, a.next_index, s.size FROM allocator a JOIN status_lists s ON s.list_id = a.list_id WHERE a.id = 1{}",
-        if lock { " FOR UPDATE OF a" } else { "" }
+        "SELECT list_id, next_index FROM allocator WHERE id = 1{}",
+        if lock { " FOR UPDATE" } else { "" }
     );
     let row = tx.query_one(&sql, &[]).map_err(map_err)?;
     let bad = |w: &str| RegistryError::Storage(format!("allocator {w}"));
+    let list: i64 = row.get(0);
+    let size: i64 = tx
+        .query_opt("SELECT size FROM status_lists WHERE list_id = $1", &[&list])
+        .map_err(map_err)?
+        .ok_or_else(|| bad("list row missing"))?
+        .get(0);
     Ok(AllocState {
-        list: u32::try_from(row.get::<_, i64>(0)).map_err(|_| bad("list"))?,
+        list: u32::try_from(list).map_err(|_| bad("list"))?,
         next: u64::try_from(row.get::<_, i64>(1)).map_err(|_| bad("next"))?,
-        size: u64::try_from(row.get::<_, i64>(2)).map_err(|_| bad("size"))?,
+        size: u64::try_from(size).map_err(|_| bad("size"))?,
     })
 }
 
