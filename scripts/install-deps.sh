@@ -15,6 +15,7 @@ command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
 [ -x /usr/lib/postgresql/15/bin/initdb ] || need_apt+=(postgresql)
 command -v softhsm2-util >/dev/null 2>&1 || need_apt+=(softhsm2)
 command -v pkcs11-tool >/dev/null 2>&1 || need_apt+=(opensc)
+[ -x /usr/bin/time ] || need_apt+=(time)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== apt-get install ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -22,8 +23,8 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
-echo "== pip install (cbor2, cryptography, zxing-cpp, pillow, pytest)"
-python3 -m pip install -q --disable-pip-version-check cbor2 cryptography zxing-cpp pillow pytest
+echo "== pip install (cbor2, cryptography, zxing-cpp, pillow, pytest, gmssl)"
+python3 -m pip install -q --disable-pip-version-check cbor2 cryptography zxing-cpp pillow pytest gmssl==3.2.2
 
 if ! rustup component list --installed 2>/dev/null | grep -q '^clippy'; then rustup component add clippy; fi
 if ! rustup component list --installed 2>/dev/null | grep -q '^rustfmt'; then rustup component add rustfmt; fi
@@ -41,6 +42,6 @@ fi
 for tool in zbarimg python3 java node_modules/kotlin-compiler/bin/kotlinc cargo-fuzz /usr/lib/postgresql/15/bin/initdb softhsm2-util pkcs11-tool; do
   command -v "$tool" >/dev/null 2>&1 || [ -x "$tool" ] || { echo "MISSING after install: $tool" >&2; exit 1; }
 done
-python3 -c "import cbor2, cryptography, zxingcpp, PIL, pytest" || { echo "MISSING Python packages after install" >&2; exit 1; }
+python3 -c "import cbor2, cryptography, zxingcpp, PIL, pytest; from gmssl import sm2, sm3" || { echo "MISSING Python packages after install" >&2; exit 1; }
 [ -f /usr/share/java/jna.jar ] || { echo "MISSING /usr/share/java/jna.jar (libjna-java)" >&2; exit 1; }
 echo "== dependencies ready"
