@@ -64,7 +64,8 @@ fn main() {
             let token = env("LZ_HSM_TOKEN");
             let label = env("LZ_HSM_KEY");
             if std::env::var("LZ_HSM_INIT").is_ok_and(|v| v == "1") {
-                init_token(&module, &token, &Zeroizing::new("so-bench".into()), &pin).expect("init");
+                init_token(&module, &token, &Zeroizing::new("so-bench".into()), &pin)
+                    .expect("init");
                 generate_key(&module, &token, &pin, &label, HsmAlgorithm::Ed25519).expect("keygen");
             }
             let key = Pkcs11Key::open(
