@@ -6,8 +6,9 @@
 #     and load trust list + status lists + verify;
 #   - camera frame decode, 640×480 RGBA, with and without a code: frames/s;
 #   - the page's transfer size, gzip -9 (WASM + JS + HTML + CSS).
-# LZ_BENCH_BITS32=1 also builds with curve25519-dalek's default 32-bit wasm
-# backend and times it in Node (the comparison behind build-web.sh's cfg).
+# LZ_BENCH_BITS64=1 also builds with curve25519-dalek's 64-bit backend on wasm32
+# (`curve25519_dalek_bits="64"`) and times it in Node: the comparison behind
+# build-web.sh keeping dalek's default.
 # Builds web/ first (scripts/build-web.sh). Medians; ratios against native in this run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,8 +24,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if [ "${LZ_BENCH_BITS32:-0}" = 1 ]; then
-  LZ_DALEK_BITS=32 LZ_WEB_PKG="$HOST_TARGET_DIR/wasm-web-bits32-pkg" bash scripts/build-web.sh >/dev/null
+if [ "${LZ_BENCH_BITS64:-0}" = 1 ]; then
+  LZ_DALEK_BITS=64 LZ_WEB_PKG="$HOST_TARGET_DIR/wasm-web-bits64-pkg" bash scripts/build-web.sh >/dev/null
 fi
 
 # 640×480 frames: the demo ID card's QR (400 px) on white, and a frame without a code.
@@ -36,8 +37,8 @@ uptime
 cargo bench -q -p liangzheng-wasm --bench native -- "$WORK/qr.rgba" "$WORK/noqr.rgba" 2>/dev/null | grep '^{' > "$WORK/native.jsonl"
 node web/test/bench.mjs "$WORK/qr.rgba" "$WORK/noqr.rgba" > "$WORK/node.jsonl"
 : > "$WORK/bits32.jsonl"
-if [ "${LZ_BENCH_BITS32:-0}" = 1 ]; then
-  LZ_BENCH_WASM="$HOST_TARGET_DIR/wasm-web-bits32-pkg/liangzheng_bg.wasm" node web/test/bench.mjs > "$WORK/bits32.jsonl"
+if [ "${LZ_BENCH_BITS64:-0}" = 1 ]; then
+  LZ_BENCH_WASM="$HOST_TARGET_DIR/wasm-web-bits64-pkg/liangzheng_bg.wasm" node web/test/bench.mjs > "$WORK/bits32.jsonl"
 fi
 : > "$WORK/chromium.jsonl"
 if [ -f "$NODE_PREFIX/node_modules/playwright-core/index.mjs" ]; then
@@ -67,7 +68,7 @@ def cell(m, name, n):
 head = "| measurement | native µs | WASM Node µs (× native) | WASM Chromium µs (× native) |"
 sep = "|---|---:|---:|---:|"
 if b32:
-    head += " WASM Node, dalek 32-bit µs (× native) |"
+    head += " WASM Node, dalek 64-bit cfg µs (× native) |"
     sep += "---:|"
 print(head); print(sep)
 for name, n in native.items():
