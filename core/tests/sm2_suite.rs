@@ -138,7 +138,12 @@ fn protected_alg(cose: &[u8]) -> i64 {
 }
 
 fn check(report: &Report, kind: CheckKind) -> &Outcome {
-    &report.checks.iter().find(|c| c.kind == kind).unwrap().outcome
+    &report
+        .checks
+        .iter()
+        .find(|c| c.kind == kind)
+        .unwrap()
+        .outcome
 }
 
 #[test]
@@ -179,7 +184,11 @@ fn sm2_status_lists_revoke_and_a_forged_one_is_refused() {
     let w = sm2_world();
     let license = w
         .issuer
-        .issue(&claims(ID_CARD), Some(&w.holder.public_key()), NOW.minus(3600))
+        .issue(
+            &claims(ID_CARD),
+            Some(&w.holder.public_key()),
+            NOW.minus(3600),
+        )
         .unwrap();
     let mut wallet = Wallet::new(w.holder.clone());
     wallet.add(license).unwrap();
@@ -209,7 +218,8 @@ fn sm2_status_lists_revoke_and_a_forged_one_is_refused() {
         }
     }
     let liar = Liar(IssuerKey::from_seed(&[9; 32]), w.key.key_id());
-    let forged = StatusToken::sign(&list, &list_uri(POLICE, 1), NOW, Some(60), None, &liar).unwrap();
+    let forged =
+        StatusToken::sign(&list, &list_uri(POLICE, 1), NOW, Some(60), None, &liar).unwrap();
     assert_eq!(
         verifier.add_status_list(&forged),
         Err(StatusError::BadSignature)
@@ -252,7 +262,11 @@ fn sm2_signed_requests_bind_with_sm3_and_verify_with_the_sm2_key() {
     let w = sm2_world();
     let license = w
         .issuer
-        .issue(&claims(ID_CARD), Some(&w.holder.public_key()), NOW.minus(3600))
+        .issue(
+            &claims(ID_CARD),
+            Some(&w.holder.public_key()),
+            NOW.minus(3600),
+        )
         .unwrap();
     let mut wallet = Wallet::new(w.holder.clone());
     wallet.add(license).unwrap();
@@ -379,9 +393,18 @@ fn no_trusted_key_verifies_a_credential_of_another_algorithm() {
             let report = verifier.verify_text(&qr, &Policy::at(NOW));
             let (sa, ta) = (signer.algorithm(), trusted.algorithm());
             if sa == ta {
-                assert_eq!(report.verdict, Verdict::Valid, "{sa}/{ta}: {}", report.summary());
+                assert_eq!(
+                    report.verdict,
+                    Verdict::Valid,
+                    "{sa}/{ta}: {}",
+                    report.summary()
+                );
             } else {
-                assert_eq!(report.verdict, Verdict::Invalid, "{sa} signed, {ta} trusted");
+                assert_eq!(
+                    report.verdict,
+                    Verdict::Invalid,
+                    "{sa} signed, {ta} trusted"
+                );
                 assert_eq!(
                     report.first_problem().map(|(k, e)| (k, e.code())),
                     Some((CheckKind::IssuerSignature, "key_algorithm_mismatch")),
@@ -395,7 +418,11 @@ fn no_trusted_key_verifies_a_credential_of_another_algorithm() {
             assert_eq!(sign1.verify(&vk), sa == ta, "{sa} signed, {ta} key");
             for alg in SignatureAlgorithm::ALL {
                 let raw_ok = vk.verify(alg, &sign1.to_be_signed(&[]), sign1.signature());
-                assert_eq!(raw_ok, sa == ta && alg == ta, "{sa} sig, {ta} key, {alg} named");
+                assert_eq!(
+                    raw_ok,
+                    sa == ta && alg == ta,
+                    "{sa} sig, {ta} key, {alg} named"
+                );
             }
         }
     }

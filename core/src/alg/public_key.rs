@@ -93,6 +93,35 @@ impl PublicKey {
         }
     }
 
+    /// A key of `algorithm` from its canonical bytes, checking only their form
+    /// (32 bytes for Ed25519; 33 bytes starting `02`/`03` for P-256 and SM2),
+    /// not that they are a point of the curve. A trust list of 50,000 entries is
+    /// read this way without decompressing a single point; each key is decoded
+    /// on first use ([`PublicKey::verifying_key`]), and one that does not decode
+    /// verifies nothing.
+    pub fn from_canonical_bytes_unchecked(
+        algorithm: SignatureAlgorithm,
+        bytes: &[u8],
+    ) -> Result<Self, PublicKeyError> {
+        match algorithm {
+            SignatureAlgorithm::Ed25519 => bytes.try_into().map(PublicKey::Ed25519),
+            SignatureAlgorithm::Es256 | SignatureAlgorithm::Sm2
+                if matches!(bytes.first(), Some(0x02 | 0x03)) =>
+            {
+                let b: Result<[u8; 33], _> = bytes.try_into();
+                b.map(|b| {
+                    if algorithm == SignatureAlgorithm::Es256 {
+                        PublicKey::P256(b)
+                    } else {
+                        PublicKey::Sm2(b)
+                    }
+                })
+            }
+            _ => return Err(PublicKeyError::InvalidPoint),
+        }
+        .map_err(|_| PublicKeyError::InvalidPoint)
+    }
+
     /// An Ed25519 key from its 32 raw bytes (rejects non-points and small-order keys).
     pub fn ed25519(raw: &[u8]) -> Result<Self, PublicKeyError> {
         let pk: [u8; 32] = raw.try_into().map_err(|_| PublicKeyError::InvalidPoint)?;
