@@ -95,7 +95,7 @@ impl Issuer {
         }
         #[cfg(feature = "issuer")]
         {
-            self.key.public_key().to_vec()
+            self.key.public_key_bytes().to_vec()
         }
     }
 

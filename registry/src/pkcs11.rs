@@ -289,10 +289,10 @@ impl Pkcs11Key {
 struct Pkcs11Ed25519(Pkcs11Key);
 
 impl IssuerSigner for Pkcs11Ed25519 {
-    fn public_key(&self) -> [u8; 32] {
+    fn public_key(&self) -> liangzheng::alg::PublicKey {
         let mut pk = [0u8; 32];
         pk.copy_from_slice(&self.0.public);
-        pk
+        liangzheng::alg::PublicKey::Ed25519(pk)
     }
     fn sign(&self, message: &[u8]) -> std::result::Result<[u8; 64], KeyError> {
         self.0.sign_raw(message)

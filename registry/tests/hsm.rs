@@ -53,7 +53,7 @@ fn claims(n: usize) -> Claims {
     .expect("claims")
 }
 
-fn trusted(public_key: [u8; 32]) -> TrustedIssuer {
+fn trusted(public_key: liangzheng::alg::PublicKey) -> TrustedIssuer {
     TrustedIssuer {
         public_key,
         name_zh: "济南市公安局".into(),
@@ -250,7 +250,7 @@ fn hsm_keys_sign_everything_core_verifies() {
             let m = i.to_be_bytes();
             signer
                 .sign(&m)
-                .is_ok_and(|s| verify_ed25519_strict(&signer.public_key(), &m, &s))
+                .is_ok_and(|s| verify_ed25519_strict(signer.public_key().as_bytes(), &m, &s))
         })
         .count();
     assert_eq!(ok, 64);

@@ -679,14 +679,17 @@ fn audit(
             serde_json::from_str(&read_text(&dir.join("publication.json"))?)
                 .map_err(ctx("publication.json"))?;
         let lists = manifest["lists"].as_array().cloned().unwrap_or_default();
-        let pk = load_signer(signer, 1)?.public_key();
+        let pk = load_signer(signer, 1)?
+            .public_key()
+            .verifying_key()
+            .map_err(ctx("signer key"))?;
         for entry in lists {
             let list = entry["list"]
                 .as_u64()
                 .and_then(|l| u32::try_from(l).ok())
                 .ok_or_else(|| CliError::new("publication.json: bad list"))?;
             let token = super::files::load_status_token(&dir.join(format!("status-{list}.json")))?;
-            let parsed = match StatusToken::parse_verified(&token, |_, _| Some(pk)) {
+            let parsed = match StatusToken::parse_verified(&token, |_, _| Some(pk.clone())) {
                 Ok(t) => t,
                 Err(e) => {
                     problems.push(format!("list {list}: token rejected: {e}"));

@@ -66,8 +66,9 @@ fn signer() -> Arc<IssuerKey> {
     Arc::new(IssuerKey::from_seed(&[42u8; 32]))
 }
 
-fn verify_token(token: &[u8], pk: [u8; 32]) -> StatusToken {
-    StatusToken::parse_verified(token, |_, _| Some(pk)).expect("token verifies")
+fn verify_token(token: &[u8], pk: &liangzheng::alg::PublicKey) -> StatusToken {
+    let vk = pk.verifying_key().expect("key");
+    StatusToken::parse_verified(token, |_, _| Some(vk.clone())).expect("token verifies")
 }
 
 pub fn init_twice_and_uninitialised(fresh: &Fresh<'_>) {
@@ -326,7 +327,7 @@ pub fn publish_reflects_committed_state(fresh: &Fresh<'_>) {
     assert_eq!((p1[0].list, p1[0].revoked, p1[0].suspended), (0, 1, 0));
     assert_eq!((p1[1].list, p1[1].revoked, p1[1].suspended), (1, 0, 1));
     assert!(p1[0].seq < p1[1].seq);
-    let t0 = verify_token(&p1[0].token, pk);
+    let t0 = verify_token(&p1[0].token, &pk);
     assert_eq!(t0.uri, list_uri(CODE, 0));
     assert_eq!(t0.issued_at.0, 1000);
     assert_eq!(t0.list.len(), 16);
@@ -338,7 +339,7 @@ pub fn publish_reflects_committed_state(fresh: &Fresh<'_>) {
         };
         assert_eq!(t0.list.status(i), Some(want), "index {i}");
     }
-    let t1 = verify_token(&p1[1].token, pk);
+    let t1 = verify_token(&p1[1].token, &pk);
     assert_eq!(t1.list.status(1), Some(StatusValue::Suspended));
     // A revocation after the publication is not in it, and is in the next one.
     s.change_status(&change(4, Action::Revoke, Reason::Cancelled, 12))
@@ -356,7 +357,7 @@ pub fn publish_reflects_committed_state(fresh: &Fresh<'_>) {
     assert_eq!((snap.size, snap.used), (16, 16));
     assert_eq!(s.snapshot(1).expect("snapshot").map(|l| l.used), Some(4));
     assert_eq!(s.snapshot(9).expect("snapshot"), None);
-    let t2 = verify_token(&p2[0].token, pk);
+    let t2 = verify_token(&p2[0].token, &pk);
     assert_eq!(t2.list.status(4), Some(StatusValue::Invalid));
     assert_eq!(t2.list.status(3), Some(StatusValue::Invalid));
     let only1 = publish(
