@@ -90,24 +90,50 @@ def qr_body(text):
     return prefix[3], body
 
 
-def kid_of(pk):
-    return hashlib.sha256(pk).digest()[:8]
+# FORMAT.md §3: COSE alg id -> suite. Written ids first; -8 / -7 are accepted as -19 / -9.
+ALGS = {-19: "ed25519", -8: "ed25519", -9: "es256", -7: "es256", -66037: "sm2"}
+
+
+def suite_of(alg_id):
+    if alg_id not in ALGS:
+        raise Reject("unsupported_algorithm")
+    return ALGS[alg_id]
+
+
+def H(suite, data):
+    """The suite digest (FORMAT.md §3): SM3 for SM2, SHA-256 otherwise."""
+    return sm3(data) if suite == "sm2" else hashlib.sha256(data).digest()
+
+
+def kid_of(pk, suite="ed25519"):
+    return H(suite, pk)[:8]
 
 
 def sign1(data, typ=None):
-    """FORMAT.md §4: returns (kid, payload, tbs, signature)."""
+    """FORMAT.md §4: returns (suite, kid, payload, tbs, signature)."""
     msg = deterministic(data)
     if not isinstance(msg, cbor2.CBORTag) or msg.tag != 18 or len(msg.value) != 4:
         raise Reject("malformed_credential")
     protected, unprotected, payload, sig = msg.value
     header = deterministic(protected)
-    if header.get(1) != -8:
-        raise Reject("unsupported_algorithm")
+    suite = suite_of(header.get(1))
     allowed = {1, 4} | ({16} if typ else set())
     if set(header) - allowed or header.get(16) != typ or unprotected != {}:
         raise Reject("malformed_credential")
     tbs = cbor2.dumps(["Signature1", protected, b"", payload], canonical=True)
-    return header[4], payload, tbs, sig
+    return suite, header[4], payload, tbs, sig
+
+
+def sig_ok(suite, pk, sig, msg):
+    """A signature of `suite` by the key bytes of FORMAT.md §3's table (raw Ed25519, or a
+    compressed SEC1 point for P-256 and SM2) over msg."""
+    if suite == "ed25519":
+        return len(pk) == 32 and ed25519_ok(pk, sig, msg)
+    if len(pk) != 33 or pk[0] not in (2, 3):
+        raise Reject("malformed_credential")
+    if suite == "es256":
+        return es256_ok(pk, sig, msg)
+    return sm2_ok(pk, sig, msg)
 
 
 SM2_P = int("FFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF00000000FFFFFFFFFFFFFFFF", 16)
@@ -164,39 +190,62 @@ def ed25519_ok(pk, sig, msg):
         return False
 
 
+def es256_ok(point, sig, msg):
+    if len(sig) != 64:
+        return False
+    r, s = int.from_bytes(sig[:32], "big"), int.from_bytes(sig[32:], "big")
+    if r == 0 or s == 0:
+        return False
+    try:
+        key = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), point)
+    except ValueError:
+        raise Reject("malformed_credential")
+    try:
+        key.verify(encode_dss_signature(r, s), msg, ec.ECDSA(hashes.SHA256()))
+        return True
+    except InvalidSignature:
+        return False
+
+
 def holder_ok(cose_key, sig, msg):
+    """FORMAT.md §5 COSE_Key forms; the holder key's own algorithm signs the transcript."""
     if cose_key.get(1) == 1 and cose_key.get(-1) == 6:
         return ed25519_ok(cose_key[-2], sig, msg)
-    if cose_key.get(1) == 2 and cose_key.get(-1) == 1:
+    if cose_key.get(1) == 2 and cose_key.get(-1) in (1, -65837):
         point = bytes([3 if cose_key[-3] else 2]) + cose_key[-2]
-        key = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), point)
-        der = encode_dss_signature(int.from_bytes(sig[:32], "big"), int.from_bytes(sig[32:], "big"))
-        try:
-            key.verify(der, msg, ec.ECDSA(hashes.SHA256()))
-            return True
-        except InvalidSignature:
-            return False
+        return sig_ok("es256" if cose_key[-1] == 1 else "sm2", point, sig, msg)
     raise Reject("malformed_credential")
 
 
 def load_trust(case):
     root = b64u(case["input"]["root_public_key"])
-    kid, payload, tbs, sig = sign1(b64u(case["input"]["trust_list"]), "application/lz-trust-list+cbor")
-    if kid != kid_of(root):
+    root_suite = suite_of(case["input"].get("root_key_alg", -19))
+    suite, kid, payload, tbs, sig = sign1(b64u(case["input"]["trust_list"]), "application/lz-trust-list+cbor")
+    if kid != kid_of(root, root_suite):
         raise Reject("wrong_root")
-    if not ed25519_ok(root, sig, tbs):
+    # The header must name the root's algorithm (FORMAT.md §9).
+    if suite != root_suite or not sig_ok(root_suite, root, sig, tbs):
         raise Reject("bad_signature")
     return deterministic(payload)
+
+
+def entry_suite(entry):
+    """A trust-list entry's key algorithm (member 9, FORMAT.md §9)."""
+    return suite_of(entry[9])
+
+
+def entry_kid(entry):
+    return kid_of(entry[1], entry_suite(entry))
 
 
 def status_of(case, issuer, list_no, index, now):
     uri = "urn:liangzheng:status:%s:%d" % (issuer[4], list_no)
     for token in case["input"]["status_lists"]:
-        kid, payload, tbs, sig = sign1(b64u(token), "application/statuslist+cwt")
+        suite, kid, payload, tbs, sig = sign1(b64u(token), "application/statuslist+cwt")
         claims = deterministic(payload)
         if claims.get(2) != uri:
             continue
-        return claims, kid, tbs, sig
+        return claims, suite, kid, tbs, sig
     return None
 
 
@@ -209,9 +258,9 @@ def verify(case, trust):
         raise Reject("not_a_presentation")
     pres = deterministic(body)
     cred_bytes, disclosures, proof = pres
-    kid, payload, tbs, sig = sign1(cred_bytes)
+    suite, kid, payload, tbs, sig = sign1(cred_bytes)
     claims = deterministic(payload)
-    issuer = next((e for e in trust[4] if kid_of(e[1]) == kid), None)
+    issuer = next((e for e in trust[4] if entry_kid(e) == kid), None)
     if issuer is None:
         raise Reject("unknown_issuer")
     lz = claims[-65537]
@@ -219,7 +268,9 @@ def verify(case, trust):
         raise Reject("issuer_not_authorized_for_type")
     if not (issuer[7] <= claims[6] <= issuer.get(8, claims[6])):
         raise Reject("key_not_valid_at_issuance")
-    if not ed25519_ok(issuer[1], sig, tbs):
+    if suite != entry_suite(issuer):
+        raise Reject("key_algorithm_mismatch")
+    if not sig_ok(suite, issuer[1], sig, tbs):
         raise Reject("bad_issuer_signature")
     if claims[5] > now + skew:
         raise Reject("not_yet_valid")
@@ -228,7 +279,7 @@ def verify(case, trust):
     digests = {lz[2][i : i + 16] for i in range(0, len(lz[2]), 16)}
     values = {}
     for d in disclosures:
-        if hashlib.sha256(d).digest()[:16] not in digests:
+        if H(suite, d)[:16] not in digests:
             raise Reject("disclosure_not_signed")
         salt, field_id, value = deterministic(d)
         assert len(salt) == 16
@@ -242,7 +293,7 @@ def verify(case, trust):
         if len(proof) == 4:
             raise Reject("request bound: not covered by this independent verifier")
         transcript = cbor2.dumps(
-            ["LZ1-presentation", hashlib.sha256(cred_bytes).digest(), sorted(values), time, lifetime, None],
+            ["LZ1-presentation", H(suite, cred_bytes), sorted(values), time, lifetime, None],
             canonical=True,
         )
         if not holder_ok(claims[8][1], hsig, transcript):
@@ -257,9 +308,9 @@ def verify(case, trust):
             if case["input"]["policy"]["status"] == "lenient":
                 return values
             raise Reject("status_list_missing")
-        st, skid, stbs, ssig = found
-        signer = next((e for e in trust[4] if kid_of(e[1]) == skid and e[4] == issuer[4]), None)
-        if signer is None or not ed25519_ok(signer[1], ssig, stbs):
+        st, ssuite, skid, stbs, ssig = found
+        signer = next((e for e in trust[4] if entry_kid(e) == skid and e[4] == issuer[4]), None)
+        if signer is None or ssuite != entry_suite(signer) or not sig_ok(ssuite, signer[1], ssig, stbs):
             raise Reject("status_list_invalid")
         if now > st[6] + st.get(65534, 1 << 62) + skew:
             raise Reject("status_list_expired")
@@ -303,7 +354,7 @@ CODES_WE_CHECK = {
     "duplicate_disclosure", "holder_proof_missing", "bad_holder_signature", "stale",
     "from_future", "revoked", "suspended", "status_list_missing", "status_list_expired",
     "status_list_invalid", "malformed_qr", "malformed_credential", "unsupported_algorithm",
-    "not_a_presentation",
+    "not_a_presentation", "key_algorithm_mismatch",
 }
 
 
