@@ -11,6 +11,7 @@ command -v zbarimg >/dev/null 2>&1 || need_apt+=(zbar-tools)
 [ -f /usr/share/java/jna.jar ] || need_apt+=(libjna-java)
 command -v cc >/dev/null 2>&1 || need_apt+=(gcc)
 command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
+[ -x /usr/bin/time ] || need_apt+=(time)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== apt-get install ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

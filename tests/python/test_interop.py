@@ -8,6 +8,7 @@ wrong or incomplete, these tests would fail.
 """
 
 import base64
+import datetime
 import glob
 import hashlib
 import json
@@ -90,50 +91,24 @@ def qr_body(text):
     return prefix[3], body
 
 
-# FORMAT.md §3: COSE alg id -> suite. Written ids first; -8 / -7 are accepted as -19 / -9.
-ALGS = {-19: "ed25519", -8: "ed25519", -9: "es256", -7: "es256", -66037: "sm2"}
-
-
-def suite_of(alg_id):
-    if alg_id not in ALGS:
-        raise Reject("unsupported_algorithm")
-    return ALGS[alg_id]
-
-
-def H(suite, data):
-    """The suite digest (FORMAT.md §3): SM3 for SM2, SHA-256 otherwise."""
-    return sm3(data) if suite == "sm2" else hashlib.sha256(data).digest()
-
-
-def kid_of(pk, suite="ed25519"):
-    return H(suite, pk)[:8]
+def kid_of(pk):
+    return hashlib.sha256(pk).digest()[:8]
 
 
 def sign1(data, typ=None):
-    """FORMAT.md §4: returns (suite, kid, payload, tbs, signature)."""
+    """FORMAT.md §4: returns (kid, payload, tbs, signature)."""
     msg = deterministic(data)
     if not isinstance(msg, cbor2.CBORTag) or msg.tag != 18 or len(msg.value) != 4:
         raise Reject("malformed_credential")
     protected, unprotected, payload, sig = msg.value
     header = deterministic(protected)
-    suite = suite_of(header.get(1))
+    if header.get(1) != -8:
+        raise Reject("unsupported_algorithm")
     allowed = {1, 4} | ({16} if typ else set())
     if set(header) - allowed or header.get(16) != typ or unprotected != {}:
         raise Reject("malformed_credential")
     tbs = cbor2.dumps(["Signature1", protected, b"", payload], canonical=True)
-    return suite, header[4], payload, tbs, sig
-
-
-def sig_ok(suite, pk, sig, msg):
-    """A signature of `suite` by the key bytes of FORMAT.md §3's table (raw Ed25519, or a
-    compressed SEC1 point for P-256 and SM2) over msg."""
-    if suite == "ed25519":
-        return len(pk) == 32 and ed25519_ok(pk, sig, msg)
-    if len(pk) != 33 or pk[0] not in (2, 3):
-        raise Reject("malformed_credential")
-    if suite == "es256":
-        return es256_ok(pk, sig, msg)
-    return sm2_ok(pk, sig, msg)
+    return header[4], payload, tbs, sig
 
 
 SM2_P = int("FFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF00000000FFFFFFFFFFFFFFFF", 16)
@@ -190,62 +165,99 @@ def ed25519_ok(pk, sig, msg):
         return False
 
 
-def es256_ok(point, sig, msg):
-    if len(sig) != 64:
-        return False
-    r, s = int.from_bytes(sig[:32], "big"), int.from_bytes(sig[32:], "big")
-    if r == 0 or s == 0:
-        return False
-    try:
-        key = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), point)
-    except ValueError:
-        raise Reject("malformed_credential")
-    try:
-        key.verify(encode_dss_signature(r, s), msg, ec.ECDSA(hashes.SHA256()))
-        return True
-    except InvalidSignature:
-        return False
-
-
 def holder_ok(cose_key, sig, msg):
-    """FORMAT.md §5 COSE_Key forms; the holder key's own algorithm signs the transcript."""
     if cose_key.get(1) == 1 and cose_key.get(-1) == 6:
         return ed25519_ok(cose_key[-2], sig, msg)
-    if cose_key.get(1) == 2 and cose_key.get(-1) in (1, -65837):
+    if cose_key.get(1) == 2 and cose_key.get(-1) == 1:
         point = bytes([3 if cose_key[-3] else 2]) + cose_key[-2]
-        return sig_ok("es256" if cose_key[-1] == 1 else "sm2", point, sig, msg)
+        key = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), point)
+        der = encode_dss_signature(int.from_bytes(sig[:32], "big"), int.from_bytes(sig[32:], "big"))
+        try:
+            key.verify(der, msg, ec.ECDSA(hashes.SHA256()))
+            return True
+        except InvalidSignature:
+            return False
     raise Reject("malformed_credential")
 
 
 def load_trust(case):
     root = b64u(case["input"]["root_public_key"])
-    root_suite = suite_of(case["input"].get("root_key_alg", -19))
-    suite, kid, payload, tbs, sig = sign1(b64u(case["input"]["trust_list"]), "application/lz-trust-list+cbor")
-    if kid != kid_of(root, root_suite):
+    kid, payload, tbs, sig = sign1(b64u(case["input"]["trust_list"]), "application/lz-trust-list+cbor")
+    if kid != kid_of(root):
         raise Reject("wrong_root")
-    # The header must name the root's algorithm (FORMAT.md §9).
-    if suite != root_suite or not sig_ok(root_suite, root, sig, tbs):
+    if not ed25519_ok(root, sig, tbs):
         raise Reject("bad_signature")
-    return deterministic(payload)
+    trust = deterministic(payload)
+    # FORMAT.md §9: one key, one entry.
+    keys = [e[1] for e in trust[4]]
+    if len(set(keys)) != len(keys):
+        raise Reject("duplicate_key")
+    return trust
 
 
-def entry_suite(entry):
-    """A trust-list entry's key algorithm (member 9, FORMAT.md §9)."""
-    return suite_of(entry[9])
+# FORMAT.md §9: a status list with neither ttl nor exp is current for one day.
+DEFAULT_STATUS_MAX_AGE = 86_400
+# FORMAT.md §6.1: the ID-card term fits the age on some day of the 90 days
+# up to and including the start of validity (the application).
+APPLICATION_WINDOW_DAYS = 90
+CST = datetime.timezone(datetime.timedelta(hours=8))
 
 
-def entry_kid(entry):
-    return kid_of(entry[1], entry_suite(entry))
+def cst_date(seconds):
+    return datetime.datetime.fromtimestamp(seconds, CST).date()
+
+
+def age_on(birth, day):
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def add_years(day, years):
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # February 29 → February 28
+        return day.replace(year=day.year + years, day=28)
+
+
+def term_for_age(age):
+    return 5 if age <= 15 else 10 if age <= 25 else 20 if age <= 45 else None
+
+
+def as_date(v):
+    if isinstance(v, cbor2.CBORTag) and v.tag == 100:
+        return datetime.date(1970, 1, 1) + datetime.timedelta(days=v.value)
+    if isinstance(v, datetime.date):
+        return v
+    raise Reject("invalid_field_value")
+
+
+def check_id_card_rules(claims, values):
+    """FORMAT.md §6.1 rules of the 居民身份证 (fields 6 出生, 8 公民身份号码)."""
+    if 6 not in values:
+        return
+    birth = as_date(values[6])
+    if 8 in values and values[8][6:14] != birth.strftime("%Y%m%d"):
+        raise Reject("rule_violated")  # citizen_id_birth_date
+    start = cst_date(claims[5])
+    end = cst_date(claims[4] - 1) if 4 in claims else None  # exp is the day after the last day
+    window_start = start - datetime.timedelta(days=APPLICATION_WINDOW_DAYS)
+    ages = {age_on(birth, start), max(age_on(birth, window_start), 0)}
+    ok = False
+    for age in ages:
+        years = term_for_age(age)
+        if (years is None and end is None) or (years is not None and end == add_years(start, years)):
+            ok = True
+    if start < birth or not ok:
+        raise Reject("rule_violated")  # id_card_term
 
 
 def status_of(case, issuer, list_no, index, now):
     uri = "urn:liangzheng:status:%s:%d" % (issuer[4], list_no)
     for token in case["input"]["status_lists"]:
-        suite, kid, payload, tbs, sig = sign1(b64u(token), "application/statuslist+cwt")
+        kid, payload, tbs, sig = sign1(b64u(token), "application/statuslist+cwt")
         claims = deterministic(payload)
         if claims.get(2) != uri:
             continue
-        return claims, suite, kid, tbs, sig
+        return claims, kid, tbs, sig
     return None
 
 
@@ -258,19 +270,21 @@ def verify(case, trust):
         raise Reject("not_a_presentation")
     pres = deterministic(body)
     cred_bytes, disclosures, proof = pres
-    suite, kid, payload, tbs, sig = sign1(cred_bytes)
+    kid, payload, tbs, sig = sign1(cred_bytes)
     claims = deterministic(payload)
-    issuer = next((e for e in trust[4] if entry_kid(e) == kid), None)
+    issuer = next((e for e in trust[4] if kid_of(e[1]) == kid), None)
     if issuer is None:
         raise Reject("unknown_issuer")
+    # Indeterminate outcomes are reported only when nothing fails (FORMAT.md §11).
+    undecided = None
+    if 3 in trust and now > trust[3]:  # §9: no skew added to list expiry
+        undecided = "trust_list_expired"
     lz = claims[-65537]
     if lz[1] not in issuer[6]:
         raise Reject("issuer_not_authorized_for_type")
     if not (issuer[7] <= claims[6] <= issuer.get(8, claims[6])):
         raise Reject("key_not_valid_at_issuance")
-    if suite != entry_suite(issuer):
-        raise Reject("key_algorithm_mismatch")
-    if not sig_ok(suite, issuer[1], sig, tbs):
+    if not ed25519_ok(issuer[1], sig, tbs):
         raise Reject("bad_issuer_signature")
     if claims[5] > now + skew:
         raise Reject("not_yet_valid")
@@ -279,13 +293,15 @@ def verify(case, trust):
     digests = {lz[2][i : i + 16] for i in range(0, len(lz[2]), 16)}
     values = {}
     for d in disclosures:
-        if H(suite, d)[:16] not in digests:
+        if hashlib.sha256(d).digest()[:16] not in digests:
             raise Reject("disclosure_not_signed")
         salt, field_id, value = deterministic(d)
         assert len(salt) == 16
         if field_id in values:
             raise Reject("duplicate_disclosure")
         values[field_id] = value
+    if lz[1] == "11100000000013338W901":
+        check_id_card_rules(claims, values)
     if 8 in claims:
         if proof is None:
             raise Reject("holder_proof_missing")
@@ -293,7 +309,7 @@ def verify(case, trust):
         if len(proof) == 4:
             raise Reject("request bound: not covered by this independent verifier")
         transcript = cbor2.dumps(
-            ["LZ1-presentation", H(suite, cred_bytes), sorted(values), time, lifetime, None],
+            ["LZ1-presentation", hashlib.sha256(cred_bytes).digest(), sorted(values), time, lifetime, None],
             canonical=True,
         )
         if not holder_ok(claims[8][1], hsig, transcript):
@@ -302,17 +318,22 @@ def verify(case, trust):
             raise Reject("from_future")
         if now - time > min(lifetime, case["input"]["policy"]["max_presentation_age_secs"]) + skew:
             raise Reject("stale")
+    if undecided:
+        raise Reject(undecided)
     if 3 in lz:
         found = status_of(case, issuer, lz[3][0], lz[3][1], now)
         if found is None:
             if case["input"]["policy"]["status"] == "lenient":
                 return values
             raise Reject("status_list_missing")
-        st, ssuite, skid, stbs, ssig = found
-        signer = next((e for e in trust[4] if entry_kid(e) == skid and e[4] == issuer[4]), None)
-        if signer is None or ssuite != entry_suite(signer) or not sig_ok(ssuite, signer[1], ssig, stbs):
+        st, skid, stbs, ssig = found
+        signer = next((e for e in trust[4] if kid_of(e[1]) == skid and e[4] == issuer[4]), None)
+        if signer is None or not ed25519_ok(signer[1], ssig, stbs):
             raise Reject("status_list_invalid")
-        if now > st[6] + st.get(65534, 1 << 62) + skew:
+        # §9: current while now <= iat + ttl and now <= exp (no skew); with
+        # neither ttl nor exp, for DEFAULT_STATUS_MAX_AGE seconds.
+        ttl = st.get(65534, DEFAULT_STATUS_MAX_AGE if 4 not in st else None)
+        if (ttl is not None and now > st[6] + ttl) or (4 in st and now > st[4]):
             raise Reject("status_list_expired")
         lst = zlib.decompress(st[65533]["lst"])
         bits = st[65533]["bits"]
@@ -354,7 +375,7 @@ CODES_WE_CHECK = {
     "duplicate_disclosure", "holder_proof_missing", "bad_holder_signature", "stale",
     "from_future", "revoked", "suspended", "status_list_missing", "status_list_expired",
     "status_list_invalid", "malformed_qr", "malformed_credential", "unsupported_algorithm",
-    "not_a_presentation", "key_algorithm_mismatch",
+    "not_a_presentation", "trust_list_expired", "rule_violated",
 }
 
 
