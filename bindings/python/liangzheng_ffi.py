@@ -508,7 +508,7 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_constructor_issuer_from_seed() != 22346:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_liangzheng_ffi_checksum_constructor_verifier_new() != 165:
+    if lib.uniffi_liangzheng_ffi_checksum_constructor_verifier_new() != 1755:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_constructor_wallet_from_ed25519_seed() != 27130:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -1800,8 +1800,8 @@ class HolderKey:
     A holder's public key, as the app has it.
 
     For [`HolderKeyAlgorithm::Ed25519`], the raw 32 bytes. For
-    [`HolderKeyAlgorithm::Es256`], SEC1 (compressed 33 or uncompressed 65 bytes)
-    or SubjectPublicKeyInfo DER. Keys returned by this library are always in
+    [`HolderKeyAlgorithm::Es256`] and [`HolderKeyAlgorithm::Sm2`], SEC1
+    (compressed 33 or uncompressed 65 bytes) or SubjectPublicKeyInfo DER. Keys returned by this library are always in
     their shortest form (raw Ed25519, compressed SEC1).
     """
 
@@ -2664,6 +2664,12 @@ class HolderKeyAlgorithm(enum.Enum):
     """
 
     
+    SM2 = 2
+    """
+    SM2 with SM3 (国密, GB/T 32918.2, user id `1234567812345678`): some phones' secure elements.
+    """
+
+    
 
 
 class _UniffiConverterTypeHolderKeyAlgorithm(_UniffiConverterRustBuffer):
@@ -2674,6 +2680,8 @@ class _UniffiConverterTypeHolderKeyAlgorithm(_UniffiConverterRustBuffer):
             return HolderKeyAlgorithm.ED25519
         if variant == 2:
             return HolderKeyAlgorithm.ES256
+        if variant == 3:
+            return HolderKeyAlgorithm.SM2
         raise InternalError("Raw enum value doesn't match any cases")
 
     @staticmethod
@@ -2681,6 +2689,8 @@ class _UniffiConverterTypeHolderKeyAlgorithm(_UniffiConverterRustBuffer):
         if value == HolderKeyAlgorithm.ED25519:
             return
         if value == HolderKeyAlgorithm.ES256:
+            return
+        if value == HolderKeyAlgorithm.SM2:
             return
         raise ValueError(value)
 
@@ -2690,6 +2700,8 @@ class _UniffiConverterTypeHolderKeyAlgorithm(_UniffiConverterRustBuffer):
             buf.write_i32(1)
         if value == HolderKeyAlgorithm.ES256:
             buf.write_i32(2)
+        if value == HolderKeyAlgorithm.SM2:
+            buf.write_i32(3)
 
 
 
@@ -4004,8 +4016,10 @@ class Verifier():
     def __init__(self, trust_list: "bytes",root_public_key: "bytes"):
         """
         A verifier trusting the issuers on `trust_list`, which must be signed by the
-        pinned root key (`root_public_key`, raw 32-byte Ed25519). Errors:
-        [`LzError::TrustList`] with code `wrong_root`, `bad_signature` or `malformed`.
+        pinned root key `root_public_key`: a raw 32-byte Ed25519 key, or a
+        SubjectPublicKeyInfo (DER) of any supported algorithm (Ed25519, P-256,
+        SM2). Errors: [`LzError::TrustList`] with code `wrong_root`,
+        `bad_signature` or `malformed`.
         """
 
         _UniffiConverterBytes.check_lower(trust_list)

@@ -1064,8 +1064,10 @@ open class Verifier: VerifierProtocol, @unchecked Sendable {
     }
     /**
      * A verifier trusting the issuers on `trust_list`, which must be signed by the
-     * pinned root key (`root_public_key`, raw 32-byte Ed25519). Errors:
-     * [`LzError::TrustList`] with code `wrong_root`, `bad_signature` or `malformed`.
+     * pinned root key `root_public_key`: a raw 32-byte Ed25519 key, or a
+     * SubjectPublicKeyInfo (DER) of any supported algorithm (Ed25519, P-256,
+     * SM2). Errors: [`LzError::TrustList`] with code `wrong_root`,
+     * `bad_signature` or `malformed`.
      */
 public convenience init(trustList: Data, rootPublicKey: Data)throws  {
     let pointer =
@@ -2166,8 +2168,8 @@ public func FfiConverterTypeFinding_lower(_ value: Finding) -> RustBuffer {
  * A holder's public key, as the app has it.
  *
  * For [`HolderKeyAlgorithm::Ed25519`], the raw 32 bytes. For
- * [`HolderKeyAlgorithm::Es256`], SEC1 (compressed 33 or uncompressed 65 bytes)
- * or SubjectPublicKeyInfo DER. Keys returned by this library are always in
+ * [`HolderKeyAlgorithm::Es256`] and [`HolderKeyAlgorithm::Sm2`], SEC1
+ * (compressed 33 or uncompressed 65 bytes) or SubjectPublicKeyInfo DER. Keys returned by this library are always in
  * their shortest form (raw Ed25519, compressed SEC1).
  */
 public struct HolderKey {
@@ -3448,6 +3450,10 @@ public enum HolderKeyAlgorithm {
      * ECDSA P-256 with SHA-256 (COSE ES256): Android Keystore, iOS Secure Enclave.
      */
     case es256
+    /**
+     * SM2 with SM3 (国密, GB/T 32918.2, user id `1234567812345678`): some phones' secure elements.
+     */
+    case sm2
 }
 
 
@@ -3469,6 +3475,8 @@ public struct FfiConverterTypeHolderKeyAlgorithm: FfiConverterRustBuffer {
         
         case 2: return .es256
         
+        case 3: return .sm2
+        
         default: throw UniffiInternalError.unexpectedEnumCase
         }
     }
@@ -3483,6 +3491,10 @@ public struct FfiConverterTypeHolderKeyAlgorithm: FfiConverterRustBuffer {
         
         case .es256:
             writeInt(&buf, Int32(2))
+        
+        
+        case .sm2:
+            writeInt(&buf, Int32(3))
         
         }
     }
@@ -4532,7 +4544,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_liangzheng_ffi_checksum_constructor_issuer_from_seed() != 22346) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_liangzheng_ffi_checksum_constructor_verifier_new() != 165) {
+    if (uniffi_liangzheng_ffi_checksum_constructor_verifier_new() != 1755) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_liangzheng_ffi_checksum_constructor_wallet_from_ed25519_seed() != 27130) {

@@ -20,7 +20,7 @@ use ed25519_dalek::{Signer as _, SigningKey, VerifyingKey};
 use liangzheng::credential::Credential;
 use liangzheng::disclosure::Disclosure;
 use liangzheng::holder::HolderPublicKey;
-use liangzheng::keys::{verify_ed25519_strict, IssuerSigner};
+use liangzheng::keys::verify_ed25519_strict;
 use liangzheng::presentation::{transcript, Presentation};
 use liangzheng::qr::{self, RenderOptions};
 use liangzheng::status::{list_uri, StatusList, StatusToken};
@@ -60,7 +60,7 @@ fn signatures_of(text: &str) -> [(Vec<u8>, ed25519_dalek::Signature, VerifyingKe
         .map(|d| Disclosure::parse(d).unwrap().field_id)
         .collect();
     let proof = p.proof.unwrap();
-    let HolderPublicKey::Ed25519(hk) = cred.holder.unwrap() else {
+    let Some(HolderPublicKey::Ed25519(hk)) = cred.holder.clone() else {
         unreachable!()
     };
     let sig = |b: &[u8]| ed25519_dalek::Signature::from_slice(b).unwrap();
@@ -68,10 +68,17 @@ fn signatures_of(text: &str) -> [(Vec<u8>, ed25519_dalek::Signature, VerifyingKe
         (
             cred.sign1.to_be_signed(&[]),
             sig(cred.sign1.signature()),
-            VerifyingKey::from_bytes(&issuer_key().public_key()).unwrap(),
+            VerifyingKey::from_bytes(&issuer_key().public_key_bytes()).unwrap(),
         ),
         (
-            transcript(&p.credential, &ids, proof.time, proof.lifetime, None),
+            transcript(
+                cred.suite().digest,
+                &p.credential,
+                &ids,
+                proof.time,
+                proof.lifetime,
+                None,
+            ),
             sig(&proof.signature),
             VerifyingKey::from_bytes(&hk).unwrap(),
         ),

@@ -29,7 +29,9 @@ fn signed_list(n: usize, root: &IssuerKey) -> Vec<u8> {
     for i in 1..n {
         use sha2::Digest as _;
         issuers.push(TrustedIssuer {
-            public_key: sha2::Sha256::digest(format!("filler {i}")).into(),
+            public_key: liangzheng::alg::PublicKey::Ed25519(
+                sha2::Sha256::digest(format!("filler {i}")).into(),
+            ),
             name_zh: format!("第{i}号县公安局"),
             name_en: format!("County Public Security Bureau No. {i}"),
             code: "11370100004307520K".into(),
@@ -64,7 +66,13 @@ fn benches(c: &mut Criterion) {
         let tbs = sign1.to_be_signed(&[]);
         let sig = sign1.signature().to_vec();
         g.bench_function(format!("bare_root_verify_{n}"), |b| {
-            b.iter(|| assert!(verify_ed25519_strict(&root_pk, black_box(&tbs), &sig)))
+            b.iter(|| {
+                assert!(verify_ed25519_strict(
+                    root_pk.as_bytes(),
+                    black_box(&tbs),
+                    &sig
+                ))
+            })
         });
         g.bench_function(format!("load_{n}"), |b| {
             b.iter(|| Verifier::new(TrustStore::from_signed(black_box(&bytes), &root_pk).unwrap()))

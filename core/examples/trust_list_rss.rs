@@ -21,7 +21,9 @@ fn main() {
                 .map(|i| {
                     use sha2::Digest as _;
                     TrustedIssuer {
-                        public_key: sha2::Sha256::digest(format!("filler {i}")).into(),
+                        public_key: liangzheng::alg::PublicKey::Ed25519(
+                            sha2::Sha256::digest(format!("filler {i}")).into(),
+                        ),
                         name_zh: format!("第{i}号县公安局"),
                         name_en: format!("County Public Security Bureau No. {i}"),
                         code: "11370100004307520K".into(),

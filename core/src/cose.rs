@@ -1,12 +1,13 @@
 //! COSE_Sign1 (RFC 9052) as this format uses it, built on `coset`.
 //!
 //! Our signed objects (credentials, trust lists, status lists, requests) are
-//! COSE_Sign1 messages with tag 18, alg EdDSA (-8) and an 8-byte `kid` in the
-//! protected header, an empty unprotected header, an embedded payload and no
-//! external AAD. [`Sign1::parse`] enforces exactly that shape; anything else is
-//! a typed [`CoseError`]. Signatures are always checked over the protected
-//! header bytes *as received* (never re-encoded), and Ed25519 is verified
-//! strictly.
+//! COSE_Sign1 messages with tag 18, an algorithm of the table ([`crate::alg`]:
+//! −19 Ed25519, −9 ESP256, −66037 SM2; legacy −8 and −7 accepted on input) and
+//! an 8-byte `kid` in the protected header, an empty unprotected header, an
+//! embedded payload and no external AAD. [`Sign1::parse`] enforces exactly that
+//! shape; anything else is a typed [`CoseError`]. Signatures are always checked
+//! over the protected header bytes *as received* (never re-encoded), through
+//! the table, with a key of the algorithm the header names ([`Sign1::verify`]).
 //!
 //! [`Sign1::parse_general`] and [`Sign1::verify_with`] accept the wider shapes
 //! of the COSE working group's examples (ES256, unprotected headers, untagged),
@@ -15,14 +16,15 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use coset::iana::EnumI64 as _;
 use coset::{
     iana, AsCborValue, CborSerializable, CoseSign1, CoseSign1Builder, HeaderBuilder, Label,
     RegisteredLabelWithPrivate, TaggedCborSerializable,
 };
 
+use crate::alg::{PublicKey, SignatureAlgorithm, VerifyingKey};
 use crate::cbor::{self, CborError};
-use crate::holder::HolderPublicKey;
-use crate::keys::{verify_ed25519_strict, IssuerSigner, KeyError, KeyId};
+use crate::keys::{IssuerSigner, KeyError, KeyId};
 use crate::lang::Localized;
 
 /// COSE header label of `typ` (RFC 9596).
@@ -100,6 +102,8 @@ impl From<CborError> for CoseError {
 #[derive(Clone, Debug)]
 pub struct Sign1 {
     inner: CoseSign1,
+    /// The algorithm the protected header names, when it is in the table.
+    algorithm: Option<SignatureAlgorithm>,
     /// The key id from the protected header (empty in `parse_general` results without one).
     pub kid: Vec<u8>,
     /// The embedded payload.
@@ -107,20 +111,26 @@ pub struct Sign1 {
 }
 
 impl Sign1 {
-    /// Signs `payload` as a tagged COSE_Sign1 with alg EdDSA, the signer's kid and optional `typ`.
+    /// Signs `payload` as a tagged COSE_Sign1 with the signer's algorithm (its
+    /// emitted COSE id), the signer's kid and optional `typ`.
     pub fn sign(
         payload: &[u8],
         typ: Option<&str>,
         signer: &dyn IssuerSigner,
     ) -> Result<Vec<u8>, KeyError> {
-        let mut protected = HeaderBuilder::new()
-            .algorithm(iana::Algorithm::EdDSA)
-            .key_id(signer.key_id().0.to_vec());
+        let alg_id = signer.algorithm().cose_id();
+        let alg = RegisteredLabelWithPrivate::<iana::Algorithm>::from_cbor_value(
+            ciborium::value::Value::Integer(alg_id.into()),
+        )
+        .map_err(|_| KeyError::SignerFailed(format!("COSE cannot carry algorithm {alg_id}")))?;
+        let mut protected = HeaderBuilder::new().key_id(signer.key_id().0.to_vec());
         if let Some(t) = typ {
             protected = protected.value(HEADER_TYP, ciborium::value::Value::Text(t.to_string()));
         }
+        let mut protected = protected.build();
+        protected.alg = Some(alg);
         let sign1 = CoseSign1Builder::new()
-            .protected(protected.build())
+            .protected(protected)
             .payload(payload.to_vec())
             .try_create_signature(&[], |tbs| signer.sign(tbs).map(|s| s.to_vec()))?
             .build();
@@ -140,11 +150,7 @@ impl Sign1 {
             _ => return Err(diagnose(bytes)),
         };
         let h = &inner.protected.header;
-        match &h.alg {
-            None => return Err(CoseError::MissingAlgorithm),
-            Some(RegisteredLabelWithPrivate::Assigned(iana::Algorithm::EdDSA)) => {}
-            Some(other) => return Err(CoseError::UnsupportedAlgorithm(format!("{other:?}"))),
-        }
+        let algorithm = header_algorithm(&h.alg)?;
         if !h.crit.is_empty() {
             return Err(CoseError::UnknownCriticalHeader);
         }
@@ -176,6 +182,7 @@ impl Sign1 {
         Ok(Sign1 {
             kid: h.key_id.clone(),
             payload,
+            algorithm: Some(algorithm),
             inner,
         })
     }
@@ -202,6 +209,7 @@ impl Sign1 {
         Ok(Sign1 {
             kid,
             payload,
+            algorithm: header_algorithm(&inner.protected.header.alg).ok(),
             inner,
         })
     }
@@ -221,25 +229,53 @@ impl Sign1 {
         &self.inner.signature
     }
 
-    /// Strict Ed25519 verification with an issuer public key (no external AAD).
-    pub fn verify_ed25519(&self, public_key: &[u8; 32]) -> bool {
-        verify_ed25519_strict(public_key, &self.to_be_signed(&[]), self.signature())
+    /// The signature algorithm the protected header names (always `Some` after
+    /// [`parse`](Self::parse); `None` from [`parse_general`](Self::parse_general)
+    /// when the algorithm is not in the table).
+    pub fn algorithm(&self) -> Option<SignatureAlgorithm> {
+        self.algorithm
     }
 
-    /// Verifies with a key of either supported algorithm. The protected header's
-    /// algorithm must match the key's (no algorithm confusion).
-    pub fn verify_with(&self, key: &HolderPublicKey, aad: &[u8]) -> Result<bool, CoseError> {
-        let alg = match &self.inner.protected.header.alg {
-            Some(RegisteredLabelWithPrivate::Assigned(iana::Algorithm::EdDSA)) => -8,
-            Some(RegisteredLabelWithPrivate::Assigned(iana::Algorithm::ES256)) => -7,
-            Some(other) => return Err(CoseError::UnsupportedAlgorithm(format!("{other:?}"))),
-            None => return Err(CoseError::MissingAlgorithm),
-        };
-        if alg != key.cose_alg() {
-            return Err(CoseError::UnsupportedAlgorithm(format!("{alg}")));
-        }
-        Ok(key.verify(&self.to_be_signed(aad), self.signature()))
+    /// Verifies the signature (no external AAD) with a decoded key, through the
+    /// algorithm table: `false` when the header's algorithm is not the key's, so
+    /// a key of one algorithm never verifies a signature of another.
+    pub fn verify(&self, key: &VerifyingKey) -> bool {
+        self.algorithm
+            .is_some_and(|alg| key.verify(alg, &self.to_be_signed(&[]), self.signature()))
     }
+
+    /// Verifies with a public key of any algorithm of the table and external
+    /// AAD `aad`. The protected header's algorithm must be the key's: a
+    /// mismatch is [`CoseError::UnsupportedAlgorithm`] (no algorithm confusion).
+    pub fn verify_with(&self, key: &PublicKey, aad: &[u8]) -> Result<bool, CoseError> {
+        let alg = header_algorithm(&self.inner.protected.header.alg)?;
+        if alg != key.algorithm() {
+            return Err(CoseError::UnsupportedAlgorithm(format!(
+                "{alg} header, {} key",
+                key.algorithm()
+            )));
+        }
+        let Ok(vk) = key.verifying_key() else {
+            return Ok(false);
+        };
+        Ok(vk.verify(alg, &self.to_be_signed(aad), self.signature()))
+    }
+}
+
+/// The table's algorithm for a protected header's `alg`.
+fn header_algorithm(
+    alg: &Option<RegisteredLabelWithPrivate<iana::Algorithm>>,
+) -> Result<SignatureAlgorithm, CoseError> {
+    let id = match alg {
+        None => return Err(CoseError::MissingAlgorithm),
+        Some(RegisteredLabelWithPrivate::Assigned(a)) => a.to_i64(),
+        Some(RegisteredLabelWithPrivate::PrivateUse(i)) => *i,
+        Some(RegisteredLabelWithPrivate::Text(t)) => {
+            return Err(CoseError::UnsupportedAlgorithm(t.clone()))
+        }
+    };
+    SignatureAlgorithm::from_cose_id(id)
+        .ok_or_else(|| CoseError::UnsupportedAlgorithm(id.to_string()))
 }
 
 /// Why `coset` refused a message: an algorithm it cannot represent (e.g. -999)
@@ -258,7 +294,12 @@ fn diagnose(bytes: &[u8]) -> CoseError {
         read::get(read::map(&protected)?, 1).cloned()
     })();
     match alg {
-        Some(ciborium::value::Value::Integer(i)) if ![-7i128, -8].contains(&i128::from(i)) => {
+        Some(ciborium::value::Value::Integer(i))
+            if i64::try_from(i128::from(i))
+                .ok()
+                .and_then(SignatureAlgorithm::from_cose_id)
+                .is_none() =>
+        {
             CoseError::UnsupportedAlgorithm(i128::from(i).to_string())
         }
         Some(ciborium::value::Value::Text(t)) => CoseError::UnsupportedAlgorithm(t),
@@ -278,9 +319,67 @@ mod tests {
         assert_eq!(bytes[0], 0xd2, "tag 18");
         let parsed = Sign1::parse(&bytes, 1024, None).expect("parse");
         assert_eq!(parsed.key_id(), Some(key.key_id()));
-        assert!(parsed.verify_ed25519(&key.public_key()));
+        assert_eq!(parsed.algorithm(), Some(SignatureAlgorithm::Ed25519));
+        assert!(parsed.verify(&vk(&key)));
         let other = IssuerKey::from_seed(&[3; 32]);
-        assert!(!parsed.verify_ed25519(&other.public_key()));
+        assert!(!parsed.verify(&vk(&other)));
+    }
+
+    fn vk(k: &dyn IssuerSigner) -> VerifyingKey {
+        k.public_key().verifying_key().expect("key")
+    }
+
+    #[test]
+    fn each_algorithm_emits_its_id_and_no_key_of_another_algorithm_verifies() {
+        use crate::keys::{P256IssuerKey, Sm2IssuerKey};
+        let signers: Vec<Box<dyn IssuerSigner>> = vec![
+            Box::new(IssuerKey::from_seed(&[2; 32])),
+            Box::new(P256IssuerKey::from_scalar(&[2; 32]).expect("scalar")),
+            Box::new(Sm2IssuerKey::from_scalar(&[2; 32]).expect("scalar")),
+        ];
+        for signer in &signers {
+            let bytes = Sign1::sign(b"\xa0", None, signer.as_ref()).expect("sign");
+            let parsed = Sign1::parse(&bytes, 1024, None).expect("parse");
+            let alg = signer.algorithm();
+            assert_eq!(parsed.algorithm(), Some(alg));
+            // The protected header is exactly {1: alg, 4: kid}.
+            let protected: ciborium::value::Value = ciborium::de::from_reader(
+                crate::cbor::read::bytes(
+                    &crate::cbor::read::array(&match ciborium::de::from_reader::<
+                        ciborium::value::Value,
+                        _,
+                    >(&bytes[..])
+                    .expect("cbor")
+                    {
+                        ciborium::value::Value::Tag(18, v) => *v,
+                        _ => panic!("tag"),
+                    })
+                    .expect("array")[0],
+                )
+                .expect("bstr"),
+            )
+            .expect("header");
+            let m = crate::cbor::read::map(&protected).expect("map");
+            assert_eq!(
+                crate::cbor::read::get(m, 1).and_then(crate::cbor::read::int),
+                Some(alg.cose_id())
+            );
+            for other in &signers {
+                let same = other.algorithm() == alg;
+                assert_eq!(
+                    parsed.verify(&vk(other.as_ref())),
+                    same,
+                    "{alg} vs {}",
+                    other.algorithm()
+                );
+                let typed = parsed.verify_with(&other.public_key(), &[]);
+                if same {
+                    assert_eq!(typed, Ok(true));
+                } else {
+                    assert!(matches!(typed, Err(CoseError::UnsupportedAlgorithm(_))));
+                }
+            }
+        }
     }
 
     #[test]
@@ -305,6 +404,6 @@ mod tests {
         let last = bytes.len() - 1;
         bytes[last] ^= 1;
         let parsed = Sign1::parse(&bytes, 1024, None).expect("still well-formed");
-        assert!(!parsed.verify_ed25519(&key.public_key()));
+        assert!(!parsed.verify(&vk(&key)));
     }
 }

@@ -1,26 +1,26 @@
 //! Salted disclosures and their digests.
 //!
-//! A credential commits to each field as `SHA-256(disclosure)[..16]`, where the
+//! A credential commits to each field as `H(disclosure)[..16]`, where `H` is the
+//! digest of the credential's suite (SHA-256, or SM3 under SM2), and the
 //! disclosure is the deterministic CBOR array `[salt, field id, value]` with a
 //! fresh random 16-byte salt per field. Showing a field means handing over its
 //! disclosure bytes; the verifier hashes them *as received* and looks the digest
 //! up in the signed list. Without the salt, a digest reveals nothing about the
 //! value, not even for low-entropy fields such as 性别.
 
+use crate::alg::DigestAlgorithm;
+use crate::cbor::{self, read, CborError};
 use ciborium::value::Value;
 use rand_core::{CryptoRng, RngCore};
-use sha2::{Digest as _, Sha256};
-
-use crate::cbor::{self, read, CborError};
 
 /// Salt length in bytes (128 bits).
 pub const SALT_LEN: usize = 16;
-/// Digest length in bytes: SHA-256 truncated to 128 bits (see docs/decisions/digest-length.md).
+/// Digest length in bytes: the suite digest truncated to 128 bits (see docs/decisions/digest-length.md).
 pub const DIGEST_LEN: usize = 16;
 /// Largest disclosure accepted (a business scope of 1,024 Chinese characters fits).
 pub const MAX_DISCLOSURE_LEN: usize = 4096;
 
-/// A truncated SHA-256 digest of a disclosure.
+/// A truncated (SHA-256 or SM3) digest of a disclosure.
 pub type DisclosureDigest = [u8; DIGEST_LEN];
 
 /// A parsed disclosure.
@@ -36,9 +36,9 @@ pub struct Disclosure {
     pub value: Value,
 }
 
-/// The digest of some disclosure bytes.
-pub fn digest(bytes: &[u8]) -> DisclosureDigest {
-    let full = Sha256::digest(bytes);
+/// The digest of some disclosure bytes under the credential's suite digest.
+pub fn digest(alg: DigestAlgorithm, bytes: &[u8]) -> DisclosureDigest {
+    let full = alg.digest(bytes);
     let mut out = [0u8; DIGEST_LEN];
     out.copy_from_slice(&full[..DIGEST_LEN]);
     out
@@ -83,15 +83,16 @@ impl Disclosure {
         })
     }
 
-    /// This disclosure's digest.
-    pub fn digest(&self) -> DisclosureDigest {
-        digest(&self.bytes)
+    /// This disclosure's digest under `alg` (the credential's suite digest).
+    pub fn digest(&self, alg: DigestAlgorithm) -> DisclosureDigest {
+        digest(alg, &self.bytes)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sha2::{Digest as _, Sha256};
 
     #[test]
     fn disclosure_round_trips_and_digest_is_truncated_sha256() {
@@ -99,7 +100,14 @@ mod tests {
         let d = Disclosure::new(3, Value::Text("张三".into()), &mut rng);
         let back = Disclosure::parse(&d.bytes).expect("parse");
         assert_eq!(back, d);
-        assert_eq!(d.digest()[..], Sha256::digest(&d.bytes)[..16]);
+        assert_eq!(
+            d.digest(DigestAlgorithm::Sha256)[..],
+            Sha256::digest(&d.bytes)[..16]
+        );
+        assert_eq!(
+            d.digest(DigestAlgorithm::Sm3)[..],
+            DigestAlgorithm::Sm3.digest(&d.bytes)[..16]
+        );
     }
 
     #[test]

@@ -42,6 +42,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod alg;
 pub mod b64;
 pub mod cbor;
 pub mod cose;

@@ -6,14 +6,15 @@
 //! `null` for a static (not holder-bound) display, or
 //! `[time: uint, lifetime: uint, signature: bstr, ? nonce: bstr]`.
 //!
-//! The holder signs the [`transcript`]: the credential's SHA-256, the disclosed
+//! The holder signs the [`transcript`]: the credential's digest, the disclosed
 //! field ids, the time and lifetime, and — when answering a verifier's request —
-//! the SHA-256 of that request. A screenshot is useless after `lifetime`
+//! the digest of that request. Both digests use the credential's suite digest
+//! (SHA-256, or SM3 for an SM2 credential), whatever the holder key's algorithm. A screenshot is useless after `lifetime`
 //! seconds, and an answer to one request cannot be replayed to another.
 
 use ciborium::value::Value;
-use sha2::{Digest as _, Sha256};
 
+use crate::alg::DigestAlgorithm;
 use crate::cbor::{self, read, CborError};
 use crate::time::UnixTime;
 
@@ -50,8 +51,11 @@ pub struct Presentation {
     pub proof: Option<HolderProof>,
 }
 
-/// The bytes the holder signs.
+/// The bytes the holder signs; `digest` is the credential's suite digest
+/// ([`crate::credential::Credential::suite`]) and `request_hash` the same digest
+/// of the request bytes ([`crate::request::ReceivedRequest::hash_with`]).
 pub fn transcript(
+    digest: DigestAlgorithm,
     credential: &[u8],
     field_ids: &[u32],
     time: UnixTime,
@@ -62,7 +66,7 @@ pub fn transcript(
     ids.sort_unstable();
     cbor::encode(&Value::Array(vec![
         Value::Text(TRANSCRIPT_LABEL.into()),
-        Value::Bytes(Sha256::digest(credential).to_vec()),
+        Value::Bytes(digest.digest(credential).to_vec()),
         Value::Array(ids.into_iter().map(|i| read::u(u64::from(i))).collect()),
         read::u(time.0),
         read::u(lifetime),

@@ -8,15 +8,16 @@
 //! Wire form: the deterministic CBOR map
 //! `{1: verifier id, 2: verifier name, 3: purpose, 4: type code, 5: [field ids], 6: nonce (16 bytes), 7: time}`,
 //! either bare or as the payload of a COSE_Sign1 (typ `application/lz-request+cbor`)
-//! signed by the verifier's Ed25519 key.
+//! signed by the verifier's key (any algorithm of [`crate::alg`], named in the
+//! protected header).
 
 use std::borrow::Cow;
 use std::fmt;
 
 use ciborium::value::Value;
 use rand_core::{CryptoRng, RngCore};
-use sha2::{Digest as _, Sha256};
 
+use crate::alg::{DigestAlgorithm, PublicKey};
 use crate::cbor::{self, read, CborError};
 use crate::cose::{CoseError, Sign1};
 use crate::keys::{IssuerSigner, KeyError, KeyId};
@@ -240,15 +241,31 @@ impl ReceivedRequest {
         }
     }
 
-    /// SHA-256 of the request bytes (bound into the holder transcript).
+    /// SHA-256 of the request bytes (the transcript digest of an Ed25519 or ES256 credential).
     pub fn hash(&self) -> [u8; 32] {
-        Sha256::digest(&self.bytes).into()
+        self.hash_with(DigestAlgorithm::Sha256)
     }
 
-    /// Checks the verifier's signature with its Ed25519 public key; false if unsigned or invalid.
-    pub fn verify_signature(&self, public_key: &[u8; 32]) -> bool {
-        self.sign1.as_ref().is_some_and(|s| {
-            s.key_id() == Some(KeyId::of_public_key(public_key)) && s.verify_ed25519(public_key)
-        })
+    /// The request bytes' digest under `digest`: the holder transcript binds
+    /// the request with the digest of the *credential's* suite.
+    pub fn hash_with(&self, digest: DigestAlgorithm) -> [u8; 32] {
+        digest.digest(&self.bytes)
+    }
+
+    /// The algorithm of the signed request's protected header (None if unsigned).
+    pub fn signature_algorithm(&self) -> Option<crate::alg::SignatureAlgorithm> {
+        self.sign1.as_ref().and_then(Sign1::algorithm)
+    }
+
+    /// Checks the verifier's signature with its public key, through the
+    /// algorithm table; false if unsigned, signed by another key, under another
+    /// algorithm than the key's, or invalid.
+    pub fn verify_signature(&self, public_key: &PublicKey) -> bool {
+        let Ok(vk) = public_key.verifying_key() else {
+            return false;
+        };
+        self.sign1
+            .as_ref()
+            .is_some_and(|s| s.key_id() == Some(public_key.key_id()) && s.verify(&vk))
     }
 }

@@ -8,9 +8,14 @@
 //! time lies in the key's window — so keys rotate by overlapping windows, and a
 //! credential issued under a retired key stays valid until its own expiry.
 //!
-//! Wire form: COSE_Sign1 (typ `application/lz-trust-list+cbor`) over
+//! Wire form: COSE_Sign1 (typ `application/lz-trust-list+cbor`, signed by the
+//! root under any algorithm of [`crate::alg`]) over
 //! `{1: 1 (version), 2: issued_at, 3: expires, 4: [* entry]}` with entries
-//! `{1: public key (32 bytes), 2: 名称, 3: English name, 4: USCC, 5: region, 6: [* type code], 7: not_before, ? 8: not_after}`.
+//! `{1: public key bytes, 2: 名称, 3: English name, 4: USCC, 5: region, 6: [* type code], 7: not_before, ? 8: not_after, 9: key algorithm}`.
+//! Member 9 is the COSE id of the key's algorithm (−19 Ed25519, −9 ESP256,
+//! −66037 SM2; −8/−7 accepted); the key bytes are raw 32 bytes for Ed25519 and
+//! compressed SEC1 (33 bytes) for P-256 and SM2. An entry's key verifies only
+//! signatures of its own algorithm.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -18,6 +23,7 @@ use std::fmt;
 use ciborium::value::Value;
 use serde::{Deserialize, Serialize};
 
+use crate::alg::{PublicKey, SignatureAlgorithm};
 use crate::cbor::{self, read, CborError};
 use crate::cose::{CoseError, Sign1};
 use crate::keys::{IssuerSigner, KeyError, KeyId};
@@ -34,9 +40,8 @@ pub const MAX_TRUST_LIST_LEN: usize = 16 * 1024 * 1024;
 /// One trusted issuer key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TrustedIssuer {
-    /// Ed25519 public key.
-    #[serde(with = "crate::b64")]
-    pub public_key: [u8; 32],
+    /// The issuer's public key, typed with its algorithm (JSON: `"sm2:<base64url>"` …).
+    pub public_key: PublicKey,
     /// Issuing authority's name (颁发机构).
     pub name_zh: String,
     /// English name.
@@ -55,9 +60,9 @@ pub struct TrustedIssuer {
 }
 
 impl TrustedIssuer {
-    /// The key id.
+    /// The key id (suite digest of the key bytes, see [`PublicKey::key_id`]).
     pub fn key_id(&self) -> KeyId {
-        KeyId::of_public_key(&self.public_key)
+        self.public_key.key_id()
     }
 
     /// Whether the key could issue at `t`.
@@ -67,7 +72,10 @@ impl TrustedIssuer {
 
     fn to_value(&self) -> Value {
         let mut m = vec![
-            (read::i(1), Value::Bytes(self.public_key.to_vec())),
+            (
+                read::i(1),
+                Value::Bytes(self.public_key.as_bytes().to_vec()),
+            ),
             (read::i(2), Value::Text(self.name_zh.clone())),
             (read::i(3), Value::Text(self.name_en.clone())),
             (read::i(4), Value::Text(self.code.clone())),
@@ -81,6 +89,7 @@ impl TrustedIssuer {
         if let Some(end) = self.not_after {
             m.push((read::i(8), read::u(end)));
         }
+        m.push((read::i(9), read::i(self.public_key.cose_alg())));
         Value::Map(m)
     }
 
@@ -93,11 +102,20 @@ impl TrustedIssuer {
                 .map(str::to_string)
                 .ok_or(Bad(what))
         };
+        let alg = read::get(m, 9)
+            .and_then(read::int)
+            .ok_or(Bad("key algorithm"))?;
+        let alg = SignatureAlgorithm::from_cose_id(alg).ok_or(Bad("key algorithm"))?;
+        let key = read::get(m, 1)
+            .and_then(read::bytes)
+            .ok_or(Bad("public key"))?;
+        // Only the canonical form (raw Ed25519, compressed SEC1) is accepted;
+        // the point itself is decoded on first use (a key that does not decode
+        // verifies nothing), so large lists load without decompressing points.
+        let public_key =
+            PublicKey::from_canonical_bytes_unchecked(alg, key).map_err(|_| Bad("public key"))?;
         Ok(TrustedIssuer {
-            public_key: read::get(m, 1)
-                .and_then(read::bytes)
-                .and_then(|b| b.try_into().ok())
-                .ok_or(Bad("public key"))?,
+            public_key,
             name_zh: text(2, "name")?,
             name_en: text(3, "English name")?,
             code: text(4, "code")?,
@@ -223,7 +241,7 @@ impl TrustStore {
     pub fn check_unique_keys(&self) -> Result<(), TrustError> {
         let mut seen = std::collections::HashSet::with_capacity(self.issuers.len());
         for entry in &self.issuers {
-            if !seen.insert(entry.public_key) {
+            if !seen.insert(&entry.public_key) {
                 return Err(TrustError::DuplicateKey {
                     key_id: entry.key_id().to_hex(),
                 });
@@ -250,16 +268,21 @@ impl TrustStore {
             .map_err(TrustError::Key)
     }
 
-    /// Verifies a signed trust list against the pinned root public key and reads it.
-    /// Whether it is still current is checked at verification time against the caller's clock.
-    pub fn from_signed(bytes: &[u8], root_public_key: &[u8; 32]) -> Result<Self, TrustError> {
+    /// Verifies a signed trust list against the pinned root public key (of any
+    /// algorithm of the table; the list's header must name the same algorithm)
+    /// and reads it. Whether it is still current is checked at verification
+    /// time against the caller's clock.
+    pub fn from_signed(bytes: &[u8], root_public_key: &PublicKey) -> Result<Self, TrustError> {
         use TrustError::Malformed as Bad;
         let sign1 = Sign1::parse(bytes, MAX_TRUST_LIST_LEN, Some(TRUST_LIST_TYP))
             .map_err(TrustError::Cose)?;
-        if sign1.key_id() != Some(KeyId::of_public_key(root_public_key)) {
+        if sign1.key_id() != Some(root_public_key.key_id()) {
             return Err(TrustError::WrongRoot);
         }
-        if !sign1.verify_ed25519(root_public_key) {
+        let root = root_public_key
+            .verifying_key()
+            .map_err(|_| TrustError::WrongRoot)?;
+        if !sign1.verify(&root) {
             return Err(TrustError::BadSignature);
         }
         let v =

@@ -287,8 +287,17 @@ impl Wallet {
         let proof = match cred.holder {
             None => None,
             Some(_) => {
-                let hash = request.map(ReceivedRequest::hash);
-                let t = transcript(credential, &chosen_ids, now, self.lifetime, hash.as_ref());
+                // Both transcript digests use the credential's suite digest.
+                let digest = cred.suite().digest;
+                let hash = request.map(|r| r.hash_with(digest));
+                let t = transcript(
+                    digest,
+                    credential,
+                    &chosen_ids,
+                    now,
+                    self.lifetime,
+                    hash.as_ref(),
+                );
                 let signature = self.signer.sign(&t).map_err(WalletError::Signer)?;
                 Some(HolderProof {
                     time: now,

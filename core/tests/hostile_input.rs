@@ -70,7 +70,7 @@ fn fixture() -> Fixture {
     }
 }
 
-fn trusted(public_key: [u8; 32]) -> TrustedIssuer {
+fn trusted(public_key: liangzheng::alg::PublicKey) -> TrustedIssuer {
     TrustedIssuer {
         public_key,
         name_zh: "济南市公安局".into(),
@@ -116,7 +116,14 @@ impl Fixture {
             .iter()
             .map(|d| Disclosure::parse(d).map_or(0, |d| d.field_id))
             .collect();
-        let t = transcript(credential, &ids, NOW, 60, None);
+        let t = transcript(
+            liangzheng::alg::DigestAlgorithm::Sha256,
+            credential,
+            &ids,
+            NOW,
+            60,
+            None,
+        );
         Presentation {
             credential: credential.to_vec(),
             disclosures,
@@ -230,14 +237,22 @@ fn honest_presentation_and_hand_built_envelope_are_valid() {
     let report = fx.verify_credential(&fx.license.credential);
     assert_eq!(report.verdict, Verdict::Valid, "{}", report.summary());
     let rebuilt = sign1(
-        &protected(-8, fx.key_a.key_id(), vec![]),
+        &protected(-19, fx.key_a.key_id(), vec![]),
         &fx.payload(),
         &fx.key_a,
     );
     assert_eq!(
         rebuilt, fx.license.credential,
-        "same deterministic bytes as Sign1::sign"
+        "same deterministic bytes as Sign1::sign (RFC 9864 Ed25519 = -19)"
     );
+    // The legacy polymorphic EdDSA id (-8) of older credentials is still accepted.
+    let legacy = sign1(
+        &protected(-8, fx.key_a.key_id(), vec![]),
+        &fx.payload(),
+        &fx.key_a,
+    );
+    let report = fx.verify_credential(&legacy);
+    assert_eq!(report.verdict, Verdict::Valid, "{}", report.summary());
     assert_eq!(fx.verify_credential(&rebuilt).verdict, Verdict::Valid);
 }
 
@@ -337,7 +352,7 @@ fn unsorted_claim_keys_in_a_signed_credential_are_rejected() {
     let mut payload = Vec::new();
     ciborium::ser::into_writer(&v, &mut payload).unwrap(); // ciborium keeps the order given
     let cred = sign1(
-        &protected(-8, fx.key_a.key_id(), vec![]),
+        &protected(-19, fx.key_a.key_id(), vec![]),
         &payload,
         &fx.key_a,
     );
@@ -367,7 +382,7 @@ fn non_minimal_integer_in_a_signed_credential_is_rejected() {
     bad.extend_from_slice(&[0x06, 0x1b, 0, 0, 0, 0]);
     bad.extend_from_slice(&iat);
     bad.extend_from_slice(&payload[at + 6..]);
-    let cred = sign1(&protected(-8, fx.key_a.key_id(), vec![]), &bad, &fx.key_a);
+    let cred = sign1(&protected(-19, fx.key_a.key_id(), vec![]), &bad, &fx.key_a);
     assert_eq!(
         Credential::parse(&cred).err(),
         Some(CredentialFormatError::Cbor(CborError::NotDeterministic))
@@ -387,7 +402,7 @@ fn indefinite_length_map_in_a_signed_credential_is_rejected() {
     payload[0] = 0xbf;
     payload.push(0xff);
     let cred = sign1(
-        &protected(-8, fx.key_a.key_id(), vec![]),
+        &protected(-19, fx.key_a.key_id(), vec![]),
         &payload,
         &fx.key_a,
     );
@@ -438,7 +453,7 @@ fn duplicate_map_keys_are_rejected() {
         cbor::decode_strict(&bad, 8192),
         Err(CborError::NotDeterministic)
     );
-    let cred = sign1(&protected(-8, fx.key_a.key_id(), vec![]), &bad, &fx.key_a);
+    let cred = sign1(&protected(-19, fx.key_a.key_id(), vec![]), &bad, &fx.key_a);
     assert_eq!(
         Credential::parse(&cred).err(),
         Some(CredentialFormatError::Cbor(CborError::NotDeterministic))
@@ -541,7 +556,7 @@ fn unknown_critical_header_is_rejected() {
     ];
     for extra in crits {
         let cred = sign1(
-            &protected(-8, fx.key_a.key_id(), extra),
+            &protected(-19, fx.key_a.key_id(), extra),
             &fx.payload(),
             &fx.key_a,
         );
@@ -561,7 +576,7 @@ fn unknown_critical_header_is_rejected() {
     // one step earlier by coset's parser (RFC 9052 §3.1: crit must be non-empty).
     for crit in [Value::Array(vec![int(99)]), Value::Array(Vec::new())] {
         let cred = sign1(
-            &protected(-8, fx.key_a.key_id(), vec![(int(2), crit)]),
+            &protected(-19, fx.key_a.key_id(), vec![(int(2), crit)]),
             &fx.payload(),
             &fx.key_a,
         );
@@ -580,8 +595,23 @@ fn unknown_critical_header_is_rejected() {
 #[test]
 fn algorithm_confusion_is_refused() {
     let fx = fixture();
-    // A genuine EdDSA signature under a header claiming ES256 (-7) or an unassigned -999.
-    for alg in [-7, -999, -35, 0] {
+    // A genuine Ed25519 signature under a header claiming ES256/ESP256: both are
+    // in the table, but the trusted key is Ed25519, so it cannot verify.
+    for alg in [-7, -9, -66037] {
+        let cred = sign1(
+            &protected(alg, fx.key_a.key_id(), vec![]),
+            &fx.payload(),
+            &fx.key_a,
+        );
+        assert!(Credential::parse(&cred).is_ok(), "alg {alg}");
+        assert_problem(
+            &fx.verify_credential(&cred),
+            CheckKind::IssuerSignature,
+            "key_algorithm_mismatch",
+        );
+    }
+    // An unassigned -999, ES384 (-35), or 0: not in the table.
+    for alg in [-999, -35, 0] {
         let cred = sign1(
             &protected(alg, fx.key_a.key_id(), vec![]),
             &fx.payload(),
@@ -621,7 +651,7 @@ fn kid_of_another_trusted_key_fails_the_issuer_signature() {
     let fx = fixture();
     // Signed by key A, labelled with key B (also trusted for this type).
     let cred = sign1(
-        &protected(-8, fx.key_b.key_id(), vec![]),
+        &protected(-19, fx.key_b.key_id(), vec![]),
         &fx.payload(),
         &fx.key_a,
     );
@@ -633,7 +663,7 @@ fn kid_of_another_trusted_key_fails_the_issuer_signature() {
     );
     // Labelled with a key nobody trusts.
     let stranger = IssuerKey::from_seed(&[9; 32]).key_id();
-    let cred = sign1(&protected(-8, stranger, vec![]), &fx.payload(), &fx.key_a);
+    let cred = sign1(&protected(-19, stranger, vec![]), &fx.payload(), &fx.key_a);
     assert_problem(
         &fx.verify_credential(&cred),
         CheckKind::IssuerKnown,
@@ -731,7 +761,7 @@ fn ed25519_small_order_points_are_rejected() {
     // A trust list carrying a small-order issuer key cannot be exploited.
     let fx = fixture();
     let kid = KeyId::of_public_key(&IDENTITY);
-    let prot = cbor::encode(&protected(-8, kid, vec![]));
+    let prot = cbor::encode(&protected(-19, kid, vec![]));
     let payload = fx.payload();
     let cred = cbor::encode(&Value::Tag(
         18,
@@ -742,7 +772,9 @@ fn ed25519_small_order_points_are_rejected() {
             Value::Bytes(sig.to_vec()),
         ])),
     ));
-    let verifier = Verifier::new(TrustStore::from_issuers(vec![trusted(IDENTITY)]));
+    let verifier = Verifier::new(TrustStore::from_issuers(vec![trusted(
+        liangzheng::alg::PublicKey::Ed25519(IDENTITY),
+    )]));
     let p = fx.present(&cred, fx.disclosures());
     let report = verifier.verify_body(&p.to_bytes(), &policy());
     assert_problem(&report, CheckKind::IssuerSignature, "bad_issuer_signature");
@@ -762,7 +794,7 @@ fn ed25519_small_order_points_are_rejected() {
         ]),
     )]);
     let cred = sign1(
-        &protected(-8, fx.key_a.key_id(), vec![]),
+        &protected(-19, fx.key_a.key_id(), vec![]),
         &cbor::encode(&v),
         &fx.key_a,
     );

@@ -64,7 +64,7 @@ fn a_key_made_by_openssl_genpkey_imports_and_signs() {
         String::from_utf8_lossy(&out.stdout)
     );
     assert!(verify_ed25519_strict(
-        &key.public_key(),
+        key.public_key().as_bytes(),
         b"liangzheng",
         &sig
     ));

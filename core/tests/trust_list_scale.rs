@@ -3,6 +3,7 @@
 //! newer one (rollback). Lists are generated here from a seed, not committed.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use liangzheng::alg::PublicKey;
 use std::sync::Arc;
 
 use ciborium::value::Value;
@@ -29,7 +30,7 @@ fn seed_key(i: u32) -> IssuerKey {
     IssuerKey::from_seed(&seed)
 }
 
-fn entry(i: u32, public_key: [u8; 32]) -> TrustedIssuer {
+fn entry(i: u32, public_key: PublicKey) -> TrustedIssuer {
     TrustedIssuer {
         public_key,
         name_zh: format!("第{i}号县公安局"),
@@ -48,12 +49,12 @@ fn entry(i: u32, public_key: [u8; 32]) -> TrustedIssuer {
 /// until a credential names it).
 const SCANNED: [u32; 6] = [0, 3, 7, 25_000, 49_999, 50_000];
 
-fn public_key(i: u32) -> [u8; 32] {
+fn public_key(i: u32) -> PublicKey {
     if SCANNED.contains(&i) {
         seed_key(i).public_key()
     } else {
         use sha2::Digest as _;
-        sha2::Sha256::digest(format!("filler key {i}")).into()
+        PublicKey::Ed25519(sha2::Sha256::digest(format!("filler key {i}")).into())
     }
 }
 
@@ -135,7 +136,7 @@ fn sign_raw(issuers: &[TrustedIssuer], root: &dyn IssuerSigner) -> Vec<u8> {
         .iter()
         .map(|e| {
             Value::Map(vec![
-                (read::i(1), Value::Bytes(e.public_key.to_vec())),
+                (read::i(1), Value::Bytes(e.public_key.as_bytes().to_vec())),
                 (read::i(2), Value::Text(e.name_zh.clone())),
                 (read::i(3), Value::Text(e.name_en.clone())),
                 (read::i(4), Value::Text(e.code.clone())),
@@ -145,6 +146,7 @@ fn sign_raw(issuers: &[TrustedIssuer], root: &dyn IssuerSigner) -> Vec<u8> {
                     Value::Array(e.types.iter().map(|t| Value::Text(t.clone())).collect()),
                 ),
                 (read::i(7), read::u(e.not_before)),
+                (read::i(9), read::i(e.public_key.cose_alg())),
             ])
         })
         .collect();
@@ -160,9 +162,9 @@ fn sign_raw(issuers: &[TrustedIssuer], root: &dyn IssuerSigner) -> Vec<u8> {
 fn the_same_key_twice_is_refused_when_signing_and_when_loading() {
     let root = root();
     let key = seed_key(7).public_key();
-    let mut other_types = entry(8, key);
+    let mut other_types = entry(8, key.clone());
     other_types.types = vec!["11100000000013338W903".into()];
-    let dup = vec![entry(7, key), other_types];
+    let dup = vec![entry(7, key.clone()), other_types];
     let kid = entry(7, key).key_id().to_hex();
 
     let store = TrustStore::from_issuers(dup.clone());

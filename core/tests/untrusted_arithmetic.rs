@@ -109,7 +109,14 @@ fn shown(license: &IssuedLicense, credential: &[u8], time: u64, lifetime: u64) -
         .iter()
         .map(|d| Disclosure::parse(d).unwrap().field_id)
         .collect();
-    let t = transcript(credential, &ids, UnixTime(time), lifetime, None);
+    let t = transcript(
+        liangzheng::alg::DigestAlgorithm::Sha256,
+        credential,
+        &ids,
+        UnixTime(time),
+        lifetime,
+        None,
+    );
     let p = Presentation {
         credential: credential.to_vec(),
         disclosures,

@@ -22,9 +22,10 @@ pub const HEALTH: &str = "11100000000013338W903";
 
 fn seed(label: &str) -> [u8; 32] {
     // Seeds are SHA-256 of a label: public, reproducible, obviously not secret.
+    use liangzheng::alg::DigestAlgorithm::Sha256;
     use liangzheng::disclosure::digest;
-    let a = digest(format!("liangzheng demo seed 1 {label}").as_bytes());
-    let b = digest(format!("liangzheng demo seed 2 {label}").as_bytes());
+    let a = digest(Sha256, format!("liangzheng demo seed 1 {label}").as_bytes());
+    let b = digest(Sha256, format!("liangzheng demo seed 2 {label}").as_bytes());
     let mut s = [0u8; 32];
     s[..16].copy_from_slice(&a);
     s[16..].copy_from_slice(&b);

@@ -10,6 +10,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use liangzheng::alg::{PublicKey, SignatureAlgorithm};
 use liangzheng::b64;
 use liangzheng::cbor::{self, read};
 use liangzheng::credential::{Claims, IssuedLicense, Issuer};
@@ -88,7 +89,7 @@ struct Case {
     qr_text: String,
     now: UnixTime,
     trust_list: Vec<u8>,
-    root_public_key: [u8; 32],
+    root_public_key: PublicKey,
     status_lists: Vec<Vec<u8>>,
     request: Option<Vec<u8>>,
     policy: PolicyJson,
@@ -246,7 +247,8 @@ impl Case {
             "input": {
                 "qr_text": self.qr_text,
                 "now": self.now.0,
-                "root_public_key": b64::encode(&self.root_public_key),
+                "root_public_key": b64::encode(self.root_public_key.as_bytes()),
+                "root_key_alg": self.root_public_key.cose_alg(),
                 "trust_list": b64::encode(&self.trust_list),
                 "status_lists": self.status_lists.iter().map(|s| b64::encode(s)).collect::<Vec<_>>(),
                 "request": self.request.as_ref().map(|r| b64::encode(r)),
@@ -271,9 +273,13 @@ pub fn case_verifier(input: &Json) -> Res<CaseSetup> {
             .and_then(b64::decode)
             .ok_or_else(|| "bad base64url".to_string())
     };
-    let root: [u8; 32] = get_bytes(&input["root_public_key"])?
-        .try_into()
-        .map_err(|_| "root key length".to_string())?;
+    // The root key's algorithm (COSE id); absent in older vectors = Ed25519.
+    let root_alg = match input["root_key_alg"].as_i64() {
+        None => SignatureAlgorithm::Ed25519,
+        Some(id) => SignatureAlgorithm::from_cose_id(id).ok_or("unknown root key algorithm")?,
+    };
+    let root = PublicKey::from_bytes(root_alg, &get_bytes(&input["root_public_key"])?)
+        .map_err(|_| "bad root key".to_string())?;
     let trust = match TrustStore::from_signed(&get_bytes(&input["trust_list"])?, &root) {
         Ok(t) => t,
         Err(err) => {
@@ -390,7 +396,7 @@ fn raw_credential(
     let mut disclosures = Vec::new();
     for (id, v) in fields {
         let d = Disclosure::new(*id, v.clone(), rng);
-        digests.push(d.digest());
+        digests.push(d.digest(signer.algorithm().digest()));
         disclosures.push(d.bytes);
     }
     digests.sort();
@@ -415,6 +421,33 @@ fn raw_credential(
     Ok((cred, disclosures))
 }
 
+/// Signs `payload` as a COSE_Sign1 whose protected header is `{1: alg, 4: kid}`
+/// with any algorithm id (for cases no honest issuer would produce).
+fn forge_sign1(payload: &[u8], alg: i64, signer: &dyn IssuerSigner) -> Res<Vec<u8>> {
+    use ciborium::value::Value;
+    let protected = cbor::encode(&Value::Map(vec![
+        (read::i(1), read::i(alg)),
+        (read::i(4), Value::Bytes(signer.key_id().0.to_vec())),
+    ]));
+    // Sig_structure = ["Signature1", protected, external_aad = h'', payload].
+    let tbs = cbor::encode(&Value::Array(vec![
+        Value::Text("Signature1".into()),
+        Value::Bytes(protected.clone()),
+        Value::Bytes(Vec::new()),
+        Value::Bytes(payload.to_vec()),
+    ]));
+    let sig = signer.sign(&tbs).map_err(e)?;
+    Ok(cbor::encode(&Value::Tag(
+        18,
+        Box::new(Value::Array(vec![
+            Value::Bytes(protected),
+            Value::Map(Vec::new()),
+            Value::Bytes(payload.to_vec()),
+            Value::Bytes(sig.to_vec()),
+        ])),
+    )))
+}
+
 /// Presents a hand-built credential with a holder proof.
 fn raw_present(
     cred: &[u8],
@@ -430,7 +463,10 @@ fn raw_present(
     let proof = match holder {
         None => None,
         Some(h) => {
-            let t = transcript(cred, &ids, now, 60, None);
+            let digest = liangzheng::credential::Credential::parse(cred)
+                .map(|c| c.suite().digest)
+                .unwrap_or(liangzheng::alg::DigestAlgorithm::Sha256);
+            let t = transcript(digest, cred, &ids, now, 60, None);
             Some(HolderProof {
                 time: now,
                 lifetime: 60,
@@ -770,38 +806,55 @@ pub fn generate() -> Res<Vec<(String, String)>> {
             )?
             .expect("invalid", "format", "not_a_presentation"),
         );
-        // Algorithm confusion: the header names ES256 but the signature is Ed25519.
-        use coset::{iana, CoseSign1Builder, HeaderBuilder, TaggedCborSerializable as _};
+        // Algorithm ids: the header names ES256 over an Ed25519 signature by an
+        // Ed25519 key (a key of one algorithm never verifies another's
+        // signature); an algorithm outside the table; the legacy EdDSA id.
         let view = &id.views[0];
         let parsed = liangzheng::cose::Sign1::parse(&view.credential, 8192, None).map_err(e)?;
         let key = demo::issuer_key(AUTHORITIES[0].label);
-        let forged = CoseSign1Builder::new()
-            .protected(
-                HeaderBuilder::new()
-                    .algorithm(iana::Algorithm::ES256)
-                    .key_id(key.key_id().0.to_vec())
-                    .build(),
-            )
-            .payload(parsed.payload.clone())
-            .try_create_signature(&[], |tbs| key.sign(tbs).map(|s| s.to_vec()))
-            .map_err(e)?
-            .build()
-            .to_tagged_vec()
-            .map_err(e)?;
-        cases.push(
-            w.case(
+        let with_alg = |alg: i64| forge_sign1(&parsed.payload, alg, key.as_ref());
+        for (name, description, alg, expect) in [
+            (
                 "cose-algorithm-confusion",
-                "The protected header names ES256 (-7) over an Ed25519 signature",
+                "The protected header names ES256 (-7) over an Ed25519 signature by the trusted Ed25519 key",
+                -7,
+                Some(("invalid", "issuer_signature", "key_algorithm_mismatch")),
+            ),
+            (
+                "cose-algorithm-confusion-esp256",
+                "The protected header names ESP256 (-9) over an Ed25519 signature by the trusted Ed25519 key",
+                -9,
+                Some(("invalid", "issuer_signature", "key_algorithm_mismatch")),
+            ),
+            (
+                "cose-algorithm-unsupported",
+                "The protected header names ES384 (-35), an algorithm outside the table",
+                -35,
+                Some(("invalid", "format", "unsupported_algorithm")),
+            ),
+            (
+                "cose-legacy-eddsa-accepted",
+                "An Ed25519 credential whose header carries the legacy EdDSA id (-8) instead of Ed25519 (-19): accepted",
+                -8,
+                None,
+            ),
+        ] {
+            let case = w.case(
+                name,
+                description,
                 raw_present(
-                    &forged,
+                    &with_alg(alg)?,
                     &view.disclosures,
                     Some(w.holder.as_ref()),
                     shown_at,
                 )?,
                 now,
-            )?
-            .expect("invalid", "format", "unsupported_algorithm"),
-        );
+            )?;
+            cases.push(match expect {
+                Some((v, c, code)) => case.expect(v, c, code),
+                None => case,
+            });
+        }
     }
     // Validity window.
     {
@@ -1356,7 +1409,9 @@ fn hardening_cases(w: &World, cases: &mut Vec<Case>) -> Res<()> {
         for i in 0..300u32 {
             use rand_chacha::rand_core::RngCore as _;
             let mut entry = demo::trusted(&AUTHORITIES[1]);
-            filler.fill_bytes(&mut entry.public_key);
+            let mut key = [0u8; 32];
+            filler.fill_bytes(&mut key);
+            entry.public_key = PublicKey::Ed25519(key);
             entry.name_zh = format!("第{i}号县市场监督管理局");
             entry.name_en = format!("County Market Regulation Bureau No. {i}");
             big.issuers.push(entry);
@@ -1408,7 +1463,7 @@ fn hardening_cases(w: &World, cases: &mut Vec<Case>) -> Res<()> {
 fn trust_entry_value(t: &liangzheng::trust::TrustedIssuer) -> ciborium::value::Value {
     use ciborium::value::Value;
     let mut m = vec![
-        (read::i(1), Value::Bytes(t.public_key.to_vec())),
+        (read::i(1), Value::Bytes(t.public_key.as_bytes().to_vec())),
         (read::i(2), Value::Text(t.name_zh.clone())),
         (read::i(3), Value::Text(t.name_en.clone())),
         (read::i(4), Value::Text(t.code.clone())),
@@ -1422,6 +1477,7 @@ fn trust_entry_value(t: &liangzheng::trust::TrustedIssuer) -> ciborium::value::V
     if let Some(end) = t.not_after {
         m.push((read::i(8), read::u(end)));
     }
+    m.push((read::i(9), read::i(t.public_key.cose_alg())));
     Value::Map(m)
 }
 
@@ -1431,12 +1487,14 @@ fn keys_json(w: &World) -> Res<String> {
         .map(|a| {
             let k = demo::issuer_key(a.label);
             json!({"name": a.name_zh, "code": a.code, "kid": k.key_id().to_hex(),
-                   "public_key": b64::encode(&k.public_key()), "types": a.types})
+                   "public_key": b64::encode(k.public_key().as_bytes()),
+                   "alg": k.public_key().cose_alg(), "types": a.types})
         })
         .collect();
     let j = json!({
         "note": "Demo keys from public seeds (see examples/src/demo.rs). Never use them for anything real.",
-        "root": {"kid": w.root.key_id().to_hex(), "public_key": b64::encode(&w.root.public_key())},
+        "root": {"kid": w.root.key_id().to_hex(), "public_key": b64::encode(w.root.public_key().as_bytes()),
+                 "alg": w.root.public_key().cose_alg()},
         "issuers": issuers,
         "types": {"id_card": ID_CARD, "business_license": BUSINESS, "health_certificate": HEALTH},
     });

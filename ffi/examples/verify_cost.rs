@@ -71,9 +71,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The core verifier, with the same inputs, for the cost without FFI records.
     let mut core = liangzheng::verify::Verifier::new(liangzheng::trust::TrustStore::from_signed(
         &bytes(&input["trust_list"])?,
-        &bytes(&input["root_public_key"])?
-            .try_into()
-            .map_err(|_| "root key length")?,
+        &liangzheng::alg::PublicKey::ed25519(&bytes(&input["root_public_key"])?)
+            .map_err(|_| "root key")?,
     )?);
     for token in input["status_lists"].as_array().ok_or("status_lists")? {
         let _ = core.add_status_list(&bytes(token)?);

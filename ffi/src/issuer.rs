@@ -59,7 +59,7 @@ impl Issuer {
 
     /// The issuer's raw 32-byte Ed25519 public key (what goes on the trust list).
     pub fn public_key(&self) -> Vec<u8> {
-        self.key.public_key().to_vec()
+        self.key.public_key_bytes().to_vec()
     }
 
     /// The key id credentials carry (hex, 16 characters).

@@ -29,7 +29,7 @@
 //! #     region: "370100".into(), types: vec!["11100000000013338W901".into()], not_before: 0, not_after: None }],
 //! #     issued_at: liangzheng::time::UnixTime(0), expires: None };
 //! # let trust_list = store.sign(&root).unwrap();
-//! # let root_key = liangzheng::keys::IssuerSigner::public_key(&root).to_vec();
+//! # let root_key = root.public_key_bytes().to_vec();
 //! let issuer = Issuer::from_seed(vec![1; 32], "济南市公安局".into(), "11370100004307520K".into())?;
 //! let wallet = Wallet::from_ed25519_seed(vec![2; 32])?;
 //! let claims = r#"{"type": "cn.resident-id-card", "license_number": "370102199003070016",

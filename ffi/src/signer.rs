@@ -28,13 +28,15 @@ pub enum HolderKeyAlgorithm {
     Ed25519,
     /// ECDSA P-256 with SHA-256 (COSE ES256): Android Keystore, iOS Secure Enclave.
     Es256,
+    /// SM2 with SM3 (国密, GB/T 32918.2, user id `1234567812345678`): some phones' secure elements.
+    Sm2,
 }
 
 /// A holder's public key, as the app has it.
 ///
 /// For [`HolderKeyAlgorithm::Ed25519`], the raw 32 bytes. For
-/// [`HolderKeyAlgorithm::Es256`], SEC1 (compressed 33 or uncompressed 65 bytes)
-/// or SubjectPublicKeyInfo DER. Keys returned by this library are always in
+/// [`HolderKeyAlgorithm::Es256`] and [`HolderKeyAlgorithm::Sm2`], SEC1
+/// (compressed 33 or uncompressed 65 bytes) or SubjectPublicKeyInfo DER. Keys returned by this library are always in
 /// their shortest form (raw Ed25519, compressed SEC1).
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct HolderKey {
@@ -61,6 +63,17 @@ impl HolderKey {
                 Ok(HolderPublicKey::p256_from_sec1(sec1.as_bytes())?)
             }
             HolderKeyAlgorithm::Es256 => Ok(HolderPublicKey::p256_from_sec1(&self.public_key)?),
+            HolderKeyAlgorithm::Sm2 if self.public_key.first() == Some(&0x30) => {
+                match HolderPublicKey::from_spki_der(&self.public_key) {
+                    Ok(k @ HolderPublicKey::Sm2(_)) => Ok(k),
+                    _ => Err(LzError::invalid_input(
+                        "bad_holder_key",
+                        "持证人公钥不是有效的 SM2 SubjectPublicKeyInfo",
+                        "holder key is not a valid SM2 SubjectPublicKeyInfo",
+                    )),
+                }
+            }
+            HolderKeyAlgorithm::Sm2 => Ok(HolderPublicKey::sm2_from_sec1(&self.public_key)?),
         }
     }
 
@@ -73,6 +86,10 @@ impl HolderKey {
             },
             HolderPublicKey::P256(k) => HolderKey {
                 algorithm: HolderKeyAlgorithm::Es256,
+                public_key: k.to_vec(),
+            },
+            HolderPublicKey::Sm2(k) => HolderKey {
+                algorithm: HolderKeyAlgorithm::Sm2,
                 public_key: k.to_vec(),
             },
         }
@@ -127,6 +144,12 @@ impl liangzheng::holder::DeviceSigner for ForeignSigner {
                 signature.len()
             ))),
             HolderPublicKey::P256(_) => es256_raw(&signature),
+            // Raw r‖s only for now (DER from platform APIs: to do in the FFI).
+            HolderPublicKey::Sm2(_) if signature.len() == 64 => Ok(signature),
+            HolderPublicKey::Sm2(_) => Err(KeyError::SignerFailed(format!(
+                "an SM2 signature is 64 bytes r‖s, the signer returned {}",
+                signature.len()
+            ))),
         }
     }
 }

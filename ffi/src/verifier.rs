@@ -206,15 +206,22 @@ pub struct Verifier {
 #[uniffi::export]
 impl Verifier {
     /// A verifier trusting the issuers on `trust_list`, which must be signed by the
-    /// pinned root key (`root_public_key`, raw 32-byte Ed25519). Errors:
-    /// [`LzError::TrustList`] with code `wrong_root`, `bad_signature` or `malformed`.
+    /// pinned root key `root_public_key`: a raw 32-byte Ed25519 key, or a
+    /// SubjectPublicKeyInfo (DER) of any supported algorithm (Ed25519, P-256,
+    /// SM2). Errors: [`LzError::TrustList`] with code `wrong_root`,
+    /// `bad_signature` or `malformed`.
     #[uniffi::constructor]
     pub fn new(trust_list: Vec<u8>, root_public_key: Vec<u8>) -> Result<Arc<Self>, LzError> {
-        let root: [u8; 32] = root_public_key.as_slice().try_into().map_err(|_| {
+        let root = if root_public_key.len() == 32 {
+            liangzheng::alg::PublicKey::ed25519(&root_public_key)
+        } else {
+            liangzheng::alg::PublicKey::from_spki_der(&root_public_key)
+        }
+        .map_err(|_| {
             LzError::invalid_input(
                 "bad_public_key",
-                "根公钥必须是 32 字节的 Ed25519 公钥",
-                "the root key is a 32-byte Ed25519 public key",
+                "根公钥必须是 32 字节的 Ed25519 公钥或 SubjectPublicKeyInfo（DER）",
+                "the root key is a 32-byte Ed25519 key or a SubjectPublicKeyInfo (DER)",
             )
         })?;
         let trust = TrustStore::from_signed(&trust_list, &root)?;

@@ -12,7 +12,10 @@ fuzz_target!(|data: &[u8]| {
         // Parsing is strict, so the encoding is canonical: it must round-trip.
         assert_eq!(p.to_bytes(), data);
         for d in &p.disclosures {
-            let _ = Disclosure::parse(d).map(|d| d.digest());
+            let _ = Disclosure::parse(d).map(|d| {
+                d.digest(liangzheng::alg::DigestAlgorithm::Sha256);
+                d.digest(liangzheng::alg::DigestAlgorithm::Sm3)
+            });
         }
         let _ = Credential::parse(&p.credential);
     }

@@ -6,7 +6,7 @@ use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 
 fuzz_target!(|data: &[u8]| {
-    static ROOT: OnceLock<[u8; 32]> = OnceLock::new();
+    static ROOT: OnceLock<liangzheng::alg::PublicKey> = OnceLock::new();
     let root = ROOT.get_or_init(|| liangzheng_fuzz::root_key().public_key());
     if let Ok(store) = TrustStore::from_signed(data, root) {
         for i in &store.issuers {

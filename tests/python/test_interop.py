@@ -91,8 +91,24 @@ def qr_body(text):
     return prefix[3], body
 
 
-def kid_of(pk):
-    return hashlib.sha256(pk).digest()[:8]
+class Unsupported(Exception):
+    """This independent verifier does not implement the algorithm (yet): args[0] names it."""
+
+
+# FORMAT.md "Algorithm suites": COSE id -> (signature algorithm, suite digest).
+# Emitted ids are RFC 9864's fully specified -19 / -9; -8 / -7 are accepted on input.
+ALGS = {-19: "ed25519", -8: "ed25519", -9: "es256", -7: "es256", -66037: "sm2"}
+
+
+def suite_digest(alg):
+    """The suite digest of a signature algorithm: SHA-256, or SM3 for SM2."""
+    if ALGS[alg] == "sm2":
+        raise Unsupported("sm2")
+    return lambda data: hashlib.sha256(data).digest()
+
+
+def kid_of(pk, alg=-19):
+    return suite_digest(alg)(pk)[:8]
 
 
 def sign1(data, typ=None):
@@ -102,13 +118,43 @@ def sign1(data, typ=None):
         raise Reject("malformed_credential")
     protected, unprotected, payload, sig = msg.value
     header = deterministic(protected)
-    if header.get(1) != -8:
+    if header.get(1) not in ALGS:
         raise Reject("unsupported_algorithm")
+    if ALGS[header[1]] == "sm2":
+        raise Unsupported("sm2")
     allowed = {1, 4} | ({16} if typ else set())
     if set(header) - allowed or header.get(16) != typ or unprotected != {}:
         raise Reject("malformed_credential")
     tbs = cbor2.dumps(["Signature1", protected, b"", payload], canonical=True)
-    return header[4], payload, tbs, sig
+    return header[4], payload, tbs, sig, header[1]
+
+
+def es256_ok(point, sig, msg):
+    if len(sig) != 64:
+        return False
+    key = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), point)
+    der = encode_dss_signature(int.from_bytes(sig[:32], "big"), int.from_bytes(sig[32:], "big"))
+    try:
+        key.verify(der, msg, ec.ECDSA(hashes.SHA256()))
+        return True
+    except InvalidSignature:
+        return False
+
+
+def signature_ok(key_alg, header_alg, pk, sig, msg):
+    """A key verifies only signatures of its own algorithm (FORMAT.md "Algorithm suites")."""
+    if ALGS[key_alg] != ALGS[header_alg]:
+        return False
+    if ALGS[key_alg] == "ed25519":
+        return ed25519_ok(pk, sig, msg)
+    if ALGS[key_alg] == "es256":
+        return es256_ok(pk, sig, msg)
+    raise Unsupported(ALGS[key_alg])
+
+
+def entry_kid(e):
+    """Key id of a trust-list entry: suite digest of its key bytes (member 1), alg in member 9."""
+    return kid_of(e[1], e[9])
 
 
 SM2_P = int("FFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF00000000FFFFFFFFFFFFFFFF", 16)
@@ -169,23 +215,19 @@ def holder_ok(cose_key, sig, msg):
     if cose_key.get(1) == 1 and cose_key.get(-1) == 6:
         return ed25519_ok(cose_key[-2], sig, msg)
     if cose_key.get(1) == 2 and cose_key.get(-1) == 1:
-        point = bytes([3 if cose_key[-3] else 2]) + cose_key[-2]
-        key = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), point)
-        der = encode_dss_signature(int.from_bytes(sig[:32], "big"), int.from_bytes(sig[32:], "big"))
-        try:
-            key.verify(der, msg, ec.ECDSA(hashes.SHA256()))
-            return True
-        except InvalidSignature:
-            return False
+        return es256_ok(bytes([3 if cose_key[-3] else 2]) + cose_key[-2], sig, msg)
+    if cose_key.get(1) == 2 and cose_key.get(-1) == -65837:
+        raise Unsupported("sm2")
     raise Reject("malformed_credential")
 
 
 def load_trust(case):
     root = b64u(case["input"]["root_public_key"])
-    kid, payload, tbs, sig = sign1(b64u(case["input"]["trust_list"]), "application/lz-trust-list+cbor")
-    if kid != kid_of(root):
+    root_alg = case["input"].get("root_key_alg", -19)
+    kid, payload, tbs, sig, alg = sign1(b64u(case["input"]["trust_list"]), "application/lz-trust-list+cbor")
+    if kid != kid_of(root, root_alg):
         raise Reject("wrong_root")
-    if not ed25519_ok(root, sig, tbs):
+    if not signature_ok(root_alg, alg, root, sig, tbs):
         raise Reject("bad_signature")
     trust = deterministic(payload)
     # FORMAT.md §9: one key, one entry.
@@ -253,11 +295,11 @@ def check_id_card_rules(claims, values):
 def status_of(case, issuer, list_no, index, now):
     uri = "urn:liangzheng:status:%s:%d" % (issuer[4], list_no)
     for token in case["input"]["status_lists"]:
-        kid, payload, tbs, sig = sign1(b64u(token), "application/statuslist+cwt")
+        kid, payload, tbs, sig, alg = sign1(b64u(token), "application/statuslist+cwt")
         claims = deterministic(payload)
         if claims.get(2) != uri:
             continue
-        return claims, kid, tbs, sig
+        return claims, kid, tbs, sig, alg
     return None
 
 
@@ -270,9 +312,10 @@ def verify(case, trust):
         raise Reject("not_a_presentation")
     pres = deterministic(body)
     cred_bytes, disclosures, proof = pres
-    kid, payload, tbs, sig = sign1(cred_bytes)
+    kid, payload, tbs, sig, alg = sign1(cred_bytes)
+    digest = suite_digest(alg)
     claims = deterministic(payload)
-    issuer = next((e for e in trust[4] if kid_of(e[1]) == kid), None)
+    issuer = next((e for e in trust[4] if ALGS[e[9]] != "sm2" and entry_kid(e) == kid), None)
     if issuer is None:
         raise Reject("unknown_issuer")
     # Indeterminate outcomes are reported only when nothing fails (FORMAT.md §11).
@@ -284,7 +327,9 @@ def verify(case, trust):
         raise Reject("issuer_not_authorized_for_type")
     if not (issuer[7] <= claims[6] <= issuer.get(8, claims[6])):
         raise Reject("key_not_valid_at_issuance")
-    if not ed25519_ok(issuer[1], sig, tbs):
+    if ALGS[issuer[9]] != ALGS[alg]:
+        raise Reject("key_algorithm_mismatch")
+    if not signature_ok(issuer[9], alg, issuer[1], sig, tbs):
         raise Reject("bad_issuer_signature")
     if claims[5] > now + skew:
         raise Reject("not_yet_valid")
@@ -293,7 +338,7 @@ def verify(case, trust):
     digests = {lz[2][i : i + 16] for i in range(0, len(lz[2]), 16)}
     values = {}
     for d in disclosures:
-        if hashlib.sha256(d).digest()[:16] not in digests:
+        if digest(d)[:16] not in digests:
             raise Reject("disclosure_not_signed")
         salt, field_id, value = deterministic(d)
         assert len(salt) == 16
@@ -309,7 +354,7 @@ def verify(case, trust):
         if len(proof) == 4:
             raise Reject("request bound: not covered by this independent verifier")
         transcript = cbor2.dumps(
-            ["LZ1-presentation", hashlib.sha256(cred_bytes).digest(), sorted(values), time, lifetime, None],
+            ["LZ1-presentation", digest(cred_bytes), sorted(values), time, lifetime, None],
             canonical=True,
         )
         if not holder_ok(claims[8][1], hsig, transcript):
@@ -326,9 +371,11 @@ def verify(case, trust):
             if case["input"]["policy"]["status"] == "lenient":
                 return values
             raise Reject("status_list_missing")
-        st, skid, stbs, ssig = found
-        signer = next((e for e in trust[4] if kid_of(e[1]) == skid and e[4] == issuer[4]), None)
-        if signer is None or not ed25519_ok(signer[1], ssig, stbs):
+        st, skid, stbs, ssig, salg = found
+        signer = next(
+            (e for e in trust[4] if ALGS[e[9]] != "sm2" and entry_kid(e) == skid and e[4] == issuer[4]), None
+        )
+        if signer is None or not signature_ok(signer[9], salg, signer[1], ssig, stbs):
             raise Reject("status_list_invalid")
         # §9: current while now <= iat + ttl and now <= exp (no skew); with
         # neither ttl nor exp, for DEFAULT_STATUS_MAX_AGE seconds.
@@ -375,6 +422,7 @@ CODES_WE_CHECK = {
     "duplicate_disclosure", "holder_proof_missing", "bad_holder_signature", "stale",
     "from_future", "revoked", "suspended", "status_list_missing", "status_list_expired",
     "status_list_invalid", "malformed_qr", "malformed_credential", "unsupported_algorithm",
+    "key_algorithm_mismatch",
     "not_a_presentation", "trust_list_expired", "rule_violated",
 }
 
@@ -402,7 +450,7 @@ def test_worked_example_in_format_md():
     assert len(body) == 364
     cred = cbor2.loads(body)[0]
     assert cred[:2].hex() == "d284"
-    assert cbor2.loads(cred).value[0].hex() == "a2012704487125cfd5480bbf9e"
+    assert cbor2.loads(cred).value[0].hex() == "a2013204487125cfd5480bbf9e"
 
 
 # GM/T 0003.5-2012 / GB/T 32918.5-2017 Appendix A (recommended curve, id 1234567812345678).

@@ -120,6 +120,7 @@ pub fn present_full(
     }
     let proof = holder.map(|h| {
         let t = transcript(
+            liangzheng::alg::DigestAlgorithm::Sha256,
             &license.credential,
             &chosen_ids,
             NOW,

@@ -203,6 +203,11 @@ impl IssuedLicense {
 }
 
 /// An issuing authority: a signing key plus its name and 统一社会信用代码.
+///
+/// The suite of every credential it issues follows the signer's algorithm
+/// ([`IssuerSigner::algorithm`]): an [`crate::keys::IssuerKey`] issues
+/// Ed25519 + SHA-256, an [`crate::keys::Sm2IssuerKey`] SM2 + SM3, a P-256 key
+/// (software or HSM) ES256 + SHA-256.
 #[derive(Clone)]
 pub struct Issuer {
     signer: Arc<dyn IssuerSigner>,
@@ -446,10 +451,12 @@ impl Issuer {
     ) -> Result<(Vec<u8>, Vec<Vec<u8>>), IssueError> {
         let mut disclosures = Vec::new();
         let mut digests: Vec<DisclosureDigest> = Vec::new();
+        // The signer's algorithm picks the suite: SM2 keys digest with SM3.
+        let digest = self.signer.algorithm().digest();
         for id in ids {
             if let Some(v) = values.get(id) {
                 let d = Disclosure::new(*id, v.to_cbor(), rng);
-                digests.push(d.digest());
+                digests.push(d.digest(digest));
                 disclosures.push(d.bytes);
             }
         }

@@ -1,7 +1,7 @@
 //! Credentials: what an issuing authority signs.
 //!
-//! A credential is a COSE_Sign1 (tag 18, EdDSA) whose payload is a CWT claims
-//! set in deterministic CBOR:
+//! A credential is a COSE_Sign1 (tag 18, signed under one suite of
+//! [`crate::alg`]) whose payload is a CWT claims set in deterministic CBOR:
 //!
 //! | key | claim | value |
 //! |---|---|---|
@@ -12,7 +12,8 @@
 //! | -65537 | lz | `{1: type code, 2: digests, 3: [list id, index], 4: view id}` |
 //!
 //! No field value is in clear: key 2 of `lz` is the concatenation of the
-//! 16-byte digests of every field's disclosure, plus decoys, sorted. The byte
+//! 16-byte digests (suite digest: SHA-256, or SM3 under SM2) of every field's
+//! disclosure, plus decoys, sorted. The byte
 //! format is specified in `docs/FORMAT.md`.
 
 mod issue;
@@ -21,6 +22,7 @@ pub use issue::{Claims, IssueError, IssuedLicense, IssuedView, Issuer};
 
 use ciborium::value::Value;
 
+use crate::alg::{Suite, VerifyingKey};
 use crate::cbor::{self, read, CborError};
 use crate::cose::{CoseError, Sign1};
 use crate::disclosure::{DisclosureDigest, DIGEST_LEN};
@@ -66,8 +68,8 @@ pub struct Credential {
     pub expires: Option<UnixTime>,
     /// Holder key (`cnf`).
     pub holder: Option<HolderPublicKey>,
-    /// The holder's Ed25519 key, decompressed once at parse time.
-    pub(crate) holder_ed25519: Option<ed25519_dalek::VerifyingKey>,
+    /// The holder's key, decoded once at parse time.
+    pub(crate) holder_key: Option<VerifyingKey>,
 }
 
 /// Why credential bytes could not be read.
@@ -116,7 +118,7 @@ impl Credential {
         let expires = time(4, "exp")?;
         let not_before = time(5, "nbf")?.ok_or(Bad("nbf missing"))?;
         let issued_at = time(6, "iat")?.ok_or(Bad("iat missing"))?;
-        let (holder, holder_ed25519) = match read::get(claims, 8) {
+        let (holder, holder_key) = match read::get(claims, 8) {
             None => (None, None),
             Some(cnf) => {
                 let m = read::map(cnf).ok_or(Bad("cnf"))?;
@@ -124,7 +126,7 @@ impl Credential {
                     [(k, key)] if read::int(k) == Some(1) => {
                         let (key, vk) = HolderPublicKey::from_cose_key_checked(key)
                             .map_err(|_| Bad("cnf key"))?;
-                        (Some(key), vk)
+                        (Some(key), Some(vk))
                     }
                     _ => return Err(Bad("cnf")),
                 }
@@ -192,8 +194,15 @@ impl Credential {
             not_before,
             expires,
             holder,
-            holder_ed25519,
+            holder_key,
         })
+    }
+
+    /// The suite the credential is signed and digested under (from its COSE `alg`).
+    pub fn suite(&self) -> Suite {
+        self.sign1
+            .algorithm()
+            .map_or(Suite::ED25519_SHA256, |a| a.suite())
     }
 
     /// Whether `d` is one of the signed digests.

@@ -7,7 +7,7 @@
 //! fails to parse or verify, yields an *indeterminate* status — never a silent
 //! pass and never a false "revoked".
 //!
-//! Token wire form: COSE_Sign1, typ `application/statuslist+cwt`, payload
+//! Token wire form: COSE_Sign1 (any algorithm of [`crate::alg`]), typ `application/statuslist+cwt`, payload
 //! `{2: sub, 4: exp?, 6: iat, 65533: {"bits": 2, "lst": bstr}, 65534: ttl}` where
 //! `sub` is `urn:liangzheng:status:<issuer USCC>:<list number>`.
 
@@ -22,6 +22,7 @@ use std::fmt;
 
 use ciborium::value::Value;
 
+use crate::alg::VerifyingKey;
 use crate::cbor::{self, read, CborError};
 use crate::cose::{CoseError, Sign1};
 use crate::keys::{IssuerSigner, KeyError, KeyId};
@@ -167,11 +168,13 @@ impl StatusToken {
         .map_err(StatusError::Key)
     }
 
-    /// Parses a token and checks its signature with `public_key_for(kid)` (which
-    /// should return the key only if it is a trusted key of the list's issuer).
+    /// Parses a token and checks its signature with `public_key_for(kid, sub)`
+    /// (which should return the key only if it is a trusted key of the list's
+    /// issuer). The signature is checked through the algorithm table: the
+    /// header's algorithm must be the key's.
     pub fn parse_verified(
         bytes: &[u8],
-        public_key_for: impl Fn(&KeyId, &str) -> Option<[u8; 32]>,
+        public_key_for: impl Fn(&KeyId, &str) -> Option<VerifyingKey>,
     ) -> Result<Self, StatusError> {
         use StatusError::Malformed as Bad;
         let sign1 =
@@ -184,7 +187,7 @@ impl StatusToken {
             .to_string();
         let signer = sign1.key_id().ok_or(Bad("kid"))?;
         let pk = public_key_for(&signer, &uri).ok_or(StatusError::UntrustedSigner)?;
-        if !sign1.verify_ed25519(&pk) {
+        if !sign1.verify(&pk) {
             return Err(StatusError::BadSignature);
         }
         let sl = read::get(m, CLAIM_STATUS_LIST)

@@ -19,6 +19,7 @@ pub use report::{
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, OnceLock};
 
+use crate::alg::{SignatureAlgorithm, VerifyingKey};
 use crate::credential::Credential;
 use crate::disclosure::Disclosure;
 use crate::ids::LicenseId;
@@ -37,11 +38,12 @@ use crate::trust::{TrustStore, TrustedIssuer};
 pub struct Verifier {
     registry: Arc<Registry>,
     trust: TrustStore,
-    /// Trust-store entries by key id, with the key decompressed and checked
-    /// (not weak) on first use, so a scan pays for neither a hash per entry
-    /// nor a repeated point decompression, and loading a list of 50,000
-    /// issuers costs no decompression at all.
-    keys: HashMap<KeyId, (usize, OnceLock<Option<ed25519_dalek::VerifyingKey>>)>,
+    /// Trust-store entries by key id, with the key decoded and checked through
+    /// the algorithm table on first use (points decompressed, Ed25519 weak
+    /// keys refused, SM2 `Z_A` precomputed), so a scan pays for neither a hash
+    /// per entry nor a repeated decoding, and loading a list of 50,000 issuers
+    /// decodes no key at all.
+    keys: HashMap<KeyId, (usize, OnceLock<Option<VerifyingKey>>)>,
     lists: BTreeMap<String, StatusToken>,
     bad_lists: Vec<(Option<String>, StatusError)>,
     request: Option<ReceivedRequest>,
@@ -88,19 +90,12 @@ impl Verifier {
         Ok(())
     }
 
-    /// The trusted entry for a key id, with its decompressed key (None when the
-    /// key is not a valid, strong Ed25519 key: nothing verifies under it).
-    fn issuer(
-        &self,
-        kid: &KeyId,
-    ) -> Option<(&TrustedIssuer, Option<&ed25519_dalek::VerifyingKey>)> {
+    /// The trusted entry for a key id, with its decoded key (None when the key
+    /// is not a valid key of its algorithm: nothing verifies under it).
+    fn issuer(&self, kid: &KeyId) -> Option<(&TrustedIssuer, Option<&VerifyingKey>)> {
         let (i, vk) = self.keys.get(kid)?;
         let entry = self.trust.issuers.get(*i)?;
-        let vk = vk.get_or_init(|| {
-            ed25519_dalek::VerifyingKey::from_bytes(&entry.public_key)
-                .ok()
-                .filter(|vk| !vk.is_weak())
-        });
+        let vk = vk.get_or_init(|| entry.public_key.verifying_key().ok());
         Some((entry, vk.as_ref()))
     }
 
@@ -113,12 +108,16 @@ impl Verifier {
     /// cannot be rolled back to an older list that un-revokes a license.
     pub fn add_status_list(&mut self, bytes: &[u8]) -> Result<(), StatusError> {
         let parsed = StatusToken::parse_verified(bytes, |kid, uri| {
-            let (entry, _) = self.issuer(kid)?;
+            let (entry, vk) = self.issuer(kid)?;
             let code = uri
                 .strip_prefix("urn:liangzheng:status:")?
                 .split(':')
                 .next()?;
-            (entry.code == code).then_some(entry.public_key)
+            if entry.code == code {
+                vk.cloned()
+            } else {
+                None
+            }
         });
         match parsed {
             Ok(token) => {
@@ -179,11 +178,16 @@ impl Verifier {
         for p in parsed.iter().flatten() {
             let kid = p.cred.sign1.key_id();
             if let Some((i, _)) = kid.as_ref().and_then(|k| self.issuer(k)) {
-                jobs.push(batch::Job {
-                    public_key: i.public_key.to_vec(),
-                    message: p.cred.sign1.to_be_signed(&[]),
-                    signature: p.cred.sign1.signature().to_vec(),
-                });
+                // Only Ed25519 batches; other algorithms are checked one by one.
+                if p.cred.sign1.algorithm() == Some(SignatureAlgorithm::Ed25519)
+                    && i.public_key.algorithm() == SignatureAlgorithm::Ed25519
+                {
+                    jobs.push(batch::Job {
+                        public_key: i.public_key.as_bytes().to_vec(),
+                        message: p.cred.sign1.to_be_signed(&[]),
+                        signature: p.cred.sign1.signature().to_vec(),
+                    });
+                }
             }
             if let Some((crate::holder::HolderPublicKey::Ed25519(pk), t, sig)) = self.holder_job(p)
             {
@@ -208,14 +212,18 @@ impl Verifier {
     fn holder_job(&self, p: &Parsed) -> Option<(crate::holder::HolderPublicKey, Vec<u8>, Vec<u8>)> {
         let key = p.cred.holder.clone()?;
         let proof = p.pres.proof.as_ref()?;
+        let digest = p.cred.suite().digest;
         let request_hash = match (&self.request, &proof.nonce) {
-            (Some(r), Some(n)) if r.request.nonce.as_slice() == n.as_slice() => Some(r.hash()),
+            (Some(r), Some(n)) if r.request.nonce.as_slice() == n.as_slice() => {
+                Some(r.hash_with(digest))
+            }
             (_, None) => None,
             // Nonce for another (or no) request: the signature is not checked.
             _ => return None,
         };
         let field_ids: Vec<u32> = p.disclosures.iter().map(|d| d.field_id).collect();
         let t = transcript(
+            digest,
             &p.pres.credential,
             &field_ids,
             proof.time,
@@ -277,20 +285,31 @@ impl Verifier {
             }
         }
 
-        // Issuer signature.
-        let signature_ok = match entry {
-            // Not a valid, strong Ed25519 key: nothing verifies under it.
-            Some((_, None)) | None => false,
-            Some((i, Some(vk))) => sigs.ed25519_key(
-                &i.public_key,
-                vk,
-                &cred.sign1.to_be_signed(&[]),
-                cred.sign1.signature(),
-            ),
+        // Issuer signature, through the algorithm table: the header's algorithm
+        // must be the trusted key's.
+        let cred_alg = cred.sign1.algorithm();
+        let alg_matches = issuer.is_some_and(|i| cred_alg == Some(i.public_key.algorithm()));
+        let signature_ok = match (entry, cred_alg) {
+            // Not a valid key of its algorithm: nothing verifies under it.
+            (Some((_, None)) | None, _) | (_, None) => false,
+            (Some((i, Some(vk))), Some(alg)) => {
+                alg_matches
+                    && sigs.verify(
+                        i.public_key.as_bytes(),
+                        vk,
+                        alg,
+                        &cred.sign1.to_be_signed(&[]),
+                        cred.sign1.signature(),
+                    )
+            }
         };
         match issuer {
             None => run.skip(CheckKind::IssuerSignature),
             Some(_) if signature_ok => run.pass(CheckKind::IssuerSignature),
+            Some(_) if !alg_matches => run.fail(
+                CheckKind::IssuerSignature,
+                VerifyError::KeyAlgorithmMismatch,
+            ),
             Some(_) => run.fail(CheckKind::IssuerSignature, VerifyError::BadIssuerSignature),
         }
 
@@ -360,14 +379,10 @@ impl Verifier {
                 // Answers another request: reported under Request; the signature cannot be checked.
                 None => run.skip(CheckKind::HolderSignature),
                 Some((key, t, sig)) => {
-                    let ok = match (&key, &cred.holder_ed25519) {
-                        (crate::holder::HolderPublicKey::Ed25519(pk), Some(vk)) => {
-                            sigs.ed25519_key(pk, vk, &t, &sig)
-                        }
-                        (crate::holder::HolderPublicKey::Ed25519(pk), None) => {
-                            sigs.ed25519(pk, &t, &sig)
-                        }
-                        (other, _) => other.verify(&t, &sig),
+                    // The holder key's own algorithm signs the transcript.
+                    let ok = match &cred.holder_key {
+                        Some(vk) => sigs.verify(key.as_bytes(), vk, key.algorithm(), &t, &sig),
+                        None => key.verify(&t, &sig),
                     };
                     if ok {
                         run.pass(CheckKind::HolderSignature)
@@ -515,9 +530,7 @@ impl Verifier {
 /// The trust store's entries by key id. A key listed twice (only possible in a
 /// store built directly; signed lists refuse it) keeps its first entry, as
 /// [`TrustStore::find`] does.
-fn index_keys(
-    trust: &TrustStore,
-) -> HashMap<KeyId, (usize, OnceLock<Option<ed25519_dalek::VerifyingKey>>)> {
+fn index_keys(trust: &TrustStore) -> HashMap<KeyId, (usize, OnceLock<Option<VerifyingKey>>)> {
     let mut keys = HashMap::with_capacity(trust.issuers.len());
     for (i, entry) in trust.issuers.iter().enumerate() {
         keys.entry(entry.key_id())
@@ -586,52 +599,47 @@ fn parse_body(body: &[u8]) -> Result<Parsed, Box<Report>> {
 
 /// How signatures are checked: one by one, or looked up from a batch.
 trait SignatureCheck {
-    fn ed25519(&self, public_key: &[u8], message: &[u8], signature: &[u8]) -> bool;
-    /// Same, with the key already decompressed and checked not to be weak.
-    fn ed25519_key(
+    /// Verifies `signature` under the decoded `key` (whose canonical bytes are
+    /// `public_key`) for the algorithm the signed structure names.
+    fn verify(
         &self,
         public_key: &[u8],
-        key: &ed25519_dalek::VerifyingKey,
+        key: &VerifyingKey,
+        algorithm: SignatureAlgorithm,
         message: &[u8],
         signature: &[u8],
     ) -> bool;
 }
 
-/// Strict single verification.
+/// Single verification through the algorithm table (strict Ed25519).
 struct Direct;
 
 impl SignatureCheck for Direct {
-    fn ed25519(&self, public_key: &[u8], message: &[u8], signature: &[u8]) -> bool {
-        crate::keys::verify_ed25519_strict(public_key, message, signature)
-    }
-    fn ed25519_key(
+    fn verify(
         &self,
         _public_key: &[u8],
-        key: &ed25519_dalek::VerifyingKey,
+        key: &VerifyingKey,
+        algorithm: SignatureAlgorithm,
         message: &[u8],
         signature: &[u8],
     ) -> bool {
-        <[u8; 64]>::try_from(signature).is_ok_and(|sig| {
-            key.verify_strict(message, &ed25519_dalek::Signature::from_bytes(&sig))
-                .is_ok()
-        })
+        key.verify(algorithm, message, signature)
     }
 }
 
 impl SignatureCheck for batch::Results {
-    fn ed25519(&self, public_key: &[u8], message: &[u8], signature: &[u8]) -> bool {
-        self.get(public_key, message, signature)
-            .unwrap_or_else(|| crate::keys::verify_ed25519_strict(public_key, message, signature))
-    }
-    fn ed25519_key(
+    fn verify(
         &self,
         public_key: &[u8],
-        key: &ed25519_dalek::VerifyingKey,
+        key: &VerifyingKey,
+        algorithm: SignatureAlgorithm,
         message: &[u8],
         signature: &[u8],
     ) -> bool {
-        self.get(public_key, message, signature)
-            .unwrap_or_else(|| Direct.ed25519_key(public_key, key, message, signature))
+        let batched = (algorithm == SignatureAlgorithm::Ed25519 && key.as_ed25519().is_some())
+            .then(|| self.get(public_key, message, signature))
+            .flatten();
+        batched.unwrap_or_else(|| key.verify(algorithm, message, signature))
     }
 }
 
@@ -647,7 +655,7 @@ fn check_disclosures(
     };
     let mut seen = BTreeSet::new();
     for d in disclosures {
-        if !cred.commits_to(&d.digest()) {
+        if !cred.commits_to(&d.digest(cred.suite().digest)) {
             return Err(VerifyError::DisclosureNotSigned);
         }
         if !seen.insert(d.field_id) {

@@ -151,7 +151,7 @@ pub enum VerifyError {
         /// Detail (English).
         detail: String,
     },
-    /// The signature algorithm is not EdDSA, or the header names another one.
+    /// The credential's signature algorithm is not in the algorithm table ([`crate::alg`]).
     UnsupportedAlgorithm,
     /// The QR holds a request, not a presentation.
     NotAPresentation,
@@ -169,6 +169,9 @@ pub enum VerifyError {
     KeyNotValidAtIssuance,
     /// The issuer signature does not verify.
     BadIssuerSignature,
+    /// The credential names another signature algorithm than its trusted key's
+    /// (e.g. an SM2 header with an Ed25519 key): it cannot verify under that key.
+    KeyAlgorithmMismatch,
     /// Before the start of validity.
     NotYetValid,
     /// After the end of validity.
@@ -245,6 +248,7 @@ impl VerifyError {
             VerifyError::IssuerNotAuthorizedForType => "issuer_not_authorized_for_type",
             VerifyError::KeyNotValidAtIssuance => "key_not_valid_at_issuance",
             VerifyError::BadIssuerSignature => "bad_issuer_signature",
+            VerifyError::KeyAlgorithmMismatch => "key_algorithm_mismatch",
             VerifyError::NotYetValid => "not_yet_valid",
             VerifyError::Expired => "expired",
             VerifyError::IssuedInFuture => "issued_in_future",
@@ -287,6 +291,7 @@ impl Localized for VerifyError {
             VerifyError::IssuerNotAuthorizedForType => "该发证机关无权签发此类证照".into(),
             VerifyError::KeyNotValidAtIssuance => "签发时该密钥不在有效期内".into(),
             VerifyError::BadIssuerSignature => "发证机关签名无效（证照可能被篡改）".into(),
+            VerifyError::KeyAlgorithmMismatch => "签名算法与可信密钥的算法不符".into(),
             VerifyError::NotYetValid => "证照尚未生效".into(),
             VerifyError::Expired => "证照已过期".into(),
             VerifyError::IssuedInFuture => "签发时间晚于当前时间".into(),
@@ -328,6 +333,9 @@ impl Localized for VerifyError {
             VerifyError::IssuerNotAuthorizedForType => "issuer not authorised for this license type".into(),
             VerifyError::KeyNotValidAtIssuance => "issuer key was not valid at the issue time".into(),
             VerifyError::BadIssuerSignature => "issuer signature invalid (credential tampered with?)".into(),
+            VerifyError::KeyAlgorithmMismatch => {
+                "the signature algorithm is not the trusted key's algorithm".into()
+            }
             VerifyError::NotYetValid => "license not yet valid".into(),
             VerifyError::Expired => "license expired".into(),
             VerifyError::IssuedInFuture => "issue time is in the future".into(),

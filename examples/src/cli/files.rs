@@ -17,10 +17,13 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use liangzheng::alg::PublicKey;
 use liangzheng::b64;
 use liangzheng::credential::IssuedLicense;
-use liangzheng::holder::{DeviceSigner, Ed25519DeviceSigner, HolderPublicKey, P256DeviceSigner};
-use liangzheng::keys::{public_key_from_pem, IssuerKey, IssuerSigner};
+use liangzheng::holder::{
+    DeviceSigner, Ed25519DeviceSigner, HolderPublicKey, P256DeviceSigner, Sm2DeviceSigner,
+};
+use liangzheng::keys::{public_key_from_pem, IssuerKey, IssuerSigner, SoftwareIssuerKey};
 use liangzheng::qr::{decode_text, QrKind};
 use liangzheng::request::ReceivedRequest;
 use liangzheng::status::StatusList;
@@ -110,17 +113,17 @@ pub fn load_issuer_key(path: &Path) -> Result<Arc<IssuerKey>, CliError> {
         )))
 }
 
-/// Loads an Ed25519 public key from a public-key PEM, or from a private-key PEM.
-pub fn load_public_key(path: &Path) -> Result<[u8; 32], CliError> {
+/// Loads a public key (Ed25519, P-256 or SM2) from a public-key PEM, or from a private-key PEM.
+pub fn load_public_key(path: &Path) -> Result<PublicKey, CliError> {
     let pem = read_text(path)?;
     if let Ok(pk) = public_key_from_pem(&pem) {
         return Ok(pk);
     }
-    IssuerKey::from_pkcs8_pem(&pem)
+    SoftwareIssuerKey::from_pkcs8_pem(&pem)
         .map(|k| k.public_key())
         .map_err(|_| {
             CliError::new(format!(
-                "{} is not an Ed25519 public or private key PEM",
+                "{} is not an Ed25519, P-256 or SM2 public or private key PEM",
                 path.display()
             ))
         })
@@ -160,18 +163,18 @@ pub fn holder_signer(alg: &str, seed: &[u8; 32]) -> Result<Arc<dyn DeviceSigner>
         "p256" => P256DeviceSigner::from_scalar(seed)
             .map(|s| Arc::new(s) as Arc<dyn DeviceSigner>)
             .map_err(ctx("P-256 key")),
+        "sm2" => Sm2DeviceSigner::from_scalar(seed)
+            .map(|s| Arc::new(s) as Arc<dyn DeviceSigner>)
+            .map_err(ctx("SM2 key")),
         other => Err(CliError::new(format!(
-            "unknown holder key algorithm {other:?} (ed25519, p256)"
+            "unknown holder key algorithm {other:?} (ed25519, p256, sm2)"
         ))),
     }
 }
 
-/// The holder public key as text: `ed25519:<base64url>` or `p256:<base64url>`.
+/// The holder public key as text: `ed25519:<base64url>`, `p256:<base64url>` or `sm2:<base64url>`.
 pub fn holder_public_text(k: &HolderPublicKey) -> String {
-    match k {
-        HolderPublicKey::Ed25519(b) => format!("ed25519:{}", b64::encode(b)),
-        HolderPublicKey::P256(b) => format!("p256:{}", b64::encode(b)),
-    }
+    k.to_text()
 }
 
 /// Parses `--holder-key`: a holder key file, `ed25519:`/`p256:` + hex or base64url,
@@ -191,6 +194,7 @@ pub fn parse_holder_key(s: &str) -> Result<HolderPublicKey, CliError> {
     let key = match (alg, bytes.len()) {
         (Some("ed25519") | None, 32) => HolderPublicKey::ed25519(&bytes),
         (Some("p256") | None, 33 | 65) => HolderPublicKey::p256_from_sec1(&bytes),
+        (Some("sm2"), 33 | 65) => HolderPublicKey::sm2_from_sec1(&bytes),
         _ => {
             return Err(CliError::new(
                 "--holder-key: wrong length for the algorithm",
@@ -252,7 +256,7 @@ impl TrustSigned {
 }
 
 /// Loads and verifies a signed trust list against the pinned root key.
-pub fn load_trust(path: &Path, root: &[u8; 32]) -> Result<TrustStore, CliError> {
+pub fn load_trust(path: &Path, root: &PublicKey) -> Result<TrustStore, CliError> {
     let signed: TrustSigned = load(path, TRUST_SIGNED_FORMAT)?;
     TrustStore::from_signed(&signed.bytes()?, root)
         .map_err(ctx(format!("{}: trust list rejected", path.display())))

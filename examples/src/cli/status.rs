@@ -195,12 +195,17 @@ fn inspect(file: &Path, issuer_key: Option<&Path>) -> CliResult {
         json!({"format": format, "list_id": f.list_id, "statuses": summary(&f.list()?, size)})
     } else if format == STATUS_TOKEN_FORMAT {
         let bytes = load_status_token(file)?;
-        let key = issuer_key.map(load_public_key).transpose()?;
+        let key = issuer_key
+            .map(load_public_key)
+            .transpose()?
+            .map(|k| k.verifying_key())
+            .transpose()
+            .map_err(ctx("issuer key"))?;
         // Learn the signer and URI even without a key (the closure sees them before any check).
         let seen = RefCell::new(None);
         let parsed = StatusToken::parse_verified(&bytes, |kid, uri| {
             *seen.borrow_mut() = Some((kid.to_hex(), uri.to_string()));
-            key
+            key.clone()
         });
         let (kid, uri) = seen.into_inner().unzip();
         match (parsed, key) {

@@ -1189,7 +1189,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if (lib.uniffi_liangzheng_ffi_checksum_constructor_issuer_from_seed() != 22346.toShort()) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if (lib.uniffi_liangzheng_ffi_checksum_constructor_verifier_new() != 165.toShort()) {
+    if (lib.uniffi_liangzheng_ffi_checksum_constructor_verifier_new() != 1755.toShort()) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if (lib.uniffi_liangzheng_ffi_checksum_constructor_wallet_from_ed25519_seed() != 27130.toShort()) {
@@ -2374,8 +2374,10 @@ open class Verifier: Disposable, AutoCloseable, VerifierInterface
     }
     /**
      * A verifier trusting the issuers on `trust_list`, which must be signed by the
-     * pinned root key (`root_public_key`, raw 32-byte Ed25519). Errors:
-     * [`LzError::TrustList`] with code `wrong_root`, `bad_signature` or `malformed`.
+     * pinned root key `root_public_key`: a raw 32-byte Ed25519 key, or a
+     * SubjectPublicKeyInfo (DER) of any supported algorithm (Ed25519, P-256,
+     * SM2). Errors: [`LzError::TrustList`] with code `wrong_root`,
+     * `bad_signature` or `malformed`.
      */
     constructor(`trustList`: kotlin.ByteArray, `rootPublicKey`: kotlin.ByteArray) :
         this(
@@ -3326,8 +3328,8 @@ public object FfiConverterTypeFinding: FfiConverterRustBuffer<Finding> {
  * A holder's public key, as the app has it.
  *
  * For [`HolderKeyAlgorithm::Ed25519`], the raw 32 bytes. For
- * [`HolderKeyAlgorithm::Es256`], SEC1 (compressed 33 or uncompressed 65 bytes)
- * or SubjectPublicKeyInfo DER. Keys returned by this library are always in
+ * [`HolderKeyAlgorithm::Es256`] and [`HolderKeyAlgorithm::Sm2`], SEC1
+ * (compressed 33 or uncompressed 65 bytes) or SubjectPublicKeyInfo DER. Keys returned by this library are always in
  * their shortest form (raw Ed25519, compressed SEC1).
  */
 data class HolderKey (
@@ -3956,7 +3958,11 @@ enum class HolderKeyAlgorithm {
     /**
      * ECDSA P-256 with SHA-256 (COSE ES256): Android Keystore, iOS Secure Enclave.
      */
-    ES256;
+    ES256,
+    /**
+     * SM2 with SM3 (国密, GB/T 32918.2, user id `1234567812345678`): some phones' secure elements.
+     */
+    SM2;
     companion object
 }
 
