@@ -26,7 +26,8 @@ pub enum KeyAlg {
 }
 
 impl KeyAlg {
-    fn algorithm(self) -> SignatureAlgorithm {
+    /// The core algorithm.
+    pub fn algorithm(self) -> SignatureAlgorithm {
         match self {
             KeyAlg::Ed25519 => SignatureAlgorithm::Ed25519,
             KeyAlg::P256 => SignatureAlgorithm::Es256,
