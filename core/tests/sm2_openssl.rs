@@ -45,7 +45,10 @@ mod under_test {
     }
     /// SPKI PEM for a raw uncompressed SEC1 point.
     pub fn spki_pem_from_sec1(sec1: &[u8]) -> String {
-        PublicKey::sm2_from_sec1(sec1).unwrap().to_spki_pem().unwrap()
+        PublicKey::sm2_from_sec1(sec1)
+            .unwrap()
+            .to_spki_pem()
+            .unwrap()
     }
 }
 

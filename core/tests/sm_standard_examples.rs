@@ -172,7 +172,9 @@ fn sm2_recommended_curve_crate_verifier_accepts_the_published_signature_only() {
     assert!(core_key.verify(MSG, &rs));
     assert!(!core_key.verify(b"message digesT", &rs));
     assert_eq!(
-        liangzheng::alg::DigestAlgorithm::Sm3.digest(b"abc").to_vec(),
+        liangzheng::alg::DigestAlgorithm::Sm3
+            .digest(b"abc")
+            .to_vec(),
         sm3(&[b"abc"])
     );
 

@@ -507,7 +507,9 @@ fn sm2_suite(now: UnixTime, tally: &mut Tally) -> Result<(), CliError> {
         issuers: vec![entry],
         ..demo::trust_store()
     };
-    let trust = store.sign(root.as_ref()).map_err(ctx("sign SM2 trust list"))?;
+    let trust = store
+        .sign(root.as_ref())
+        .map_err(ctx("sign SM2 trust list"))?;
     let store = TrustStore::from_signed(&trust, &root.public_key())
         .map_err(ctx("SM2 trust list against the SM2 root"))?;
     let code = Uscc::parse(police.code).map_err(ctx("USCC"))?;
@@ -546,8 +548,15 @@ fn sm2_suite(now: UnixTime, tally: &mut Tally) -> Result<(), CliError> {
         .find(|(a, _, _)| a.code == police.code)
         .ok_or_else(|| CliError::new("demo: no police status list"))?;
     let uri = list_uri(police.code, list_id);
-    let token = StatusToken::sign(&list, &uri, now.minus(600), Some(86_400), None, key.as_ref())
-        .map_err(ctx("SM2 status list"))?;
+    let token = StatusToken::sign(
+        &list,
+        &uri,
+        now.minus(600),
+        Some(86_400),
+        None,
+        key.as_ref(),
+    )
+    .map_err(ctx("SM2 status list"))?;
     verifier
         .add_status_list(&token)
         .map_err(ctx("SM2 status list against the SM2 trust entry"))?;

@@ -356,4 +356,3 @@ pub fn load_request(path: &Path) -> Result<ReceivedRequest, CliError> {
     };
     ReceivedRequest::parse(&body).map_err(ctx(format!("{}: not a request", path.display())))
 }
-
