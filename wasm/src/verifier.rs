@@ -117,9 +117,17 @@ pub struct TrustListInfo {
     pub issuers: Vec<liangzheng::trust::TrustedIssuer>,
 }
 
-/// The raw 32-byte Ed25519 root key from a public-key PEM (`root.pub.pem`).
+/// The root key from a public-key PEM (`root.pub.pem`), in the form
+/// [`Verifier::from_signed`] takes: the raw 32 bytes for Ed25519, the
+/// SubjectPublicKeyInfo DER for P-256 and SM2.
 pub fn root_key_from_pem(pem: &str) -> Result<Vec<u8>, LzError> {
-    Ok(public_key_from_pem(pem)?.to_vec())
+    let key = public_key_from_pem(pem)?;
+    match key {
+        liangzheng::alg::PublicKey::Ed25519(k) => Ok(k.to_vec()),
+        other => other
+            .to_spki_der()
+            .map_err(|_| LzError::from(liangzheng::keys::KeyError::BadPublicKey)),
+    }
 }
 
 /// A counter's verifier.
@@ -131,7 +139,8 @@ pub struct Verifier {
 
 impl Verifier {
     /// A verifier trusting the issuers on `trust_list` (COSE_Sign1 bytes), which
-    /// must be signed by the pinned `root_public_key` (raw 32-byte Ed25519), with
+    /// must be signed by the pinned `root_public_key` (raw 32-byte Ed25519, or a
+    /// SubjectPublicKeyInfo DER of any supported algorithm: Ed25519, P-256, SM2), with
     /// the built-in license types plus those in `license_types_json` (the JSON
     /// format of `core/data/license-types.json`), if given.
     pub fn from_signed(
@@ -139,11 +148,16 @@ impl Verifier {
         root_public_key: &[u8],
         license_types_json: Option<&str>,
     ) -> Result<Self, LzError> {
-        let root: [u8; 32] = root_public_key.try_into().map_err(|_| {
+        let root = if root_public_key.len() == 32 {
+            liangzheng::alg::PublicKey::ed25519(root_public_key)
+        } else {
+            liangzheng::alg::PublicKey::from_spki_der(root_public_key)
+        }
+        .map_err(|_| {
             LzError::invalid_input(
                 "bad_public_key",
-                "根公钥必须是 32 字节的 Ed25519 公钥",
-                "the root key must be a 32-byte Ed25519 public key",
+                "根公钥必须是 32 字节的 Ed25519 公钥或 SubjectPublicKeyInfo（DER）",
+                "the root key must be a 32-byte Ed25519 key or a SubjectPublicKeyInfo (DER)",
             )
         })?;
         let trust = TrustStore::from_signed(trust_list, &root)?;
@@ -237,8 +251,11 @@ impl Verifier {
     /// is what makes verification use it).
     pub fn status_info(&self, token: &[u8]) -> Result<StatusListInfo, LzError> {
         let trust = self.inner.trust();
-        let t =
-            StatusToken::parse_verified(token, |kid, _uri| trust.find(kid).map(|e| e.public_key))?;
+        let t = StatusToken::parse_verified(token, |kid, _uri| {
+            trust
+                .find(kid)
+                .and_then(|e| e.public_key.verifying_key().ok())
+        })?;
         Ok(StatusListInfo {
             stale_after: t.ttl.and_then(|ttl| t.issued_at.0.checked_add(ttl)),
             uri: t.uri,

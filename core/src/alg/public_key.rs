@@ -315,6 +315,24 @@ impl PublicKey {
         .ok_or(PublicKeyError::InvalidPoint)
     }
 
+    /// The key as SubjectPublicKeyInfo DER.
+    pub fn to_spki_der(&self) -> Result<Vec<u8>, PublicKeyError> {
+        use ed25519_dalek::pkcs8::EncodePublicKey as _;
+        match self {
+            PublicKey::Ed25519(k) => ed25519_dalek::VerifyingKey::from_bytes(k)
+                .ok()
+                .and_then(|k| k.to_public_key_der().ok()),
+            PublicKey::P256(k) => p256::PublicKey::from_sec1_bytes(k)
+                .ok()
+                .and_then(|k| k.to_public_key_der().ok()),
+            PublicKey::Sm2(k) => sm2::PublicKey::from_sec1_bytes(k)
+                .ok()
+                .and_then(|k| k.to_public_key_der().ok()),
+        }
+        .map(|d| d.as_bytes().to_vec())
+        .ok_or(PublicKeyError::InvalidPoint)
+    }
+
     /// Text form `<alg>:<base64url>` (`ed25519:…`, `p256:…`, `sm2:…`), as in JSON files.
     pub fn to_text(&self) -> String {
         let prefix = match self {
@@ -380,6 +398,8 @@ mod tests {
             assert_eq!(PublicKey::from_cose_key(&k.to_cose_key()), Ok(k.clone()));
             let pem = k.to_spki_pem().expect("pem");
             assert_eq!(PublicKey::from_spki_pem(&pem), Ok(k.clone()));
+            let der = k.to_spki_der().expect("der");
+            assert_eq!(PublicKey::from_spki_der(&der), Ok(k.clone()));
             assert_eq!(PublicKey::from_text(&k.to_text()), Ok(k.clone()));
             assert_eq!(
                 PublicKey::from_bytes(k.algorithm(), k.as_bytes()),
