@@ -8,6 +8,7 @@
 //!   message; we verify OpenSSL's (DER converted to r‖s) and refuse them over another message;
 //! * OpenSSL verifies the published signature of GM/T 0003.5 Appendix A, as we do.
 //!
+//! The code under test is core's `keys::Sm2IssuerKey` and `alg::PublicKey`.
 //! Fails, never skips, when `openssl` is missing.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -17,49 +18,36 @@ use std::process::{Command, Output};
 /// The code under test: the SM2 key and signature API, in one place so the checks below stay
 /// the same whichever layer provides it.
 mod under_test {
-    use sm2::dsa::signature::{Signer as _, Verifier as _};
-    use sm2::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey};
+    use liangzheng::alg::PublicKey;
+    use liangzheng::keys::{IssuerSigner as _, Sm2IssuerKey};
 
-    pub const DIST_ID: &str = "1234567812345678";
-
-    pub struct Key(sm2::SecretKey);
+    pub struct Key(Sm2IssuerKey);
 
     pub fn generate() -> Key {
-        Key(sm2::SecretKey::random(&mut rand_core::OsRng))
+        Key(Sm2IssuerKey::generate())
     }
     pub fn from_pkcs8_pem(pem: &str) -> Key {
-        Key(sm2::SecretKey::from_pkcs8_pem(pem).expect("OpenSSL's PKCS#8 PEM imports"))
+        Key(Sm2IssuerKey::from_pkcs8_pem(pem).expect("OpenSSL's PKCS#8 PEM imports"))
     }
     pub fn to_pkcs8_pem(key: &Key) -> String {
-        key.0
-            .to_pkcs8_pem(sm2::pkcs8::LineEnding::LF)
-            .unwrap()
-            .to_string()
+        key.0.to_pkcs8_pem().unwrap().to_string()
     }
-    pub fn public_spki_pem(key: &Key) -> String {
-        key.0
-            .public_key()
-            .to_public_key_pem(sm2::pkcs8::LineEnding::LF)
-            .unwrap()
+    pub fn public_key_spki_pem(key: &Key) -> String {
+        key.0.public_key_pem()
     }
     pub fn sign(key: &Key, msg: &[u8]) -> [u8; 64] {
-        let sk = sm2::dsa::SigningKey::new(DIST_ID, &key.0).unwrap();
-        let sig: sm2::dsa::Signature = sk.sign(msg);
-        sig.to_bytes()
+        key.0.sign(msg).unwrap()
     }
     pub fn verify(spki_pem: &str, msg: &[u8], sig: &[u8; 64]) -> bool {
-        let pk = sm2::PublicKey::from_public_key_pem(spki_pem).expect("SPKI PEM imports");
-        let vk = sm2::dsa::VerifyingKey::new(DIST_ID, pk).unwrap();
-        match sm2::dsa::Signature::from_bytes(sig) {
-            Ok(sig) => vk.verify(msg, &sig).is_ok(),
-            Err(_) => false,
-        }
+        let pk = PublicKey::from_spki_pem(spki_pem).expect("SPKI PEM imports");
+        assert!(matches!(pk, PublicKey::Sm2(_)), "not an SM2 key: {pk:?}");
+        pk.verify(msg, sig)
     }
     /// SPKI PEM for a raw uncompressed SEC1 point.
     pub fn spki_pem_from_sec1(sec1: &[u8]) -> String {
-        sm2::PublicKey::from_sec1_bytes(sec1)
+        PublicKey::sm2_from_sec1(sec1)
             .unwrap()
-            .to_public_key_pem(sm2::pkcs8::LineEnding::LF)
+            .to_spki_pem()
             .unwrap()
     }
 }
@@ -197,7 +185,7 @@ fn an_openssl_sm2_key_imports_and_both_sides_verify_each_other() {
 
     // The public key OpenSSL derives is the one we derive and export (SPKI, byte for byte).
     let openssl_pub = ok(&openssl(&["pkey", "-in", &key_path, "-pubout"]));
-    let our_pub = under_test::public_spki_pem(&key);
+    let our_pub = under_test::public_key_spki_pem(&key);
     assert_eq!(normalize_pem(&openssl_pub), normalize_pem(&our_pub));
     let pub_path = dir.file("ours.pub.pem", our_pub.as_bytes());
 
@@ -230,7 +218,7 @@ fn keys_we_generate_are_read_by_openssl() {
     let dir = TempDir::new("export");
     let key = under_test::generate();
     let key_path = dir.file("ours.pem", under_test::to_pkcs8_pem(&key).as_bytes());
-    let our_pub = under_test::public_spki_pem(&key);
+    let our_pub = under_test::public_key_spki_pem(&key);
     let pub_path = dir.file("ours.pub.pem", our_pub.as_bytes());
 
     // OpenSSL reads our PKCS#8 as an SM2 key and derives our public key from it.

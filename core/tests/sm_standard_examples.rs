@@ -166,6 +166,18 @@ fn sm2_recommended_curve_crate_verifier_accepts_the_published_signature_only() {
         }
     }
 
+    // Core's SM2 verification (alg::PublicKey, default user id) accepts the standard's
+    // signature as is, and refuses it over another message; core's SM3 is the standard's.
+    let core_key = liangzheng::alg::PublicKey::sm2_from_sec1(&sec1).unwrap();
+    assert!(core_key.verify(MSG, &rs));
+    assert!(!core_key.verify(b"message digesT", &rs));
+    assert_eq!(
+        liangzheng::alg::DigestAlgorithm::Sm3
+            .digest(b"abc")
+            .to_vec(),
+        sm3(&[b"abc"])
+    );
+
     // The crate's own signer (RFC 6979 k, so a different but valid signature) round-trips
     // under the same key: the standard's key works with the signing half too.
     use sm2::dsa::signature::Signer;

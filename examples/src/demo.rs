@@ -113,6 +113,24 @@ pub const AUTHORITIES: [Authority; 4] = [
     },
 ];
 
+/// An SM2 (国密) key from a public demo seed: issuer, root or holder (SM2 + SM3 suite).
+pub fn sm2_key(label: &str) -> Arc<liangzheng::keys::Sm2IssuerKey> {
+    #[allow(clippy::expect_used)]
+    Arc::new(
+        liangzheng::keys::Sm2IssuerKey::from_scalar(&seed(label))
+            .expect("a SHA-256 output is a valid SM2 scalar with overwhelming probability"),
+    )
+}
+
+/// A demo holder's SM2 key (as a phone secure element holding SM2 keys would).
+pub fn holder_sm2(label: &str) -> Arc<liangzheng::holder::Sm2DeviceSigner> {
+    #[allow(clippy::expect_used)]
+    Arc::new(
+        liangzheng::holder::Sm2DeviceSigner::from_scalar(&seed(label))
+            .expect("a SHA-256 output is a valid SM2 scalar with overwhelming probability"),
+    )
+}
+
 /// The demo issuer for an authority.
 pub fn issuer(a: &Authority) -> Issuer {
     #[allow(clippy::expect_used)]

@@ -111,6 +111,59 @@ fn demo_runs_and_every_expectation_holds() {
 }
 
 #[test]
+fn sm2_keys_from_keygen_and_openssl_work_with_every_key_taking_command() {
+    let dir = tmp("keygen-sm2");
+    // Issuer key: lz writes SM2 PKCS#8 that OpenSSL reads and derives the same SPKI from.
+    let out = ok(&["keygen", "--alg", "sm2", "--out", p(&dir), "--name", "sm2"]);
+    assert!(out.contains("SM2") && out.contains("kid: "), "{out}");
+    let key = dir.join("sm2.key.pem");
+    let o = Command::new("openssl")
+        .args(["pkey", "-in", p(&key), "-pubout"])
+        .output()
+        .expect("openssl is required for this test (apt-get install openssl)");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let ours = std::fs::read_to_string(dir.join("sm2.pub.pem")).expect("pub");
+    assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), ours.trim());
+    // Holder key.
+    let out = ok(&["keygen", "--holder", "--alg", "sm2", "--out", p(&dir)]);
+    assert!(out.contains("sm2:"), "{out}");
+    // A root key, and an issuer key made by OpenSSL, both SM2.
+    ok(&["trust", "init-root", "--alg", "sm2", "--out", p(&dir)]);
+    let openssl_key = dir.join("openssl-sm2.pem");
+    let o = Command::new("openssl")
+        .args(["genpkey", "-algorithm", "SM2", "-out", p(&openssl_key)])
+        .output()
+        .expect("openssl");
+    assert!(o.status.success());
+    let claims = dir.join("claims.json");
+    std::fs::write(
+        &claims,
+        serde_json::to_string(&demo::id_card_claims()).expect("json"),
+    )
+    .expect("write");
+    let holder = dir.join("holder.key.json");
+    let license = dir.join("id.lz");
+    for k in [&key, &openssl_key] {
+        ok(&[
+            "issue",
+            "--key",
+            p(k),
+            "--issuer-name",
+            "济南市公安局",
+            "--issuer-code",
+            "11370100004307520K",
+            "--claims",
+            p(&claims),
+            "--holder-key",
+            p(&holder),
+            "--out",
+            p(&license),
+        ]);
+        assert!(license.is_file());
+    }
+}
+
+#[test]
 fn keygen_writes_pkcs8_that_openssl_reads() {
     let dir = tmp("keygen");
     let out = ok(&["keygen", "--out", p(&dir), "--name", "jinan"]);

@@ -11,6 +11,8 @@
 //! |---|---|---|
 //! | ES256 public key | SEC1 (33 or 65 bytes) or X.509 SubjectPublicKeyInfo DER (Java `PublicKey.getEncoded()`, iOS after adding the SPKI prefix) | compressed SEC1 |
 //! | ES256 signature | ASN.1 DER (`Signature("SHA256withECDSA")`, `SecKeyCreateSignature(.ecdsaSignatureMessageX962SHA256)`) or raw 64-byte `r‖s` | raw `r‖s`, low-S |
+//! | SM2 public key | SEC1 (33 or 65 bytes) or SubjectPublicKeyInfo DER (`id-ecPublicKey` + SM2 curve, as OpenSSL and key stores export it) | compressed SEC1 |
+//! | SM2 signature | ASN.1 DER (secure elements, GM/T 0009, OpenSSL) or raw 64-byte `r‖s` | raw `r‖s`, `0 < r, s < n` |
 //! | Ed25519 public key / signature | raw 32 / 64 bytes | unchanged |
 
 // The signer adapter is the wallet's; a verifier-only build compiles it but never calls it.
@@ -104,8 +106,10 @@ impl HolderKey {
 /// `sign` receives the transcript bytes, *not* a hash: an ES256 signer hashes
 /// them with SHA-256 itself, as `Signature.getInstance("SHA256withECDSA")` on
 /// Android and `.ecdsaSignatureMessageX962SHA256` on iOS do, and may return the
-/// signature DER-encoded (as those APIs do) or as raw 64-byte `r‖s`. An Ed25519
-/// signer returns the 64-byte signature. To refuse (the user cancelled the
+/// signature DER-encoded (as those APIs do) or as raw 64-byte `r‖s`. An SM2
+/// signer computes `e = SM3(Z_A ‖ message)` itself with the default user id
+/// `1234567812345678` (GB/T 32918.2, as secure elements and OpenSSL do) and returns
+/// DER or raw `r‖s`. An Ed25519 signer returns the 64-byte signature. To refuse (the user cancelled the
 /// biometric prompt, the key was invalidated …) throw [`LzError::Signer`].
 #[uniffi::export(with_foreign)]
 pub trait DeviceSigner: Send + Sync {
@@ -147,14 +151,32 @@ impl liangzheng::holder::DeviceSigner for ForeignSigner {
                 signature.len()
             ))),
             HolderPublicKey::P256(_) => es256_raw(&signature),
-            // Raw r‖s only for now (DER from platform APIs: to do in the FFI).
-            HolderPublicKey::Sm2(_) if signature.len() == 64 => Ok(signature),
-            HolderPublicKey::Sm2(_) => Err(KeyError::SignerFailed(format!(
-                "an SM2 signature is 64 bytes r‖s, the signer returned {}",
-                signature.len()
-            ))),
+            HolderPublicKey::Sm2(_) => sm2_raw(&signature),
         }
     }
+}
+
+/// An SM2 signature as raw `r‖s`, from ASN.1 DER `SEQUENCE { INTEGER r, INTEGER s }` (what
+/// secure elements, GM/T 0009 and OpenSSL return) or raw 64-byte input; `r` and `s` must be
+/// in `[1, n−1]`. SM2 has no `s ↔ n − s` twin, so there is nothing to normalise.
+pub(crate) fn sm2_raw(signature: &[u8]) -> Result<Vec<u8>, KeyError> {
+    let not_sm2 = || {
+        KeyError::SignerFailed(format!(
+            "not an SM2 signature (DER or 64-byte r‖s with 0 < r, s < n), {} bytes",
+            signature.len()
+        ))
+    };
+    let raw: [u8; 64] = if signature.len() == 64 {
+        signature.try_into().map_err(|_| not_sm2())?
+    } else {
+        ecdsa::Signature::<sm2::Sm2>::from_der(signature)
+            .map_err(|_| not_sm2())?
+            .to_bytes()
+            .into()
+    };
+    // The range check of GB/T 32918.2 §7.1 B1–B2.
+    let parsed = sm2::dsa::Signature::from_bytes(&raw).map_err(|_| not_sm2())?;
+    Ok(parsed.to_bytes().to_vec())
 }
 
 /// An ES256 signature as raw `r‖s` with low S, from DER or raw input.
@@ -189,6 +211,43 @@ mod tests {
         let back = es256_raw(der.as_bytes()).expect("der");
         assert!(signer.public_key().verify(b"transcript", &back));
         assert_eq!(es256_raw(&raw).expect("raw"), back);
+    }
+
+    #[test]
+    fn sm2_der_and_raw_signatures_are_the_same_raw_bytes_and_verify() {
+        use liangzheng::holder::Sm2DeviceSigner;
+        let signer = Sm2DeviceSigner::from_scalar(&[5; 32]).expect("scalar");
+        let raw = signer.sign(b"transcript").expect("sign");
+        let der = ecdsa::Signature::<sm2::Sm2>::from_slice(&raw)
+            .expect("raw")
+            .to_der();
+        assert_eq!(der.as_bytes()[0], 0x30);
+        let back = sm2_raw(der.as_bytes()).expect("der");
+        assert_eq!(back, raw);
+        assert_eq!(sm2_raw(&raw).expect("raw"), raw);
+        assert!(signer.public_key().verify(b"transcript", &back));
+    }
+
+    #[test]
+    fn sm2_garbage_and_out_of_range_signatures_are_errors() {
+        let n = [
+            0xFF, 0xFF, 0xFF, 0xFE, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+            0xFF, 0xFF, 0x72, 0x03, 0xDF, 0x6B, 0x21, 0xC6, 0x05, 0x2B, 0x53, 0xBB, 0xF4, 0x09,
+            0x39, 0xD5, 0x41, 0x23,
+        ];
+        let mut r_is_n = [1u8; 64];
+        r_is_n[..32].copy_from_slice(&n);
+        for bad in [
+            &[][..],
+            &[0x30, 0x02, 0x01],
+            &[0u8; 64],
+            &[0xff; 64],
+            &[0xff; 72],
+            &[1u8; 63],
+            &r_is_n,
+        ] {
+            assert!(sm2_raw(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

@@ -227,6 +227,42 @@ class Suite(val root: File) {
             expectEqual(3, signer.calls, "signer calls")
         })
 
+        for (raw in listOf(false, true)) {
+            add("Kotlin DeviceSigner with an OpenSSL SM2 key (${if (raw) "raw r‖s" else "DER"} signatures)" to {
+                val signer = OpensslSm2Signer(rawSignatures = raw)
+                try {
+                    val wallet = Wallet(signer)
+                    expectEqual(HolderKeyAlgorithm.SM2, wallet.holderKey().algorithm, "algorithm")
+                    expectEqual(33, wallet.holderKey().publicKey.size, "compressed SEC1 key (from SPKI DER)")
+                    val i = wallet.add(demoIssuer().issue(ID_CARD_CLAIMS, signer.publicKey(), base.now))
+                    repeat(2) {
+                        val report = verifier().verify(wallet.present(i, listOf("name", "id_number"), base.now), policyAt(base.now))
+                        expectEqual(Verdict.VALID, report.verdict, "verdict (${report.summary})")
+                        expectEqual(CheckOutcome.PASSED, report.checks.first { it.check == "holder_signature" }.outcome, "holder check")
+                    }
+                    expectEqual(2, signer.calls, "signer calls")
+                } finally {
+                    signer.close()
+                }
+            })
+        }
+
+        add("an SM2 signature from the device over other bytes is refused" to {
+            val inner = OpensslSm2Signer()
+            try {
+                val wallet = Wallet(object : DeviceSigner {
+                    override fun publicKey() = inner.publicKey()
+                    override fun sign(message: ByteArray) = inner.sign(message + byteArrayOf(0))
+                })
+                val i = wallet.add(demoIssuer().issue(ID_CARD_CLAIMS, inner.publicKey(), base.now))
+                val report = verifier().verify(wallet.present(i, listOf("name"), base.now), policyAt(base.now))
+                expectEqual(Verdict.INVALID, report.verdict, "verdict")
+                expectEqual("bad_holder_signature", report.problem?.code, "problem")
+            } finally {
+                inner.close()
+            }
+        })
+
         add("README Kotlin snippet runs" to {
             val signer = JavaP256Signer()
             val license = demoIssuer().issue(ID_CARD_CLAIMS, signer.publicKey(), base.now)

@@ -458,6 +458,10 @@ pub fn run(a: Args) -> CliResult {
         Expect::Valid,
     );
 
+    // ------------------------------------------------------------ 国密 suite
+    section("7 国密 SM2 + SM3: SM2 root, SM2 issuer, SM2 holder key");
+    sm2_suite(now, &mut tally)?;
+
     // ---------------------------------------------------------------- summary
     let failed: Vec<&str> = tally
         .results
@@ -482,6 +486,102 @@ pub fn run(a: Args) -> CliResult {
         );
         Ok(EXIT_INVALID)
     }
+}
+
+/// The same ID card issued, presented and verified entirely under the SM2 + SM3 suite
+/// (GB/T 32918.2 signatures, SM3 digests and key ids): an SM2-signed trust list whose only
+/// entry is the police's SM2 key, an SM2 phone key for the holder.
+fn sm2_suite(now: UnixTime, tally: &mut Tally) -> Result<(), CliError> {
+    use liangzheng::alg::SignatureAlgorithm;
+    use liangzheng::credential::Issuer;
+    use liangzheng::ids::Uscc;
+    use liangzheng::trust::TrustStore;
+
+    let police = &AUTHORITIES[0];
+    let root = demo::sm2_key("root: 山东省一体化政务服务平台 (SM2)");
+    let key = demo::sm2_key(&format!("{} (SM2)", police.label));
+    let holder = demo::holder_sm2("张三的手机 (SM2 安全芯片)");
+    let mut entry = demo::trusted(police);
+    entry.public_key = key.public_key();
+    let store = TrustStore {
+        issuers: vec![entry],
+        ..demo::trust_store()
+    };
+    let trust = store
+        .sign(root.as_ref())
+        .map_err(ctx("sign SM2 trust list"))?;
+    let store = TrustStore::from_signed(&trust, &root.public_key())
+        .map_err(ctx("SM2 trust list against the SM2 root"))?;
+    let code = Uscc::parse(police.code).map_err(ctx("USCC"))?;
+    let license = Issuer::new(key.clone(), police.name_zh, code)
+        .issue_with_rng(
+            &demo::id_card_claims(),
+            Some(&holder.public_key()),
+            now.minus(3600),
+            &mut demo::rng("demo: SM2 id card"),
+        )
+        .map_err(ctx("issue under SM2"))?;
+    let mut wallet = Wallet::new(holder.clone());
+    let i = wallet.add(license).map_err(ctx("wallet"))?;
+    let text = wallet
+        .present(i, &["name", "id_number"], now)
+        .map_err(ctx("present under SM2"))?;
+    println!(
+        "  root kid {} · issuer kid {} (SM3 key ids) · holder {} · {} QR chars, version {} at ECC M",
+        root.key_id().to_hex(),
+        key.key_id().to_hex(),
+        holder.public_key().alg_name(),
+        text.len(),
+        qr_version(&text, Ecc::M).map_err(ctx("QR"))?
+    );
+    tally.check(
+        "SM2 keys throughout 全程国密",
+        key.algorithm() == SignatureAlgorithm::Sm2
+            && root.algorithm() == SignatureAlgorithm::Sm2
+            && holder.public_key().algorithm() == SignatureAlgorithm::Sm2,
+        "",
+    );
+    let mut verifier = Verifier::new(store);
+    // The police's status list, signed this time by its SM2 key (SM2 + SM3 status token).
+    let (_, list_id, list) = demo::status_lists()
+        .into_iter()
+        .find(|(a, _, _)| a.code == police.code)
+        .ok_or_else(|| CliError::new("demo: no police status list"))?;
+    let uri = list_uri(police.code, list_id);
+    let token = StatusToken::sign(
+        &list,
+        &uri,
+        now.minus(600),
+        Some(86_400),
+        None,
+        key.as_ref(),
+    )
+    .map_err(ctx("SM2 status list"))?;
+    verifier
+        .add_status_list(&token)
+        .map_err(ctx("SM2 status list against the SM2 trust entry"))?;
+    let counter = Policy::at(now.plus(5));
+    let report = verifier.verify_text(&text, &counter);
+    tally.report("SM2 居民身份证: valid 有效", &report, Expect::Valid);
+    // One flipped byte in the holder's SM2 signature (the last bytes of the QR body).
+    let mut p = parse(&text)?;
+    let proof = p
+        .proof
+        .as_mut()
+        .ok_or_else(|| CliError::new("SM2 presentation has no holder proof"))?;
+    let byte = proof
+        .signature
+        .get_mut(10)
+        .ok_or_else(|| CliError::new("SM2 holder signature too short"))?;
+    *byte ^= 1;
+    let forged = encode_text(QrKind::Presentation, &p.to_bytes());
+    let report = verifier.verify_text(&forged, &counter);
+    tally.report(
+        "SM2 holder signature altered 持证人签名被改",
+        &report,
+        Expect::Error("bad_holder_signature"),
+    );
+    Ok(())
 }
 
 /// Changes one byte of `needle` inside a disclosure of the presentation.

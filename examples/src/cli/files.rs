@@ -23,7 +23,7 @@ use liangzheng::credential::IssuedLicense;
 use liangzheng::holder::{
     DeviceSigner, Ed25519DeviceSigner, HolderPublicKey, P256DeviceSigner, Sm2DeviceSigner,
 };
-use liangzheng::keys::{public_key_from_pem, IssuerKey, IssuerSigner, SoftwareIssuerKey};
+use liangzheng::keys::{public_key_from_pem, IssuerSigner, SoftwareIssuerKey};
 use liangzheng::qr::{decode_text, QrKind};
 use liangzheng::request::ReceivedRequest;
 use liangzheng::status::StatusList;
@@ -102,13 +102,15 @@ pub fn load_license(path: &Path) -> Result<IssuedLicense, CliError> {
 
 // ---------------------------------------------------------------- keys
 
-/// Loads an issuer private key (PKCS#8 PEM, as `openssl genpkey -algorithm ed25519` writes).
-pub fn load_issuer_key(path: &Path) -> Result<Arc<IssuerKey>, CliError> {
+/// Loads an issuer (or root, or verifier) private key of any suite from PKCS#8 PEM, as
+/// `openssl genpkey -algorithm ed25519` / `-algorithm SM2` / `-algorithm EC -pkeyopt
+/// ec_paramgen_curve:P-256` or `lz keygen --alg …` write it. The key's algorithm picks the suite.
+pub fn load_issuer_key(path: &Path) -> Result<Arc<SoftwareIssuerKey>, CliError> {
     let pem = read_text(path)?;
-    IssuerKey::from_pkcs8_pem(&pem)
+    SoftwareIssuerKey::from_pkcs8_pem(&pem)
         .map(Arc::new)
         .map_err(ctx(format!(
-            "{} is not an Ed25519 PKCS#8 private key",
+            "{} is not an Ed25519, P-256 or SM2 PKCS#8 private key 不是 PKCS#8 私钥",
             path.display()
         )))
 }
@@ -353,12 +355,4 @@ pub fn load_request(path: &Path) -> Result<ReceivedRequest, CliError> {
         _ => bytes,
     };
     ReceivedRequest::parse(&body).map_err(ctx(format!("{}: not a request", path.display())))
-}
-
-/// The private key as PKCS#8 v1 PEM (RFC 8410), as `openssl genpkey -algorithm ed25519`
-/// writes and OpenSSL 3 reads (core's `IssuerKey::to_pkcs8_pem`).
-pub fn pkcs8_v1_pem(key: &IssuerKey) -> Result<String, CliError> {
-    key.to_pkcs8_pem()
-        .map(|pem| pem.as_str().to_string())
-        .map_err(ctx("PKCS#8 export"))
 }

@@ -1,26 +1,39 @@
-//! `lz keygen`: issuer keys (Ed25519 PKCS#8 PEM) and holder keys.
+//! `lz keygen`: issuer keys (PKCS#8 PEM: Ed25519, P-256 or SM2) and holder keys.
 
 use std::path::PathBuf;
 
 use clap::ValueEnum;
+use liangzheng::alg::SignatureAlgorithm;
 use liangzheng::b64;
-use liangzheng::holder::P256DeviceSigner;
-use liangzheng::keys::{IssuerKey, IssuerSigner};
+use liangzheng::holder::{P256DeviceSigner, Sm2DeviceSigner};
+use liangzheng::keys::{IssuerSigner, SoftwareIssuerKey};
 use rand_core::RngCore;
 
 use super::files::{
-    holder_public_text, holder_signer, pkcs8_v1_pem, save, HolderKeyFile, HOLDER_KEY_FORMAT,
-    VERSION,
+    holder_public_text, holder_signer, save, HolderKeyFile, HOLDER_KEY_FORMAT, VERSION,
 };
 use super::{ctx, join, mkdir, write, CliError, CliResult};
 
-/// Holder key algorithms.
+/// Key algorithms (issuer and holder keys alike).
 #[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum HolderAlg {
-    /// Ed25519 in software.
+pub enum KeyAlg {
+    /// Ed25519 (+ SHA-256): the default.
     Ed25519,
-    /// P-256 (ES256), as Android Keystore / Secure Enclave keep.
+    /// P-256 (ES256 + SHA-256), as Android Keystore / Secure Enclave / HSMs keep.
     P256,
+    /// SM2 (+ SM3), 国密 GB/T 32918.2 with the default user id 1234567812345678.
+    Sm2,
+}
+
+impl KeyAlg {
+    /// The core algorithm.
+    pub fn algorithm(self) -> SignatureAlgorithm {
+        match self {
+            KeyAlg::Ed25519 => SignatureAlgorithm::Ed25519,
+            KeyAlg::P256 => SignatureAlgorithm::Es256,
+            KeyAlg::Sm2 => SignatureAlgorithm::Sm2,
+        }
+    }
 }
 
 /// `lz keygen` arguments.
@@ -35,9 +48,9 @@ pub struct Args {
     /// 持证人密钥 Make a holder (wallet) key instead of an issuer key.
     #[arg(long)]
     pub holder: bool,
-    /// Holder key algorithm.
-    #[arg(long, value_enum, default_value = "ed25519", requires = "holder")]
-    pub alg: HolderAlg,
+    /// 密钥算法 Key algorithm (issuer or holder): ed25519, p256, sm2 (国密).
+    #[arg(long, value_enum, default_value = "ed25519")]
+    pub alg: KeyAlg,
 }
 
 /// Runs `lz keygen`.
@@ -48,13 +61,14 @@ pub fn run(a: Args) -> CliResult {
         let (alg, seed) = loop {
             let mut seed = [0u8; 32];
             rand_core::OsRng.fill_bytes(&mut seed);
+            // A random 32-byte string is a valid P-256 / SM2 scalar with overwhelming probability.
             match a.alg {
-                HolderAlg::Ed25519 => break ("ed25519", seed),
-                // A random 32-byte string is a valid P-256 scalar with overwhelming probability.
-                HolderAlg::P256 if P256DeviceSigner::from_scalar(&seed).is_ok() => {
+                KeyAlg::Ed25519 => break ("ed25519", seed),
+                KeyAlg::P256 if P256DeviceSigner::from_scalar(&seed).is_ok() => {
                     break ("p256", seed)
                 }
-                HolderAlg::P256 => continue,
+                KeyAlg::Sm2 if Sm2DeviceSigner::from_scalar(&seed).is_ok() => break ("sm2", seed),
+                KeyAlg::P256 | KeyAlg::Sm2 => continue,
             }
         };
         let signer = holder_signer(alg, &seed)?;
@@ -75,8 +89,8 @@ pub fn run(a: Args) -> CliResult {
         return Ok(0);
     }
     let name = a.name.as_deref().unwrap_or("issuer");
-    let key = IssuerKey::generate();
-    let pem = pkcs8_v1_pem(&key)?;
+    let key = SoftwareIssuerKey::generate(a.alg.algorithm());
+    let pem = key.to_pkcs8_pem().map_err(ctx("PKCS#8 export"))?;
     let key_path = join(&a.out, &format!("{name}.key.pem"));
     let pub_path = join(&a.out, &format!("{name}.pub.pem"));
     write(&key_path, pem.as_bytes())?;
@@ -84,6 +98,7 @@ pub fn run(a: Args) -> CliResult {
     write(&pub_path, key.public_key_pem())?;
     println!("private key 私钥: {}", key_path.display());
     println!("public key 公钥: {}", pub_path.display());
+    println!("algorithm 算法: {}", key.algorithm().name());
     println!("kid: {}", key.key_id().to_hex());
     Ok(0)
 }

@@ -5,14 +5,14 @@ use std::path::{Path, PathBuf};
 use clap::Subcommand;
 use liangzheng::cose::Sign1;
 use liangzheng::ids::Uscc;
-use liangzheng::keys::{IssuerKey, IssuerSigner, KeyId};
+use liangzheng::keys::{IssuerSigner, KeyId, SoftwareIssuerKey};
 use liangzheng::schema::Registry;
 use liangzheng::time::UnixTime;
 use liangzheng::trust::{TrustStore, TrustedIssuer, MAX_TRUST_LIST_LEN, TRUST_LIST_TYP};
 use serde_json::json;
 
 use super::files::{
-    load, load_issuer_key, load_public_key, pkcs8_v1_pem, save, sniff, TrustDraft, TrustSigned,
+    load, load_issuer_key, load_public_key, save, sniff, TrustDraft, TrustSigned,
     TRUST_DRAFT_FORMAT, TRUST_SIGNED_FORMAT,
 };
 use super::{ctx, join, mkdir, now_or, parse_time, split_list, write, CliError, CliResult};
@@ -33,6 +33,9 @@ pub enum TrustCommand {
         /// Output folder.
         #[arg(long)]
         out: PathBuf,
+        /// 密钥算法 Root key algorithm: ed25519, p256, sm2 (国密).
+        #[arg(long, value_enum, default_value = "ed25519")]
+        alg: super::keygen::KeyAlg,
     },
     /// 添加发证机关 Add an issuer key to a draft list (created if missing).
     Add {
@@ -122,10 +125,10 @@ pub enum TrustCommand {
 /// Runs `lz trust`.
 pub fn run(a: Args) -> CliResult {
     match a.command {
-        TrustCommand::InitRoot { out } => {
+        TrustCommand::InitRoot { out, alg } => {
             mkdir(&out)?;
-            let key = IssuerKey::generate();
-            let pem = pkcs8_v1_pem(&key)?;
+            let key = SoftwareIssuerKey::generate(alg.algorithm());
+            let pem = key.to_pkcs8_pem().map_err(ctx("PKCS#8 export"))?;
             write(&join(&out, "root.key.pem"), pem.as_bytes())?;
             write(&join(&out, "root.pub.pem"), key.public_key_pem())?;
             println!("root key 根密钥: {}", join(&out, "root.key.pem").display());

@@ -1654,8 +1654,10 @@ public object FfiConverterByteArray: FfiConverterRustBuffer<ByteArray> {
  * `sign` receives the transcript bytes, *not* a hash: an ES256 signer hashes
  * them with SHA-256 itself, as `Signature.getInstance("SHA256withECDSA")` on
  * Android and `.ecdsaSignatureMessageX962SHA256` on iOS do, and may return the
- * signature DER-encoded (as those APIs do) or as raw 64-byte `r‖s`. An Ed25519
- * signer returns the 64-byte signature. To refuse (the user cancelled the
+ * signature DER-encoded (as those APIs do) or as raw 64-byte `r‖s`. An SM2
+ * signer computes `e = SM3(Z_A ‖ message)` itself with the default user id
+ * `1234567812345678` (GB/T 32918.2, as secure elements and OpenSSL do) and returns
+ * DER or raw `r‖s`. An Ed25519 signer returns the 64-byte signature. To refuse (the user cancelled the
  * biometric prompt, the key was invalidated …) throw [`LzError::Signer`].
  */
 public interface DeviceSigner {
@@ -1679,8 +1681,10 @@ public interface DeviceSigner {
  * `sign` receives the transcript bytes, *not* a hash: an ES256 signer hashes
  * them with SHA-256 itself, as `Signature.getInstance("SHA256withECDSA")` on
  * Android and `.ecdsaSignatureMessageX962SHA256` on iOS do, and may return the
- * signature DER-encoded (as those APIs do) or as raw 64-byte `r‖s`. An Ed25519
- * signer returns the 64-byte signature. To refuse (the user cancelled the
+ * signature DER-encoded (as those APIs do) or as raw 64-byte `r‖s`. An SM2
+ * signer computes `e = SM3(Z_A ‖ message)` itself with the default user id
+ * `1234567812345678` (GB/T 32918.2, as secure elements and OpenSSL do) and returns
+ * DER or raw `r‖s`. An Ed25519 signer returns the 64-byte signature. To refuse (the user cancelled the
  * biometric prompt, the key was invalidated …) throw [`LzError::Signer`].
  */
 open class DeviceSignerImpl: Disposable, AutoCloseable, DeviceSigner
