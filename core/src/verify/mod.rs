@@ -27,7 +27,9 @@ use crate::lang::Localized as _;
 use crate::presentation::{transcript, Presentation};
 use crate::qr::{self, QrKind};
 use crate::request::ReceivedRequest;
-use crate::schema::{rules_input, FieldValue, LicenseType, Registry, FIELD_LICENSE_ID};
+use crate::schema::{
+    rules_input, FieldValue, HolderBinding, LicenseType, Registry, FIELD_LICENSE_ID,
+};
 use crate::status::{list_uri, StatusError, StatusToken, StatusValue};
 use crate::time::UnixTime;
 use crate::trust::{TrustStore, TrustedIssuer};
@@ -345,7 +347,14 @@ impl Verifier {
         let field_ids: Vec<u32> = disclosures.iter().map(|d| d.field_id).collect();
         match (&cred.holder, &pres.proof) {
             (None, None) => {
-                if policy.require_holder_binding {
+                if ty.is_some_and(|t| t.holder_binding == HolderBinding::Required) {
+                    // The type says so (居民身份证, 健康证明): a static code of it
+                    // is a copy anyone can show.
+                    run.fail(
+                        CheckKind::HolderSignature,
+                        VerifyError::HolderBindingRequiredByType,
+                    )
+                } else if policy.require_holder_binding {
                     run.fail(CheckKind::HolderSignature, VerifyError::NotHolderBound)
                 } else {
                     run.findings.push(Finding::NotHolderBound);

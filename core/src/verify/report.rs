@@ -201,6 +201,9 @@ pub enum VerifyError {
     BadHolderSignature,
     /// Policy requires holder binding, and the credential has none.
     NotHolderBound,
+    /// The license type requires holder binding (居民身份证, 健康证明) and the
+    /// credential has none: a static copy, refused whatever the policy.
+    HolderBindingRequiredByType,
     /// The presentation is older than allowed: a replayed screenshot or photo.
     Stale,
     /// The presentation's time is ahead of the verifier's clock.
@@ -257,6 +260,7 @@ impl VerifyError {
             VerifyError::HolderProofMissing => "holder_proof_missing",
             VerifyError::BadHolderSignature => "bad_holder_signature",
             VerifyError::NotHolderBound => "not_holder_bound",
+            VerifyError::HolderBindingRequiredByType => "holder_binding_required_by_type",
             VerifyError::Stale => "stale",
             VerifyError::FromFuture => "from_future",
             VerifyError::NonceMismatch => "nonce_mismatch",
@@ -299,6 +303,10 @@ impl Localized for VerifyError {
             VerifyError::HolderProofMissing => "缺少持证人签名（不是持证人本人亮证）".into(),
             VerifyError::BadHolderSignature => "持证人签名无效".into(),
             VerifyError::NotHolderBound => "证照未绑定持证人，本窗口要求本人亮证".into(),
+            VerifyError::HolderBindingRequiredByType => {
+                "此类证照必须由持证人本人亮证，这是未绑定持证人的静态证照（可能是复制件），不予认可"
+                    .into()
+            }
             VerifyError::Stale => "亮证码已过期：可能是截图或翻拍，请持证人重新亮证".into(),
             VerifyError::FromFuture => "亮证时间晚于本机时间，请核对时钟".into(),
             VerifyError::NonceMismatch => "亮证码不是对本次用证请求的应答".into(),
@@ -340,6 +348,7 @@ impl Localized for VerifyError {
             VerifyError::HolderProofMissing => "holder proof missing (not shown by the holder)".into(),
             VerifyError::BadHolderSignature => "holder signature invalid".into(),
             VerifyError::NotHolderBound => "license not holder-bound; this counter requires the holder to show it".into(),
+            VerifyError::HolderBindingRequiredByType => "this license type must be shown by its holder; a static (unbound) one is a copy and is refused".into(),
             VerifyError::Stale => "presentation too old: a screenshot or photo replayed? Ask the holder to show it again".into(),
             VerifyError::FromFuture => "presentation time is ahead of this device's clock".into(),
             VerifyError::NonceMismatch => "presentation answers a different request (nonce mismatch)".into(),
