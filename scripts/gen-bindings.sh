@@ -17,8 +17,10 @@ esac
 
 # One build gives both the library and the bindgen (same UniFFI, same metadata).
 cargo build --quiet -p liangzheng-ffi --features bindgen --lib --bin uniffi-bindgen
-lib=target/debug/libliangzheng_ffi.so
-bindgen=target/debug/uniffi-bindgen
+# Honour CARGO_TARGET_DIR (cargo resolves a relative one against this directory).
+tdir=${CARGO_TARGET_DIR:-target}
+lib=$tdir/debug/libliangzheng_ffi.so
+bindgen=$tdir/debug/uniffi-bindgen
 [[ -f $lib && -x $bindgen ]] || { echo "error: $lib or $bindgen missing after build" >&2; exit 1; }
 
 if [[ $mode == check ]]; then
@@ -77,9 +79,9 @@ if [[ $mode == check ]]; then
     echo '    return 0;'
     echo '}'
   } >"$out/header_check.c"
-  "$cc" "${cflags[@]}" "$out/header_check.c" -o "$out/header_check" -L target/debug -lliangzheng_ffi \
+  "$cc" "${cflags[@]}" "$out/header_check.c" -o "$out/header_check" -L "$tdir/debug" -lliangzheng_ffi \
     || { echo "error: bindings/swift/LiangzhengFFI.h does not compile or link against $lib" >&2; exit 1; }
-  LD_LIBRARY_PATH=target/debug "$out/header_check"
+  LD_LIBRARY_PATH="$tdir/debug" "$out/header_check"
 else
   echo "wrote bindings/kotlin/src, bindings/swift, bindings/python"
 fi

@@ -7,8 +7,9 @@ cd "$(dirname "$0")/.."
 target=${1:-}   # optional Rust target triple, e.g. aarch64-linux-android (needs its toolchain)
 
 args=(-p liangzheng-ffi --lib --profile release-small)
-dir=target/release-small
-if [[ -n $target ]]; then args+=(--target "$target"); dir=target/$target/release-small; fi
+tdir=${CARGO_TARGET_DIR:-target}   # honour CARGO_TARGET_DIR
+dir=$tdir/release-small
+if [[ -n $target ]]; then args+=(--target "$target"); dir=$tdir/$target/release-small; fi
 cargo build --quiet "${args[@]}"
 
 lib=$dir/libliangzheng_ffi.so
