@@ -460,7 +460,7 @@ def _uniffi_check_contract_api_version(lib):
         raise InternalError("UniFFI contract version mismatch: try cleaning and rebuilding your project")
 
 def _uniffi_check_api_checksums(lib):
-    if lib.uniffi_liangzheng_ffi_checksum_func_default_policy() != 64188:
+    if lib.uniffi_liangzheng_ffi_checksum_func_default_policy() != 13312:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_func_library_build() != 43343:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -490,7 +490,11 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_method_verifier_trust_list_expires() != 62943:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_liangzheng_ffi_checksum_method_verifier_update_trust_list() != 23045:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_method_verifier_verify() != 7863:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_liangzheng_ffi_checksum_method_verifier_verify_scan() != 63849:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_method_wallet_add() != 58591:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -750,6 +754,13 @@ _UniffiLib.uniffi_liangzheng_ffi_fn_method_verifier_trust_list_expires.argtypes 
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_liangzheng_ffi_fn_method_verifier_trust_list_expires.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_liangzheng_ffi_fn_method_verifier_update_trust_list.argtypes = (
+    ctypes.c_void_p,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_liangzheng_ffi_fn_method_verifier_update_trust_list.restype = None
 _UniffiLib.uniffi_liangzheng_ffi_fn_method_verifier_verify.argtypes = (
     ctypes.c_void_p,
     _UniffiRustBuffer,
@@ -757,6 +768,13 @@ _UniffiLib.uniffi_liangzheng_ffi_fn_method_verifier_verify.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_liangzheng_ffi_fn_method_verifier_verify.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_liangzheng_ffi_fn_method_verifier_verify_scan.argtypes = (
+    ctypes.c_void_p,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_liangzheng_ffi_fn_method_verifier_verify_scan.restype = _UniffiRustBuffer
 _UniffiLib.uniffi_liangzheng_ffi_fn_clone_wallet.argtypes = (
     ctypes.c_void_p,
     ctypes.POINTER(_UniffiRustCallStatus),
@@ -1162,9 +1180,15 @@ _UniffiLib.uniffi_liangzheng_ffi_checksum_method_verifier_expect_request.restype
 _UniffiLib.uniffi_liangzheng_ffi_checksum_method_verifier_trust_list_expires.argtypes = (
 )
 _UniffiLib.uniffi_liangzheng_ffi_checksum_method_verifier_trust_list_expires.restype = ctypes.c_uint16
+_UniffiLib.uniffi_liangzheng_ffi_checksum_method_verifier_update_trust_list.argtypes = (
+)
+_UniffiLib.uniffi_liangzheng_ffi_checksum_method_verifier_update_trust_list.restype = ctypes.c_uint16
 _UniffiLib.uniffi_liangzheng_ffi_checksum_method_verifier_verify.argtypes = (
 )
 _UniffiLib.uniffi_liangzheng_ffi_checksum_method_verifier_verify.restype = ctypes.c_uint16
+_UniffiLib.uniffi_liangzheng_ffi_checksum_method_verifier_verify_scan.argtypes = (
+)
+_UniffiLib.uniffi_liangzheng_ffi_checksum_method_verifier_verify_scan.restype = ctypes.c_uint16
 _UniffiLib.uniffi_liangzheng_ffi_checksum_method_wallet_add.argtypes = (
 )
 _UniffiLib.uniffi_liangzheng_ffi_checksum_method_wallet_add.restype = ctypes.c_uint16
@@ -2571,7 +2595,8 @@ class VerifyPolicy:
 
     require_holder_binding: "bool"
     """
-    Reject licenses not bound to a holder key.
+    Reject licenses not bound to a holder key even for types that allow a
+    static display (types that require binding are refused unbound anyway).
     """
 
     accepted_types: "typing.Optional[typing.List[str]]"
@@ -4130,10 +4155,29 @@ class VerifierProtocol(typing.Protocol):
         """
 
         raise NotImplementedError
+    def update_trust_list(self, trust_list: "bytes",root_public_key: "bytes"):
+        """
+        Replaces the trust list by a newer one signed by the same pinned root
+        (`older_than_current` if it was issued before the one held). Persist
+        the bytes of the list last accepted and pass them to the constructor
+        at start, so a restart cannot roll back.
+        """
+
+        raise NotImplementedError
     def verify(self, qr_text: "str",policy: "VerifyPolicy"):
         """
         Verifies scanned QR text (exactly what the camera or scanner gun returned)
         under `policy`. Never fails: every problem is in the report.
+        """
+
+        raise NotImplementedError
+    def verify_scan(self, qr_text: "str",policy: "VerifyPolicy"):
+        """
+        Verifies a scan at a counter: as `verify`, and a holder-bound
+        presentation this verifier already accepted (within its lifetime) is
+        reported as `already_verified` (indeterminate, with the time of the
+        first scan: 已核验过) instead of valid again. Remembers at most 10,000
+        accepted presentations.
         """
 
         raise NotImplementedError
@@ -4272,6 +4316,27 @@ class Verifier():
 
 
 
+    def update_trust_list(self, trust_list: "bytes",root_public_key: "bytes") -> None:
+        """
+        Replaces the trust list by a newer one signed by the same pinned root
+        (`older_than_current` if it was issued before the one held). Persist
+        the bytes of the list last accepted and pass them to the constructor
+        at start, so a restart cannot roll back.
+        """
+
+        _UniffiConverterBytes.check_lower(trust_list)
+        
+        _UniffiConverterBytes.check_lower(root_public_key)
+        
+        _uniffi_rust_call_with_error(_UniffiConverterTypeLzError,_UniffiLib.uniffi_liangzheng_ffi_fn_method_verifier_update_trust_list,self._uniffi_clone_pointer(),
+        _UniffiConverterBytes.lower(trust_list),
+        _UniffiConverterBytes.lower(root_public_key))
+
+
+
+
+
+
     def verify(self, qr_text: "str",policy: "VerifyPolicy") -> "VerificationReport":
         """
         Verifies scanned QR text (exactly what the camera or scanner gun returned)
@@ -4284,6 +4349,29 @@ class Verifier():
         
         return _UniffiConverterTypeVerificationReport.lift(
             _uniffi_rust_call(_UniffiLib.uniffi_liangzheng_ffi_fn_method_verifier_verify,self._uniffi_clone_pointer(),
+        _UniffiConverterString.lower(qr_text),
+        _UniffiConverterTypeVerifyPolicy.lower(policy))
+        )
+
+
+
+
+
+    def verify_scan(self, qr_text: "str",policy: "VerifyPolicy") -> "VerificationReport":
+        """
+        Verifies a scan at a counter: as `verify`, and a holder-bound
+        presentation this verifier already accepted (within its lifetime) is
+        reported as `already_verified` (indeterminate, with the time of the
+        first scan: 已核验过) instead of valid again. Remembers at most 10,000
+        accepted presentations.
+        """
+
+        _UniffiConverterString.check_lower(qr_text)
+        
+        _UniffiConverterTypeVerifyPolicy.check_lower(policy)
+        
+        return _UniffiConverterTypeVerificationReport.lift(
+            _uniffi_rust_call(_UniffiLib.uniffi_liangzheng_ffi_fn_method_verifier_verify_scan,self._uniffi_clone_pointer(),
         _UniffiConverterString.lower(qr_text),
         _UniffiConverterTypeVerifyPolicy.lower(policy))
         )
@@ -4578,8 +4666,9 @@ class _UniffiConverterTypeWallet:
 
 def default_policy(now: "int") -> "VerifyPolicy":
     """
-    The default policy at `now` (Unix seconds): 120 s skew, 60 s presentations,
-    strict status, holder binding not required, all types.
+    The default policy at `now` (Unix seconds): 30 s skew, 60 s presentations,
+    strict status, holder binding as each license type requires (居民身份证 and
+    健康证明 always; a static 营业执照 allowed), all types.
     """
 
     _UniffiConverterUInt64.check_lower(now)

@@ -1017,10 +1017,27 @@ public protocol VerifierProtocol: AnyObject, Sendable {
     func trustListExpires()  -> UInt64?
     
     /**
+     * Replaces the trust list by a newer one signed by the same pinned root
+     * (`older_than_current` if it was issued before the one held). Persist
+     * the bytes of the list last accepted and pass them to the constructor
+     * at start, so a restart cannot roll back.
+     */
+    func updateTrustList(trustList: Data, rootPublicKey: Data) throws 
+    
+    /**
      * Verifies scanned QR text (exactly what the camera or scanner gun returned)
      * under `policy`. Never fails: every problem is in the report.
      */
     func verify(qrText: String, policy: VerifyPolicy)  -> VerificationReport
+    
+    /**
+     * Verifies a scan at a counter: as `verify`, and a holder-bound
+     * presentation this verifier already accepted (within its lifetime) is
+     * reported as `already_verified` (indeterminate, with the time of the
+     * first scan: 已核验过) instead of valid again. Remembers at most 10,000
+     * accepted presentations.
+     */
+    func verifyScan(qrText: String, policy: VerifyPolicy)  -> VerificationReport
     
 }
 /**
@@ -1156,12 +1173,42 @@ open func trustListExpires() -> UInt64?  {
 }
     
     /**
+     * Replaces the trust list by a newer one signed by the same pinned root
+     * (`older_than_current` if it was issued before the one held). Persist
+     * the bytes of the list last accepted and pass them to the constructor
+     * at start, so a restart cannot roll back.
+     */
+open func updateTrustList(trustList: Data, rootPublicKey: Data)throws   {try rustCallWithError(FfiConverterTypeLzError_lift) {
+    uniffi_liangzheng_ffi_fn_method_verifier_update_trust_list(self.uniffiClonePointer(),
+        FfiConverterData.lower(trustList),
+        FfiConverterData.lower(rootPublicKey),$0
+    )
+}
+}
+    
+    /**
      * Verifies scanned QR text (exactly what the camera or scanner gun returned)
      * under `policy`. Never fails: every problem is in the report.
      */
 open func verify(qrText: String, policy: VerifyPolicy) -> VerificationReport  {
     return try!  FfiConverterTypeVerificationReport_lift(try! rustCall() {
     uniffi_liangzheng_ffi_fn_method_verifier_verify(self.uniffiClonePointer(),
+        FfiConverterString.lower(qrText),
+        FfiConverterTypeVerifyPolicy_lower(policy),$0
+    )
+})
+}
+    
+    /**
+     * Verifies a scan at a counter: as `verify`, and a holder-bound
+     * presentation this verifier already accepted (within its lifetime) is
+     * reported as `already_verified` (indeterminate, with the time of the
+     * first scan: 已核验过) instead of valid again. Remembers at most 10,000
+     * accepted presentations.
+     */
+open func verifyScan(qrText: String, policy: VerifyPolicy) -> VerificationReport  {
+    return try!  FfiConverterTypeVerificationReport_lift(try! rustCall() {
+    uniffi_liangzheng_ffi_fn_method_verifier_verify_scan(self.uniffiClonePointer(),
         FfiConverterString.lower(qrText),
         FfiConverterTypeVerifyPolicy_lower(policy),$0
     )
@@ -3337,7 +3384,8 @@ public struct VerifyPolicy {
      */
     public var maxPresentationAgeSecs: UInt64
     /**
-     * Reject licenses not bound to a holder key.
+     * Reject licenses not bound to a holder key even for types that allow a
+     * static display (types that require binding are refused unbound anyway).
      */
     public var requireHolderBinding: Bool
     /**
@@ -3361,7 +3409,8 @@ public struct VerifyPolicy {
          * Oldest acceptable presentation, in seconds.
          */maxPresentationAgeSecs: UInt64 = UInt64(60), 
         /**
-         * Reject licenses not bound to a holder key.
+         * Reject licenses not bound to a holder key even for types that allow a
+         * static display (types that require binding are refused unbound anyway).
          */requireHolderBinding: Bool = false, 
         /**
          * License type codes or ids this counter accepts (none = all known types).
@@ -4572,8 +4621,9 @@ fileprivate struct FfiConverterSequenceTypeRequestedField: FfiConverterRustBuffe
     }
 }
 /**
- * The default policy at `now` (Unix seconds): 120 s skew, 60 s presentations,
- * strict status, holder binding not required, all types.
+ * The default policy at `now` (Unix seconds): 30 s skew, 60 s presentations,
+ * strict status, holder binding as each license type requires (居民身份证 and
+ * 健康证明 always; a static 营业执照 allowed), all types.
  */
 public func defaultPolicy(now: UInt64) -> VerifyPolicy  {
     return try!  FfiConverterTypeVerifyPolicy_lift(try! rustCall() {
@@ -4640,7 +4690,7 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
-    if (uniffi_liangzheng_ffi_checksum_func_default_policy() != 64188) {
+    if (uniffi_liangzheng_ffi_checksum_func_default_policy() != 13312) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_liangzheng_ffi_checksum_func_library_build() != 43343) {
@@ -4685,7 +4735,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_liangzheng_ffi_checksum_method_verifier_trust_list_expires() != 62943) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_liangzheng_ffi_checksum_method_verifier_update_trust_list() != 23045) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_liangzheng_ffi_checksum_method_verifier_verify() != 7863) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_liangzheng_ffi_checksum_method_verifier_verify_scan() != 63849) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_liangzheng_ffi_checksum_method_wallet_add() != 58591) {

@@ -374,9 +374,19 @@ void uniffi_liangzheng_ffi_fn_method_verifier_expect_request(void*_Nonnull ptr, 
 RustBuffer uniffi_liangzheng_ffi_fn_method_verifier_trust_list_expires(void*_Nonnull ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_VERIFIER_UPDATE_TRUST_LIST
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_VERIFIER_UPDATE_TRUST_LIST
+void uniffi_liangzheng_ffi_fn_method_verifier_update_trust_list(void*_Nonnull ptr, RustBuffer trust_list, RustBuffer root_public_key, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_VERIFIER_VERIFY
 #define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_VERIFIER_VERIFY
 RustBuffer uniffi_liangzheng_ffi_fn_method_verifier_verify(void*_Nonnull ptr, RustBuffer qr_text, RustBuffer policy, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_VERIFIER_VERIFY_SCAN
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_VERIFIER_VERIFY_SCAN
+RustBuffer uniffi_liangzheng_ffi_fn_method_verifier_verify_scan(void*_Nonnull ptr, RustBuffer qr_text, RustBuffer policy, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_CLONE_WALLET
@@ -830,9 +840,21 @@ uint16_t uniffi_liangzheng_ffi_checksum_method_verifier_trust_list_expires(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_VERIFIER_UPDATE_TRUST_LIST
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_VERIFIER_UPDATE_TRUST_LIST
+uint16_t uniffi_liangzheng_ffi_checksum_method_verifier_update_trust_list(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_VERIFIER_VERIFY
 #define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_VERIFIER_VERIFY
 uint16_t uniffi_liangzheng_ffi_checksum_method_verifier_verify(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_VERIFIER_VERIFY_SCAN
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_VERIFIER_VERIFY_SCAN
+uint16_t uniffi_liangzheng_ffi_checksum_method_verifier_verify_scan(void
     
 );
 #endif

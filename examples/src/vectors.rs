@@ -1336,6 +1336,31 @@ fn hardening_cases(w: &World, cases: &mut Vec<Case>) -> Res<()> {
             });
         }
     }
+    {
+        // A static (unbound) ID card and health certificate: the type requires
+        // a holder key, so the default policy refuses them. (An honest issuer
+        // refuses to make them; built by hand.)
+        let police_key = demo::issuer_key(AUTHORITIES[0].label);
+        let (cred, ds) = raw_credential(
+            police_key.as_ref(),
+            ID_CARD,
+            &name_and_id(),
+            None,
+            now.minus(86_400),
+            UnixTime::from_cst_date(demo::date("2020-05-12")),
+            Some(UnixTime::from_cst_date(demo::date("2040-05-13"))),
+            &mut rng,
+        )?;
+        cases.push(
+            w.case(
+                "id-card-static-not-holder-bound",
+                "An ID card without a holder key, shown without a holder proof (a screenshot works forever): invalid under the default policy, because the type requires holder binding",
+                raw_present(&cred, &ds, None, shown_at)?,
+                now,
+            )?
+            .expect("invalid", "holder_signature", "holder_binding_required_by_type"),
+        );
+    }
     let id = w.id_card(&demo::id_card_claims())?;
     let identity = w
         .wallet(id)?

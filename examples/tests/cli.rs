@@ -436,13 +436,14 @@ fn batch_issue_reports_the_bad_line_and_issues_the_rest() {
     bad.fields
         .insert("id_number".into(), "370102199003070017".into()); // wrong check digit
     let bad = serde_json::to_string(&bad).expect("json");
+    // Line 5: a static ID card (no holder key), which the type forbids.
     let lines = [
-        good.as_str(),
-        good.as_str(),
+        holder.as_str(),
+        holder.as_str(),
         bad.as_str(),
         "{not json",
-        holder.as_str(),
         good.as_str(),
+        holder.as_str(),
     ]
     .join("\n");
     let batch = dir.join("claims.jsonl");
@@ -467,7 +468,9 @@ fn batch_issue_reports_the_bad_line_and_issues_the_rest() {
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(err.contains("line 3"), "{err}");
     assert!(err.contains("line 4"), "{err}");
-    assert!(err.contains("issued 已签发 4, failed 失败 2"), "{err}");
+    assert!(err.contains("line 5"), "{err}");
+    assert!(err.contains("holder key"), "{err}");
+    assert!(err.contains("issued 已签发 3, failed 失败 3"), "{err}");
     let results = std::fs::read_to_string(out_dir.join("results.jsonl")).expect("results");
     let rows: Vec<serde_json::Value> = results
         .lines()
@@ -476,7 +479,7 @@ fn batch_issue_reports_the_bad_line_and_issues_the_rest() {
     assert_eq!(rows.len(), 6);
     for (i, row) in rows.iter().enumerate() {
         assert_eq!(row["line"], i + 1);
-        assert_eq!(row["ok"], !(i == 2 || i == 3), "{row}");
+        assert_eq!(row["ok"], !(2..=4).contains(&i), "{row}");
     }
     assert!(rows[2]["error"].as_str().is_some_and(|e| !e.is_empty()));
     let license = rows[0]["license"].as_str().expect("license");
@@ -544,11 +547,19 @@ fn verify_stdin_counter_mode_one_line_per_scan() {
         "--now",
         &(now - 600).to_string(),
     ]);
-    let input = format!(
+    let mut input = format!(
         "{}\r\nTHIS IS NOT A CODE\r\n{}\r\n",
         fresh.trim_end(),
         old.trim_end()
-    );
+    )
+    .into_bytes();
+    // Line 4: not UTF-8 (used to end counter mode); 5: empty; 6: 1 MB of
+    // junk (never stored beyond the largest QR text); 7: the first scan again.
+    input.extend_from_slice(b"LZ1P:AB\xffCD\n\n");
+    input.extend(std::iter::repeat_n(b'A', 1 << 20));
+    input.extend_from_slice(b"\n");
+    input.extend_from_slice(fresh.trim_end().as_bytes());
+    input.extend_from_slice(b"\n");
     let mut child = Command::new(LZ)
         .args([
             "verify",
@@ -566,13 +577,25 @@ fn verify_stdin_counter_mode_one_line_per_scan() {
         .stdin
         .take()
         .expect("stdin")
-        .write_all(input.as_bytes())
+        .write_all(&input)
         .expect("write");
     let o = child.wait_with_output().expect("wait");
     let (out, err) = text(&o);
     assert!(o.status.success(), "{err}");
     let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines.len(), 3, "{out}");
+    assert_eq!(lines.len(), 7, "{out}");
+    for (i, line) in lines.iter().enumerate().skip(3).take(3) {
+        assert!(
+            line.starts_with(&format!("#{} 无效", i + 1)) && line.contains("QR text unreadable"),
+            "{line}"
+        );
+    }
+    assert!(lines[5].contains("too long"), "{}", lines[5]);
+    assert!(
+        lines[6].starts_with("#7 无法确定") && lines[6].contains("已核验过"),
+        "{}",
+        lines[6]
+    );
     assert!(lines[0].starts_with("#1 有效 / valid"), "{}", lines[0]);
     assert!(
         lines[1].starts_with("#2 无效") && lines[1].contains("QR text unreadable"),
@@ -598,6 +621,24 @@ fn verify_stdin_counter_mode_one_line_per_scan() {
     assert!(o.status.success());
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json report");
     assert_eq!(v["verdict"], "valid");
+    // The ID number is masked in JSON too, unless --unmask.
+    let json = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(!json.contains("370102199003070016"), "{json}");
+    assert!(
+        json.contains("\"value_zh\": \"3701*************6\""),
+        "{json}"
+    );
+    let o = lz(&[
+        "verify",
+        "--text",
+        fresh.trim_end(),
+        "--demo",
+        "--now",
+        &(now + 5).to_string(),
+        "--json",
+        "--unmask",
+    ]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("370102199003070016"));
     // Replayed later: exit code 1 and the stale reason.
     let o = lz(&[
         "verify",
@@ -727,4 +768,92 @@ fn request_then_answer_then_verify() {
         "--json",
     ]);
     assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn help_names_work_and_zero_lifetime_is_refused() {
+    let dir = tmp("papercuts");
+    // `--type id` as the help offers it.
+    let o = lz(&[
+        "request",
+        "--verifier-id",
+        "91370100MA3C5D6E7F",
+        "--verifier-name",
+        "济南某银行",
+        "--purpose",
+        "开户",
+        "--type",
+        "id",
+        "--fields",
+        "name,id_number",
+    ]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    assert!(text(&o).0.starts_with("LZ1R"));
+    // `--types id,health` in the trust draft.
+    ok(&["keygen", "--out", p(&dir), "--name", "police"]);
+    let o = lz(&[
+        "trust",
+        "add",
+        "--list",
+        p(&dir.join("draft.json")),
+        "--issuer-key",
+        p(&dir.join("police.pub.pem")),
+        "--name",
+        "济南市公安局",
+        "--name-en",
+        "Jinan PSB",
+        "--code",
+        "11370100004307520K",
+        "--region",
+        "370100",
+        "--types",
+        "id,health",
+        "--from",
+        "2026-01-01",
+    ]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let draft = std::fs::read_to_string(dir.join("draft.json")).expect("draft");
+    assert!(draft.contains("11100000000013338W901") && draft.contains("11100000000013338W903"));
+    // `--holder-key holder.pub`, the public key file keygen writes.
+    ok(&["keygen", "--holder", "--out", p(&dir), "--name", "phone"]);
+    std::fs::write(
+        dir.join("claims.json"),
+        serde_json::to_string(&demo::id_card_claims()).expect("json"),
+    )
+    .expect("write");
+    let issue = |holder_key: &Path| {
+        lz(&[
+            "issue",
+            "--key",
+            p(&dir.join("police.key.pem")),
+            "--issuer-name",
+            "济南市公安局",
+            "--issuer-code",
+            "11370100004307520K",
+            "--claims",
+            p(&dir.join("claims.json")),
+            "--holder-key",
+            p(holder_key),
+            "--out",
+            p(&dir.join("id.lz")),
+        ])
+    };
+    let o = issue(&dir.join("phone.pub"));
+    assert!(o.status.success(), "{}", text(&o).1);
+    let o = issue(&dir.join("phone.key.json"));
+    assert!(o.status.success(), "{}", text(&o).1);
+    // `--lifetime 0` is refused, not silently made 1.
+    let o = lz(&[
+        "present",
+        "--wallet-seed",
+        p(&dir.join("phone.key.json")),
+        "--license",
+        p(&dir.join("id.lz")),
+        "--fields",
+        "name",
+        "--lifetime",
+        "0",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o).1);
+    assert!(text(&o).1.contains("--lifetime"));
 }

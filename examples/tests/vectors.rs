@@ -105,6 +105,7 @@ fn every_failure_kind_has_a_vector() {
         "status_list_missing",
         "status_list_expired",
         "status_list_invalid",
+        "holder_binding_required_by_type",
     ] {
         assert!(
             codes.iter().any(|c| c == code),

@@ -321,6 +321,7 @@ impl From<IssueError> for LzError {
             IssueError::Key(k) => return LzError::from(k.clone()),
             IssueError::BadValidity => "bad_validity",
             IssueError::BadSerial => "bad_serial",
+            IssueError::HolderKeyRequired => "holder_key_required",
             _ => "issue_error",
         };
         variant!(Issue, code, &e)

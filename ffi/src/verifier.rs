@@ -172,7 +172,8 @@ pub struct VerifyPolicy {
     /// Oldest acceptable presentation, in seconds.
     #[uniffi(default = 60)]
     pub max_presentation_age_secs: u64,
-    /// Reject licenses not bound to a holder key.
+    /// Reject licenses not bound to a holder key even for types that allow a
+    /// static display (types that require binding are refused unbound anyway).
     #[uniffi(default = false)]
     pub require_holder_binding: bool,
     /// License type codes or ids this counter accepts (none = all known types).
@@ -180,8 +181,9 @@ pub struct VerifyPolicy {
     pub accepted_types: Option<Vec<String>>,
 }
 
-/// The default policy at `now` (Unix seconds): 120 s skew, 60 s presentations,
-/// strict status, holder binding not required, all types.
+/// The default policy at `now` (Unix seconds): 30 s skew, 60 s presentations,
+/// strict status, holder binding as each license type requires (居民身份证 and
+/// 健康证明 always; a static 营业执照 allowed), all types.
 #[uniffi::export]
 pub fn default_policy(now: u64) -> VerifyPolicy {
     VerifyPolicy::from_core(&verify::Policy::at(UnixTime(now)))
@@ -302,6 +304,37 @@ impl Verifier {
     pub fn verify(&self, qr_text: String, policy: VerifyPolicy) -> VerificationReport {
         let report = self.read().verify_text(&qr_text, &policy.to_core());
         VerificationReport::from_core(&report)
+    }
+
+    /// Verifies a scan at a counter: as `verify`, and a holder-bound
+    /// presentation this verifier already accepted (within its lifetime) is
+    /// reported as `already_verified` (indeterminate, with the time of the
+    /// first scan: 已核验过) instead of valid again. Remembers at most 10,000
+    /// accepted presentations.
+    pub fn verify_scan(&self, qr_text: String, policy: VerifyPolicy) -> VerificationReport {
+        let report = self.read().verify_scan(&qr_text, &policy.to_core());
+        VerificationReport::from_core(&report)
+    }
+
+    /// Replaces the trust list by a newer one signed by the same pinned root
+    /// (`older_than_current` if it was issued before the one held). Persist
+    /// the bytes of the list last accepted and pass them to the constructor
+    /// at start, so a restart cannot roll back.
+    pub fn update_trust_list(
+        &self,
+        trust_list: Vec<u8>,
+        root_public_key: Vec<u8>,
+    ) -> Result<(), LzError> {
+        let root: [u8; 32] = root_public_key.as_slice().try_into().map_err(|_| {
+            LzError::invalid_input(
+                "bad_public_key",
+                "根公钥必须是 32 字节的 Ed25519 公钥",
+                "the root key is a 32-byte Ed25519 public key",
+            )
+        })?;
+        let store = TrustStore::from_signed(&trust_list, &root)?;
+        self.write().update_trust(store)?;
+        Ok(())
     }
 }
 

@@ -231,6 +231,8 @@ def load_trust(case):
     return trust
 
 
+# FORMAT.md §6: types whose credentials must carry cnf (居民身份证, 健康证明).
+HOLDER_BINDING_REQUIRED = {"11100000000013338W901", "11100000000013338W903"}
 # FORMAT.md §9: a status list with neither ttl nor exp is current for one day.
 DEFAULT_STATUS_MAX_AGE = 86_400
 # FORMAT.md §6.1: the ID-card term fits the age on some day of the 90 days
@@ -341,6 +343,8 @@ def verify(case, trust):
         values[field_id] = value
     if lz[1] == "11100000000013338W901":
         check_id_card_rules(claims, values)
+    if 8 not in claims and lz[1] in HOLDER_BINDING_REQUIRED:
+        raise Reject("holder_binding_required_by_type")
     if 8 in claims:
         if proof is None:
             raise Reject("holder_proof_missing")
@@ -418,6 +422,7 @@ CODES_WE_CHECK = {
     "status_list_invalid", "malformed_qr", "malformed_credential", "unsupported_algorithm",
     "key_algorithm_mismatch",
     "not_a_presentation", "trust_list_expired", "rule_violated",
+    "holder_binding_required_by_type",
 }
 
 

@@ -213,6 +213,26 @@ class Suite(val root: File) {
             expectEqual("stale", report.problem?.code, "problem")
         })
 
+        add("counter mode: a second scan of the same presentation is already_verified (已核验过)" to {
+            val wallet = Wallet.fromEd25519Seed(ByteArray(32) { 8 })
+            val i = wallet.add(demoIssuer().issue(ID_CARD_CLAIMS, wallet.holderKey(), base.now))
+            val qr = wallet.present(i, listOf("name"), base.now)
+            val counter = verifier()
+            expectEqual(Verdict.VALID, counter.verifyScan(qr, policyAt(base.now + 1u)).verdict, "first scan")
+            val again = counter.verifyScan(qr, policyAt(base.now + 2u))
+            expectEqual(Verdict.INDETERMINATE, again.verdict, "second scan")
+            expectEqual("already_verified", again.problem?.code, "second scan code")
+            check(again.problem!!.messageZh.contains("已核验过")) { again.problem!!.messageZh }
+            // The stateless verify is unchanged.
+            expectEqual(Verdict.VALID, counter.verify(qr, policyAt(base.now + 2u)).verdict, "stateless")
+        })
+
+        add("trust list update: the same list is accepted, a wrong root refused" to {
+            val counter = verifier()
+            counter.updateTrustList(base.trustList, base.root)
+            expectError<LzException.TrustList>("wrong_root") { counter.updateTrustList(base.trustList, ByteArray(32)) }
+        })
+
         add("Kotlin DeviceSigner with a java.security P-256 key (DER signatures)" to {
             val signer = JavaP256Signer()
             val wallet = Wallet(signer)

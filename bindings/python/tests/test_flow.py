@@ -140,3 +140,24 @@ def test_default_policy():
     p = lz.default_policy(42)
     assert (p.skew_secs, p.max_presentation_age_secs, p.status) == (30, 60, lz.StatusMode.STRICT)
     assert p == lz.VerifyPolicy(now=42, status=lz.StatusMode.STRICT)
+
+
+def test_counter_reports_a_second_scan_as_already_verified(base):
+    wallet = lz.Wallet.from_ed25519_seed(bytes([8]) * 32)
+    i = issue_to(wallet, base.now)
+    qr = wallet.present(i, ["name"], base.now)
+    counter = lz.Verifier(base.trust_list, base.root)
+    assert counter.verify_scan(qr, lz.default_policy(base.now + 1)).verdict == lz.Verdict.VALID
+    again = counter.verify_scan(qr, lz.default_policy(base.now + 2))
+    assert again.verdict == lz.Verdict.INDETERMINATE
+    assert again.problem.code == "already_verified"
+    assert "已核验过" in again.problem.message_zh
+    assert counter.verify(qr, lz.default_policy(base.now + 2)).verdict == lz.Verdict.VALID
+
+
+def test_trust_list_update_accepts_the_same_list_and_refuses_a_wrong_root(base):
+    counter = lz.Verifier(base.trust_list, base.root)
+    counter.update_trust_list(base.trust_list, base.root)
+    with pytest.raises(lz.LzError.TrustList) as e:
+        counter.update_trust_list(base.trust_list, bytes(32))
+    assert e.value.code == "wrong_root"

@@ -69,6 +69,8 @@ pub enum IssueError {
     BadValidity,
     /// The license number cannot serve as the identifier's serial; give `serial`.
     BadSerial,
+    /// The license type requires a holder key (居民身份证, 健康证明) and none was given.
+    HolderKeyRequired,
 }
 
 impl Localized for IssueError {
@@ -78,6 +80,7 @@ impl Localized for IssueError {
             IssueError::Key(e) => e.zh(),
             IssueError::BadValidity => "有效期起止日期不一致".into(),
             IssueError::BadSerial => "无法生成证照标识流水号（请提供仅含字母数字的 serial）".into(),
+            IssueError::HolderKeyRequired => "此类证照必须绑定持证人公钥，不能签发静态证照".into(),
         }
     }
     fn en(&self) -> Cow<'static, str> {
@@ -87,6 +90,10 @@ impl Localized for IssueError {
             IssueError::BadValidity => "validity end is before its start".into(),
             IssueError::BadSerial => {
                 "cannot derive the identifier serial; give an alphanumeric `serial`".into()
+            }
+            IssueError::HolderKeyRequired => {
+                "this license type must be bound to a holder key; a static license cannot be issued"
+                    .into()
             }
         }
     }
@@ -374,6 +381,9 @@ impl Issuer {
         rng: &mut (impl RngCore + CryptoRng),
     ) -> Result<IssuedLicense, IssueError> {
         let (ty, values) = self.validate(claims)?;
+        if holder.is_none() && ty.holder_binding == crate::schema::HolderBinding::Required {
+            return Err(IssueError::HolderKeyRequired);
+        }
         let not_before = UnixTime::from_cst_date(claims.valid_from);
         // Valid through the whole last day (China Standard Time).
         let expires = claims

@@ -22,7 +22,7 @@ mod value;
 pub use error::SchemaError;
 pub use registry::Registry;
 pub use rules::{rules_input, Rule, RuleInput};
-pub use types::{EnumEntry, FieldDef, LicenseType, Mask, ValueKind, View};
+pub use types::{EnumEntry, FieldDef, HolderBinding, LicenseType, Mask, ValueKind, View};
 pub use value::FieldValue;
 
 /// Field id of 证照编号 (license number, GB/T 36903 `ZZBH`), reserved on every type.

@@ -4,7 +4,7 @@ use serde::Deserialize;
 
 use super::error::SchemaError;
 use super::rules::Rule;
-use super::types::{EnumEntry, FieldDef, LicenseType, Mask, ValueKind, View};
+use super::types::{EnumEntry, FieldDef, HolderBinding, LicenseType, Mask, ValueKind, View};
 use super::{FIELD_LICENSE_ID, FIELD_LICENSE_NUMBER};
 use crate::ids::{Ethnicity, LicenseTypeCode, Sex};
 
@@ -36,6 +36,8 @@ struct RawType {
     holder_code_type: String,
     #[serde(default)]
     holder_name_field: Option<String>,
+    #[serde(default)]
+    holder_binding: HolderBinding,
     #[serde(default)]
     holder_code_field: Option<String>,
     fields: Vec<RawField>,
@@ -282,6 +284,7 @@ fn build_type(
         en: raw.en,
         holder_code_type: raw.holder_code_type,
         holder_name_field: raw.holder_name_field,
+        holder_binding: raw.holder_binding,
         holder_code_field: raw.holder_code_field,
         fields,
         rules: raw.rules,

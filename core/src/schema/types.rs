@@ -146,6 +146,20 @@ pub struct View {
     pub fields: Vec<String>,
 }
 
+/// Whether a license type must be bound to its holder's key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HolderBinding {
+    /// Every credential carries a holder key (`cnf`) and every presentation a
+    /// holder proof: a copied or screenshotted code is refused (居民身份证, 健康证明).
+    /// The default for a type file that does not say.
+    #[default]
+    Required,
+    /// A static display (no holder key) is allowed, e.g. a business licence
+    /// printed on the wall; holder-bound credentials of the type work too.
+    Optional,
+}
+
 /// A license type: everything needed to issue, validate and display it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LicenseType {
@@ -161,6 +175,8 @@ pub struct LicenseType {
     pub holder_code_type: String,
     /// Key of the field that holds the holder's name (CZZT).
     pub holder_name_field: Option<String>,
+    /// Whether credentials of this type must be holder-bound.
+    pub holder_binding: HolderBinding,
     /// Key of the field that holds the holder's code (CZZTDM).
     pub holder_code_field: Option<String>,
     /// Fields, including the reserved metadata fields 1 and 2.

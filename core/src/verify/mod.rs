@@ -9,7 +9,10 @@
 
 mod batch;
 mod policy;
+mod replay;
 mod report;
+
+pub use replay::{SeenPresentations, DEFAULT_CAPACITY as DEFAULT_REPLAY_CAPACITY};
 
 pub use policy::{Policy, StatusPolicy};
 pub use report::{
@@ -28,7 +31,9 @@ use crate::lang::Localized as _;
 use crate::presentation::{transcript, Presentation};
 use crate::qr::{self, QrKind};
 use crate::request::ReceivedRequest;
-use crate::schema::{rules_input, FieldValue, LicenseType, Registry, FIELD_LICENSE_ID};
+use crate::schema::{
+    rules_input, FieldValue, HolderBinding, LicenseType, Registry, FIELD_LICENSE_ID,
+};
 use crate::status::{list_uri, StatusError, StatusToken, StatusValue};
 use crate::time::UnixTime;
 use crate::trust::{TrustStore, TrustedIssuer};
@@ -47,6 +52,8 @@ pub struct Verifier {
     lists: BTreeMap<String, StatusToken>,
     bad_lists: Vec<(Option<String>, StatusError)>,
     request: Option<ReceivedRequest>,
+    /// Presentations accepted by [`verify_scan`](Self::verify_scan).
+    seen: SeenPresentations,
 }
 
 impl Verifier {
@@ -60,7 +67,21 @@ impl Verifier {
             lists: BTreeMap::new(),
             bad_lists: Vec::new(),
             request: None,
+            seen: SeenPresentations::default(),
         }
+    }
+
+    /// Remembers at most `capacity` accepted presentations for
+    /// [`verify_scan`](Self::verify_scan) (default
+    /// [`DEFAULT_REPLAY_CAPACITY`], 10,000). Forgets what was remembered.
+    pub fn with_replay_capacity(mut self, capacity: usize) -> Self {
+        self.seen = SeenPresentations::with_capacity(capacity);
+        self
+    }
+
+    /// The presentations this counter accepted and still remembers.
+    pub fn seen_presentations(&self) -> &SeenPresentations {
+        &self.seen
     }
 
     /// Uses this registry of license types.
@@ -151,10 +172,24 @@ impl Verifier {
         self.request = None;
     }
 
-    /// Verifies scanned QR text.
+    /// Verifies scanned QR text. Stateless: the same text gives the same
+    /// report every time (for a counter, use [`verify_scan`](Self::verify_scan)).
     pub fn verify_text(&self, text: &str, policy: &Policy) -> Report {
         match parse_text(text) {
-            Ok(parsed) => self.verify_parsed(&parsed, policy, &Direct),
+            Ok(parsed) => self.verify_parsed(&parsed, policy, &Direct, None),
+            Err(report) => *report,
+        }
+    }
+
+    /// Verifies a scan at a counter: as [`verify_text`](Self::verify_text),
+    /// and a holder-bound presentation this verifier already accepted (the
+    /// same transcript, within its lifetime) is reported as
+    /// `already_verified` (indeterminate, at `freshness`, with the time of the
+    /// first acceptance) instead of valid again. Memory is bounded; see
+    /// [`SeenPresentations`].
+    pub fn verify_scan(&self, text: &str, policy: &Policy) -> Report {
+        match parse_text(text) {
+            Ok(parsed) => self.verify_parsed(&parsed, policy, &Direct, Some(&self.seen)),
             Err(report) => *report,
         }
     }
@@ -162,7 +197,7 @@ impl Verifier {
     /// Verifies presentation bytes (the QR body, after Base45).
     pub fn verify_body(&self, body: &[u8], policy: &Policy) -> Report {
         match parse_body(body) {
-            Ok(parsed) => self.verify_parsed(&parsed, policy, &Direct),
+            Ok(parsed) => self.verify_parsed(&parsed, policy, &Direct, None),
             Err(report) => *report,
         }
     }
@@ -202,7 +237,7 @@ impl Verifier {
         parsed
             .into_iter()
             .map(|p| match p {
-                Ok(parsed) => self.verify_parsed(&parsed, policy, &results),
+                Ok(parsed) => self.verify_parsed(&parsed, policy, &results, None),
                 Err(report) => *report,
             })
             .collect()
@@ -233,7 +268,13 @@ impl Verifier {
         Some((key, t, proof.signature.clone()))
     }
 
-    fn verify_parsed(&self, parsed: &Parsed, policy: &Policy, sigs: &dyn SignatureCheck) -> Report {
+    fn verify_parsed(
+        &self,
+        parsed: &Parsed,
+        policy: &Policy,
+        sigs: &dyn SignatureCheck,
+        counter: Option<&SeenPresentations>,
+    ) -> Report {
         let mut run = Run::default();
         run.pass(CheckKind::Format);
         let (pres, cred, disclosures) = (&parsed.pres, &parsed.cred, parsed.disclosures.as_slice());
@@ -364,7 +405,14 @@ impl Verifier {
         let field_ids: Vec<u32> = disclosures.iter().map(|d| d.field_id).collect();
         match (&cred.holder, &pres.proof) {
             (None, None) => {
-                if policy.require_holder_binding {
+                if ty.is_some_and(|t| t.holder_binding == HolderBinding::Required) {
+                    // The type says so (居民身份证, 健康证明): a static code of it
+                    // is a copy anyone can show.
+                    run.fail(
+                        CheckKind::HolderSignature,
+                        VerifyError::HolderBindingRequiredByType,
+                    )
+                } else if policy.require_holder_binding {
                     run.fail(CheckKind::HolderSignature, VerifyError::NotHolderBound)
                 } else {
                     run.findings.push(Finding::NotHolderBound);
@@ -393,17 +441,38 @@ impl Verifier {
             },
         }
 
-        // Freshness.
+        // Freshness, and (at a counter) whether this presentation was accepted before.
+        let mut remember = None;
         match &pres.proof {
             None => run.not_applicable(CheckKind::Freshness),
             Some(p) => {
                 let age = now.0.saturating_sub(p.time.0);
                 let lifetime = p.lifetime.min(policy.max_presentation_age_secs);
+                let scan_key = counter
+                    .and_then(|_| self.holder_job(parsed))
+                    .map(|(_, t, _)| {
+                        use sha2::Digest as _;
+                        let h = sha2::Sha256::digest(&t);
+                        let mut k = [0u8; 16];
+                        k.copy_from_slice(&h[..16]);
+                        k
+                    });
+                let before = match (counter, scan_key) {
+                    (Some(c), Some(k)) => c.first_seen(&k, now),
+                    _ => None,
+                };
                 if p.time.0 > now.0.saturating_add(skew) {
                     run.fail(CheckKind::Freshness, VerifyError::FromFuture)
                 } else if age > lifetime.saturating_add(skew) {
                     run.fail(CheckKind::Freshness, VerifyError::Stale)
+                } else if let Some(at) = before {
+                    run.undecided(
+                        CheckKind::Freshness,
+                        VerifyError::AlreadyVerified { at: at.0 },
+                    )
                 } else {
+                    // Until it would be stale anyway.
+                    remember = scan_key.map(|k| (k, p.time.plus(lifetime).plus(skew)));
                     run.pass(CheckKind::Freshness)
                 }
             }
@@ -523,7 +592,11 @@ impl Verifier {
                     .collect();
             }
         }
-        run.finish()
+        let report = run.finish();
+        if let (Some(c), Some((key, until)), Verdict::Valid) = (counter, remember, report.verdict) {
+            c.remember(key, now, until);
+        }
+        report
     }
 }
 

@@ -28,8 +28,11 @@ pub struct Policy {
     /// How long a status list with neither `ttl` nor `exp` stays current after
     /// its `iat`, in seconds (default one day, [`crate::status::DEFAULT_STATUS_MAX_AGE_SECS`]).
     pub status_max_age_secs: u64,
-    /// Reject credentials that are not bound to a holder key (default false:
-    /// a business license printed on the wall is a static, unbound display).
+    /// Reject credentials that are not bound to a holder key even for types
+    /// that allow a static display (default false: a business license printed
+    /// on the wall is a static, unbound display). Types whose definition
+    /// requires holder binding (居民身份证, 健康证明) are refused unbound whatever
+    /// this says (`holder_binding_required_by_type`).
     pub require_holder_binding: bool,
 }
 

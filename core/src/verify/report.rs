@@ -204,10 +204,20 @@ pub enum VerifyError {
     BadHolderSignature,
     /// Policy requires holder binding, and the credential has none.
     NotHolderBound,
+    /// The license type requires holder binding (居民身份证, 健康证明) and the
+    /// credential has none: a static copy, refused whatever the policy.
+    HolderBindingRequiredByType,
     /// The presentation is older than allowed: a replayed screenshot or photo.
     Stale,
-    /// The presentation's time is ahead of the verifier's clock.
+    /// The presentation's time is ahead of the verifier's clock beyond the
+    /// skew: one of the two device clocks is wrong.
     FromFuture,
+    /// This counter already accepted this very presentation (a second scan,
+    /// or a relayed copy, within its lifetime).
+    AlreadyVerified {
+        /// When it was first accepted (Unix seconds).
+        at: u64,
+    },
     /// The presentation answers a different request (nonce mismatch).
     NonceMismatch,
     /// A request was made but the presentation does not answer one.
@@ -261,8 +271,10 @@ impl VerifyError {
             VerifyError::HolderProofMissing => "holder_proof_missing",
             VerifyError::BadHolderSignature => "bad_holder_signature",
             VerifyError::NotHolderBound => "not_holder_bound",
+            VerifyError::HolderBindingRequiredByType => "holder_binding_required_by_type",
             VerifyError::Stale => "stale",
             VerifyError::FromFuture => "from_future",
+            VerifyError::AlreadyVerified { .. } => "already_verified",
             VerifyError::NonceMismatch => "nonce_mismatch",
             VerifyError::RequestNotAnswered => "request_not_answered",
             VerifyError::RequestNotSatisfied => "request_not_satisfied",
@@ -304,8 +316,19 @@ impl Localized for VerifyError {
             VerifyError::HolderProofMissing => "缺少持证人签名（不是持证人本人亮证）".into(),
             VerifyError::BadHolderSignature => "持证人签名无效".into(),
             VerifyError::NotHolderBound => "证照未绑定持证人，本窗口要求本人亮证".into(),
+            VerifyError::HolderBindingRequiredByType => {
+                "此类证照必须由持证人本人亮证，这是未绑定持证人的静态证照（可能是复制件），不予认可"
+                    .into()
+            }
             VerifyError::Stale => "亮证码已过期：可能是截图或翻拍，请持证人重新亮证".into(),
-            VerifyError::FromFuture => "亮证时间晚于本机时间，请核对时钟".into(),
+            VerifyError::FromFuture => {
+                "亮证时间超前于本机时间：请核对设备时间（本机或持证人手机的时钟不准）".into()
+            }
+            VerifyError::AlreadyVerified { at } => format!(
+                "已核验过（{} 已核验同一亮证码），请持证人刷新后重新亮证",
+                clock_time(*at)
+            )
+            .into(),
             VerifyError::NonceMismatch => "亮证码不是对本次用证请求的应答".into(),
             VerifyError::RequestNotAnswered => "本窗口发出了用证请求，但亮证码未应答该请求".into(),
             VerifyError::RequestNotSatisfied => "亮证内容不满足用证请求".into(),
@@ -348,8 +371,10 @@ impl Localized for VerifyError {
             VerifyError::HolderProofMissing => "holder proof missing (not shown by the holder)".into(),
             VerifyError::BadHolderSignature => "holder signature invalid".into(),
             VerifyError::NotHolderBound => "license not holder-bound; this counter requires the holder to show it".into(),
+            VerifyError::HolderBindingRequiredByType => "this license type must be shown by its holder; a static (unbound) one is a copy and is refused".into(),
             VerifyError::Stale => "presentation too old: a screenshot or photo replayed? Ask the holder to show it again".into(),
-            VerifyError::FromFuture => "presentation time is ahead of this device's clock".into(),
+            VerifyError::FromFuture => "presentation time is ahead of this device's clock beyond the allowed skew: check the device clock (this one or the holder's phone)".into(),
+            VerifyError::AlreadyVerified { at } => format!("already verified at {} (the same presentation scanned again); ask the holder to refresh the code", clock_time(*at)).into(),
             VerifyError::NonceMismatch => "presentation answers a different request (nonce mismatch)".into(),
             VerifyError::RequestNotAnswered => "a request was made but the presentation does not answer it".into(),
             VerifyError::RequestNotSatisfied => "presentation does not satisfy the request".into(),
@@ -362,6 +387,13 @@ impl Localized for VerifyError {
             VerifyError::StatusUnknown => "unregistered status value".into(),
         }
     }
+}
+
+/// `hh:mm:ss` in China Standard Time.
+fn clock_time(secs: u64) -> String {
+    let t = crate::time::UnixTime(secs).to_string();
+    // "YYYY-MM-DD hh:mm:ss CST"
+    t.split(' ').nth(1).unwrap_or_default().to_string()
 }
 
 impl fmt::Display for VerifyError {

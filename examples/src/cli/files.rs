@@ -184,7 +184,18 @@ pub fn holder_public_text(k: &HolderPublicKey) -> String {
 pub fn parse_holder_key(s: &str) -> Result<HolderPublicKey, CliError> {
     let path = Path::new(s);
     if path.is_file() {
-        return Ok(load_holder_signer(path)?.public_key());
+        let text = std::fs::read_to_string(path)
+            .map_err(ctx(format!("{}: not a text file", path.display())))?;
+        // `lz keygen --holder` writes both: the key file (JSON, with the
+        // seed) and the public key file (`ed25519:…` text). Either works.
+        if text.trim_start().starts_with('{') {
+            return Ok(load_holder_signer(path)?.public_key());
+        }
+        let text = text.trim();
+        if Path::new(text).is_file() {
+            return Err(CliError::new("--holder-key: the file names another file"));
+        }
+        return parse_holder_key(text).map_err(ctx(path.display().to_string()));
     }
     let (alg, data) = match s.split_once(':') {
         Some((a, d)) => (Some(a), d),

@@ -182,6 +182,24 @@ pub fn unhex(s: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
+/// A license type by the name the help offers: a short name (`id`,
+/// `business`, `health`), an id with or without its `cn.` prefix
+/// (`cn.resident-id-card`, `resident-id-card`) or a type code.
+pub fn license_type<'a>(
+    registry: &'a liangzheng::schema::Registry,
+    name: &str,
+) -> Option<&'a liangzheng::schema::LicenseType> {
+    let alias = match name {
+        "id" | "id-card" | "身份证" => "cn.resident-id-card",
+        "business" | "营业执照" => "cn.business-license",
+        "health" | "健康证明" => "cn.health-certificate",
+        other => other,
+    };
+    registry
+        .get(alias)
+        .or_else(|| registry.get(&format!("cn.{alias}")))
+}
+
 /// Splits a comma-separated list, dropping empty items.
 pub fn split_list(s: &str) -> Vec<String> {
     s.split(',')

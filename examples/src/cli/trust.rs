@@ -57,7 +57,7 @@ pub enum TrustCommand {
         /// 行政区划代码 Region code.
         #[arg(long)]
         region: String,
-        /// 可签发类型 License types (ids or type codes), comma-separated.
+        /// 可签发类型 License types (id, business, health, type ids or type codes), comma-separated.
         #[arg(long)]
         types: String,
         /// Start of the key's issuing window (YYYY-MM-DD or Unix seconds).
@@ -159,7 +159,7 @@ pub fn run(a: Args) -> CliResult {
             let registry = Registry::builtin();
             let mut codes = Vec::new();
             for t in split_list(&types) {
-                match registry.get(&t) {
+                match super::license_type(&registry, &t) {
                     Some(ty) => codes.push(ty.type_code.clone()),
                     // A type defined in a type file this tool does not load: accept a 21-char code.
                     None if t.len() == 21 => codes.push(t),

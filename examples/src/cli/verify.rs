@@ -1,6 +1,6 @@
 //! `lz verify`: the counter. Also the counter view shared with `lz demo`.
 
-use std::io::{BufRead as _, IsTerminal as _, Write as _};
+use std::io::{IsTerminal as _, Write as _};
 use std::path::PathBuf;
 
 use clap::ValueEnum;
@@ -67,7 +67,7 @@ pub struct Args {
     /// 显示完整值 Show sensitive values unmasked (authorised staff only).
     #[arg(long)]
     pub unmask: bool,
-    /// Print the report as JSON (one line per scan with --stdin).
+    /// Print the report as JSON (one line per scan with --stdin); sensitive values masked unless --unmask.
     #[arg(long)]
     pub json: bool,
     /// 颜色 Colour the verdict: green valid, red invalid, yellow indeterminate.
@@ -133,7 +133,7 @@ pub fn run(a: Args) -> CliResult {
     if a.json {
         println!(
             "{}",
-            serde_json::to_string_pretty(&report).map_err(ctx("JSON"))?
+            serde_json::to_string_pretty(&masked(&report, a.unmask)).map_err(ctx("JSON"))?
         );
     } else {
         print!("{}", counter_view(&report, color, a.unmask));
@@ -150,23 +150,79 @@ pub fn exit_code(report: &Report) -> u8 {
     }
 }
 
-/// One scan per line until EOF; one result line per scan.
+/// Longest line kept from stdin: the largest valid QR text (4,296
+/// characters, all ASCII), its `\r`, and one byte more so an over-long line
+/// is still seen as too long. The rest of a longer line is read and dropped,
+/// never stored.
+const MAX_LINE_BYTES: usize = liangzheng::qr::MAX_QR_TEXT_LEN + 2;
+
+/// Reads one line (without its `\n`) into `buf`, keeping at most `cap`
+/// bytes. `Ok(false)` at end of input with nothing read.
+fn read_capped_line(
+    input: &mut dyn std::io::BufRead,
+    buf: &mut Vec<u8>,
+    cap: usize,
+) -> std::io::Result<bool> {
+    buf.clear();
+    let mut any = false;
+    loop {
+        let chunk = match input.fill_buf() {
+            Ok(c) => c,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if chunk.is_empty() {
+            return Ok(any);
+        }
+        any = true;
+        let (take, done) = match chunk.iter().position(|&b| b == b'\n') {
+            Some(i) => (i, true),
+            None => (chunk.len(), false),
+        };
+        let room = cap.saturating_sub(buf.len());
+        buf.extend_from_slice(&chunk[..take.min(room)]);
+        input.consume(if done { take + 1 } else { take });
+        if done {
+            return Ok(true);
+        }
+    }
+}
+
+/// A copy of the report with sensitive values replaced by their masked
+/// display, unless `unmask` (for JSON output: the full value never leaves
+/// the counter by default).
+pub fn masked(report: &Report, unmask: bool) -> Report {
+    let mut r = report.clone();
+    if !unmask {
+        for f in r.fields.iter_mut().filter(|f| f.sensitive) {
+            f.value_zh = f.display.clone();
+            f.value_en = f.display.clone();
+        }
+    }
+    r
+}
+
+/// One scan per line until EOF; exactly one result line per input line,
+/// whatever it holds (empty, not UTF-8, megabytes of junk). A second scan of
+/// an accepted presentation is reported as already verified.
 fn counter_mode(verifier: &Verifier, policy: &Policy, json: bool, unmask: bool) -> CliResult {
     let stdin = std::io::stdin();
+    let mut input = stdin.lock();
     let mut out = std::io::stdout().lock();
     let mut n = 0usize;
-    for line in stdin.lock().lines() {
-        let line = line.map_err(ctx("stdin"))?;
-        // A scanner gun ends each scan with Enter; Base45 contains spaces, so only \r is stripped.
-        let text = line.trim_end_matches('\r');
-        if text.trim().is_empty() {
-            continue;
-        }
+    let mut buf = Vec::with_capacity(MAX_LINE_BYTES);
+    while read_capped_line(&mut input, &mut buf, MAX_LINE_BYTES).map_err(ctx("stdin"))? {
         n += 1;
-        // The verifier's clock moves on during a counter session unless --now pinned it.
-        let report = verifier.verify_text(text, policy);
+        // A scanner gun ends each scan with Enter; Base45 contains spaces, so only \r is stripped.
+        let line = String::from_utf8_lossy(&buf);
+        let text = line.trim_end_matches('\r');
+        // Not UTF-8 becomes U+FFFD, outside Base45: a typed malformed_qr
+        // report, like an empty or over-long line.
+        let report = verifier.verify_scan(text, policy);
         let result = if json {
-            serde_json::to_string(&report).map_err(ctx("JSON"))?
+            let mut v = serde_json::to_value(masked(&report, unmask)).map_err(ctx("JSON"))?;
+            v["line"] = n.into();
+            serde_json::to_string(&v).map_err(ctx("JSON"))?
         } else {
             let fields: Vec<String> = report
                 .fields

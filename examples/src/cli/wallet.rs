@@ -29,8 +29,8 @@ pub struct PresentArgs {
     /// 亮证时间 Presentation time: Unix seconds or YYYY-MM-DD (default: now).
     #[arg(long, value_parser = parse_time)]
     pub now: Option<UnixTime>,
-    /// 有效秒数 Presentation lifetime in seconds.
-    #[arg(long, default_value_t = 60)]
+    /// 有效秒数 Presentation lifetime in seconds (at least 1).
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
     pub lifetime: u64,
     /// 应答请求 Answer this verifier request (body file or its QR text): 授权用证.
     #[arg(long)]
@@ -79,7 +79,7 @@ pub struct RequestArgs {
     /// 申请事由 Purpose (≤ 200 characters), shown to the holder.
     #[arg(long)]
     pub purpose: String,
-    /// 证照类型 License type: id (cn.resident-id-card) or type code.
+    /// 证照类型 License type: id, business, health, a type id (cn.resident-id-card) or a type code.
     #[arg(long = "type")]
     pub license_type: String,
     /// 请求字段 Requested fields, comma-separated keys.
@@ -99,8 +99,7 @@ pub struct RequestArgs {
 /// Runs `lz request`: prints the request QR text.
 pub fn request(a: RequestArgs) -> CliResult {
     let registry = Registry::builtin();
-    let ty = registry
-        .get(&a.license_type)
+    let ty = super::license_type(&registry, &a.license_type)
         .ok_or_else(|| CliError::new(format!("unknown license type {:?}", a.license_type)))?;
     let mut ids = Vec::new();
     for key in split_list(&a.fields) {
