@@ -214,18 +214,7 @@ impl Verifier {
     /// `bad_signature` or `malformed`.
     #[uniffi::constructor]
     pub fn new(trust_list: Vec<u8>, root_public_key: Vec<u8>) -> Result<Arc<Self>, LzError> {
-        let root = if root_public_key.len() == 32 {
-            liangzheng::alg::PublicKey::ed25519(&root_public_key)
-        } else {
-            liangzheng::alg::PublicKey::from_spki_der(&root_public_key)
-        }
-        .map_err(|_| {
-            LzError::invalid_input(
-                "bad_public_key",
-                "根公钥必须是 32 字节的 Ed25519 公钥或 SubjectPublicKeyInfo（DER）",
-                "the root key is a 32-byte Ed25519 key or a SubjectPublicKeyInfo (DER)",
-            )
-        })?;
+        let root = root_key(&root_public_key)?;
         let trust = TrustStore::from_signed(&trust_list, &root)?;
         Ok(Arc::new(Verifier {
             inner: RwLock::new(verify::Verifier::new(trust)),
@@ -325,17 +314,28 @@ impl Verifier {
         trust_list: Vec<u8>,
         root_public_key: Vec<u8>,
     ) -> Result<(), LzError> {
-        let root: [u8; 32] = root_public_key.as_slice().try_into().map_err(|_| {
-            LzError::invalid_input(
-                "bad_public_key",
-                "根公钥必须是 32 字节的 Ed25519 公钥",
-                "the root key is a 32-byte Ed25519 public key",
-            )
-        })?;
+        let root = root_key(&root_public_key)?;
         let store = TrustStore::from_signed(&trust_list, &root)?;
         self.write().update_trust(store)?;
         Ok(())
     }
+}
+
+/// The pinned root key: a raw 32-byte Ed25519 key, or a SubjectPublicKeyInfo
+/// (DER) of any supported algorithm.
+fn root_key(bytes: &[u8]) -> Result<liangzheng::alg::PublicKey, LzError> {
+    if bytes.len() == 32 {
+        liangzheng::alg::PublicKey::ed25519(bytes)
+    } else {
+        liangzheng::alg::PublicKey::from_spki_der(bytes)
+    }
+    .map_err(|_| {
+        LzError::invalid_input(
+            "bad_public_key",
+            "根公钥必须是 32 字节的 Ed25519 公钥或 SubjectPublicKeyInfo（DER）",
+            "the root key is a 32-byte Ed25519 key or a SubjectPublicKeyInfo (DER)",
+        )
+    })
 }
 
 impl Verifier {
