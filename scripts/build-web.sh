@@ -20,13 +20,15 @@ WASM_BINDGEN_VERSION=$(sed -n 's/^wasm-bindgen = "=\([0-9.]*\)".*/\1/p' wasm/Car
 [ -n "$WASM_BINDGEN_VERSION" ] || { echo "build-web: cannot read the pinned wasm-bindgen version from wasm/Cargo.toml" >&2; exit 1; }
 
 HOST_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
-# LZ_DALEK_BITS=32 builds with curve25519-dalek's default wasm32 backend instead
-# (for the comparison in docs/benchmarks.md), in its own target dir.
-DALEK_BITS=${LZ_DALEK_BITS:-64}
+# curve25519-dalek's backend on wasm32: its default (32-bit limbs) unless
+# LZ_DALEK_BITS=64 (`--cfg curve25519_dalek_bits="64"`, own target dir). The
+# 64-bit backend needs u128 products, which wasm32 emulates: measured 2.5x
+# slower here (docs/benchmarks.md), so the default stays.
+DALEK_BITS=${LZ_DALEK_BITS:-32}
 case "$DALEK_BITS" in
-  64) WASM_TARGET_DIR=$HOST_TARGET_DIR/wasm-web; DALEK_CFG='--cfg curve25519_dalek_bits="64"' ;;
-  32) WASM_TARGET_DIR=$HOST_TARGET_DIR/wasm-web-bits32; DALEK_CFG='' ;;
-  *) echo "build-web: LZ_DALEK_BITS must be 64 or 32" >&2; exit 1 ;;
+  32) WASM_TARGET_DIR=$HOST_TARGET_DIR/wasm-web; DALEK_CFG='' ;;
+  64) WASM_TARGET_DIR=$HOST_TARGET_DIR/wasm-web-bits64; DALEK_CFG='--cfg curve25519_dalek_bits="64"' ;;
+  *) echo "build-web: LZ_DALEK_BITS must be 32 or 64" >&2; exit 1 ;;
 esac
 # LZ_WEB_PKG: where the module goes (default web/pkg, which the page loads).
 OUT=${LZ_WEB_PKG:-$ROOT/web/pkg}
@@ -47,8 +49,6 @@ MSG
   fi
 fi
 
-# curve25519-dalek picks its 64-bit field arithmetic on wasm32 with the cfg above
-# (wasm has native 64-bit integers): measured faster, see docs/benchmarks.md.
 case "$route" in
   debian)
     echo "== wasm32 build (Debian rustc-web, build-std) → $WASM_TARGET_DIR"

@@ -17,8 +17,9 @@ esac
 
 # One build gives both the library and the bindgen (same UniFFI, same metadata).
 cargo build --quiet -p liangzheng-ffi --features bindgen --lib --bin uniffi-bindgen
-lib=target/debug/libliangzheng_ffi.so
-bindgen=target/debug/uniffi-bindgen
+target_dir=${CARGO_TARGET_DIR:-target}
+lib=$target_dir/debug/libliangzheng_ffi.so
+bindgen=$target_dir/debug/uniffi-bindgen
 [[ -f $lib && -x $bindgen ]] || { echo "error: $lib or $bindgen missing after build" >&2; exit 1; }
 
 if [[ $mode == check ]]; then
@@ -77,9 +78,9 @@ if [[ $mode == check ]]; then
     echo '    return 0;'
     echo '}'
   } >"$out/header_check.c"
-  "$cc" "${cflags[@]}" "$out/header_check.c" -o "$out/header_check" -L target/debug -lliangzheng_ffi \
+  "$cc" "${cflags[@]}" "$out/header_check.c" -o "$out/header_check" -L "$target_dir/debug" -lliangzheng_ffi \
     || { echo "error: bindings/swift/LiangzhengFFI.h does not compile or link against $lib" >&2; exit 1; }
-  LD_LIBRARY_PATH=target/debug "$out/header_check"
+  LD_LIBRARY_PATH="$target_dir/debug" "$out/header_check"
 else
   echo "wrote bindings/kotlin/src, bindings/swift, bindings/python"
 fi

@@ -22,6 +22,8 @@ command -v pkcs11-tool >/dev/null 2>&1 || need_apt+=(opensc)
 command -v wasm-ld >/dev/null 2>&1 || need_apt+=(lld)
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 command -v ffmpeg >/dev/null 2>&1 || need_apt+=(ffmpeg)
+# lld: the size report links the FFI library with lld (--icf=all), as the Android NDK does.
+command -v ld.lld >/dev/null 2>&1 || need_apt+=(lld)
 [ -x /usr/bin/time ] || need_apt+=(time)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== apt-get install ${need_apt[*]}"

@@ -1,27 +1,70 @@
 #!/usr/bin/env bash
-# Size of the FFI library as an app would embed it: builds liangzheng-ffi with the
-# size-tuned `release-small` profile (opt-level z, LTO, one codegen unit, stripped,
-# panic = unwind so UniFFI can turn a panic into an error) and prints the cdylib size.
+# Size of the FFI library as an app embeds it, for each of the three builds
+# (docs/decisions/0013-ffi-builds.md): verifier (counter apps), wallet (holder apps), full.
+#
+# Each build is the cdylib alone, linked with the size-tuned `release-small` profile
+# (opt-level z, fat LTO, one codegen unit, stripped, panic = unwind so UniFFI turns a
+# panic into an error). It is built with `cargo rustc --crate-type cdylib` because the
+# crate also declares `lib` (for Rust tests) and `staticlib` (for iOS), and rustc does
+# not run LTO when one invocation also writes an rlib: a plain `cargo build` of the
+# crate gives a library about 30 % larger.
+#
+# Two link settings are reported for each build:
+#   plain  the system linker, nothing else;
+#   tuned  lld with identical-code folding (--icf=all) and packed relative relocations
+#          (-z pack-relative-relocs: DT_RELR, glibc >= 2.36, Android API >= 30; the NDK's
+#          lld is the default Android linker and knows both flags).
+#
+#   scripts/size-report-ffi.sh [TARGET]   TARGET: a Rust target triple (needs its toolchain)
+#
+# Prints a table of stripped and gzip -9 sizes. Honours CARGO_TARGET_DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-target=${1:-}   # optional Rust target triple, e.g. aarch64-linux-android (needs its toolchain)
+target=${1:-}
+die() { echo "size-report-ffi: error: $*" >&2; exit 1; }
+command -v strip >/dev/null || die "strip not found (binutils)"
+command -v gzip >/dev/null || die "gzip not found"
 
-args=(-p liangzheng-ffi --lib --profile release-small)
-dir=target/release-small
-if [[ -n $target ]]; then args+=(--target "$target"); dir=target/$target/release-small; fi
-cargo build --quiet "${args[@]}"
+target_dir=${CARGO_TARGET_DIR:-target}
+dir=$target_dir/release-small
+triple_args=()
+if [[ -n $target ]]; then triple_args=(--target "$target"); dir=$target_dir/$target/release-small; fi
+host=$(rustc -vV | sed -n 's/^host: //p')
 
-lib=$dir/libliangzheng_ffi.so
-[[ -f $lib ]] || { echo "size-report-ffi: error: $lib not built" >&2; exit 1; }
-stripped=$(mktemp)
-trap 'rm -f "$stripped"' EXIT
-# The profile strips already; strip again to be sure the number is the stripped one.
-strip -o "$stripped" "$lib" 2>/dev/null || cp "$lib" "$stripped"
-bytes=$(stat -c %s "$stripped")
-gz=$(gzip -9 -c "$stripped" | wc -c)
-printf 'libliangzheng_ffi.so (%s, release-small, stripped): %d bytes (%d KiB), %d KiB gzipped\n' \
-  "${target:-$(rustc -vV | sed -n 's/^host: //p')}" "$bytes" $((bytes / 1024)) $((gz / 1024))
-if [[ -f $dir/libliangzheng_ffi.a ]]; then
-  printf 'libliangzheng_ffi.a (staticlib, for iOS XCFrameworks; the app linker keeps only what is used): %d KiB\n' \
-    $(( $(stat -c %s "$dir/libliangzheng_ffi.a") / 1024 ))
+tuned_flags=(-C link-arg=-Wl,-z,pack-relative-relocs -C link-arg=-Wl,--icf=all)
+if [[ -z $target || $target == "$host" ]]; then
+  command -v ld.lld >/dev/null || die "ld.lld not found (apt-get install lld; scripts/install-deps.sh does)"
+  tuned_flags=(-C link-arg=-fuse-ld=lld "${tuned_flags[@]}")
 fi
+
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+features_of() {
+  case $1 in
+    verifier) echo "--no-default-features --features verifier" ;;
+    wallet) echo "--no-default-features --features wallet" ;;
+    full) echo "" ;;
+  esac
+}
+
+printf '\nlibliangzheng_ffi.so, %s, profile release-small, stripped (bytes; KiB = 1024 bytes)\n\n' "${target:-$host}"
+printf '| build | link | stripped | gzip -9 |\n|---|---|---:|---:|\n'
+for build in verifier wallet full; do
+  for link in plain tuned; do
+    flags=()
+    [[ $link == tuned ]] && flags=("${tuned_flags[@]}")
+    # shellcheck disable=SC2046
+    cargo rustc --quiet -p liangzheng-ffi --lib --crate-type cdylib --profile release-small \
+      $(features_of "$build") "${triple_args[@]}" -- "${flags[@]}" \
+      || die "build $build ($link) failed"
+    lib=$dir/libliangzheng_ffi.so
+    [[ -f $lib ]] || die "$lib not built"
+    strip -o "$out/$build-$link.so" "$lib" 2>/dev/null || cp "$lib" "$out/$build-$link.so"
+    bytes=$(stat -c %s "$out/$build-$link.so")
+    gz=$(gzip -9 -c "$out/$build-$link.so" | wc -c)
+    printf '| %s | %s | %d (%d KiB) | %d (%d KiB) |\n' "$build" "$link" "$bytes" $((bytes / 1024)) "$gz" $((gz / 1024))
+  done
+done
+echo
+echo "goals: verifier <= 1 MB, wallet <= 1 MB, full <= 1.5 MB (1 MB = 1,000,000 bytes)"

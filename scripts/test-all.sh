@@ -43,6 +43,9 @@ bash scripts/test-registry.sh
 step "web counter page: WASM build, vectors in Node, Chromium (scripts/test-web.sh)"
 bash scripts/test-web.sh
 
+step "FFI builds: verifier and wallet builds, one binding set"
+bash scripts/test-ffi-builds.sh
+
 step "fuzz smoke run"
 bash scripts/fuzz-smoke.sh "${LZ_FUZZ_SECONDS:-5}"
 

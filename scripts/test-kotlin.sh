@@ -40,10 +40,10 @@ fi
 scripts/gen-bindings.sh --check
 if [[ $profile == release ]]; then
   cargo build --quiet -p liangzheng-ffi --lib --release
-  libdir=$root/target/release
+  libdir=${CARGO_TARGET_DIR:-$root/target}/release
 else
   cargo build --quiet -p liangzheng-ffi --lib
-  libdir=$root/target/debug
+  libdir=${CARGO_TARGET_DIR:-$root/target}/debug
 fi
 [[ -f $libdir/libliangzheng_ffi.so ]] || die "$libdir/libliangzheng_ffi.so not built"
 

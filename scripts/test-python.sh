@@ -16,7 +16,7 @@ command -v "$py" >/dev/null || die "$py not found"
 
 scripts/gen-bindings.sh --check
 cargo build --quiet -p liangzheng-ffi --lib
-lib=$root/target/debug/libliangzheng_ffi.so
+lib=${CARGO_TARGET_DIR:-$root/target}/debug/libliangzheng_ffi.so
 [[ -f $lib ]] || die "$lib not built"
 
 pkg=$(mktemp -d)

@@ -462,6 +462,8 @@ def _uniffi_check_contract_api_version(lib):
 def _uniffi_check_api_checksums(lib):
     if lib.uniffi_liangzheng_ffi_checksum_func_default_policy() != 64188:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_liangzheng_ffi_checksum_func_library_build() != 43343:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_func_qr_version() != 20810:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_func_render_qr_png() != 7235:
@@ -825,6 +827,10 @@ _UniffiLib.uniffi_liangzheng_ffi_fn_func_default_policy.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_liangzheng_ffi_fn_func_default_policy.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_liangzheng_ffi_fn_func_library_build.argtypes = (
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_liangzheng_ffi_fn_func_library_build.restype = _UniffiRustBuffer
 _UniffiLib.uniffi_liangzheng_ffi_fn_func_qr_version.argtypes = (
     _UniffiRustBuffer,
     _UniffiRustBuffer,
@@ -1114,6 +1120,9 @@ _UniffiLib.ffi_liangzheng_ffi_rust_future_complete_void.restype = None
 _UniffiLib.uniffi_liangzheng_ffi_checksum_func_default_policy.argtypes = (
 )
 _UniffiLib.uniffi_liangzheng_ffi_checksum_func_default_policy.restype = ctypes.c_uint16
+_UniffiLib.uniffi_liangzheng_ffi_checksum_func_library_build.argtypes = (
+)
+_UniffiLib.uniffi_liangzheng_ffi_checksum_func_library_build.restype = ctypes.c_uint16
 _UniffiLib.uniffi_liangzheng_ffi_checksum_func_qr_version.argtypes = (
 )
 _UniffiLib.uniffi_liangzheng_ffi_checksum_func_qr_version.restype = ctypes.c_uint16
@@ -1846,6 +1855,87 @@ class _UniffiConverterTypeHolderKey(_UniffiConverterRustBuffer):
     def write(value, buf):
         _UniffiConverterTypeHolderKeyAlgorithm.write(value.algorithm, buf)
         _UniffiConverterBytes.write(value.public_key, buf)
+
+
+class LibraryBuild:
+    """
+    What this build of the native library contains.
+    """
+
+    name: "str"
+    """
+    `verifier`, `wallet` or `full` (or `custom` for another feature mix).
+    """
+
+    version: "str"
+    """
+    The crate version (`0.1.0`).
+    """
+
+    wallet: "bool"
+    """
+    [`crate::Wallet`] is available.
+    """
+
+    issuer: "bool"
+    """
+    [`crate::Issuer`] is available.
+    """
+
+    render: "bool"
+    """
+    [`crate::render_qr_svg`], [`crate::render_qr_png`] and [`crate::qr_version`] are available.
+    """
+
+    def __init__(self, *, name: "str", version: "str", wallet: "bool", issuer: "bool", render: "bool"):
+        self.name = name
+        self.version = version
+        self.wallet = wallet
+        self.issuer = issuer
+        self.render = render
+
+    def __str__(self):
+        return "LibraryBuild(name={}, version={}, wallet={}, issuer={}, render={})".format(self.name, self.version, self.wallet, self.issuer, self.render)
+
+    def __eq__(self, other):
+        if self.name != other.name:
+            return False
+        if self.version != other.version:
+            return False
+        if self.wallet != other.wallet:
+            return False
+        if self.issuer != other.issuer:
+            return False
+        if self.render != other.render:
+            return False
+        return True
+
+class _UniffiConverterTypeLibraryBuild(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return LibraryBuild(
+            name=_UniffiConverterString.read(buf),
+            version=_UniffiConverterString.read(buf),
+            wallet=_UniffiConverterBool.read(buf),
+            issuer=_UniffiConverterBool.read(buf),
+            render=_UniffiConverterBool.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiConverterString.check_lower(value.name)
+        _UniffiConverterString.check_lower(value.version)
+        _UniffiConverterBool.check_lower(value.wallet)
+        _UniffiConverterBool.check_lower(value.issuer)
+        _UniffiConverterBool.check_lower(value.render)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiConverterString.write(value.name, buf)
+        _UniffiConverterString.write(value.version, buf)
+        _UniffiConverterBool.write(value.wallet, buf)
+        _UniffiConverterBool.write(value.issuer, buf)
+        _UniffiConverterBool.write(value.render, buf)
 
 
 class LicenseFacts:
@@ -2873,6 +2963,26 @@ class LzError:  # type: ignore
         def __repr__(self):
             return "LzError.Qr({})".format(str(self))
     _UniffiTempLzError.Qr = Qr # type: ignore
+    class NotInThisBuild(_UniffiTempLzError):
+        """
+        This build of the native library leaves the called part out (a verifier-only
+        build has no `Wallet`, `Issuer` or QR rendering; a wallet build has no `Issuer`):
+        code `not_in_this_build`. See `libraryBuild()` and docs/bindings.md, "Builds".
+        """
+
+        def __init__(self, code, message_zh, message_en):
+            super().__init__(", ".join([
+                "code={!r}".format(code),
+                "message_zh={!r}".format(message_zh),
+                "message_en={!r}".format(message_en),
+            ]))
+            self.code = code
+            self.message_zh = message_zh
+            self.message_en = message_en
+
+        def __repr__(self):
+            return "LzError.NotInThisBuild({})".format(str(self))
+    _UniffiTempLzError.NotInThisBuild = NotInThisBuild # type: ignore
 
 LzError = _UniffiTempLzError # type: ignore
 del _UniffiTempLzError
@@ -2930,6 +3040,12 @@ class _UniffiConverterTypeLzError(_UniffiConverterRustBuffer):
                 _UniffiConverterString.read(buf),
                 _UniffiConverterString.read(buf),
             )
+        if variant == 9:
+            return LzError.NotInThisBuild(
+                _UniffiConverterString.read(buf),
+                _UniffiConverterString.read(buf),
+                _UniffiConverterString.read(buf),
+            )
         raise InternalError("Raw enum value doesn't match any cases")
 
     @staticmethod
@@ -2974,6 +3090,11 @@ class _UniffiConverterTypeLzError(_UniffiConverterRustBuffer):
             _UniffiConverterString.check_lower(value.message_zh)
             _UniffiConverterString.check_lower(value.message_en)
             return
+        if isinstance(value, LzError.NotInThisBuild):
+            _UniffiConverterString.check_lower(value.code)
+            _UniffiConverterString.check_lower(value.message_zh)
+            _UniffiConverterString.check_lower(value.message_en)
+            return
 
     @staticmethod
     def write(value, buf):
@@ -3014,6 +3135,11 @@ class _UniffiConverterTypeLzError(_UniffiConverterRustBuffer):
             _UniffiConverterString.write(value.message_en, buf)
         if isinstance(value, LzError.Qr):
             buf.write_i32(8)
+            _UniffiConverterString.write(value.code, buf)
+            _UniffiConverterString.write(value.message_zh, buf)
+            _UniffiConverterString.write(value.message_en, buf)
+        if isinstance(value, LzError.NotInThisBuild):
+            buf.write_i32(9)
             _UniffiConverterString.write(value.code, buf)
             _UniffiConverterString.write(value.message_zh, buf)
             _UniffiConverterString.write(value.message_en, buf)
@@ -4456,6 +4582,14 @@ def default_policy(now: "int") -> "VerifyPolicy":
         _UniffiConverterUInt64.lower(now)))
 
 
+def library_build() -> "LibraryBuild":
+    """
+    Which build of the native library this is (the verifier is in every build).
+    """
+
+    return _UniffiConverterTypeLibraryBuild.lift(_uniffi_rust_call(_UniffiLib.uniffi_liangzheng_ffi_fn_func_library_build,))
+
+
 def qr_version(text: "str",ecc: "QrEcc") -> "int":
     """
     The QR version (1–40) `text` needs at `ecc`, without drawing it.
@@ -4516,6 +4650,7 @@ __all__ = [
     "FieldInfo",
     "Finding",
     "HolderKey",
+    "LibraryBuild",
     "LicenseFacts",
     "LicenseTypeInfo",
     "Problem",
@@ -4525,6 +4660,7 @@ __all__ = [
     "VerificationReport",
     "VerifyPolicy",
     "default_policy",
+    "library_build",
     "qr_version",
     "render_qr_png",
     "render_qr_svg",

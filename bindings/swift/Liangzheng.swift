@@ -2255,6 +2255,133 @@ public func FfiConverterTypeHolderKey_lower(_ value: HolderKey) -> RustBuffer {
 
 
 /**
+ * What this build of the native library contains.
+ */
+public struct LibraryBuild {
+    /**
+     * `verifier`, `wallet` or `full` (or `custom` for another feature mix).
+     */
+    public var name: String
+    /**
+     * The crate version (`0.1.0`).
+     */
+    public var version: String
+    /**
+     * [`crate::Wallet`] is available.
+     */
+    public var wallet: Bool
+    /**
+     * [`crate::Issuer`] is available.
+     */
+    public var issuer: Bool
+    /**
+     * [`crate::render_qr_svg`], [`crate::render_qr_png`] and [`crate::qr_version`] are available.
+     */
+    public var render: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `verifier`, `wallet` or `full` (or `custom` for another feature mix).
+         */name: String, 
+        /**
+         * The crate version (`0.1.0`).
+         */version: String, 
+        /**
+         * [`crate::Wallet`] is available.
+         */wallet: Bool, 
+        /**
+         * [`crate::Issuer`] is available.
+         */issuer: Bool, 
+        /**
+         * [`crate::render_qr_svg`], [`crate::render_qr_png`] and [`crate::qr_version`] are available.
+         */render: Bool) {
+        self.name = name
+        self.version = version
+        self.wallet = wallet
+        self.issuer = issuer
+        self.render = render
+    }
+}
+
+#if compiler(>=6)
+extension LibraryBuild: Sendable {}
+#endif
+
+
+extension LibraryBuild: Equatable, Hashable {
+    public static func ==(lhs: LibraryBuild, rhs: LibraryBuild) -> Bool {
+        if lhs.name != rhs.name {
+            return false
+        }
+        if lhs.version != rhs.version {
+            return false
+        }
+        if lhs.wallet != rhs.wallet {
+            return false
+        }
+        if lhs.issuer != rhs.issuer {
+            return false
+        }
+        if lhs.render != rhs.render {
+            return false
+        }
+        return true
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(version)
+        hasher.combine(wallet)
+        hasher.combine(issuer)
+        hasher.combine(render)
+    }
+}
+
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLibraryBuild: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LibraryBuild {
+        return
+            try LibraryBuild(
+                name: FfiConverterString.read(from: &buf), 
+                version: FfiConverterString.read(from: &buf), 
+                wallet: FfiConverterBool.read(from: &buf), 
+                issuer: FfiConverterBool.read(from: &buf), 
+                render: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: LibraryBuild, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.version, into: &buf)
+        FfiConverterBool.write(value.wallet, into: &buf)
+        FfiConverterBool.write(value.issuer, into: &buf)
+        FfiConverterBool.write(value.render, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLibraryBuild_lift(_ buf: RustBuffer) throws -> LibraryBuild {
+    return try FfiConverterTypeLibraryBuild.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLibraryBuild_lower(_ value: LibraryBuild) -> RustBuffer {
+    return FfiConverterTypeLibraryBuild.lower(value)
+}
+
+
+/**
  * Facts about the license, from its signed part.
  */
 public struct LicenseFacts {
@@ -3646,6 +3773,22 @@ public enum LzError: Swift.Error {
          * Message in English.
          */messageEn: String
     )
+    /**
+     * This build of the native library leaves the called part out (a verifier-only
+     * build has no `Wallet`, `Issuer` or QR rendering; a wallet build has no `Issuer`):
+     * code `not_in_this_build`. See `libraryBuild()` and docs/bindings.md, "Builds".
+     */
+    case NotInThisBuild(
+        /**
+         * Stable snake_case code: `not_in_this_build`.
+         */code: String, 
+        /**
+         * Message in Simplified Chinese.
+         */messageZh: String, 
+        /**
+         * Message in English.
+         */messageEn: String
+    )
 }
 
 
@@ -3698,6 +3841,11 @@ public struct FfiConverterTypeLzError: FfiConverterRustBuffer {
             messageEn: try FfiConverterString.read(from: &buf)
             )
         case 8: return .Qr(
+            code: try FfiConverterString.read(from: &buf), 
+            messageZh: try FfiConverterString.read(from: &buf), 
+            messageEn: try FfiConverterString.read(from: &buf)
+            )
+        case 9: return .NotInThisBuild(
             code: try FfiConverterString.read(from: &buf), 
             messageZh: try FfiConverterString.read(from: &buf), 
             messageEn: try FfiConverterString.read(from: &buf)
@@ -3765,6 +3913,13 @@ public struct FfiConverterTypeLzError: FfiConverterRustBuffer {
         
         case let .Qr(code,messageZh,messageEn):
             writeInt(&buf, Int32(8))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(messageZh, into: &buf)
+            FfiConverterString.write(messageEn, into: &buf)
+            
+        
+        case let .NotInThisBuild(code,messageZh,messageEn):
+            writeInt(&buf, Int32(9))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(messageZh, into: &buf)
             FfiConverterString.write(messageEn, into: &buf)
@@ -4424,6 +4579,15 @@ public func defaultPolicy(now: UInt64) -> VerifyPolicy  {
 })
 }
 /**
+ * Which build of the native library this is (the verifier is in every build).
+ */
+public func libraryBuild() -> LibraryBuild  {
+    return try!  FfiConverterTypeLibraryBuild_lift(try! rustCall() {
+    uniffi_liangzheng_ffi_fn_func_library_build($0
+    )
+})
+}
+/**
  * The QR version (1–40) `text` needs at `ecc`, without drawing it.
  */
 public func qrVersion(text: String, ecc: QrEcc)throws  -> UInt8  {
@@ -4473,6 +4637,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.contractVersionMismatch
     }
     if (uniffi_liangzheng_ffi_checksum_func_default_policy() != 64188) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_liangzheng_ffi_checksum_func_library_build() != 43343) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_liangzheng_ffi_checksum_func_qr_version() != 20810) {

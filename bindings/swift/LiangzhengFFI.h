@@ -439,6 +439,12 @@ RustBuffer uniffi_liangzheng_ffi_fn_method_wallet_respond(void*_Nonnull ptr, uin
 RustBuffer uniffi_liangzheng_ffi_fn_func_default_policy(uint64_t now, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_FUNC_LIBRARY_BUILD
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_FUNC_LIBRARY_BUILD
+RustBuffer uniffi_liangzheng_ffi_fn_func_library_build(RustCallStatus *_Nonnull out_status
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_FUNC_QR_VERSION
 #define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_FUNC_QR_VERSION
 uint8_t uniffi_liangzheng_ffi_fn_func_qr_version(RustBuffer text, RustBuffer ecc, RustCallStatus *_Nonnull out_status
@@ -737,6 +743,12 @@ void ffi_liangzheng_ffi_rust_future_complete_void(uint64_t handle, RustCallStatu
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_FUNC_DEFAULT_POLICY
 #define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_FUNC_DEFAULT_POLICY
 uint16_t uniffi_liangzheng_ffi_checksum_func_default_policy(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_FUNC_LIBRARY_BUILD
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_FUNC_LIBRARY_BUILD
+uint16_t uniffi_liangzheng_ffi_checksum_func_library_build(void
     
 );
 #endif

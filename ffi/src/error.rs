@@ -101,6 +101,17 @@ pub enum LzError {
         /// Message in English.
         message_en: String,
     },
+    /// This build of the native library leaves the called part out (a verifier-only
+    /// build has no `Wallet`, `Issuer` or QR rendering; a wallet build has no `Issuer`):
+    /// code `not_in_this_build`. See `libraryBuild()` and docs/bindings.md, "Builds".
+    NotInThisBuild {
+        /// Stable snake_case code: `not_in_this_build`.
+        code: String,
+        /// Message in Simplified Chinese.
+        message_zh: String,
+        /// Message in English.
+        message_en: String,
+    },
 }
 
 impl LzError {
@@ -163,7 +174,28 @@ impl LzError {
                 code,
                 message_zh,
                 message_en,
+            }
+            | LzError::NotInThisBuild {
+                code,
+                message_zh,
+                message_en,
             } => (code, message_zh, message_en),
+        }
+    }
+
+    /// The error of a call into a part this build leaves out.
+    #[allow(dead_code)] // the full build leaves nothing out
+    pub(crate) fn not_in_this_build(part: crate::parts::Part) -> Self {
+        let (zh, en) = part.names();
+        let build = crate::library_build().name;
+        LzError::NotInThisBuild {
+            code: "not_in_this_build".into(),
+            message_zh: format!("此版本（{build}）的原生库不含{zh}"),
+            message_en: format!(
+                "this build ({build}) of the native library leaves out {en}: \
+                 build liangzheng-ffi with the cargo feature `{}`",
+                part.feature()
+            ),
         }
     }
 

@@ -19,6 +19,11 @@
 //! calls it with the bytes to sign. [`render_qr_svg`] and [`render_qr_png`] draw
 //! QR text for the screen.
 //!
+//! The library comes in three builds from one source and one set of bindings —
+//! verifier (counter apps), wallet (holder apps), full — chosen with cargo
+//! features; what a build leaves out fails with [`LzError::NotInThisBuild`].
+//! See [`parts`].
+//!
 //! ```
 //! use liangzheng_ffi::{default_policy, Issuer, Verdict, Verifier, Wallet};
 //! # use liangzheng::{keys::IssuerKey, trust::{TrustStore, TrustedIssuer}};
@@ -52,6 +57,7 @@
 
 mod error;
 mod issuer;
+pub mod parts;
 mod qr;
 mod signer;
 mod verifier;
@@ -59,6 +65,7 @@ mod wallet;
 
 pub use error::LzError;
 pub use issuer::Issuer;
+pub use parts::{library_build, LibraryBuild};
 pub use qr::{qr_version, render_qr_png, render_qr_svg, QrEcc, QrStyle};
 pub use signer::{DeviceSigner, HolderKey, HolderKeyAlgorithm};
 pub use verifier::{

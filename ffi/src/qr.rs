@@ -1,7 +1,13 @@
 //! Drawing QR text for the holder's screen (delegates to `liangzheng::qr`).
+//!
+//! Only in builds with the cargo feature `render` (wallet and full builds);
+//! elsewhere each function fails with [`LzError::NotInThisBuild`] (see [`crate::parts`]).
 
+#[cfg(feature = "render")]
 use liangzheng::qr::{self, Ecc, RenderOptions};
 
+#[cfg(not(feature = "render"))]
+use crate::parts::Part;
 use crate::LzError;
 
 /// QR error correction level.
@@ -30,6 +36,7 @@ pub struct QrStyle {
     pub quiet_zone: bool,
 }
 
+#[cfg(feature = "render")]
 impl QrStyle {
     fn to_core(self) -> RenderOptions {
         RenderOptions {
@@ -45,6 +52,7 @@ impl QrStyle {
     }
 }
 
+#[cfg(feature = "render")]
 fn style_or_default(style: Option<QrStyle>) -> RenderOptions {
     style.map_or_else(RenderOptions::default, QrStyle::to_core)
 }
@@ -52,22 +60,46 @@ fn style_or_default(style: Option<QrStyle>) -> RenderOptions {
 /// Renders QR text as a standalone SVG document (default style: ECC M, 8 px, quiet zone).
 #[uniffi::export(default(style = None))]
 pub fn render_qr_svg(text: String, style: Option<QrStyle>) -> Result<String, LzError> {
-    Ok(qr::render_svg(&text, &style_or_default(style))?)
+    #[cfg(not(feature = "render"))]
+    {
+        let _ = (text, style);
+        Err(LzError::not_in_this_build(Part::Render))
+    }
+    #[cfg(feature = "render")]
+    {
+        Ok(qr::render_svg(&text, &style_or_default(style))?)
+    }
 }
 
 /// Renders QR text as PNG file bytes (default style: ECC M, 8 px, quiet zone).
 #[uniffi::export(default(style = None))]
 pub fn render_qr_png(text: String, style: Option<QrStyle>) -> Result<Vec<u8>, LzError> {
-    Ok(qr::render_png(&text, &style_or_default(style))?)
+    #[cfg(not(feature = "render"))]
+    {
+        let _ = (text, style);
+        Err(LzError::not_in_this_build(Part::Render))
+    }
+    #[cfg(feature = "render")]
+    {
+        Ok(qr::render_png(&text, &style_or_default(style))?)
+    }
 }
 
 /// The QR version (1–40) `text` needs at `ecc`, without drawing it.
 #[uniffi::export]
 pub fn qr_version(text: String, ecc: QrEcc) -> Result<u8, LzError> {
-    let style = QrStyle {
-        ecc,
-        module_px: 1,
-        quiet_zone: false,
-    };
-    Ok(qr::qr_version(&text, style.to_core().ecc)?)
+    #[cfg(not(feature = "render"))]
+    {
+        let _ = (text, ecc);
+        Err(LzError::not_in_this_build(Part::Render))
+    }
+    #[cfg(feature = "render")]
+    {
+        let style = QrStyle {
+            ecc,
+            module_px: 1,
+            quiet_zone: false,
+        };
+        Ok(qr::qr_version(&text, style.to_core().ecc)?)
+    }
 }

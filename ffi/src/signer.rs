@@ -13,6 +13,9 @@
 //! | ES256 signature | ASN.1 DER (`Signature("SHA256withECDSA")`, `SecKeyCreateSignature(.ecdsaSignatureMessageX962SHA256)`) or raw 64-byte `r‖s` | raw `r‖s`, low-S |
 //! | Ed25519 public key / signature | raw 32 / 64 bytes | unchanged |
 
+// The signer adapter is the wallet's; a verifier-only build compiles it but never calls it.
+#![cfg_attr(not(feature = "wallet"), allow(dead_code))]
+
 use std::sync::Arc;
 
 use liangzheng::holder::HolderPublicKey;

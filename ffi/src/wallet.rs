@@ -1,13 +1,26 @@
 //! The holder's wallet (电子卡包): licenses in, QR text out.
+//!
+//! Only in builds with the cargo feature `wallet` (wallet and full builds);
+//! elsewhere the constructors fail with [`LzError::NotInThisBuild`] (see [`crate::parts`]).
 
-use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::Arc;
+#[cfg(feature = "wallet")]
+use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
+#[cfg(feature = "wallet")]
 use liangzheng::credential::IssuedLicense;
+#[cfg(feature = "wallet")]
 use liangzheng::holder::{DeviceSigner as _, Ed25519DeviceSigner};
+#[cfg(feature = "wallet")]
 use liangzheng::lang::Localized as _;
+#[cfg(feature = "wallet")]
 use liangzheng::request::ReceivedRequest;
+#[cfg(feature = "wallet")]
 use liangzheng::time::UnixTime;
 
+#[cfg(not(feature = "wallet"))]
+use crate::parts::{Absent, Part};
+#[cfg(feature = "wallet")]
 use crate::signer::ForeignSigner;
 use crate::{DeviceSigner, HolderKey, LzError};
 
@@ -80,8 +93,12 @@ pub struct ConsentPrompt {
 #[derive(uniffi::Object)]
 pub struct Wallet {
     // Reads (present, respond) run concurrently and call the app's signer; only `add` writes.
+    #[cfg(feature = "wallet")]
     inner: RwLock<liangzheng::wallet::Wallet>,
+    #[cfg(feature = "wallet")]
     key: HolderKey,
+    #[cfg(not(feature = "wallet"))]
+    absent: Absent,
 }
 
 #[uniffi::export]
@@ -90,73 +107,119 @@ impl Wallet {
     /// Enclave). Reads the signer's public key once and validates it.
     #[uniffi::constructor]
     pub fn new(signer: Arc<dyn DeviceSigner>) -> Result<Arc<Self>, LzError> {
-        let signer = ForeignSigner::new(signer)?;
-        let key = HolderKey::from_core(&liangzheng::holder::DeviceSigner::public_key(&signer));
-        Ok(Self::wrap(
-            liangzheng::wallet::Wallet::new(Arc::new(signer)),
-            key,
-        ))
+        #[cfg(not(feature = "wallet"))]
+        {
+            let _ = signer;
+            Err(LzError::not_in_this_build(Part::Wallet))
+        }
+        #[cfg(feature = "wallet")]
+        {
+            let signer = ForeignSigner::new(signer)?;
+            let key = HolderKey::from_core(&liangzheng::holder::DeviceSigner::public_key(&signer));
+            Ok(Self::wrap(
+                liangzheng::wallet::Wallet::new(Arc::new(signer)),
+                key,
+            ))
+        }
     }
 
     /// A wallet with a software Ed25519 holder key from a 32-byte seed (tests and demos;
     /// a real app keeps its key in secure hardware and uses [`Wallet::new`]).
     #[uniffi::constructor]
     pub fn from_ed25519_seed(seed: Vec<u8>) -> Result<Arc<Self>, LzError> {
-        let seed: [u8; 32] = seed.as_slice().try_into().map_err(|_| {
-            LzError::invalid_input("bad_seed", "种子必须是 32 字节", "a seed is 32 bytes")
-        })?;
-        let signer = Ed25519DeviceSigner::from_seed(&seed);
-        let key = HolderKey::from_core(&signer.public_key());
-        Ok(Self::wrap(
-            liangzheng::wallet::Wallet::new(Arc::new(signer)),
-            key,
-        ))
+        #[cfg(not(feature = "wallet"))]
+        {
+            let _ = seed;
+            Err(LzError::not_in_this_build(Part::Wallet))
+        }
+        #[cfg(feature = "wallet")]
+        {
+            let seed: [u8; 32] = seed.as_slice().try_into().map_err(|_| {
+                LzError::invalid_input("bad_seed", "种子必须是 32 字节", "a seed is 32 bytes")
+            })?;
+            let signer = Ed25519DeviceSigner::from_seed(&seed);
+            let key = HolderKey::from_core(&signer.public_key());
+            Ok(Self::wrap(
+                liangzheng::wallet::Wallet::new(Arc::new(signer)),
+                key,
+            ))
+        }
     }
 
     /// The holder's public key: give it to the issuer so licenses are bound to this wallet.
     pub fn holder_key(&self) -> HolderKey {
-        self.key.clone()
+        #[cfg(not(feature = "wallet"))]
+        {
+            match self.absent {}
+        }
+        #[cfg(feature = "wallet")]
+        {
+            self.key.clone()
+        }
     }
 
     /// Adds a license (the bytes [`crate::Issuer::issue`] returned, as stored by the app);
     /// returns its index. Fails if it is unreadable or bound to another holder key.
     pub fn add(&self, license: Vec<u8>) -> Result<u32, LzError> {
-        let license = IssuedLicense::from_bytes(&license).map_err(|e| LzError::Wallet {
-            code: "bad_license".into(),
-            message_zh: format!("证照数据无法读取：{}", e.zh()),
-            message_en: format!("stored license unreadable: {}", e.en()),
-        })?;
-        let index = self.write().add(license)?;
-        Ok(index_out(index))
+        #[cfg(not(feature = "wallet"))]
+        {
+            let _ = license;
+            match self.absent {}
+        }
+        #[cfg(feature = "wallet")]
+        {
+            let license = IssuedLicense::from_bytes(&license).map_err(|e| LzError::Wallet {
+                code: "bad_license".into(),
+                message_zh: format!("证照数据无法读取：{}", e.zh()),
+                message_en: format!("stored license unreadable: {}", e.en()),
+            })?;
+            let index = self.write().add(license)?;
+            Ok(index_out(index))
+        }
     }
 
     /// Number of licenses held.
     pub fn count(&self) -> u32 {
-        index_out(self.read().len())
+        #[cfg(not(feature = "wallet"))]
+        {
+            match self.absent {}
+        }
+        #[cfg(feature = "wallet")]
+        {
+            index_out(self.read().len())
+        }
     }
 
     /// The type of the license at `index`, with the fields the holder can choose.
     pub fn license_type(&self, index: u32) -> Result<LicenseTypeInfo, LzError> {
-        let wallet = self.read();
-        let ty = wallet
-            .license_type(index_in(index))
-            .ok_or(liangzheng::wallet::WalletError::NoSuchLicense)?;
-        Ok(LicenseTypeInfo {
-            id: ty.id.clone(),
-            type_code: ty.type_code.clone(),
-            name_zh: ty.zh.clone(),
-            name_en: ty.en.clone(),
-            fields: ty
-                .fields
-                .iter()
-                .map(|f| FieldInfo {
-                    key: f.key.clone(),
-                    label_zh: f.zh.clone(),
-                    label_en: f.en.clone(),
-                    sensitive: f.sensitive,
-                })
-                .collect(),
-        })
+        #[cfg(not(feature = "wallet"))]
+        {
+            let _ = index;
+            match self.absent {}
+        }
+        #[cfg(feature = "wallet")]
+        {
+            let wallet = self.read();
+            let ty = wallet
+                .license_type(index_in(index))
+                .ok_or(liangzheng::wallet::WalletError::NoSuchLicense)?;
+            Ok(LicenseTypeInfo {
+                id: ty.id.clone(),
+                type_code: ty.type_code.clone(),
+                name_zh: ty.zh.clone(),
+                name_en: ty.en.clone(),
+                fields: ty
+                    .fields
+                    .iter()
+                    .map(|f| FieldInfo {
+                        key: f.key.clone(),
+                        label_zh: f.zh.clone(),
+                        label_en: f.en.clone(),
+                        sensitive: f.sensitive,
+                    })
+                    .collect(),
+            })
+        }
     }
 
     /// Shows `field_keys` of license `index` (亮证): returns the QR text, valid for
@@ -167,33 +230,49 @@ impl Wallet {
         field_keys: Vec<String>,
         now: u64,
     ) -> Result<String, LzError> {
-        let keys: Vec<&str> = field_keys.iter().map(String::as_str).collect();
-        Ok(self.read().present(index_in(index), &keys, UnixTime(now))?)
+        #[cfg(not(feature = "wallet"))]
+        {
+            let _ = (index, field_keys, now);
+            match self.absent {}
+        }
+        #[cfg(feature = "wallet")]
+        {
+            let keys: Vec<&str> = field_keys.iter().map(String::as_str).collect();
+            Ok(self.read().present(index_in(index), &keys, UnixTime(now))?)
+        }
     }
 
     /// Reads a verifier's request QR (授权用证) for the consent screen.
     pub fn read_request(&self, qr_text: String) -> Result<ConsentPrompt, LzError> {
-        let prompt = self.read().read_request(&qr_text)?;
-        let r = &prompt.request.request;
-        Ok(ConsentPrompt {
-            verifier_id: r.verifier_id.clone(),
-            verifier_name: r.verifier_name.clone(),
-            purpose: r.purpose.clone(),
-            type_code: r.type_code.clone(),
-            fields: prompt
-                .fields
-                .into_iter()
-                .map(|(key, label_zh, label_en)| RequestedField {
-                    key,
-                    label_zh,
-                    label_en,
-                })
-                .collect(),
-            license_index: prompt.license_index.map(index_out),
-            signed_by: prompt.request.signed_by.map(|k| k.to_hex()),
-            time: r.time.0,
-            request_body: prompt.request.bytes.clone(),
-        })
+        #[cfg(not(feature = "wallet"))]
+        {
+            let _ = qr_text;
+            match self.absent {}
+        }
+        #[cfg(feature = "wallet")]
+        {
+            let prompt = self.read().read_request(&qr_text)?;
+            let r = &prompt.request.request;
+            Ok(ConsentPrompt {
+                verifier_id: r.verifier_id.clone(),
+                verifier_name: r.verifier_name.clone(),
+                purpose: r.purpose.clone(),
+                type_code: r.type_code.clone(),
+                fields: prompt
+                    .fields
+                    .into_iter()
+                    .map(|(key, label_zh, label_en)| RequestedField {
+                        key,
+                        label_zh,
+                        label_en,
+                    })
+                    .collect(),
+                license_index: prompt.license_index.map(index_out),
+                signed_by: prompt.request.signed_by.map(|k| k.to_hex()),
+                time: r.time.0,
+                request_body: prompt.request.bytes.clone(),
+            })
+        }
     }
 
     /// Answers `request` with license `index`, showing the fields the holder
@@ -205,14 +284,23 @@ impl Wallet {
         consented_keys: Vec<String>,
         now: u64,
     ) -> Result<String, LzError> {
-        let received = ReceivedRequest::parse(&request.request_body)?;
-        let keys: Vec<&str> = consented_keys.iter().map(String::as_str).collect();
-        Ok(self
-            .read()
-            .respond(index_in(index), &received, &keys, UnixTime(now))?)
+        #[cfg(not(feature = "wallet"))]
+        {
+            let _ = (index, request, consented_keys, now);
+            match self.absent {}
+        }
+        #[cfg(feature = "wallet")]
+        {
+            let received = ReceivedRequest::parse(&request.request_body)?;
+            let keys: Vec<&str> = consented_keys.iter().map(String::as_str).collect();
+            Ok(self
+                .read()
+                .respond(index_in(index), &received, &keys, UnixTime(now))?)
+        }
     }
 }
 
+#[cfg(feature = "wallet")]
 impl Wallet {
     fn wrap(inner: liangzheng::wallet::Wallet, key: HolderKey) -> Arc<Self> {
         Arc::new(Wallet {
@@ -237,11 +325,13 @@ impl Wallet {
 }
 
 /// A wallet index as the foreign side sees it (wallets hold far fewer than 2³² licenses).
+#[cfg(feature = "wallet")]
 fn index_out(index: usize) -> u32 {
     u32::try_from(index).unwrap_or(u32::MAX)
 }
 
 /// A foreign index as core takes it (`u32` always fits `usize` on 32- and 64-bit targets).
+#[cfg(feature = "wallet")]
 fn index_in(index: u32) -> usize {
     usize::try_from(index).unwrap_or(usize::MAX)
 }

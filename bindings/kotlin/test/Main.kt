@@ -37,6 +37,7 @@ val LzException.code: String
         is LzException.Issue -> code
         is LzException.Signer -> code
         is LzException.Qr -> code
+        is LzException.NotInThisBuild -> code
     }
 
 /** Runs `block`, requiring it to throw an LzException of type E with this code. */
@@ -167,6 +168,11 @@ class Suite(val root: File) {
 
     val tests: List<Pair<String, () -> Unit>> = buildList {
         add("test vectors are present" to { check(cases.size >= 40) { "only ${cases.size} cases found" } })
+        add("the library is the full build" to {
+            val build = libraryBuild()
+            expectEqual("full", build.name, "build name")
+            check(build.wallet && build.issuer && build.render) { "full build lacks a part: $build" }
+        })
         for (c in cases) add("vector ${c.name}" to { runCase(c) })
 
         add("demo issuer seed gives the key on the vector trust list" to {

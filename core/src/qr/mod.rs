@@ -47,12 +47,15 @@
 //! a side from their header, before decoding pixels.
 //!
 //! # Rendering
-//! [`render_svg`], [`render_png`] and [`render_terminal`] draw the text in
-//! the smallest QR version for the chosen [`Ecc`]; [`qr_version`] says which
-//! version that is without drawing anything.
+//! With the `render` feature (on by default), `render_svg`, `render_png` and
+//! `render_terminal` draw the text in the smallest QR version for the chosen
+//! `Ecc`; `qr_version` says which version that is without drawing anything.
+//! A verifier-only build leaves the feature, and the `qrcode` and `image`
+//! crates, out.
 
 pub mod base45;
 mod error;
+#[cfg(feature = "render")]
 mod render;
 #[cfg(feature = "scan")]
 mod scan;
@@ -63,6 +66,7 @@ mod tests;
 
 pub use base45::Base45Error;
 pub use error::QrError;
+#[cfg(feature = "render")]
 pub use render::{
     qr_version, render_png, render_svg, render_terminal, Ecc, RenderOptions, MAX_MODULE_PX,
 };

@@ -52,13 +52,15 @@ pub fn decode_image(image_bytes: &[u8]) -> Result<String, QrError> {
         .decode()
         .map_err(|_| QrError::UnreadableImage)?
         .into_luma8();
-    decode_gray(gray)
+    decode_gray(gray, true)
 }
 
 /// Decodes the first readable QR code in a camera frame of `width` × `height`
 /// RGBA pixels (8 bits per channel, row-major, as a browser canvas's
-/// `ImageData` or a camera SDK gives them), with the same passes as
-/// [`decode_image`].
+/// `ImageData` or a camera SDK gives them), with the first two passes of
+/// [`decode_image`] (rqrr's own threshold, then Otsu). The third pass, at twice
+/// the size, is left out: it costs about four times a pass, and a camera
+/// stream offers the next frame instead (most frames hold no code at all).
 ///
 /// Errors: [`QrError::UnreadableImage`] when `rgba` is not exactly
 /// `width × height × 4` bytes (or a side is 0), [`QrError::ImageTooLarge`],
@@ -77,11 +79,12 @@ pub fn decode_rgba(width: u32, height: u32, rgba: &[u8]) -> Result<String, QrErr
     }
     let frame =
         image::RgbaImage::from_raw(width, height, rgba.to_vec()).ok_or(QrError::UnreadableImage)?;
-    decode_gray(image::DynamicImage::ImageRgba8(frame).into_luma8())
+    decode_gray(image::DynamicImage::ImageRgba8(frame).into_luma8(), false)
 }
 
-/// The decoding passes shared by [`decode_image`] and [`decode_rgba`].
-fn decode_gray(gray: GrayImage) -> Result<String, QrError> {
+/// The decoding passes shared by [`decode_image`] and [`decode_rgba`]
+/// (`upscale`: also try small images at twice the size).
+fn decode_gray(gray: GrayImage, upscale: bool) -> Result<String, QrError> {
     // rqrr's own adaptive threshold first (right for unevenly lit photos);
     // then a global Otsu threshold, which recovers codes whose module edges
     // were smeared grey by resampling or blur; then, for small images only,
@@ -102,7 +105,7 @@ fn decode_gray(gray: GrayImage) -> Result<String, QrError> {
     if let Some(text) = attempt(otsu_binarize(&gray)) {
         return Ok(text);
     }
-    if gray.width() <= UPSCALE_MAX_SIDE && gray.height() <= UPSCALE_MAX_SIDE {
+    if upscale && gray.width() <= UPSCALE_MAX_SIDE && gray.height() <= UPSCALE_MAX_SIDE {
         let bigger = imageops::resize(
             &gray,
             gray.width() * 2,

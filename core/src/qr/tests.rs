@@ -269,209 +269,216 @@ fn errors_speak_both_languages() {
 
 // ---- rendering ----
 
-/// Alphanumeric capacity in characters, computed from the ISO/IEC 18004
-/// data-codeword counts (Table 7) of the versions these tests reach.
-fn alphanumeric_capacity(version: u8, ecc: Ecc) -> usize {
-    // (version, [L, M, Q, H]) data codewords.
-    const CODEWORDS: &[(u8, [usize; 4])] = &[
-        (1, [19, 16, 13, 9]),
-        (2, [34, 28, 22, 16]),
-        (3, [55, 44, 34, 26]),
-        (4, [80, 64, 48, 36]),
-        (5, [108, 86, 62, 46]),
-        (6, [136, 108, 76, 60]),
-        (7, [156, 124, 88, 66]),
-        (8, [194, 154, 110, 86]),
-        (9, [232, 182, 132, 100]),
-        (10, [274, 216, 154, 122]),
-        (11, [324, 254, 180, 140]),
-        (12, [370, 290, 206, 158]),
-        (13, [428, 334, 244, 180]),
-        (14, [461, 365, 261, 197]),
-        (15, [523, 415, 295, 223]),
-        (16, [589, 453, 325, 253]),
-        (17, [647, 507, 367, 283]),
-        (18, [721, 563, 397, 313]),
-        (19, [795, 627, 445, 341]),
-        (20, [861, 669, 485, 385]),
-        (40, [2956, 2334, 1666, 1276]),
-    ];
-    let index = match ecc {
-        Ecc::L => 0,
-        Ecc::M => 1,
-        Ecc::Q => 2,
-        Ecc::H => 3,
-    };
-    let (_, words) = CODEWORDS
-        .iter()
-        .find(|(v, _)| *v == version)
-        .expect("version in table");
-    let count_bits = match version {
-        1..=9 => 9,
-        10..=26 => 11,
-        _ => 13,
-    };
-    let bits = words[index] * 8 - 4 - count_bits;
-    bits / 11 * 2 + usize::from(bits % 11 >= 6)
-}
+/// Needs the `render` feature (the renderer and its `qrcode` and `image` dependencies).
+#[cfg(feature = "render")]
+mod rendering {
+    use super::*;
 
-#[test]
-fn capacity_formula_matches_the_published_table() {
-    // Well-known alphanumeric capacities (ISO/IEC 18004 Table 7).
-    assert_eq!(alphanumeric_capacity(1, Ecc::L), 25);
-    assert_eq!(alphanumeric_capacity(1, Ecc::H), 10);
-    assert_eq!(alphanumeric_capacity(2, Ecc::M), 38);
-    assert_eq!(alphanumeric_capacity(10, Ecc::M), 311);
-    assert_eq!(alphanumeric_capacity(40, Ecc::L), MAX_QR_TEXT_LEN);
-    assert_eq!(alphanumeric_capacity(40, Ecc::H), 1852);
-}
+    /// Alphanumeric capacity in characters, computed from the ISO/IEC 18004
+    /// data-codeword counts (Table 7) of the versions these tests reach.
+    fn alphanumeric_capacity(version: u8, ecc: Ecc) -> usize {
+        // (version, [L, M, Q, H]) data codewords.
+        const CODEWORDS: &[(u8, [usize; 4])] = &[
+            (1, [19, 16, 13, 9]),
+            (2, [34, 28, 22, 16]),
+            (3, [55, 44, 34, 26]),
+            (4, [80, 64, 48, 36]),
+            (5, [108, 86, 62, 46]),
+            (6, [136, 108, 76, 60]),
+            (7, [156, 124, 88, 66]),
+            (8, [194, 154, 110, 86]),
+            (9, [232, 182, 132, 100]),
+            (10, [274, 216, 154, 122]),
+            (11, [324, 254, 180, 140]),
+            (12, [370, 290, 206, 158]),
+            (13, [428, 334, 244, 180]),
+            (14, [461, 365, 261, 197]),
+            (15, [523, 415, 295, 223]),
+            (16, [589, 453, 325, 253]),
+            (17, [647, 507, 367, 283]),
+            (18, [721, 563, 397, 313]),
+            (19, [795, 627, 445, 341]),
+            (20, [861, 669, 485, 385]),
+            (40, [2956, 2334, 1666, 1276]),
+        ];
+        let index = match ecc {
+            Ecc::L => 0,
+            Ecc::M => 1,
+            Ecc::Q => 2,
+            Ecc::H => 3,
+        };
+        let (_, words) = CODEWORDS
+            .iter()
+            .find(|(v, _)| *v == version)
+            .expect("version in table");
+        let count_bits = match version {
+            1..=9 => 9,
+            10..=26 => 11,
+            _ => 13,
+        };
+        let bits = words[index] * 8 - 4 - count_bits;
+        bits / 11 * 2 + usize::from(bits % 11 >= 6)
+    }
 
-#[test]
-fn version_is_the_smallest_alphanumeric_fit() {
-    for ecc in [Ecc::L, Ecc::M, Ecc::Q, Ecc::H] {
-        for len in (30..=550).step_by(13) {
-            let text = encode_text(QrKind::Presentation, &random_bytes(len as u64, len * 2 / 3));
-            let v = qr_version(&text, ecc).expect("fits");
-            assert!(
-                text.len() <= alphanumeric_capacity(v, ecc),
-                "{} chars do not fit version {v} {ecc:?}",
-                text.len()
-            );
-            if v > 1 {
+    #[test]
+    fn capacity_formula_matches_the_published_table() {
+        // Well-known alphanumeric capacities (ISO/IEC 18004 Table 7).
+        assert_eq!(alphanumeric_capacity(1, Ecc::L), 25);
+        assert_eq!(alphanumeric_capacity(1, Ecc::H), 10);
+        assert_eq!(alphanumeric_capacity(2, Ecc::M), 38);
+        assert_eq!(alphanumeric_capacity(10, Ecc::M), 311);
+        assert_eq!(alphanumeric_capacity(40, Ecc::L), MAX_QR_TEXT_LEN);
+        assert_eq!(alphanumeric_capacity(40, Ecc::H), 1852);
+    }
+
+    #[test]
+    fn version_is_the_smallest_alphanumeric_fit() {
+        for ecc in [Ecc::L, Ecc::M, Ecc::Q, Ecc::H] {
+            for len in (30..=550).step_by(13) {
+                let text =
+                    encode_text(QrKind::Presentation, &random_bytes(len as u64, len * 2 / 3));
+                let v = qr_version(&text, ecc).expect("fits");
                 assert!(
-                    text.len() > alphanumeric_capacity(v - 1, ecc),
-                    "{} chars would fit version {} {ecc:?}",
-                    text.len(),
-                    v - 1
+                    text.len() <= alphanumeric_capacity(v, ecc),
+                    "{} chars do not fit version {v} {ecc:?}",
+                    text.len()
+                );
+                if v > 1 {
+                    assert!(
+                        text.len() > alphanumeric_capacity(v - 1, ecc),
+                        "{} chars would fit version {} {ecc:?}",
+                        text.len(),
+                        v - 1
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_crates_automatic_choice_agrees_with_one_alphanumeric_segment() {
+        // The qrcode crate's optimiser may split digit runs into numeric
+        // segments; for Base45 text that must not change the version, or forcing
+        // one alphanumeric segment would cost a version.
+        for seed in 0..200u64 {
+            let body = random_bytes(seed, 300 + (seed as usize * 7) % 300);
+            let text = encode_text(QrKind::Presentation, &body);
+            for ecc in [Ecc::L, Ecc::M, Ecc::Q] {
+                // `QrCode::with_error_correction_level` picks its version here.
+                let auto = qrcode::bits::encode_auto(text.as_bytes(), ecc.level())
+                    .expect("fits")
+                    .version();
+                let ours = qr_version(&text, ecc).expect("fits");
+                assert_eq!(
+                    auto,
+                    qrcode::Version::Normal(i16::from(ours)),
+                    "seed {seed} {ecc:?}"
                 );
             }
         }
     }
-}
 
-#[test]
-fn the_crates_automatic_choice_agrees_with_one_alphanumeric_segment() {
-    // The qrcode crate's optimiser may split digit runs into numeric
-    // segments; for Base45 text that must not change the version, or forcing
-    // one alphanumeric segment would cost a version.
-    for seed in 0..200u64 {
-        let body = random_bytes(seed, 300 + (seed as usize * 7) % 300);
-        let text = encode_text(QrKind::Presentation, &body);
-        for ecc in [Ecc::L, Ecc::M, Ecc::Q] {
-            // `QrCode::with_error_correction_level` picks its version here.
-            let auto = qrcode::bits::encode_auto(text.as_bytes(), ecc.level())
-                .expect("fits")
-                .version();
-            let ours = qr_version(&text, ecc).expect("fits");
-            assert_eq!(
-                auto,
-                qrcode::Version::Normal(i16::from(ours)),
-                "seed {seed} {ecc:?}"
-            );
-        }
+    #[test]
+    fn hello_world_is_version_1() {
+        assert_eq!(qr_version("HELLO WORLD", Ecc::Q), Ok(1));
     }
-}
 
-#[test]
-fn hello_world_is_version_1() {
-    assert_eq!(qr_version("HELLO WORLD", Ecc::Q), Ok(1));
-}
-
-#[test]
-fn text_outside_the_alphanumeric_set_is_not_rendered() {
-    assert_eq!(
-        qr_version("LZ1P:bb8", Ecc::M),
-        Err(QrError::NotAlphanumeric { position: 5 })
-    );
-    assert!(matches!(
-        render_png("lz1p:", &RenderOptions::default()),
-        Err(QrError::NotAlphanumeric { position: 0 })
-    ));
-}
-
-#[test]
-fn text_too_long_for_any_version_does_not_fit() {
-    let text = "A".repeat(MAX_QR_TEXT_LEN + 1);
-    assert_eq!(qr_version(&text, Ecc::L), Err(QrError::DoesNotFit));
-    assert_eq!(qr_version(&"A".repeat(MAX_QR_TEXT_LEN), Ecc::L), Ok(40));
-    assert_eq!(
-        qr_version(&"A".repeat(1853), Ecc::H),
-        Err(QrError::DoesNotFit)
-    );
-}
-
-#[test]
-fn module_size_out_of_range_is_rejected() {
-    for module_px in [0, MAX_MODULE_PX + 1] {
-        let options = RenderOptions {
-            module_px,
-            ..RenderOptions::default()
-        };
-        assert_eq!(render_svg("LZ1P:", &options), Err(QrError::InvalidOptions));
+    #[test]
+    fn text_outside_the_alphanumeric_set_is_not_rendered() {
+        assert_eq!(
+            qr_version("LZ1P:bb8", Ecc::M),
+            Err(QrError::NotAlphanumeric { position: 5 })
+        );
+        assert!(matches!(
+            render_png("lz1p:", &RenderOptions::default()),
+            Err(QrError::NotAlphanumeric { position: 0 })
+        ));
     }
-}
 
-#[test]
-fn png_has_the_expected_size() {
-    let text = encode_text(QrKind::Presentation, &random_bytes(9, 360));
-    for (quiet_zone, margin) in [(true, 8), (false, 0)] {
-        let options = RenderOptions {
-            ecc: Ecc::M,
-            module_px: 3,
-            quiet_zone,
-        };
-        let png = render_png(&text, &options).expect("renders");
-        assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
-        let img = image::load_from_memory(&png).expect("valid PNG");
-        let modules = 17 + 4 * u32::from(qr_version(&text, Ecc::M).expect("fits"));
-        assert_eq!(img.width(), (modules + margin) * 3);
-        assert_eq!(img.height(), img.width());
+    #[test]
+    fn text_too_long_for_any_version_does_not_fit() {
+        let text = "A".repeat(MAX_QR_TEXT_LEN + 1);
+        assert_eq!(qr_version(&text, Ecc::L), Err(QrError::DoesNotFit));
+        assert_eq!(qr_version(&"A".repeat(MAX_QR_TEXT_LEN), Ecc::L), Ok(40));
+        assert_eq!(
+            qr_version(&"A".repeat(1853), Ecc::H),
+            Err(QrError::DoesNotFit)
+        );
     }
-}
 
-#[test]
-fn svg_is_black_on_white_with_the_expected_size() {
-    let svg = render_svg("HELLO WORLD", &RenderOptions::default()).expect("renders");
-    // Version 1 at M: 21 modules + 8 quiet = 29, at 8 px.
-    assert!(svg.contains(r#"width="232" height="232""#), "{svg}");
-    assert!(svg.contains(r##"fill="#000000""##));
-    assert!(svg.contains(r##"fill="#ffffff""##));
-}
-
-#[test]
-fn terminal_rendering_reproduces_every_module() {
-    let text = encode_text(QrKind::Request, &random_bytes(10, 150));
-    let art = render_terminal(&text, Ecc::M).expect("renders");
-    let code = render::build(&text, Ecc::M).expect("builds");
-    let width = code.width();
-    let side = width + 8;
-    let lines: Vec<&str> = art.lines().collect();
-    assert_eq!(lines.len(), side.div_ceil(2));
-    let mut grid = vec![vec![false; side]; side + 1];
-    for (row, line) in lines.iter().enumerate() {
-        let cells = line
-            .strip_prefix("\u{1b}[30;107m")
-            .and_then(|l| l.strip_suffix("\u{1b}[0m"))
-            .expect("each line is wrapped in black-on-white SGR codes");
-        assert_eq!(cells.chars().count(), side);
-        for (x, c) in cells.chars().enumerate() {
-            let (top, bottom) = match c {
-                ' ' => (false, false),
-                '\u{2580}' => (true, false),
-                '\u{2584}' => (false, true),
-                '\u{2588}' => (true, true),
-                other => panic!("unexpected {other:?}"),
+    #[test]
+    fn module_size_out_of_range_is_rejected() {
+        for module_px in [0, MAX_MODULE_PX + 1] {
+            let options = RenderOptions {
+                module_px,
+                ..RenderOptions::default()
             };
-            grid[2 * row][x] = top;
-            grid[2 * row + 1][x] = bottom;
+            assert_eq!(render_svg("LZ1P:", &options), Err(QrError::InvalidOptions));
         }
     }
-    let colors = code.to_colors();
-    for y in 0..side {
-        for x in 0..side {
-            let inside = (4..width + 4).contains(&x) && (4..width + 4).contains(&y);
-            let expected = inside && colors[(y - 4) * width + (x - 4)] == qrcode::Color::Dark;
-            assert_eq!(grid[y][x], expected, "module ({x}, {y})");
+
+    #[test]
+    fn png_has_the_expected_size() {
+        let text = encode_text(QrKind::Presentation, &random_bytes(9, 360));
+        for (quiet_zone, margin) in [(true, 8), (false, 0)] {
+            let options = RenderOptions {
+                ecc: Ecc::M,
+                module_px: 3,
+                quiet_zone,
+            };
+            let png = render_png(&text, &options).expect("renders");
+            assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
+            let img = image::load_from_memory(&png).expect("valid PNG");
+            let modules = 17 + 4 * u32::from(qr_version(&text, Ecc::M).expect("fits"));
+            assert_eq!(img.width(), (modules + margin) * 3);
+            assert_eq!(img.height(), img.width());
+        }
+    }
+
+    #[test]
+    fn svg_is_black_on_white_with_the_expected_size() {
+        let svg = render_svg("HELLO WORLD", &RenderOptions::default()).expect("renders");
+        // Version 1 at M: 21 modules + 8 quiet = 29, at 8 px.
+        assert!(svg.contains(r#"width="232" height="232""#), "{svg}");
+        assert!(svg.contains(r##"fill="#000000""##));
+        assert!(svg.contains(r##"fill="#ffffff""##));
+    }
+
+    #[test]
+    fn terminal_rendering_reproduces_every_module() {
+        let text = encode_text(QrKind::Request, &random_bytes(10, 150));
+        let art = render_terminal(&text, Ecc::M).expect("renders");
+        let code = render::build(&text, Ecc::M).expect("builds");
+        let width = code.width();
+        let side = width + 8;
+        let lines: Vec<&str> = art.lines().collect();
+        assert_eq!(lines.len(), side.div_ceil(2));
+        let mut grid = vec![vec![false; side]; side + 1];
+        for (row, line) in lines.iter().enumerate() {
+            let cells = line
+                .strip_prefix("\u{1b}[30;107m")
+                .and_then(|l| l.strip_suffix("\u{1b}[0m"))
+                .expect("each line is wrapped in black-on-white SGR codes");
+            assert_eq!(cells.chars().count(), side);
+            for (x, c) in cells.chars().enumerate() {
+                let (top, bottom) = match c {
+                    ' ' => (false, false),
+                    '\u{2580}' => (true, false),
+                    '\u{2584}' => (false, true),
+                    '\u{2588}' => (true, true),
+                    other => panic!("unexpected {other:?}"),
+                };
+                grid[2 * row][x] = top;
+                grid[2 * row + 1][x] = bottom;
+            }
+        }
+        let colors = code.to_colors();
+        for y in 0..side {
+            for x in 0..side {
+                let inside = (4..width + 4).contains(&x) && (4..width + 4).contains(&y);
+                let expected = inside && colors[(y - 4) * width + (x - 4)] == qrcode::Color::Dark;
+                assert_eq!(grid[y][x], expected, "module ({x}, {y})");
+            }
         }
     }
 }

@@ -800,6 +800,8 @@ internal open class UniffiVTableCallbackInterfaceDeviceSigner(
 
 
 
+
+
 // For large crates we prevent `MethodTooLargeException` (see #2340)
 // N.B. the name of the extension is very misleading, since it is 
 // rather `InterfaceTooLargeException`, caused by too many methods 
@@ -816,6 +818,8 @@ internal open class UniffiVTableCallbackInterfaceDeviceSigner(
 internal interface IntegrityCheckingUniffiLib : Library {
     // Integrity check functions only
     fun uniffi_liangzheng_ffi_checksum_func_default_policy(
+): Short
+fun uniffi_liangzheng_ffi_checksum_func_library_build(
 ): Short
 fun uniffi_liangzheng_ffi_checksum_func_qr_version(
 ): Short
@@ -985,6 +989,8 @@ fun uniffi_liangzheng_ffi_fn_method_wallet_respond(`ptr`: Pointer,`index`: Int,`
 ): RustBuffer.ByValue
 fun uniffi_liangzheng_ffi_fn_func_default_policy(`now`: Long,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
+fun uniffi_liangzheng_ffi_fn_func_library_build(uniffi_out_err: UniffiRustCallStatus, 
+): RustBuffer.ByValue
 fun uniffi_liangzheng_ffi_fn_func_qr_version(`text`: RustBuffer.ByValue,`ecc`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
 ): Byte
 fun uniffi_liangzheng_ffi_fn_func_render_qr_png(`text`: RustBuffer.ByValue,`style`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1118,6 +1124,9 @@ private fun uniffiCheckContractApiVersion(lib: IntegrityCheckingUniffiLib) {
 @Suppress("UNUSED_PARAMETER")
 private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if (lib.uniffi_liangzheng_ffi_checksum_func_default_policy() != 64188.toShort()) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if (lib.uniffi_liangzheng_ffi_checksum_func_library_build() != 43343.toShort()) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if (lib.uniffi_liangzheng_ffi_checksum_func_qr_version() != 20810.toShort()) {
@@ -3371,6 +3380,68 @@ public object FfiConverterTypeHolderKey: FfiConverterRustBuffer<HolderKey> {
 
 
 /**
+ * What this build of the native library contains.
+ */
+data class LibraryBuild (
+    /**
+     * `verifier`, `wallet` or `full` (or `custom` for another feature mix).
+     */
+    var `name`: kotlin.String, 
+    /**
+     * The crate version (`0.1.0`).
+     */
+    var `version`: kotlin.String, 
+    /**
+     * [`crate::Wallet`] is available.
+     */
+    var `wallet`: kotlin.Boolean, 
+    /**
+     * [`crate::Issuer`] is available.
+     */
+    var `issuer`: kotlin.Boolean, 
+    /**
+     * [`crate::render_qr_svg`], [`crate::render_qr_png`] and [`crate::qr_version`] are available.
+     */
+    var `render`: kotlin.Boolean
+) {
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLibraryBuild: FfiConverterRustBuffer<LibraryBuild> {
+    override fun read(buf: ByteBuffer): LibraryBuild {
+        return LibraryBuild(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: LibraryBuild) = (
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterString.allocationSize(value.`version`) +
+            FfiConverterBoolean.allocationSize(value.`wallet`) +
+            FfiConverterBoolean.allocationSize(value.`issuer`) +
+            FfiConverterBoolean.allocationSize(value.`render`)
+    )
+
+    override fun write(value: LibraryBuild, buf: ByteBuffer) {
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterString.write(value.`version`, buf)
+            FfiConverterBoolean.write(value.`wallet`, buf)
+            FfiConverterBoolean.write(value.`issuer`, buf)
+            FfiConverterBoolean.write(value.`render`, buf)
+    }
+}
+
+
+
+/**
  * Facts about the license, from its signed part.
  */
 data class LicenseFacts (
@@ -4190,6 +4261,32 @@ sealed class LzException: kotlin.Exception() {
             get() = "code=${ `code` }, messageZh=${ `messageZh` }, messageEn=${ `messageEn` }"
     }
     
+    /**
+     * This build of the native library leaves the called part out (a verifier-only
+     * build has no `Wallet`, `Issuer` or QR rendering; a wallet build has no `Issuer`):
+     * code `not_in_this_build`. See `libraryBuild()` and docs/bindings.md, "Builds".
+     */
+    class NotInThisBuild(
+        
+        /**
+         * Stable snake_case code: `not_in_this_build`.
+         */
+        val `code`: kotlin.String, 
+        
+        /**
+         * Message in Simplified Chinese.
+         */
+        val `messageZh`: kotlin.String, 
+        
+        /**
+         * Message in English.
+         */
+        val `messageEn`: kotlin.String
+        ) : LzException() {
+        override val message
+            get() = "code=${ `code` }, messageZh=${ `messageZh` }, messageEn=${ `messageEn` }"
+    }
+    
 
     companion object ErrorHandler : UniffiRustCallStatusErrorHandler<LzException> {
         override fun lift(error_buf: RustBuffer.ByValue): LzException = FfiConverterTypeLzError.lift(error_buf)
@@ -4242,6 +4339,11 @@ public object FfiConverterTypeLzError : FfiConverterRustBuffer<LzException> {
                 FfiConverterString.read(buf),
                 )
             8 -> LzException.Qr(
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                )
+            9 -> LzException.NotInThisBuild(
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
@@ -4308,6 +4410,13 @@ public object FfiConverterTypeLzError : FfiConverterRustBuffer<LzException> {
                 + FfiConverterString.allocationSize(value.`messageZh`)
                 + FfiConverterString.allocationSize(value.`messageEn`)
             )
+            is LzException.NotInThisBuild -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`code`)
+                + FfiConverterString.allocationSize(value.`messageZh`)
+                + FfiConverterString.allocationSize(value.`messageEn`)
+            )
         }
     }
 
@@ -4364,6 +4473,13 @@ public object FfiConverterTypeLzError : FfiConverterRustBuffer<LzException> {
             }
             is LzException.Qr -> {
                 buf.putInt(8)
+                FfiConverterString.write(value.`code`, buf)
+                FfiConverterString.write(value.`messageZh`, buf)
+                FfiConverterString.write(value.`messageEn`, buf)
+                Unit
+            }
+            is LzException.NotInThisBuild -> {
+                buf.putInt(9)
                 FfiConverterString.write(value.`code`, buf)
                 FfiConverterString.write(value.`messageZh`, buf)
                 FfiConverterString.write(value.`messageEn`, buf)
@@ -4935,6 +5051,18 @@ public object FfiConverterSequenceTypeRequestedField: FfiConverterRustBuffer<Lis
     uniffiRustCall() { _status ->
     UniffiLib.INSTANCE.uniffi_liangzheng_ffi_fn_func_default_policy(
         FfiConverterULong.lower(`now`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * Which build of the native library this is (the verifier is in every build).
+         */ fun `libraryBuild`(): LibraryBuild {
+            return FfiConverterTypeLibraryBuild.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.INSTANCE.uniffi_liangzheng_ffi_fn_func_library_build(
+        _status)
 }
     )
     }

@@ -1,0 +1,181 @@
+//! Which parts of the API this build of the library contains.
+//!
+//! The library is built in three sizes from one source and **one set of
+//! bindings** (docs/decisions/0013-ffi-builds.md):
+//!
+//! | build | cargo features | contains | for |
+//! |---|---|---|---|
+//! | verifier | `--no-default-features --features verifier` | [`crate::Verifier`], [`crate::default_policy`] | counter apps (核验端) |
+//! | wallet | `--no-default-features --features wallet` | verifier + [`crate::Wallet`] + QR rendering | holder apps (持证端) |
+//! | full | default (`full`) | wallet + [`crate::Issuer`] | issuing back offices, tests, demos |
+//!
+//! Every build exports the same objects and functions with the same
+//! signatures, so the same generated Kotlin, Swift and Python files (and the
+//! same UniFFI checksums) work with each. What a build leaves out fails with
+//! [`crate::LzError::NotInThisBuild`] (code `not_in_this_build`) from its
+//! constructor or function; an object whose constructor cannot succeed never
+//! exists, so its other methods are unreachable (their receivers hold the
+//! uninhabited `Absent`). [`library_build`] tells an app which build it has.
+
+/// A part of the API that a build may leave out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+// Which variants a build names depends on what it leaves out (the full build: none).
+#[allow(dead_code)]
+pub(crate) enum Part {
+    /// The holder's [`crate::Wallet`] (cargo feature `wallet`).
+    Wallet,
+    /// The issuing authority's [`crate::Issuer`] (cargo feature `issuer`).
+    Issuer,
+    /// QR rendering: [`crate::render_qr_svg`], [`crate::render_qr_png`], [`crate::qr_version`]
+    /// (cargo feature `render`).
+    Render,
+}
+
+// The full build leaves nothing out, so it names no part.
+#[allow(dead_code)]
+impl Part {
+    /// The cargo feature that builds this part in.
+    pub(crate) fn feature(self) -> &'static str {
+        match self {
+            Part::Wallet => "wallet",
+            Part::Issuer => "issuer",
+            Part::Render => "render",
+        }
+    }
+
+    /// What the part is called in messages (Chinese, English).
+    pub(crate) fn names(self) -> (&'static str, &'static str) {
+        match self {
+            Part::Wallet => ("持证人卡包（Wallet）", "the holder wallet (Wallet)"),
+            Part::Issuer => ("发证（Issuer）", "issuance (Issuer)"),
+            Part::Render => ("二维码绘制", "QR rendering"),
+        }
+    }
+}
+
+/// Held by an object in a build that leaves its part out: no value of it can
+/// exist, so neither can the object, and its methods need no body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(dead_code)] // the full build leaves nothing out
+pub(crate) enum Absent {}
+
+/// The error of a call into a part this build leaves out: the typed error, never a panic.
+#[cfg(test)]
+mod absent_parts {
+    use crate::LzError;
+
+    #[cfg_attr(feature = "full", allow(dead_code))] // the full build refuses nothing
+    fn assert_not_in_build<T>(result: Result<T, LzError>, feature: &str) {
+        match result {
+            Err(e @ LzError::NotInThisBuild { .. }) => {
+                assert_eq!(e.code(), "not_in_this_build");
+                assert!(e.message_en().contains(feature), "{e}");
+            }
+            Err(e) => panic!("expected not_in_this_build, got {e}"),
+            Ok(_) => panic!("{feature} is not in this build, yet the call succeeded"),
+        }
+    }
+
+    #[test]
+    #[cfg(not(feature = "wallet"))]
+    fn a_build_without_the_wallet_refuses_to_make_one() {
+        assert_not_in_build(crate::Wallet::from_ed25519_seed(vec![2; 32]), "wallet");
+    }
+
+    #[test]
+    #[cfg(not(feature = "issuer"))]
+    fn a_build_without_the_issuer_refuses_to_make_one() {
+        let made = crate::Issuer::from_seed(vec![1; 32], "x".into(), "11370100004307520K".into());
+        assert_not_in_build(made, "issuer");
+        let pem = "-----BEGIN PRIVATE KEY-----\n-----END PRIVATE KEY-----\n";
+        assert_not_in_build(
+            crate::Issuer::from_pkcs8_pem(pem.into(), "x".into(), "y".into()),
+            "issuer",
+        );
+    }
+
+    #[test]
+    #[cfg(not(feature = "render"))]
+    fn a_build_without_rendering_refuses_to_draw() {
+        assert_not_in_build(crate::render_qr_svg("LZ1P:X".into(), None), "render");
+        assert_not_in_build(crate::render_qr_png("LZ1P:X".into(), None), "render");
+        assert_not_in_build(
+            crate::qr_version("LZ1P:X".into(), crate::QrEcc::M),
+            "render",
+        );
+    }
+
+    #[test]
+    #[cfg(feature = "full")]
+    fn the_full_build_has_every_part() {
+        assert!(crate::Wallet::from_ed25519_seed(vec![2; 32]).is_ok());
+        assert!(crate::render_qr_svg("LZ1P:X".into(), None).is_ok());
+        let made = crate::Issuer::from_seed(vec![1; 32], "x".into(), "11370100004307520K".into());
+        assert!(made.is_ok());
+    }
+}
+
+/// What this build of the native library contains.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct LibraryBuild {
+    /// `verifier`, `wallet` or `full` (or `custom` for another feature mix).
+    pub name: String,
+    /// The crate version (`0.1.0`).
+    pub version: String,
+    /// [`crate::Wallet`] is available.
+    pub wallet: bool,
+    /// [`crate::Issuer`] is available.
+    pub issuer: bool,
+    /// [`crate::render_qr_svg`], [`crate::render_qr_png`] and [`crate::qr_version`] are available.
+    pub render: bool,
+}
+
+/// Which build of the native library this is (the verifier is in every build).
+#[uniffi::export]
+pub fn library_build() -> LibraryBuild {
+    let (wallet, issuer, render) = (
+        cfg!(feature = "wallet"),
+        cfg!(feature = "issuer"),
+        cfg!(feature = "render"),
+    );
+    let name = match (wallet, issuer, render) {
+        (false, false, false) => "verifier",
+        (true, false, true) => "wallet",
+        (true, true, true) => "full",
+        _ => "custom",
+    };
+    LibraryBuild {
+        name: name.into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        wallet,
+        issuer,
+        render,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_build_names_its_parts() {
+        let build = library_build();
+        assert_eq!(build.wallet, cfg!(feature = "wallet"));
+        assert_eq!(build.issuer, cfg!(feature = "issuer"));
+        assert_eq!(build.render, cfg!(feature = "render"));
+        if cfg!(feature = "full") {
+            assert_eq!(build.name, "full");
+        }
+    }
+
+    #[test]
+    fn a_missing_part_is_a_typed_error_in_both_languages() {
+        for part in [Part::Wallet, Part::Issuer, Part::Render] {
+            let e = crate::LzError::not_in_this_build(part);
+            assert!(matches!(e, crate::LzError::NotInThisBuild { .. }));
+            assert_eq!(e.code(), "not_in_this_build");
+            assert!(e.message_en().contains(part.feature()), "{e}");
+            assert!(e.message_zh().contains(part.names().0), "{e}");
+        }
+    }
+}

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# The three builds of the FFI library (docs/decisions/0013-ffi-builds.md) and their one
+# binding set:
+#   1. core builds without its default features (no QR rendering, no qrcode/image);
+#   2. each reduced build (verifier, wallet) compiles, passes clippy -D warnings and runs
+#      its unit tests (which check that what it leaves out fails with not_in_this_build);
+#   3. bindings generated from each reduced build's library are byte-identical to the
+#      committed ones (generated from the full build): one binding set for every build;
+#   4. the committed Python module runs against each reduced library: library_build()
+#      names it, every test vector verifies as expected, and every part it leaves out
+#      raises LzError.NotInThisBuild.
+# The reduced builds use their own target directory ($CARGO_TARGET_DIR/ffi-builds) so they
+# never overwrite the full debug library the other suites load. Fails loudly, never skips.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+die() { echo "test-ffi-builds: error: $*" >&2; exit 1; }
+py=${PYTHON:-python3}
+"$py" -c 'import pytest' 2>/dev/null || die "pytest missing (scripts/install-deps.sh installs it)"
+
+echo "== core without default features"
+cargo check --quiet -p liangzheng --no-default-features
+
+builds_dir=${CARGO_TARGET_DIR:-$root/target}/ffi-builds
+scripts/gen-bindings.sh --check >/dev/null
+bindgen=${CARGO_TARGET_DIR:-$root/target}/debug/uniffi-bindgen
+[[ -x $bindgen ]] || die "$bindgen missing after gen-bindings.sh --check"
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+for build in verifier wallet; do
+  features=(--no-default-features --features "$build")
+  echo "== $build build: check, clippy, unit tests"
+  CARGO_TARGET_DIR=$builds_dir cargo clippy --quiet -p liangzheng-ffi --lib --tests "${features[@]}" -- -D warnings
+  CARGO_TARGET_DIR=$builds_dir cargo test --quiet -p liangzheng-ffi --lib "${features[@]}"
+  CARGO_TARGET_DIR=$builds_dir cargo build --quiet -p liangzheng-ffi --lib "${features[@]}"
+  lib=$builds_dir/debug/libliangzheng_ffi.so
+  [[ -f $lib ]] || die "$lib not built"
+
+  echo "== $build build: bindings identical to the committed (full-build) ones"
+  mkdir -p "$work/$build/bindings" "$work/$build/py"
+  for lang in kotlin swift python; do
+    "$bindgen" generate --library "$lib" --language "$lang" --out-dir "$work/$build/bindings/$lang" --no-format >/dev/null
+  done
+  for pair in kotlin/liangzheng/liangzheng_ffi.kt:kotlin/src/liangzheng/liangzheng_ffi.kt \
+              swift/Liangzheng.swift:swift/Liangzheng.swift swift/LiangzhengFFI.h:swift/LiangzhengFFI.h \
+              python/liangzheng_ffi.py:python/liangzheng_ffi.py; do
+    generated=$work/$build/bindings/${pair%%:*}
+    committed=bindings/${pair##*:}
+    [[ -f $generated ]] || die "bindgen did not produce ${pair%%:*} for the $build build"
+    diff -q "$generated" "$committed" >/dev/null \
+      || { diff -u "$committed" "$generated" | head -20 >&2; die "$build build's bindings differ from $committed"; }
+  done
+
+  echo "== $build build: committed Python module against the $build library"
+  cp bindings/python/liangzheng_ffi.py "$lib" "$work/$build/py/"
+  LZ_EXPECT_BUILD=$build PYTHONPATH="$work/$build/py" \
+    "$py" -m pytest -q -p no:cacheprovider bindings/python/build_tests
+done
+echo "test-ffi-builds: verifier and wallet builds pass; bindings are one set for every build"
