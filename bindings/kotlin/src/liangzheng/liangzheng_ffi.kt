@@ -802,6 +802,10 @@ internal open class UniffiVTableCallbackInterfaceDeviceSigner(
 
 
 
+
+
+
+
 // For large crates we prevent `MethodTooLargeException` (see #2340)
 // N.B. the name of the extension is very misleading, since it is 
 // rather `InterfaceTooLargeException`, caused by too many methods 
@@ -847,7 +851,11 @@ fun uniffi_liangzheng_ffi_checksum_method_verifier_expect_request(
 ): Short
 fun uniffi_liangzheng_ffi_checksum_method_verifier_trust_list_expires(
 ): Short
+fun uniffi_liangzheng_ffi_checksum_method_verifier_update_trust_list(
+): Short
 fun uniffi_liangzheng_ffi_checksum_method_verifier_verify(
+): Short
+fun uniffi_liangzheng_ffi_checksum_method_verifier_verify_scan(
 ): Short
 fun uniffi_liangzheng_ffi_checksum_method_wallet_add(
 ): Short
@@ -963,7 +971,11 @@ fun uniffi_liangzheng_ffi_fn_method_verifier_expect_request(`ptr`: Pointer,`requ
 ): Unit
 fun uniffi_liangzheng_ffi_fn_method_verifier_trust_list_expires(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
+fun uniffi_liangzheng_ffi_fn_method_verifier_update_trust_list(`ptr`: Pointer,`trustList`: RustBuffer.ByValue,`rootPublicKey`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+): Unit
 fun uniffi_liangzheng_ffi_fn_method_verifier_verify(`ptr`: Pointer,`qrText`: RustBuffer.ByValue,`policy`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+): RustBuffer.ByValue
+fun uniffi_liangzheng_ffi_fn_method_verifier_verify_scan(`ptr`: Pointer,`qrText`: RustBuffer.ByValue,`policy`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
 fun uniffi_liangzheng_ffi_fn_clone_wallet(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
 ): Pointer
@@ -1123,7 +1135,7 @@ private fun uniffiCheckContractApiVersion(lib: IntegrityCheckingUniffiLib) {
 }
 @Suppress("UNUSED_PARAMETER")
 private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
-    if (lib.uniffi_liangzheng_ffi_checksum_func_default_policy() != 64188.toShort()) {
+    if (lib.uniffi_liangzheng_ffi_checksum_func_default_policy() != 13312.toShort()) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if (lib.uniffi_liangzheng_ffi_checksum_func_library_build() != 43343.toShort()) {
@@ -1168,7 +1180,13 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if (lib.uniffi_liangzheng_ffi_checksum_method_verifier_trust_list_expires() != 62943.toShort()) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if (lib.uniffi_liangzheng_ffi_checksum_method_verifier_update_trust_list() != 23045.toShort()) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if (lib.uniffi_liangzheng_ffi_checksum_method_verifier_verify() != 7863.toShort()) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if (lib.uniffi_liangzheng_ffi_checksum_method_verifier_verify_scan() != 63849.toShort()) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if (lib.uniffi_liangzheng_ffi_checksum_method_wallet_add() != 58591.toShort()) {
@@ -2355,10 +2373,27 @@ public interface VerifierInterface {
     fun `trustListExpires`(): kotlin.ULong?
     
     /**
+     * Replaces the trust list by a newer one signed by the same pinned root
+     * (`older_than_current` if it was issued before the one held). Persist
+     * the bytes of the list last accepted and pass them to the constructor
+     * at start, so a restart cannot roll back.
+     */
+    fun `updateTrustList`(`trustList`: kotlin.ByteArray, `rootPublicKey`: kotlin.ByteArray)
+    
+    /**
      * Verifies scanned QR text (exactly what the camera or scanner gun returned)
      * under `policy`. Never fails: every problem is in the report.
      */
     fun `verify`(`qrText`: kotlin.String, `policy`: VerifyPolicy): VerificationReport
+    
+    /**
+     * Verifies a scan at a counter: as `verify`, and a holder-bound
+     * presentation this verifier already accepted (within its lifetime) is
+     * reported as `already_verified` (indeterminate, with the time of the
+     * first scan: 已核验过) instead of valid again. Remembers at most 10,000
+     * accepted presentations.
+     */
+    fun `verifyScan`(`qrText`: kotlin.String, `policy`: VerifyPolicy): VerificationReport
     
     companion object
 }
@@ -2545,6 +2580,24 @@ open class Verifier: Disposable, AutoCloseable, VerifierInterface
 
     
     /**
+     * Replaces the trust list by a newer one signed by the same pinned root
+     * (`older_than_current` if it was issued before the one held). Persist
+     * the bytes of the list last accepted and pass them to the constructor
+     * at start, so a restart cannot roll back.
+     */
+    @Throws(LzException::class)override fun `updateTrustList`(`trustList`: kotlin.ByteArray, `rootPublicKey`: kotlin.ByteArray)
+        = 
+    callWithPointer {
+    uniffiRustCallWithError(LzException) { _status ->
+    UniffiLib.INSTANCE.uniffi_liangzheng_ffi_fn_method_verifier_update_trust_list(
+        it, FfiConverterByteArray.lower(`trustList`),FfiConverterByteArray.lower(`rootPublicKey`),_status)
+}
+    }
+    
+    
+
+    
+    /**
      * Verifies scanned QR text (exactly what the camera or scanner gun returned)
      * under `policy`. Never fails: every problem is in the report.
      */override fun `verify`(`qrText`: kotlin.String, `policy`: VerifyPolicy): VerificationReport {
@@ -2552,6 +2605,25 @@ open class Verifier: Disposable, AutoCloseable, VerifierInterface
     callWithPointer {
     uniffiRustCall() { _status ->
     UniffiLib.INSTANCE.uniffi_liangzheng_ffi_fn_method_verifier_verify(
+        it, FfiConverterString.lower(`qrText`),FfiConverterTypeVerifyPolicy.lower(`policy`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Verifies a scan at a counter: as `verify`, and a holder-bound
+     * presentation this verifier already accepted (within its lifetime) is
+     * reported as `already_verified` (indeterminate, with the time of the
+     * first scan: 已核验过) instead of valid again. Remembers at most 10,000
+     * accepted presentations.
+     */override fun `verifyScan`(`qrText`: kotlin.String, `policy`: VerifyPolicy): VerificationReport {
+            return FfiConverterTypeVerificationReport.lift(
+    callWithPointer {
+    uniffiRustCall() { _status ->
+    UniffiLib.INSTANCE.uniffi_liangzheng_ffi_fn_method_verifier_verify_scan(
         it, FfiConverterString.lower(`qrText`),FfiConverterTypeVerifyPolicy.lower(`policy`),_status)
 }
     }
@@ -3921,7 +3993,8 @@ data class VerifyPolicy (
      */
     var `maxPresentationAgeSecs`: kotlin.ULong = 60uL, 
     /**
-     * Reject licenses not bound to a holder key.
+     * Reject licenses not bound to a holder key even for types that allow a
+     * static display (types that require binding are refused unbound anyway).
      */
     var `requireHolderBinding`: kotlin.Boolean = false, 
     /**
@@ -5048,8 +5121,9 @@ public object FfiConverterSequenceTypeRequestedField: FfiConverterRustBuffer<Lis
     }
 }
         /**
-         * The default policy at `now` (Unix seconds): 120 s skew, 60 s presentations,
-         * strict status, holder binding not required, all types.
+         * The default policy at `now` (Unix seconds): 30 s skew, 60 s presentations,
+         * strict status, holder binding as each license type requires (居民身份证 and
+         * 健康证明 always; a static 营业执照 allowed), all types.
          */ fun `defaultPolicy`(`now`: kotlin.ULong): VerifyPolicy {
             return FfiConverterTypeVerifyPolicy.lift(
     uniffiRustCall() { _status ->
