@@ -384,8 +384,12 @@ fn no_trusted_key_verifies_a_credential_of_another_algorithm() {
             let issuer = Issuer::new(labelled, "济南市公安局", Uscc::parse(POLICE).unwrap());
             let mut c = claims(ID_CARD);
             c.status = None;
-            let license = issuer.issue(&c, None, NOW.minus(60)).unwrap();
-            let mut wallet = Wallet::new(Arc::new(Ed25519DeviceSigner::from_seed(&[7; 32])));
+            // ID cards must be holder-bound (the type says so).
+            let phone = Arc::new(Ed25519DeviceSigner::from_seed(&[7; 32]));
+            let license = issuer
+                .issue(&c, Some(&phone.public_key()), NOW.minus(60))
+                .unwrap();
+            let mut wallet = Wallet::new(phone);
             wallet.add(license.clone()).unwrap();
             let qr = wallet.present(0, &["name"], NOW).unwrap();
             let verifier =
