@@ -135,7 +135,7 @@ pub enum RegistryCommand {
         /// Time-to-live of each token in seconds.
         #[arg(long)]
         ttl: u64,
-        /// Output folder (gets status-<list>.json per list and publication.json).
+        /// Output folder (gets `status-<list>.json` per list and publication.json).
         #[arg(long)]
         out_dir: PathBuf,
         /// Only this list (repeatable).
