@@ -53,6 +53,7 @@
 
 pub mod base45;
 mod error;
+pub mod frames;
 mod render;
 #[cfg(feature = "scan")]
 mod scan;
