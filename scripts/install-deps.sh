@@ -18,8 +18,8 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
-echo "== pip install (cbor2, cryptography, zxing-cpp, pillow, pytest)"
-python3 -m pip install -q --disable-pip-version-check cbor2 cryptography zxing-cpp pillow pytest
+echo "== pip install (cbor2, cryptography, zxing-cpp, pillow, pytest, gmssl)"
+python3 -m pip install -q --disable-pip-version-check cbor2 cryptography zxing-cpp pillow pytest gmssl==3.2.2
 
 if ! rustup component list --installed 2>/dev/null | grep -q '^clippy'; then rustup component add clippy; fi
 if ! rustup component list --installed 2>/dev/null | grep -q '^rustfmt'; then rustup component add rustfmt; fi
@@ -37,6 +37,6 @@ fi
 for tool in zbarimg python3 java node_modules/kotlin-compiler/bin/kotlinc cargo-fuzz; do
   command -v "$tool" >/dev/null 2>&1 || [ -x "$tool" ] || { echo "MISSING after install: $tool" >&2; exit 1; }
 done
-python3 -c "import cbor2, cryptography, zxingcpp, PIL, pytest" || { echo "MISSING Python packages after install" >&2; exit 1; }
+python3 -c "import cbor2, cryptography, zxingcpp, PIL, pytest; from gmssl import sm2, sm3" || { echo "MISSING Python packages after install" >&2; exit 1; }
 [ -f /usr/share/java/jna.jar ] || { echo "MISSING /usr/share/java/jna.jar (libjna-java)" >&2; exit 1; }
 echo "== dependencies ready"

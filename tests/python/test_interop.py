@@ -1,8 +1,10 @@
 """Independent verifier written from docs/FORMAT.md alone.
 
-Uses only cbor2 (CBOR) and cryptography (Ed25519, P-256, SHA-256) plus the
-standard library (zlib, Base45 written here from RFC 9285). It never imports
-our code: if FORMAT.md were wrong or incomplete, these tests would fail.
+Uses only cbor2 (CBOR), cryptography (Ed25519, P-256, SHA-256) and gmssl
+(SM2, SM3: pure Python, an implementation independent of RustCrypto's; pyca
+cryptography has SM3 but no SM2) plus the standard library (zlib, Base45
+written here from RFC 9285). It never imports our code: if FORMAT.md were
+wrong or incomplete, these tests would fail.
 """
 
 import base64
@@ -19,6 +21,9 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+from gmssl import func as gm_func
+from gmssl import sm2 as gm_sm2
+from gmssl import sm3 as gm_sm3
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CASES = sorted(glob.glob(os.path.join(ROOT, "test-vectors", "cases", "*.json")))
@@ -103,6 +108,52 @@ def sign1(data, typ=None):
         raise Reject("malformed_credential")
     tbs = cbor2.dumps(["Signature1", protected, b"", payload], canonical=True)
     return header[4], payload, tbs, sig
+
+
+SM2_P = int("FFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF00000000FFFFFFFFFFFFFFFF", 16)
+SM2_A = SM2_P - 3
+SM2_B = int("28E9FA9E9D9F5E344D5A9E4BCF6509A7F39789F515AB8F92DDBCBD414D940E93", 16)
+SM2_N = int("FFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFF7203DF6B21C6052B53BBF40939D54123", 16)
+
+
+def sm3(data):
+    """SM3 (GB/T 32905) by gmssl."""
+    return bytes.fromhex(gm_sm3.sm3_hash(gm_func.bytes_to_list(data)))
+
+
+def sm2_point(pk):
+    """An SM2 public key as (x, y) ints: 65-byte uncompressed SEC1, or 33-byte compressed
+    (y recovered: p ≡ 3 mod 4, so y = (x³+ax+b)^((p+1)/4)). Off-curve points are refused."""
+    if len(pk) == 65 and pk[0] == 4:
+        x, y = int.from_bytes(pk[1:33], "big"), int.from_bytes(pk[33:], "big")
+    elif len(pk) == 33 and pk[0] in (2, 3):
+        x = int.from_bytes(pk[1:], "big")
+        rhs = (x * x * x + SM2_A * x + SM2_B) % SM2_P
+        y = pow(rhs, (SM2_P + 1) // 4, SM2_P)
+        if y % 2 != pk[0] - 2:
+            y = SM2_P - y
+    else:
+        raise Reject("malformed_credential")
+    if x >= SM2_P or y >= SM2_P or (y * y - (x * x * x + SM2_A * x + SM2_B)) % SM2_P != 0:
+        raise Reject("malformed_credential")
+    return x, y
+
+
+def sm2_ok(pk, sig, msg):
+    """SM2 signature (GB/T 32918.2 §7, SM3, default user id 1234567812345678 of GM/T 0009 in
+    Z_A) of raw r‖s over msg, verified by gmssl. gmssl checks neither the range of r and s
+    nor that the key is on the curve, so both are checked here (B1, B2 of §7.1)."""
+    if len(sig) != 64:
+        return False
+    r, s = int.from_bytes(sig[:32], "big"), int.from_bytes(sig[32:], "big")
+    if not (1 <= r < SM2_N and 1 <= s < SM2_N):
+        return False
+    x, y = sm2_point(pk)
+    crypt = gm_sm2.CryptSM2(private_key=None, public_key="00")
+    # Set the key after construction: gmssl's constructor lstrip("04")s the hex, which eats
+    # the leading digits of an x coordinate that begins with 0 or 4.
+    crypt.public_key = "%064x%064x" % (x, y)
+    return bool(crypt.verify_with_sm3(sig.hex(), msg))
 
 
 def ed25519_ok(pk, sig, msg):
@@ -280,3 +331,31 @@ def test_worked_example_in_format_md():
     cred = cbor2.loads(body)[0]
     assert cred[:2].hex() == "d284"
     assert cbor2.loads(cred).value[0].hex() == "a2012704487125cfd5480bbf9e"
+
+
+# GM/T 0003.5-2012 / GB/T 32918.5-2017 Appendix A (recommended curve, id 1234567812345678).
+GMT_PUB = bytes.fromhex(
+    "04"
+    "09F9DF311E5421A150DD7D161E4BC5C672179FAD1833FC076BB08FF356F35020"
+    "CCEA490CE26775A52DC6EA718CC1AA600AED05FBF35E084A6632F6072DA9AD13"
+)
+GMT_SIG = bytes.fromhex(
+    "F5A03B0648D2C4630EEAC513E1BB81A15944DA3827D5B74143AC7EACEEE720B3"
+    "B1B6AA29DF212FD8763182BC0D421CA1BB9038FD1F7F42D4840B69C485BBC1AA"
+)
+
+
+def test_gmssl_reproduces_the_standards_examples():
+    """The SM2/SM3 used above is checked against the standards, not against our code."""
+    assert sm3(b"abc").hex() == "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0"
+    assert sm3(b"abcd" * 16).hex() == "debe9ff92275b8a138604889c18e5a4d6fdb70e5387e5765293dcba39c0c5732"
+    assert sm2_ok(GMT_PUB, GMT_SIG, b"message digest")
+    assert not sm2_ok(GMT_PUB, GMT_SIG, b"message digesT")
+    assert not sm2_ok(GMT_PUB, GMT_SIG[:63] + bytes([GMT_SIG[63] ^ 1]), b"message digest")
+    # Compressed form of the same key (y is odd: 0x...13).
+    assert sm2_ok(bytes([3]) + GMT_PUB[1:33], GMT_SIG, b"message digest")
+    # Out-of-range r or s (r = n, s = 0) and an off-curve key are refused, not crashed on.
+    assert not sm2_ok(GMT_PUB, SM2_N.to_bytes(32, "big") + GMT_SIG[32:], b"message digest")
+    assert not sm2_ok(GMT_PUB, GMT_SIG[:32] + bytes(32), b"message digest")
+    with pytest.raises(Reject):
+        sm2_point(GMT_PUB[:64] + bytes([GMT_PUB[64] ^ 1]))
