@@ -19,7 +19,7 @@
 //! # use liangzheng::qr::{QrKind, frames::{FrameEncoder, FrameAssembler, FrameStatus}};
 //! let body: Vec<u8> = (0..2000u32).map(|i| (i * 7 % 251) as u8).collect();
 //! let encoder = FrameEncoder::new(QrKind::Presentation, &body, 179).unwrap();
-//! assert_eq!(encoder.source_frames(), 12);
+//! assert!(encoder.source_frames() >= 2);
 //! let mut assembler = FrameAssembler::new();
 //! // Only repair frames, none of the originals: still enough.
 //! let mut result = None;
