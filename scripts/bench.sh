@@ -22,3 +22,18 @@ cargo bench -p liangzheng --features scan --bench qr_scan -- "${ARGS[@]}"
 # Last, so its table (which also reads qr_scan's result) is current.
 echo "== pipeline"
 cargo bench -p liangzheng --bench pipeline -- "${ARGS[@]}"
+echo "== trust lists at national scale (load time, per-scan cost)"
+cargo bench -p liangzheng --bench trust_list -- "${ARGS[@]}"
+echo "== trust list memory (peak RSS of loading into a Verifier, /usr/bin/time -v)"
+[ -x /usr/bin/time ] || { echo "FAIL: /usr/bin/time missing (apt-get install time)" >&2; exit 1; }
+cargo build --release -q -p liangzheng --example trust_list_rss
+RSS_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release/examples/trust_list_rss"
+RSS_TMP="$(mktemp -d)"
+trap 'rm -rf "$RSS_TMP"' EXIT
+echo "| entries | list bytes | peak RSS |"
+echo "|---:|---:|---:|"
+for n in 1 1000 10000 50000; do
+  "$RSS_BIN" gen "$n" "$RSS_TMP/$n.cbor"
+  rss=$(/usr/bin/time -v "$RSS_BIN" load "$RSS_TMP/$n.cbor" 2>&1 >/dev/null | awk -F': ' '/Maximum resident/ {print $2}')
+  echo "| $n | $(stat -c %s "$RSS_TMP/$n.cbor") | ${rss} KiB |"
+done

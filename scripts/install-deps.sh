@@ -11,6 +11,14 @@ command -v zbarimg >/dev/null 2>&1 || need_apt+=(zbar-tools)
 [ -f /usr/share/java/jna.jar ] || need_apt+=(libjna-java)
 command -v cc >/dev/null 2>&1 || need_apt+=(gcc)
 command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
+# The web counter page (scripts/test-web.sh): Debian's wasm32 route (rustc-web with the
+# standard library's source for -Zbuild-std, lld's wasm-ld), Chromium, ffmpeg (fake camera video).
+{ [ -x /usr/bin/cargo ] && [ -x /usr/bin/rustc ] && [ -d /usr/lib/rustlib/src/rust/library ]; } \
+  || need_apt+=(rustc-web cargo-web rust-web-src)
+command -v wasm-ld >/dev/null 2>&1 || need_apt+=(lld)
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
+command -v ffmpeg >/dev/null 2>&1 || need_apt+=(ffmpeg)
+[ -x /usr/bin/time ] || need_apt+=(time)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== apt-get install ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -29,12 +37,21 @@ if ! command -v cargo-fuzz >/dev/null 2>&1; then
   cargo install --locked cargo-fuzz >/dev/null
 fi
 
+# wasm-bindgen's CLI must be exactly the version of the wasm-bindgen crate (wasm/Cargo.toml).
+# Not --locked: the CLI's lock file pins a webpki-roots release that crates.io no longer serves.
+WASM_BINDGEN_VERSION=$(sed -n 's/^wasm-bindgen = "=\([0-9.]*\)".*/\1/p' wasm/Cargo.toml)
+[ -n "$WASM_BINDGEN_VERSION" ] || { echo "cannot read the wasm-bindgen pin from wasm/Cargo.toml" >&2; exit 1; }
+if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
+  echo "== cargo install wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" >/dev/null
+fi
+
 if [ ! -x node_modules/kotlin-compiler/bin/kotlinc ]; then
   echo "== npm install kotlin-compiler"
   npm install --prefix "$PWD" --no-save --no-audit --no-fund kotlin-compiler@2.4.20 >/dev/null
 fi
 
-for tool in zbarimg python3 java node_modules/kotlin-compiler/bin/kotlinc cargo-fuzz; do
+for tool in zbarimg python3 java node_modules/kotlin-compiler/bin/kotlinc cargo-fuzz wasm-bindgen wasm-ld ffmpeg /usr/bin/chromium /usr/bin/cargo node npm; do
   command -v "$tool" >/dev/null 2>&1 || [ -x "$tool" ] || { echo "MISSING after install: $tool" >&2; exit 1; }
 done
 python3 -c "import cbor2, cryptography, zxingcpp, PIL, pytest; from gmssl import sm2, sm3" || { echo "MISSING Python packages after install" >&2; exit 1; }

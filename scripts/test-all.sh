@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: formatting, lints, Rust tests (core, examples, ffi), docs,
 # the independent Python verifier, the Kotlin and Python binding suites, the
-# binding staleness check, the Swift header check, and a fuzz smoke run.
+# binding staleness check, the Swift header check, the web counter page (WASM in
+# Node and Chromium), and a fuzz smoke run.
 # Installs what it needs first (scripts/install-deps.sh). Fails on the first error.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,6 +36,9 @@ bash scripts/test-kotlin.sh
 
 step "bindings: Python suite"
 bash scripts/test-python.sh
+
+step "web counter page: WASM build, vectors in Node, Chromium (scripts/test-web.sh)"
+bash scripts/test-web.sh
 
 step "fuzz smoke run"
 bash scripts/fuzz-smoke.sh "${LZ_FUZZ_SECONDS:-5}"

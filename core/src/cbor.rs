@@ -20,8 +20,17 @@ use crate::lang::Localized;
 
 /// Maximum nesting depth of any CBOR item this crate accepts.
 pub const MAX_DEPTH: usize = 16;
-/// Maximum number of CBOR items (counted recursively) in one decoded document.
-pub const MAX_ITEMS: usize = 4096;
+/// Items allowed in a document of `len` bytes: `len / 4 + 64`.
+///
+/// Counted recursively: every data item (a map entry is two items, its key and
+/// its value; a tag and the item it wraps are two). Every item takes at least
+/// one byte, so a count limit only matters as a bound on the memory a decoded
+/// tree takes; deriving it from the size lets a large signed document (a
+/// national trust list of 50,000 issuers has ≈ 8 bytes per item) load while a
+/// small one full of one-byte items is still refused.
+pub fn max_items(len: usize) -> usize {
+    len / 4 + 64
+}
 
 /// Why some bytes are not acceptable CBOR for this crate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,7 +141,7 @@ pub fn decode_strict(bytes: &[u8], max_len: usize) -> Result<Value, CborError> {
         return Err(CborError::TrailingBytes);
     }
     let mut items = 0usize;
-    check_values(&value, &mut items)?;
+    check_values(&value, &mut items, max_items(bytes.len()))?;
     // Keys strictly ascending (bytewise, by encoding) means sorted and no
     // duplicates, so the value can be re-encoded as it is, without a sorted copy.
     if !keys_strictly_sorted(&value) {
@@ -146,43 +155,52 @@ pub fn decode_strict(bytes: &[u8], max_len: usize) -> Result<Value, CborError> {
 }
 
 fn keys_strictly_sorted(value: &Value) -> bool {
+    // Two buffers reused for every key of the document: a national trust list
+    // has hundreds of thousands of map keys, and an allocation per key was
+    // most of its load time.
+    let mut previous = Vec::new();
+    let mut current = Vec::new();
+    sorted_in(value, &mut previous, &mut current)
+}
+
+fn sorted_in(value: &Value, previous: &mut Vec<u8>, current: &mut Vec<u8>) -> bool {
     match value {
         Value::Map(m) => {
-            let mut previous: Option<Vec<u8>> = None;
-            for (k, v) in m {
-                let mut kb = Vec::new();
-                if ciborium::ser::into_writer(k, &mut kb).is_err() {
+            for (i, (k, _)) in m.iter().enumerate() {
+                current.clear();
+                if ciborium::ser::into_writer(k, &mut *current).is_err() {
                     return false;
                 }
-                if previous.as_ref().is_some_and(|p| *p >= kb) {
+                if i > 0 && *previous >= *current {
                     return false;
                 }
-                if !keys_strictly_sorted(k) || !keys_strictly_sorted(v) {
-                    return false;
-                }
-                previous = Some(kb);
+                std::mem::swap(previous, current);
             }
-            true
+            m.iter().all(|(k, v)| {
+                (!matches!(k, Value::Map(_) | Value::Array(_) | Value::Tag(..))
+                    || sorted_in(k, previous, current))
+                    && sorted_in(v, previous, current)
+            })
         }
-        Value::Array(a) => a.iter().all(keys_strictly_sorted),
-        Value::Tag(_, inner) => keys_strictly_sorted(inner),
+        Value::Array(a) => a.iter().all(|v| sorted_in(v, previous, current)),
+        Value::Tag(_, inner) => sorted_in(inner, previous, current),
         _ => true,
     }
 }
 
-fn check_values(value: &Value, items: &mut usize) -> Result<(), CborError> {
+fn check_values(value: &Value, items: &mut usize, max: usize) -> Result<(), CborError> {
     *items += 1;
-    if *items > MAX_ITEMS {
+    if *items > max {
         return Err(CborError::TooManyItems);
     }
     match value {
         Value::Float(_) => Err(CborError::UnsupportedValue),
-        Value::Array(a) => a.iter().try_for_each(|v| check_values(v, items)),
+        Value::Array(a) => a.iter().try_for_each(|v| check_values(v, items, max)),
         Value::Map(m) => m.iter().try_for_each(|(k, v)| {
-            check_values(k, items)?;
-            check_values(v, items)
+            check_values(k, items, max)?;
+            check_values(v, items, max)
         }),
-        Value::Tag(_, inner) => check_values(inner, items),
+        Value::Tag(_, inner) => check_values(inner, items, max),
         _ => Ok(()),
     }
 }
@@ -326,6 +344,21 @@ mod tests {
             decode_strict(&[0u8; 100], 10),
             Err(CborError::TooLarge { len: 100, max: 10 })
         );
+    }
+
+    #[test]
+    fn item_limit_follows_the_document_size() {
+        // 200 one-byte items in a 203-byte array: more than 203 / 4 + 64.
+        let mut dense = vec![0x98, 200];
+        dense.extend(std::iter::repeat_n(0x01, 200));
+        assert_eq!(decode_strict(&dense, 1024), Err(CborError::TooManyItems));
+        // The same count of 8-byte items (as in a trust list) is fine, and so
+        // are 10,000 of them, beyond the old fixed limit of 4,096.
+        let mut sparse = vec![0x99, 0x27, 0x10];
+        for _ in 0..10_000 {
+            sparse.extend([0x47, 1, 2, 3, 4, 5, 6, 7]);
+        }
+        assert!(decode_strict(&sparse, 1 << 20).is_ok());
     }
 
     #[test]

@@ -26,8 +26,10 @@ use crate::time::UnixTime;
 
 /// `typ` of a trust list.
 pub const TRUST_LIST_TYP: &str = "application/lz-trust-list+cbor";
-/// Largest trust list accepted (about 2,000 entries).
-pub const MAX_TRUST_LIST_LEN: usize = 1024 * 1024;
+/// Largest trust list accepted: 16 MiB, about 80,000 entries of 200 bytes
+/// (a national list of every county-level issuing bureau and every license
+/// type fits several times over).
+pub const MAX_TRUST_LIST_LEN: usize = 16 * 1024 * 1024;
 
 /// One trusted issuer key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -133,6 +135,20 @@ pub enum TrustError {
     Malformed(&'static str),
     /// The signer failed.
     Key(KeyError),
+    /// The same public key is listed twice (one key, one entry: two entries
+    /// could give it two meanings).
+    DuplicateKey {
+        /// Key id (hex) of the repeated key.
+        key_id: String,
+    },
+    /// The list is older than the one this verifier already accepted
+    /// (a rollback to a list that still trusts a since-removed key).
+    OlderThanCurrent {
+        /// `issued_at` of the list already accepted.
+        have: u64,
+        /// `issued_at` of the list offered.
+        got: u64,
+    },
 }
 
 impl Localized for TrustError {
@@ -144,6 +160,12 @@ impl Localized for TrustError {
             TrustError::BadSignature => "信任列表签名无效".into(),
             TrustError::Malformed(_) => "信任列表格式错误".into(),
             TrustError::Key(e) => e.zh(),
+            TrustError::DuplicateKey { key_id } => {
+                format!("信任列表中同一密钥出现多次（kid {key_id}）").into()
+            }
+            TrustError::OlderThanCurrent { have, got } => {
+                format!("信任列表比本机已接受的更旧（签发时间 {got} 早于 {have}），拒绝回退").into()
+            }
         }
     }
     fn en(&self) -> Cow<'static, str> {
@@ -154,6 +176,13 @@ impl Localized for TrustError {
             TrustError::BadSignature => "trust list signature invalid".into(),
             TrustError::Malformed(w) => format!("malformed trust list ({w})").into(),
             TrustError::Key(e) => e.en(),
+            TrustError::DuplicateKey { key_id } => {
+                format!("the same key is listed twice in the trust list (kid {key_id})").into()
+            }
+            TrustError::OlderThanCurrent { have, got } => format!(
+                "trust list older than the one already accepted (issued at {got}, before {have}); rollback refused"
+            )
+            .into(),
         }
     }
 }
@@ -190,8 +219,22 @@ impl TrustStore {
         self.issuers.iter().find(|i| i.key_id() == *kid)
     }
 
-    /// Signs this list with the root key.
+    /// Refuses a list that names the same public key twice.
+    pub fn check_unique_keys(&self) -> Result<(), TrustError> {
+        let mut seen = std::collections::HashSet::with_capacity(self.issuers.len());
+        for entry in &self.issuers {
+            if !seen.insert(entry.public_key) {
+                return Err(TrustError::DuplicateKey {
+                    key_id: entry.key_id().to_hex(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Signs this list with the root key. A list naming the same key twice is refused.
     pub fn sign(&self, root: &dyn IssuerSigner) -> Result<Vec<u8>, TrustError> {
+        self.check_unique_keys()?;
         let mut m = vec![
             (read::i(1), read::u(1)),
             (read::i(2), read::u(self.issued_at.0)),
@@ -231,7 +274,7 @@ impl TrustStore {
             .iter()
             .map(TrustedIssuer::from_value)
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(TrustStore {
+        let store = TrustStore {
             issuers,
             issued_at: UnixTime(
                 read::get(m, 2)
@@ -242,6 +285,22 @@ impl TrustStore {
                 None => None,
                 Some(v) => Some(UnixTime(read::uint(v).ok_or(Bad("expires"))?)),
             },
-        })
+        };
+        store.check_unique_keys()?;
+        Ok(store)
+    }
+
+    /// Whether `self` may replace `current` (rollback protection): refused with
+    /// [`TrustError::OlderThanCurrent`] when its `issued_at` is earlier. The
+    /// same `issued_at` is accepted (reloading the list already held); a root
+    /// gives every new list a later `issued_at`.
+    pub fn check_not_older_than(&self, current: &TrustStore) -> Result<(), TrustError> {
+        if self.issued_at < current.issued_at {
+            return Err(TrustError::OlderThanCurrent {
+                have: current.issued_at.0,
+                got: self.issued_at.0,
+            });
+        }
+        Ok(())
     }
 }

@@ -280,6 +280,7 @@ pub fn case_verifier(input: &Json) -> Res<CaseSetup> {
             let code = match err {
                 liangzheng::trust::TrustError::WrongRoot => "wrong_root",
                 liangzheng::trust::TrustError::BadSignature => "bad_signature",
+                liangzheng::trust::TrustError::DuplicateKey { .. } => "duplicate_key",
                 _ => "malformed",
             };
             return Ok(Err(code.into()));
@@ -1180,6 +1181,9 @@ pub fn generate() -> Res<Vec<(String, String)>> {
         );
     }
 
+    // ---------- issue 9: national scale, untrusted arithmetic, list expiry ----------
+    hardening_cases(&w, &mut cases)?;
+
     cases.sort_by(|a, b| a.name.cmp(&b.name));
     let mut seen = BTreeMap::new();
     let mut out = Vec::new();
@@ -1191,6 +1195,234 @@ pub fn generate() -> Res<Vec<(String, String)>> {
     }
     out.push(("../keys.json".into(), keys_json(&w)?));
     Ok(out)
+}
+
+/// Cases added for issue 9: a forged credential with extreme times, the
+/// ID-card term's application window, list expiry without skew, a status
+/// list that carries no `ttl`/`exp`, a large and a duplicate-key trust list.
+fn hardening_cases(w: &World, cases: &mut Vec<Case>) -> Res<()> {
+    let now = DEMO_NOW;
+    let shown_at = now.minus(5);
+    let holder_pk = w.holder.public_key();
+    let mut rng = demo::rng("vectors: hardening");
+    let name_and_id = || -> Vec<(u32, ciborium::value::Value)> {
+        vec![
+            (3, text("张三")),
+            (6, days("1990-03-07")),
+            (8, text("370102199003070016")),
+        ]
+    };
+    {
+        // Signed by a key nobody trusts, nbf = exp = u64::MAX: the field
+        // rules must not run on it (they used to, and overflowed).
+        let attacker = IssuerKey::from_seed(&[0xa7; 32]);
+        let fields = name_and_id();
+        let (cred, ds) = raw_credential(
+            &attacker,
+            ID_CARD,
+            &fields,
+            Some(&holder_pk),
+            now.minus(86_400),
+            UnixTime(u64::MAX),
+            Some(UnixTime(u64::MAX)),
+            &mut rng,
+        )?;
+        cases.push(
+            w.case(
+                "id-card-forged-extreme-times-unknown-issuer",
+                "nbf = exp = 2^64-1, signed by an untrusted key: refused as unknown issuer without evaluating the time arithmetic or field rules (no license facts)",
+                raw_present(&cred, &ds, Some(w.holder.as_ref()), shown_at)?,
+                now,
+            )?
+            .expect("invalid", "issuer_known", "unknown_issuer"),
+        );
+    }
+    {
+        // Born 2000-01-10, applied at 25 (10-year term), issued 2026-01-15 at 26.
+        let police_key = demo::issuer_key(AUTHORITIES[0].label);
+        let nbf = UnixTime::from_cst_date(demo::date("2026-01-15"));
+        let fields = vec![
+            (3, text("李四")),
+            (6, days("2000-01-10")),
+            (8, text("370102200001100010")),
+        ];
+        for (name, description, end, expect) in [
+            (
+                "id-card-term-applied-before-birthday-valid",
+                "Born 2000-01-10, card valid 2026-01-15 to 2036-01-15: the 10-year term of the age at application (25), issued days after the 26th birthday (FORMAT.md §6.1: 90-day application window)",
+                "2036-01-16",
+                None,
+            ),
+            (
+                "id-card-term-wrong-for-age",
+                "Born 2000-01-10, card valid 2026-01-15 to 2031-01-15: a 5-year term fits no age in the application window",
+                "2031-01-16",
+                Some(("invalid", "fields", "rule_violated")),
+            ),
+        ] {
+            let exp = Some(UnixTime::from_cst_date(demo::date(end)));
+            let (cred, ds) = raw_credential(
+                police_key.as_ref(),
+                ID_CARD,
+                &fields,
+                Some(&holder_pk),
+                now.minus(86_400),
+                nbf,
+                exp,
+                &mut rng,
+            )?;
+            let c = w.case(
+                name,
+                description,
+                raw_present(&cred, &ds, Some(w.holder.as_ref()), shown_at)?,
+                now,
+            )?;
+            cases.push(match expect {
+                None => c,
+                Some((v, k, code)) => c.expect(v, k, code),
+            });
+        }
+    }
+    let id = w.id_card(&demo::id_card_claims())?;
+    let identity = w
+        .wallet(id)?
+        .present(0, &["name", "id_number"], shown_at)
+        .map_err(e)?;
+    {
+        // The trust list expires at 1_825_027_200; the skew (30 s) does not extend it.
+        let expires = w.trust.expires.ok_or("demo trust list expires")?;
+        let mut c = w.case(
+            "id-card-trust-list-expired-within-skew",
+            "Scanned 10 s after the trust list's expiry: expired (FORMAT.md §9: the clock skew is not added to list expiry)",
+            w.id_card_name_shown(w.police(), now.minus(86_400), "vectors: skew", expires.plus(5))?,
+            expires.plus(10),
+        )?;
+        c.policy.status = "lenient";
+        cases.push(c.expect("indeterminate", "issuer_known", "trust_list_expired"));
+    }
+    {
+        // Status lists: no ttl, no exp, signed two days ago (default max age one day).
+        let mut lists = Vec::new();
+        for a in AUTHORITIES.iter() {
+            let list = StatusList::new(1024, 2).map_err(e)?;
+            lists.push(
+                StatusToken::sign(
+                    &list,
+                    &list_uri(a.code, 1),
+                    now.minus(2 * 86_400),
+                    None,
+                    None,
+                    demo::issuer_key(a.label).as_ref(),
+                )
+                .map_err(e)?,
+            );
+        }
+        let mut c = w.case(
+            "id-card-status-list-without-ttl-stale",
+            "The status list carries neither ttl nor exp and was signed two days ago: past the default maximum age of one day, indeterminate",
+            identity.clone(),
+            now,
+        )?;
+        c.status_lists = lists;
+        cases.push(c.expect("indeterminate", "status", "status_list_expired"));
+        let mut c = w.case(
+            "id-card-status-list-past-ttl-within-skew",
+            "The status list's TTL ended 10 s ago: expired (the clock skew is not added to list expiry)",
+            identity.clone(),
+            now,
+        )?;
+        // Lists signed so that iat + ttl = now - 10.
+        c.status_lists = AUTHORITIES
+            .iter()
+            .map(|a| {
+                StatusToken::sign(
+                    &StatusList::new(1024, 2).map_err(e)?,
+                    &list_uri(a.code, 1),
+                    now.minus(86_410),
+                    Some(86_400),
+                    None,
+                    demo::issuer_key(a.label).as_ref(),
+                )
+                .map_err(e)
+            })
+            .collect::<Res<_>>()?;
+        cases.push(c.expect("indeterminate", "status", "status_list_expired"));
+    }
+    {
+        // A provincial list of 300 issuers (more than the old limit of ~255),
+        // filler entries after the demo ones; generated, never hand-edited.
+        let mut big = w.trust.clone();
+        let mut filler = demo::rng("vectors: filler issuers");
+        for i in 0..300u32 {
+            use rand_chacha::rand_core::RngCore as _;
+            let mut entry = demo::trusted(&AUTHORITIES[1]);
+            filler.fill_bytes(&mut entry.public_key);
+            entry.name_zh = format!("第{i}号县市场监督管理局");
+            entry.name_en = format!("County Market Regulation Bureau No. {i}");
+            big.issuers.push(entry);
+        }
+        let mut c = w.case(
+            "trust-list-300-issuers-valid",
+            "A trust list of 304 issuers (beyond the old fixed CBOR item limit): loads, and the police key in it verifies",
+            identity.clone(),
+            now,
+        )?;
+        c.trust_list = big.sign(w.root.as_ref()).map_err(e)?;
+        cases.push(c);
+
+        // The police key listed twice (once for ID cards, once for health
+        // certificates): refused at load. Signed by hand (the signer refuses too).
+        let mut dup = w.trust.clone();
+        let mut again = demo::trusted(&AUTHORITIES[0]);
+        again.types = vec![HEALTH.to_string()];
+        dup.issuers.push(again);
+        let payload = ciborium::value::Value::Map(vec![
+            (read::i(1), read::u(1)),
+            (read::i(2), read::u(dup.issued_at.0)),
+            (read::i(3), read::u(dup.expires.ok_or("expires")?.0)),
+            (
+                read::i(4),
+                ciborium::value::Value::Array(dup.issuers.iter().map(trust_entry_value).collect()),
+            ),
+        ]);
+        let mut c = w.case(
+            "trust-list-duplicate-key",
+            "The police key appears in two entries with different types: the list is refused (one key, one entry)",
+            identity,
+            now,
+        )?;
+        c.trust_list = liangzheng::cose::Sign1::sign(
+            &cbor::encode(&payload),
+            Some(liangzheng::trust::TRUST_LIST_TYP),
+            w.root.as_ref(),
+        )
+        .map_err(e)?;
+        c.expect_trust_error = Some("duplicate_key");
+        c.expect_verdict = None;
+        cases.push(c);
+    }
+    Ok(())
+}
+
+/// A trust-list entry in its wire form (FORMAT.md §9), built by hand.
+fn trust_entry_value(t: &liangzheng::trust::TrustedIssuer) -> ciborium::value::Value {
+    use ciborium::value::Value;
+    let mut m = vec![
+        (read::i(1), Value::Bytes(t.public_key.to_vec())),
+        (read::i(2), Value::Text(t.name_zh.clone())),
+        (read::i(3), Value::Text(t.name_en.clone())),
+        (read::i(4), Value::Text(t.code.clone())),
+        (read::i(5), Value::Text(t.region.clone())),
+        (
+            read::i(6),
+            Value::Array(t.types.iter().map(|x| Value::Text(x.clone())).collect()),
+        ),
+        (read::i(7), read::u(t.not_before)),
+    ];
+    if let Some(end) = t.not_after {
+        m.push((read::i(8), read::u(end)));
+    }
+    Value::Map(m)
 }
 
 fn keys_json(w: &World) -> Res<String> {

@@ -207,6 +207,8 @@ impl From<TrustError> for LzError {
             TrustError::WrongRoot => "wrong_root",
             TrustError::BadSignature => "bad_signature",
             TrustError::Key(_) => "signer_failed",
+            TrustError::DuplicateKey { .. } => "duplicate_key",
+            TrustError::OlderThanCurrent { .. } => "older_than_current",
             _ => "malformed",
         };
         variant!(TrustList, code, &e)
@@ -219,6 +221,7 @@ impl From<StatusError> for LzError {
             StatusError::UntrustedSigner => "untrusted_signer",
             StatusError::BadSignature => "bad_signature",
             StatusError::Key(_) => "signer_failed",
+            StatusError::OlderThanCurrent { .. } => "older_than_current",
             _ => "malformed",
         };
         variant!(StatusList, code, &e)

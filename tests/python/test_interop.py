@@ -8,6 +8,7 @@ wrong or incomplete, these tests would fail.
 """
 
 import base64
+import datetime
 import glob
 import hashlib
 import json
@@ -186,7 +187,67 @@ def load_trust(case):
         raise Reject("wrong_root")
     if not ed25519_ok(root, sig, tbs):
         raise Reject("bad_signature")
-    return deterministic(payload)
+    trust = deterministic(payload)
+    # FORMAT.md §9: one key, one entry.
+    keys = [e[1] for e in trust[4]]
+    if len(set(keys)) != len(keys):
+        raise Reject("duplicate_key")
+    return trust
+
+
+# FORMAT.md §9: a status list with neither ttl nor exp is current for one day.
+DEFAULT_STATUS_MAX_AGE = 86_400
+# FORMAT.md §6.1: the ID-card term fits the age on some day of the 90 days
+# up to and including the start of validity (the application).
+APPLICATION_WINDOW_DAYS = 90
+CST = datetime.timezone(datetime.timedelta(hours=8))
+
+
+def cst_date(seconds):
+    return datetime.datetime.fromtimestamp(seconds, CST).date()
+
+
+def age_on(birth, day):
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def add_years(day, years):
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # February 29 → February 28
+        return day.replace(year=day.year + years, day=28)
+
+
+def term_for_age(age):
+    return 5 if age <= 15 else 10 if age <= 25 else 20 if age <= 45 else None
+
+
+def as_date(v):
+    if isinstance(v, cbor2.CBORTag) and v.tag == 100:
+        return datetime.date(1970, 1, 1) + datetime.timedelta(days=v.value)
+    if isinstance(v, datetime.date):
+        return v
+    raise Reject("invalid_field_value")
+
+
+def check_id_card_rules(claims, values):
+    """FORMAT.md §6.1 rules of the 居民身份证 (fields 6 出生, 8 公民身份号码)."""
+    if 6 not in values:
+        return
+    birth = as_date(values[6])
+    if 8 in values and values[8][6:14] != birth.strftime("%Y%m%d"):
+        raise Reject("rule_violated")  # citizen_id_birth_date
+    start = cst_date(claims[5])
+    end = cst_date(claims[4] - 1) if 4 in claims else None  # exp is the day after the last day
+    window_start = start - datetime.timedelta(days=APPLICATION_WINDOW_DAYS)
+    ages = {age_on(birth, start), max(age_on(birth, window_start), 0)}
+    ok = False
+    for age in ages:
+        years = term_for_age(age)
+        if (years is None and end is None) or (years is not None and end == add_years(start, years)):
+            ok = True
+    if start < birth or not ok:
+        raise Reject("rule_violated")  # id_card_term
 
 
 def status_of(case, issuer, list_no, index, now):
@@ -214,6 +275,10 @@ def verify(case, trust):
     issuer = next((e for e in trust[4] if kid_of(e[1]) == kid), None)
     if issuer is None:
         raise Reject("unknown_issuer")
+    # Indeterminate outcomes are reported only when nothing fails (FORMAT.md §11).
+    undecided = None
+    if 3 in trust and now > trust[3]:  # §9: no skew added to list expiry
+        undecided = "trust_list_expired"
     lz = claims[-65537]
     if lz[1] not in issuer[6]:
         raise Reject("issuer_not_authorized_for_type")
@@ -235,6 +300,8 @@ def verify(case, trust):
         if field_id in values:
             raise Reject("duplicate_disclosure")
         values[field_id] = value
+    if lz[1] == "11100000000013338W901":
+        check_id_card_rules(claims, values)
     if 8 in claims:
         if proof is None:
             raise Reject("holder_proof_missing")
@@ -251,6 +318,8 @@ def verify(case, trust):
             raise Reject("from_future")
         if now - time > min(lifetime, case["input"]["policy"]["max_presentation_age_secs"]) + skew:
             raise Reject("stale")
+    if undecided:
+        raise Reject(undecided)
     if 3 in lz:
         found = status_of(case, issuer, lz[3][0], lz[3][1], now)
         if found is None:
@@ -261,7 +330,10 @@ def verify(case, trust):
         signer = next((e for e in trust[4] if kid_of(e[1]) == skid and e[4] == issuer[4]), None)
         if signer is None or not ed25519_ok(signer[1], ssig, stbs):
             raise Reject("status_list_invalid")
-        if now > st[6] + st.get(65534, 1 << 62) + skew:
+        # §9: current while now <= iat + ttl and now <= exp (no skew); with
+        # neither ttl nor exp, for DEFAULT_STATUS_MAX_AGE seconds.
+        ttl = st.get(65534, DEFAULT_STATUS_MAX_AGE if 4 not in st else None)
+        if (ttl is not None and now > st[6] + ttl) or (4 in st and now > st[4]):
             raise Reject("status_list_expired")
         lst = zlib.decompress(st[65533]["lst"])
         bits = st[65533]["bits"]
@@ -303,7 +375,7 @@ CODES_WE_CHECK = {
     "duplicate_disclosure", "holder_proof_missing", "bad_holder_signature", "stale",
     "from_future", "revoked", "suspended", "status_list_missing", "status_list_expired",
     "status_list_invalid", "malformed_qr", "malformed_credential", "unsupported_algorithm",
-    "not_a_presentation",
+    "not_a_presentation", "trust_list_expired", "rule_violated",
 }
 
 

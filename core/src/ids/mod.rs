@@ -44,4 +44,6 @@ pub use license_id::{
 pub use mask::mask_middle;
 pub use sex::Sex;
 pub use uscc::{Uscc, UsccError, USCC_CHARSET};
-pub use validity::{check_id_card_validity, expected_id_card_validity, ValidityError};
+pub use validity::{
+    check_id_card_validity, expected_id_card_validity, ValidityError, APPLICATION_WINDOW_DAYS,
+};

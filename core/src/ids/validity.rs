@@ -5,16 +5,23 @@
 //! term runs from the start date to the same month and day N years later
 //! (e.g. 2015.03.10–2025.03.10); February 29 ends on February 28.
 //!
-//! Age is in completed years (周岁) on the start date. Whether someone is
-//! already 16 *on* their 16th birthday is read both ways in Chinese practice
-//! (criminal law counts from the day after), so on a birthday either term is
-//! accepted.
+//! The law sets the term by the age at *application* (申领), while the card
+//! only carries the start of validity (the issue date). The 居民身份证法 第十条
+//! gives the police 60 days (90 in remote areas) from application to issue, so
+//! the term is accepted when it fits the holder's age in completed years
+//! (周岁) on any day of the [`APPLICATION_WINDOW_DAYS`] days up to and
+//! including the start date. This also covers the birthday itself, which is
+//! read both ways in Chinese practice (criminal law counts from the day after).
 
 use std::borrow::Cow;
 use std::fmt;
 
 use super::date::Date;
 use crate::lang::Localized;
+
+/// How many days before the start of validity the application may have been
+/// made (居民身份证法 第十条: at most 90 days from application to issue).
+pub const APPLICATION_WINDOW_DAYS: i64 = 90;
 
 /// The term in years of a 居民身份证 issued on `issue` to someone born on
 /// `birth`, or `None` for long-term (长期).
@@ -104,7 +111,8 @@ impl std::error::Error for ValidityError {}
 
 /// Checks a 居民身份证 validity term (`start` to `end`, `None` = 长期)
 /// against the holder's birth date: the end must be `start` plus the term
-/// for the holder's age on `start`.
+/// for the holder's age on some day in the [`APPLICATION_WINDOW_DAYS`] days
+/// up to and including `start` (the day of application).
 ///
 /// ```
 /// # use liangzheng::ids::{check_id_card_validity, Date, ValidityError};
@@ -128,8 +136,15 @@ pub fn check_id_card_validity(
         return Err(ValidityError::EndBeforeStart);
     }
     let term = term_for_age(age);
-    // On a birthday the age may be read as the one of the day before.
-    let alternative = start.add_days(-1).years_since(birth).and_then(term_for_age);
+    // Over the application window the age takes at most two values (the
+    // window is shorter than a year), the one on `start` and the one on the
+    // window's first day; a birth inside the window counts as age 0.
+    let alternative = term_for_age(
+        start
+            .add_days(-APPLICATION_WINDOW_DAYS)
+            .years_since(birth)
+            .unwrap_or(0),
+    );
     let accepted = [term, alternative];
     let matches = |years: Option<u32>| match (years, end) {
         (None, None) => true,
@@ -227,9 +242,10 @@ mod tests {
             check_id_card_validity(birth, start, Some(d(2021, 5, 20))),
             Ok(())
         );
-        // The day after, only the 10-year term fits.
+        // More than the application window after the birthday, only the
+        // 10-year term fits.
         assert_eq!(
-            check_id_card_validity(birth, d(2016, 5, 21), Some(d(2021, 5, 21))),
+            check_id_card_validity(birth, d(2016, 8, 19), Some(d(2021, 8, 19))),
             Err(ValidityError::WrongEnd { expected_years: 10 })
         );
         // 46th birthday: long-term or 20 years.
@@ -239,6 +255,36 @@ mod tests {
             check_id_card_validity(birth, d(2016, 5, 20), Some(d(2036, 5, 20))),
             Ok(())
         );
+    }
+
+    #[test]
+    fn a_birthday_between_application_and_issue_keeps_the_term_applied_for() {
+        // Applied for at 25 (a 10-year card), issued five days after the 26th birthday.
+        let birth = d(2000, 1, 10);
+        let start = d(2026, 1, 15);
+        assert_eq!(
+            check_id_card_validity(birth, start, Some(d(2036, 1, 15))),
+            Ok(())
+        );
+        // The term for the age on the start date is accepted too.
+        assert_eq!(
+            check_id_card_validity(birth, start, Some(d(2046, 1, 15))),
+            Ok(())
+        );
+        // The last day of the window still counts; the day after it does not.
+        let birth = d(2000, 1, 10);
+        let last = d(2026, 1, 9).add_days(APPLICATION_WINDOW_DAYS);
+        assert_eq!(
+            check_id_card_validity(birth, last, Some(last.add_years(10))),
+            Ok(())
+        );
+        let after = last.add_days(1);
+        assert_eq!(
+            check_id_card_validity(birth, after, Some(after.add_years(10))),
+            Err(ValidityError::WrongEnd { expected_years: 20 })
+        );
+        // Five years is never right for an adult, window or not.
+        assert!(check_id_card_validity(birth, start, Some(d(2031, 1, 15))).is_err());
     }
 
     #[test]

@@ -68,5 +68,5 @@ pub use render::{
     qr_version, render_png, render_svg, render_terminal, Ecc, RenderOptions, MAX_MODULE_PX,
 };
 #[cfg(feature = "scan")]
-pub use scan::{decode_image, MAX_IMAGE_SIDE};
+pub use scan::{decode_image, decode_rgba, MAX_IMAGE_SIDE};
 pub use text::{decode_text, encode_text, QrKind, QrPayload, MAX_BODY_LEN, MAX_QR_TEXT_LEN};

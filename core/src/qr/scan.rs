@@ -52,7 +52,36 @@ pub fn decode_image(image_bytes: &[u8]) -> Result<String, QrError> {
         .decode()
         .map_err(|_| QrError::UnreadableImage)?
         .into_luma8();
+    decode_gray(gray)
+}
 
+/// Decodes the first readable QR code in a camera frame of `width` × `height`
+/// RGBA pixels (8 bits per channel, row-major, as a browser canvas's
+/// `ImageData` or a camera SDK gives them), with the same passes as
+/// [`decode_image`].
+///
+/// Errors: [`QrError::UnreadableImage`] when `rgba` is not exactly
+/// `width × height × 4` bytes (or a side is 0), [`QrError::ImageTooLarge`],
+/// [`QrError::NoQrFound`] and [`QrError::Undecodable`].
+pub fn decode_rgba(width: u32, height: u32, rgba: &[u8]) -> Result<String, QrError> {
+    if width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE {
+        return Err(QrError::ImageTooLarge { width, height });
+    }
+    let expected = usize::try_from(width)
+        .ok()
+        .zip(usize::try_from(height).ok())
+        .and_then(|(w, h)| w.checked_mul(h))
+        .and_then(|n| n.checked_mul(4));
+    if width == 0 || height == 0 || expected != Some(rgba.len()) {
+        return Err(QrError::UnreadableImage);
+    }
+    let frame =
+        image::RgbaImage::from_raw(width, height, rgba.to_vec()).ok_or(QrError::UnreadableImage)?;
+    decode_gray(image::DynamicImage::ImageRgba8(frame).into_luma8())
+}
+
+/// The decoding passes shared by [`decode_image`] and [`decode_rgba`].
+fn decode_gray(gray: GrayImage) -> Result<String, QrError> {
     // rqrr's own adaptive threshold first (right for unevenly lit photos);
     // then a global Otsu threshold, which recovers codes whose module edges
     // were smeared grey by resampling or blur; then, for small images only,
@@ -224,6 +253,29 @@ mod tests {
             }
         }
         !crc
+    }
+
+    #[test]
+    fn an_rgba_frame_decodes_like_its_png() {
+        let text = "LZ1P:0A0B0C";
+        let bytes = render_png(text, &RenderOptions::default()).expect("renders");
+        let img = image::load_from_memory(&bytes).expect("PNG").into_rgba8();
+        let (w, h) = img.dimensions();
+        assert_eq!(decode_rgba(w, h, img.as_raw()).as_deref(), Ok(text));
+        // A buffer of the wrong length, a zero side, an oversized side.
+        assert_eq!(
+            decode_rgba(w, h, &img.as_raw()[1..]),
+            Err(QrError::UnreadableImage)
+        );
+        assert_eq!(decode_rgba(0, h, &[]), Err(QrError::UnreadableImage));
+        assert_eq!(
+            decode_rgba(MAX_IMAGE_SIDE + 1, 1, &[0; 4]),
+            Err(QrError::ImageTooLarge {
+                width: MAX_IMAGE_SIDE + 1,
+                height: 1
+            })
+        );
+        assert_eq!(decode_rgba(4, 4, &[255; 64]), Err(QrError::NoQrFound));
     }
 
     #[test]

@@ -21,7 +21,9 @@ pub enum Rule {
         sex_field: String,
     },
     /// The validity term matches the 居民身份证法 Art. 5 term for the holder's age
-    /// at the start of validity (under 16: 5 years; 16–25: 10; 26–45: 20; 46+: long-term).
+    /// at application (under 16: 5 years; 16–25: 10; 26–45: 20; 46+: long-term),
+    /// the application lying at most 90 days before the start of validity
+    /// (see [`crate::ids::check_id_card_validity`]).
     IdCardTerm {
         /// Key of the date-of-birth field.
         birth_field: String,
@@ -130,22 +132,13 @@ impl Rule {
             }
             Rule::IdCardTerm { birth_field } => {
                 let birth = get(birth_field)?.as_date()?;
-                let age = input.valid_from.years_since(birth)?;
-                let expected = match age {
-                    0..=15 => Some(5),
-                    16..=25 => Some(10),
-                    26..=45 => Some(20),
-                    _ => None,
-                };
-                let want = expected.map(|y| input.valid_from.add_years(y));
-                Some(if want == input.valid_until {
-                    Ok(())
-                } else {
-                    Err(format!(
-                        "validity term does not match the holder's age at issue ({})",
-                        expected.map_or("long-term".to_string(), |y| format!("{y} years"))
-                    ))
-                })
+                Some(
+                    crate::ids::check_id_card_validity(birth, input.valid_from, input.valid_until)
+                        .map_err(|e| {
+                            use crate::lang::Localized as _;
+                            e.en().into_owned()
+                        }),
+                )
             }
             Rule::DateNotAfter { field, other } => {
                 let a = get(field)?.as_date()?;

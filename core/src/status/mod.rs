@@ -39,6 +39,10 @@ pub const MAX_TOKEN_LEN: usize = 1024 * 1024;
 /// Largest decompressed list accepted (16 million credentials at 2 bits).
 pub const MAX_LIST_BYTES: usize = 4 * 1024 * 1024;
 
+/// How long a status list that carries neither `ttl` nor `exp` stays current
+/// after its `iat`, by default: one day (FORMAT.md §9).
+pub const DEFAULT_STATUS_MAX_AGE_SECS: u64 = 86_400;
+
 /// The `sub` URI of an issuer's list.
 pub fn list_uri(issuer_code: &str, list: u32) -> String {
     format!("urn:liangzheng:status:{issuer_code}:{list}")
@@ -79,6 +83,14 @@ pub enum StatusError {
     BadSignature,
     /// The signer failed.
     Key(KeyError),
+    /// The list is older than the one for the same URI this verifier already
+    /// holds (a rollback that would un-revoke a license); the held one stays.
+    OlderThanCurrent {
+        /// `iat` of the list already held.
+        have: u64,
+        /// `iat` of the list offered.
+        got: u64,
+    },
 }
 
 impl Localized for StatusError {
@@ -91,6 +103,9 @@ impl Localized for StatusError {
             StatusError::UntrustedSigner => "状态列表签发者不是该发证机关的可信密钥".into(),
             StatusError::BadSignature => "状态列表签名无效".into(),
             StatusError::Key(e) => e.zh(),
+            StatusError::OlderThanCurrent { have, got } => {
+                format!("状态列表比本机已有的更旧（签发时间 {got} 早于 {have}），拒绝回退").into()
+            }
         }
     }
     fn en(&self) -> Cow<'static, str> {
@@ -104,6 +119,10 @@ impl Localized for StatusError {
             }
             StatusError::BadSignature => "status list signature invalid".into(),
             StatusError::Key(e) => e.en(),
+            StatusError::OlderThanCurrent { have, got } => format!(
+                "status list older than the one already held (issued at {got}, before {have}); rollback refused"
+            )
+            .into(),
         }
     }
 }
@@ -196,14 +215,19 @@ impl StatusToken {
         })
     }
 
-    /// Whether the list is current at `now` (within its TTL and before any expiry).
-    pub fn is_current(&self, now: UnixTime, skew: u64) -> bool {
-        let ttl_ok = self
-            .ttl
-            .is_none_or(|t| now.0 <= self.issued_at.0.saturating_add(t).saturating_add(skew));
-        let exp_ok = self
-            .expires
-            .is_none_or(|e| now.0 <= e.0.saturating_add(skew));
+    /// Whether the list is current at `now`: `now ≤ iat + ttl` and `now ≤ exp`
+    /// (FORMAT.md §9, no clock skew added: the skew is for the devices' clocks,
+    /// not for stale lists). A token with neither `ttl` nor `exp` is current
+    /// for `default_max_age` seconds after `iat` (the verifier's policy,
+    /// default [`DEFAULT_STATUS_MAX_AGE_SECS`]): a list never goes stale only if
+    /// its issuer says so explicitly, which it cannot.
+    pub fn is_current(&self, now: UnixTime, default_max_age: u64) -> bool {
+        let ttl = match (self.ttl, self.expires) {
+            (None, None) => Some(default_max_age),
+            (ttl, _) => ttl,
+        };
+        let ttl_ok = ttl.is_none_or(|t| now.0 <= self.issued_at.0.saturating_add(t));
+        let exp_ok = self.expires.is_none_or(|e| now.0 <= e.0);
         ttl_ok && exp_ok
     }
 }

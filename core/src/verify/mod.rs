@@ -17,7 +17,7 @@ pub use report::{
 };
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::credential::Credential;
 use crate::disclosure::Disclosure;
@@ -37,10 +37,11 @@ use crate::trust::{TrustStore, TrustedIssuer};
 pub struct Verifier {
     registry: Arc<Registry>,
     trust: TrustStore,
-    /// Trust-store entries by key id, with the key already decompressed and
-    /// checked (not weak), so a scan pays for neither a hash per entry nor a
-    /// point decompression.
-    keys: HashMap<KeyId, (usize, Option<ed25519_dalek::VerifyingKey>)>,
+    /// Trust-store entries by key id, with the key decompressed and checked
+    /// (not weak) on first use, so a scan pays for neither a hash per entry
+    /// nor a repeated point decompression, and loading a list of 50,000
+    /// issuers costs no decompression at all.
+    keys: HashMap<KeyId, (usize, OnceLock<Option<ed25519_dalek::VerifyingKey>>)>,
     lists: BTreeMap<String, StatusToken>,
     bad_lists: Vec<(Option<String>, StatusError)>,
     request: Option<ReceivedRequest>,
@@ -49,17 +50,7 @@ pub struct Verifier {
 impl Verifier {
     /// A verifier trusting `trust`, with the built-in license types.
     pub fn new(trust: TrustStore) -> Self {
-        let keys = trust
-            .issuers
-            .iter()
-            .enumerate()
-            .map(|(i, entry)| {
-                let vk = ed25519_dalek::VerifyingKey::from_bytes(&entry.public_key)
-                    .ok()
-                    .filter(|vk| !vk.is_weak());
-                (entry.key_id(), (i, vk))
-            })
-            .collect();
+        let keys = index_keys(&trust);
         Verifier {
             registry: Arc::new(Registry::builtin()),
             trust,
@@ -81,6 +72,22 @@ impl Verifier {
         &self.trust
     }
 
+    /// Replaces the trust store with a newer one (rollback protection):
+    /// refused with [`TrustError::OlderThanCurrent`](crate::trust::TrustError::OlderThanCurrent)
+    /// when `trust` was issued before the store this verifier holds, and with
+    /// [`TrustError::DuplicateKey`](crate::trust::TrustError::DuplicateKey)
+    /// when it names a key twice. Status lists already added are kept.
+    ///
+    /// An app persists the bytes of the last trust list it accepted and loads
+    /// them with [`Verifier::new`] at start, so a restart cannot roll back.
+    pub fn update_trust(&mut self, trust: TrustStore) -> Result<(), crate::trust::TrustError> {
+        trust.check_not_older_than(&self.trust)?;
+        trust.check_unique_keys()?;
+        self.keys = index_keys(&trust);
+        self.trust = trust;
+        Ok(())
+    }
+
     /// The trusted entry for a key id, with its decompressed key (None when the
     /// key is not a valid, strong Ed25519 key: nothing verifies under it).
     fn issuer(
@@ -88,12 +95,22 @@ impl Verifier {
         kid: &KeyId,
     ) -> Option<(&TrustedIssuer, Option<&ed25519_dalek::VerifyingKey>)> {
         let (i, vk) = self.keys.get(kid)?;
-        Some((self.trust.issuers.get(*i)?, vk.as_ref()))
+        let entry = self.trust.issuers.get(*i)?;
+        let vk = vk.get_or_init(|| {
+            ed25519_dalek::VerifyingKey::from_bytes(&entry.public_key)
+                .ok()
+                .filter(|vk| !vk.is_weak())
+        });
+        Some((entry, vk.as_ref()))
     }
 
-    /// Adds a status list token. A token that fails to parse or verify is
-    /// remembered, so licenses it may cover verify as *indeterminate*, and the
-    /// error is returned to the caller too.
+    /// Adds (or updates) a status list token. A token that fails to parse or
+    /// verify is remembered, so licenses it may cover verify as
+    /// *indeterminate*, and the error is returned to the caller too. A token
+    /// older (by `iat`) than the one already held for its URI is refused with
+    /// [`StatusError::OlderThanCurrent`] and the held one stays: an app that
+    /// persists the last accepted token bytes per list and adds them at start
+    /// cannot be rolled back to an older list that un-revokes a license.
     pub fn add_status_list(&mut self, bytes: &[u8]) -> Result<(), StatusError> {
         let parsed = StatusToken::parse_verified(bytes, |kid, uri| {
             let (entry, _) = self.issuer(kid)?;
@@ -105,14 +122,16 @@ impl Verifier {
         });
         match parsed {
             Ok(token) => {
-                // Keep the newest list for each URI.
-                let newer = self
-                    .lists
-                    .get(&token.uri)
-                    .is_none_or(|old| old.issued_at <= token.issued_at);
-                if newer {
-                    self.lists.insert(token.uri.clone(), token);
+                // Rollback protection: never replace a list by an older one.
+                if let Some(held) = self.lists.get(&token.uri) {
+                    if token.issued_at < held.issued_at {
+                        return Err(StatusError::OlderThanCurrent {
+                            have: held.issued_at.0,
+                            got: token.issued_at.0,
+                        });
+                    }
                 }
+                self.lists.insert(token.uri.clone(), token);
                 Ok(())
             }
             Err(e) => {
@@ -220,7 +239,9 @@ impl Verifier {
         let issuer: Option<&TrustedIssuer> = entry.map(|(i, _)| i);
         match (issuer, self.trust.expires) {
             (None, _) => run.fail(CheckKind::IssuerKnown, VerifyError::UnknownIssuer),
-            (Some(_), Some(exp)) if now.0 > exp.0.saturating_add(skew) => {
+            // §9: a list is current while `now ≤ expires`; the clock skew
+            // tolerates differences between devices, not stale lists.
+            (Some(_), Some(exp)) if now.0 > exp.0 => {
                 run.undecided(CheckKind::IssuerKnown, VerifyError::TrustListExpired)
             }
             (Some(_), _) => run.pass(CheckKind::IssuerKnown),
@@ -306,8 +327,10 @@ impl Verifier {
             },
         };
 
-        // Field validation and cross-field rules.
-        match (ty, disclosures_ok) {
+        // Field validation and cross-field rules: only over values the issuer
+        // is known to have signed (an attacker's own signature must not even
+        // get its values evaluated).
+        match (ty, disclosures_ok && signature_ok) {
             (Some(t), true) => match check_fields(t, cred, issuer, &values) {
                 Ok(findings) => {
                     run.findings.extend(findings);
@@ -397,7 +420,7 @@ impl Verifier {
             (Some(sref), Some(i)) => {
                 let uri = list_uri(&i.code, sref.list);
                 match self.lists.get(&uri) {
-                    Some(token) if !token.is_current(now, skew) => {
+                    Some(token) if !token.is_current(now, policy.status_max_age_secs) => {
                         run.undecided(CheckKind::Status, VerifyError::StatusListExpired)
                     }
                     Some(token) => match usize::try_from(sref.index)
@@ -441,8 +464,9 @@ impl Verifier {
             }
         }
 
-        // License facts and the fields to show.
-        if let (Some(t), Some(i)) = (ty, issuer) {
+        // License facts and the fields to show: only from a credential whose
+        // issuer signature verified (facts of a forgery are never shown).
+        if let (Some(t), Some(i), true) = (ty, issuer, signature_ok) {
             run.license = Some(LicenseInfo {
                 type_code: t.type_code.clone(),
                 type_zh: t.zh.clone(),
@@ -460,7 +484,7 @@ impl Verifier {
                 valid_until: cred.expires.map(|e| e.0),
                 holder_bound: cred.holder.is_some(),
             });
-            if signature_ok && disclosures_ok {
+            if disclosures_ok {
                 run.fields = t
                     .fields
                     .iter()
@@ -486,6 +510,20 @@ impl Verifier {
         }
         run.finish()
     }
+}
+
+/// The trust store's entries by key id. A key listed twice (only possible in a
+/// store built directly; signed lists refuse it) keeps its first entry, as
+/// [`TrustStore::find`] does.
+fn index_keys(
+    trust: &TrustStore,
+) -> HashMap<KeyId, (usize, OnceLock<Option<ed25519_dalek::VerifyingKey>>)> {
+    let mut keys = HashMap::with_capacity(trust.issuers.len());
+    for (i, entry) in trust.issuers.iter().enumerate() {
+        keys.entry(entry.key_id())
+            .or_insert_with(|| (i, OnceLock::new()));
+    }
+    keys
 }
 
 /// A scan parsed far enough to run the checks.

@@ -25,6 +25,9 @@ pub struct Policy {
     pub status: StatusPolicy,
     /// License type codes this counter accepts (None = all known types).
     pub accepted_types: Option<Vec<String>>,
+    /// How long a status list with neither `ttl` nor `exp` stays current after
+    /// its `iat`, in seconds (default one day, [`crate::status::DEFAULT_STATUS_MAX_AGE_SECS`]).
+    pub status_max_age_secs: u64,
     /// Reject credentials that are not bound to a holder key (default false:
     /// a business license printed on the wall is a static, unbound display).
     pub require_holder_binding: bool,
@@ -39,6 +42,7 @@ impl Policy {
             max_presentation_age_secs: DEFAULT_LIFETIME_SECS,
             status: StatusPolicy::Strict,
             accepted_types: None,
+            status_max_age_secs: crate::status::DEFAULT_STATUS_MAX_AGE_SECS,
             require_holder_binding: false,
         }
     }

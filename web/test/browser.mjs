@@ -1,0 +1,296 @@
+// Drives the counter page in Debian's Chromium (playwright-core) against a
+// local static server, with codes made by the `lz` CLI, and compares every
+// verdict and reason with native `lz verify --json` on the same text.
+// Run by scripts/test-web.sh, which sets:
+//   LZ_WEB_URL      base URL of the static server serving web/
+//   LZ_BIN          the lz binary
+//   LZ_DEMO_DIR     `lz demo` output (web/pkg/demo)
+//   LZ_WORK         scratch dir (codes, y4m)
+//   LZ_ARTIFACTS    where screenshots go
+//   LZ_PLAYWRIGHT   path of the playwright-core package
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL, fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
+
+const env = (k) => {
+  const v = process.env[k];
+  if (!v) throw new Error(`${k} is not set (run scripts/test-web.sh)`);
+  return v;
+};
+const BASE = env('LZ_WEB_URL');
+const LZ = env('LZ_BIN');
+const DEMO_DIR = env('LZ_DEMO_DIR');
+const WORK = env('LZ_WORK');
+const ART = env('LZ_ARTIFACTS');
+const { chromium } = await import(pathToFileURL(path.join(env('LZ_PLAYWRIGHT'), 'index.mjs')).href);
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+mkdirSync(ART, { recursive: true });
+
+// The demo's "now" (2026-11-23 09:00 CST): `lz demo`'s codes and keys are made at it.
+const T = 1795395600;
+const lz = (...args) => execFileSync(LZ, args, { encoding: 'utf8' }).trim();
+const present = (license, fields, at, extra = []) => lz('present', '--wallet-seed', `${DEMO_DIR}/zhangsan.key.json`,
+  '--license', `${DEMO_DIR}/${license}`, '--fields', fields, '--now', String(at), ...extra);
+
+/** Native verdict and first problem for `text` (`lz verify --demo --json`). */
+function native(text, at, extra = []) {
+  let out;
+  try {
+    out = execFileSync(LZ, ['verify', '--demo', '--now', String(at), '--json', '--text', text, ...extra], { encoding: 'utf8' });
+  } catch (e) {
+    out = e.stdout; // exit 1/3 for invalid/indeterminate
+  }
+  const r = JSON.parse(out);
+  const first = r.checks.find((c) => c.outcome === 'failed') ?? r.checks.find((c) => c.outcome === 'indeterminate');
+  return { verdict: r.verdict, code: first ? first.error.code : '', fields: r.fields };
+}
+
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+const foreign = [];
+async function launch(name, extraFlags = [], viewport = { width: 1280, height: 720 }) {
+  const dir = path.join(WORK, `profile-${name}`);
+  mkdirSync(dir, { recursive: true });
+  const ctx = await chromium.launchPersistentContext(dir, {
+    executablePath: '/usr/bin/chromium', headless: true, args: [...FLAGS, ...extraFlags], viewport,
+  });
+  // (c) Record every request; anything but the page's own static files fails the run.
+  ctx.on('request', (req) => {
+    const url = req.url();
+    if (!url.startsWith(`${BASE}/`) && !url.startsWith('data:') && !url.startsWith('blob:')) foreign.push(url);
+  });
+  const page = ctx.pages()[0] ?? await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  return { ctx, page, errors };
+}
+
+async function open(page, query) {
+  await page.goto(`${BASE}/index.html${query}`);
+  await page.waitForSelector('body[data-ready="true"]');
+}
+
+/** Types a code into the scanner input as a scanner gun does (text + Enter). */
+async function scan(page, text, ending = 'Enter') {
+  const before = await page.locator('#scan-count').textContent();
+  // The input must already have focus: nothing clicks it first.
+  await page.waitForFunction(() => document.activeElement?.id === 'scan', null, { timeout: 2000 })
+    .catch(async () => assert.fail(`the scanner input lost focus to #${await page.evaluate(() => document.activeElement?.id)}`));
+  await page.keyboard.insertText(text);
+  await page.keyboard.press(ending);
+  await page.waitForFunction((b) => document.getElementById('scan-count').textContent !== b, before);
+  return page.evaluate(() => ({
+    verdict: document.getElementById('result').dataset.verdict,
+    verdictText: document.getElementById('verdict').textContent,
+    code: document.getElementById('reason').dataset.code,
+    reason: document.getElementById('reason').textContent,
+    bound: document.getElementById('holder-binding').dataset.bound,
+    fields: [...document.querySelectorAll('#fields tr')].map((tr) => ({ key: tr.dataset.key, shown: tr.querySelector('td.value').textContent })),
+    checks: document.querySelectorAll('#checks li').length,
+  }));
+}
+
+function same(label, got, want) {
+  assert.equal(got.verdict, want.verdict, `${label}: verdict (page vs native lz verify)`);
+  assert.equal(got.code, want.code, `${label}: reason code (page vs native lz verify)`);
+  assert.equal(got.checks, 11, `${label}: every check listed`);
+  console.log(`ok: ${label}: ${got.verdict}${got.code ? ` (${got.code})` : ''} — ${got.reason}`);
+}
+
+// ------------------------------------------------------------------ (a) scanner gun, demo mode
+{
+  const { ctx, page, errors } = await launch('demo');
+  const at = T + 5;
+  await open(page, `?demo&now=${at}`);
+  assert.match(await page.locator('#demo-badge').textContent(), /演示/);
+
+  const valid = present('id-card.lz', 'name,id_number', T);
+  const v = await scan(page, valid);
+  same('valid ID card', v, native(valid, at));
+  assert.equal(v.verdict, 'valid');
+  assert.match(v.verdictText, /有效/);
+  assert.equal(v.bound, 'true', 'holder binding shown');
+  assert.match(await page.locator('#holder-binding').textContent(), /本人亮证/);
+  const want = native(valid, at).fields;
+  assert.deepEqual(v.fields, want.map((f) => ({ key: f.key, shown: f.display })), 'fields shown as their masked display');
+  assert.equal(v.fields[0].shown, '张三');
+  assert.match(v.fields[1].shown, /^3701\*+\d$/, 'the ID number is masked');
+  await page.screenshot({ path: path.join(ART, 'verdict-valid-1280x720.png'), fullPage: true });
+  // Tap to reveal, tap to hide; the scanner input gets focus back.
+  await page.locator('#fields tr[data-key="id_number"] button.reveal').click();
+  assert.equal(await page.locator('#fields tr[data-key="id_number"] td.value').textContent(), '370102199003070016');
+  await page.locator('#fields tr[data-key="id_number"] button.reveal').click();
+  assert.match(await page.locator('#fields tr[data-key="id_number"] td.value').textContent(), /\*/);
+  await page.waitForFunction(() => document.activeElement?.id === 'scan');
+
+  // Caps Lock on (lower-case letters) and CR LF endings are tolerated.
+  const caps = await scan(page, valid.toLowerCase());
+  same('scanner gun with Caps Lock', caps, native(valid.toLowerCase(), at));
+  assert.equal(caps.verdict, 'valid');
+
+  // Tampered: one Base45 character changed in the middle.
+  const i = Math.floor(valid.length / 2);
+  const tampered = valid.slice(0, i) + (valid[i] === '0' ? '1' : '0') + valid.slice(i + 1);
+  const t = await scan(page, tampered);
+  same('tampered', t, native(tampered, at));
+  assert.equal(t.verdict, 'invalid');
+  await page.screenshot({ path: path.join(ART, 'verdict-invalid-1280x720.png'), fullPage: true });
+
+  const revoked = present('id-card-old.lz', 'name,id_number', T);
+  const r = await scan(page, revoked);
+  same('revoked', r, native(revoked, at));
+  assert.equal(r.code, 'revoked');
+
+  const replayed = present('id-card.lz', 'name,id_number', T - 200);
+  const s = await scan(page, replayed);
+  same('replayed screenshot', s, native(replayed, at));
+  assert.equal(s.code, 'stale');
+
+  const business = lz('present', '--license', `${DEMO_DIR}/business.lz`, '--fields', 'uscc,name,legal_rep', '--now', String(T));
+  const b = await scan(page, business);
+  same('static business license', b, native(business, at));
+  assert.equal(b.bound, 'false');
+  assert.match(await page.locator('#holder-binding').textContent(), /静态亮证/);
+
+  // 授权用证: the page shows a request QR; an answer to it is valid, an answer to
+  // another request (wrong nonce) is not.
+  await page.locator('#request-btn').click();
+  await page.waitForSelector('#request-qr img');
+  const requestText = (await page.locator('#request-text').textContent()).trim();
+  assert.match(requestText, /^LZ1R/);
+  writeFileSync(path.join(WORK, 'request.txt'), `${requestText}\n`);
+  const answer = present('id-card.lz', 'name,id_number', at, ['--request', path.join(WORK, 'request.txt')]);
+  const a = await scan(page, answer);
+  same('answer to the request', a, native(answer, at, ['--request', path.join(WORK, 'request.txt')]));
+  assert.equal(a.verdict, 'valid');
+  const other = lz('request', '--verifier-id', 'ELSEWHERE', '--verifier-name', '别处', '--purpose', 'x',
+    '--type', 'cn.resident-id-card', '--fields', 'name,id_number', '--now', String(at));
+  writeFileSync(path.join(WORK, 'other.txt'), `${other}\n`);
+  const wrong = present('id-card.lz', 'name,id_number', at, ['--request', path.join(WORK, 'other.txt')]);
+  const w = await scan(page, wrong);
+  same('answer to another request', w, native(wrong, at, ['--request', path.join(WORK, 'request.txt')]));
+  assert.equal(w.code, 'nonce_mismatch');
+  // A plain presentation does not answer the request.
+  const plain = await scan(page, valid);
+  assert.equal(plain.code, 'request_not_answered');
+  await page.locator('#request-end').click();
+  assert.equal((await scan(page, valid)).verdict, 'valid', 'request mode ended');
+
+  // Several codes pasted at once (CR LF between them): one verification each.
+  const before = Number((await page.locator('#scan-count').textContent()).match(/第 (\d+) 次/)[1]);
+  await page.evaluate((text) => {
+    const dt = new DataTransfer();
+    dt.setData('text', text);
+    document.getElementById('scan').dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+  }, `${revoked}\r\n${valid}\r\n`);
+  await page.waitForFunction((n) => document.getElementById('scan-count').textContent.includes(`第 ${n} 次`), before + 2);
+  assert.equal(await page.locator('#result').getAttribute('data-verdict'), 'valid', 'last pasted code shown');
+
+  // Holder demo tab: a presented QR with a countdown, refreshed every 30 s.
+  await page.locator('#tab-holder').click();
+  await page.waitForSelector('#holder-qr img');
+  const shown = (await page.locator('#holder-text').textContent()).trim();
+  const c1 = await page.locator('#holder-countdown').textContent();
+  assert.match(c1, /(30|29) 秒后刷新/);
+  await page.waitForTimeout(2100);
+  const c2 = await page.locator('#holder-countdown').textContent();
+  assert.ok(Number(c2.match(/(\d+) 秒/)[1]) < Number(c1.match(/(\d+) 秒/)[1]), `countdown runs (${c1} → ${c2})`);
+  await page.screenshot({ path: path.join(ART, 'holder-demo-1280x720.png'), fullPage: true });
+  await page.locator('#tab-verify').click();
+  const h = await scan(page, shown);
+  same('holder tab presentation', h, native(shown, at + 3));
+  assert.equal(h.verdict, 'valid');
+
+  // Phone size: nothing wider than the screen.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await scan(page, valid);
+  await page.screenshot({ path: path.join(ART, 'verdict-valid-390x844.png'), fullPage: true });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  const wide = await page.evaluate(() => [...document.querySelectorAll('body *')]
+    .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1).slice(0, 5).map((e) => `${e.tagName}#${e.id}.${e.className}`));
+  assert.ok(overflow <= 0, `no horizontal scrolling at phone size (overflow ${overflow}px: ${wide.join(' ')})`);
+  await page.screenshot({ path: path.join(ART, 'verdict-valid-390x844.png'), fullPage: true });
+  assert.deepEqual(errors, [], 'no page errors');
+  await ctx.close();
+}
+
+// ------------------------------------------------------------------ (d) lists from files, kept across a reload
+{
+  const vec = (name) => JSON.parse(readFileSync(path.join(root, 'test-vectors/cases', `${name}.json`), 'utf8'));
+  const spkiPem = (rawB64) => {
+    const der = Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), Buffer.from(rawB64, 'base64url')]);
+    return `-----BEGIN PUBLIC KEY-----\n${der.toString('base64')}\n-----END PUBLIC KEY-----\n`;
+  };
+  const files = (c) => {
+    const dir = path.join(WORK, `files-${c.name}`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'root.pub.pem'), spkiPem(c.input.root_public_key));
+    writeFileSync(path.join(dir, 'trust.signed.json'), JSON.stringify({ format: 'liangzheng-trust-list', version: 1, cose: c.input.trust_list }));
+    c.input.status_lists.forEach((s, i) => writeFileSync(path.join(dir, `status-${i}.json`),
+      JSON.stringify({ format: 'liangzheng-status-token', version: 1, uri: '', issued_at: 0, ttl: null, cose: s })));
+    return readdirSync(dir).map((f) => path.join(dir, f));
+  };
+  const expired = vec('health-certificate-expired');
+  const { ctx, page, errors } = await launch('files');
+  await open(page, `?now=${expired.input.now}`);
+  assert.match(await page.locator('#lists').textContent(), /未加载 not loaded/);
+  await page.locator('#files').setInputFiles(files(expired));
+  await page.waitForFunction(() => document.querySelectorAll('#lists [data-kind="status_list"]').length > 0);
+  const e1 = await scan(page, expired.input.qr_text);
+  assert.equal(e1.verdict, expired.expected.verdict);
+  assert.equal(e1.code, 'expired');
+  console.log(`ok: expired (lists loaded from files): ${e1.verdict} (${e1.code}) — ${e1.reason}`);
+  // Reload: the lists come back from localStorage, with their age.
+  await page.reload();
+  await page.waitForSelector('body[data-ready="true"]');
+  const panel = await page.locator('#lists').textContent();
+  assert.match(panel, /载入 loaded/);
+  assert.match(panel, /urn:liangzheng:status:/);
+  const e2 = await scan(page, expired.input.qr_text);
+  assert.equal(e2.code, 'expired', 'same verdict after a reload');
+  console.log('ok: trust list, root key and status lists survive a reload');
+  // A status list past its TTL is flagged in the panel and makes licenses indeterminate.
+  const pastTtl = vec('id-card-status-list-past-ttl');
+  await page.locator('#lists-clear').click();
+  await page.goto(`${BASE}/index.html?now=${pastTtl.input.now}`);
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.locator('#files').setInputFiles(files(pastTtl));
+  await page.waitForSelector('#lists .stale');
+  const p = await scan(page, pastTtl.input.qr_text);
+  assert.equal(p.verdict, 'indeterminate');
+  assert.equal(p.code, pastTtl.expected.error_code);
+  await page.screenshot({ path: path.join(ART, 'verdict-indeterminate-stale-list.png'), fullPage: true });
+  console.log(`ok: status list past TTL: warning shown; ${p.verdict} (${p.code})`);
+  assert.deepEqual(errors, [], 'no page errors');
+  await ctx.close();
+}
+
+// ------------------------------------------------------------------ (b) camera (Chromium's fake camera)
+{
+  const y4m = path.join(WORK, 'qr.y4m');
+  execFileSync('ffmpeg', ['-loglevel', 'error', '-y', '-loop', '1', '-i', `${DEMO_DIR}/id-card.png`, '-vf',
+    'scale=640:640:flags=neighbor,pad=800:800:80:80:white', '-t', '3', '-r', '10', '-pix_fmt', 'yuv420p', y4m]);
+  const { ctx, page, errors } = await launch('camera', ['--use-fake-ui-for-media-stream',
+    '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${y4m}`]);
+  const at = T + 5;
+  await open(page, `?demo&now=${at}`);
+  await page.locator('#camera-btn').click();
+  await page.waitForFunction(() => document.getElementById('result').dataset.verdict, null, { timeout: 30000 });
+  const verdict = await page.locator('#result').getAttribute('data-verdict');
+  const idText = execFileSync(LZ, ['verify', '--demo', '--now', String(at), '--json', '--image', `${DEMO_DIR}/id-card.png`], { encoding: 'utf8' });
+  assert.equal(verdict, JSON.parse(idText).verdict, 'camera verdict = native verdict of the same PNG');
+  assert.equal(verdict, 'valid');
+  assert.equal(await page.locator('#camera-box').isHidden(), true, 'the camera stops on a result');
+  const fps = await page.locator('#camera-fps').textContent();
+  console.log(`ok: camera (fake device, ${fps}): valid`);
+  assert.deepEqual(errors, [], 'no page errors');
+  await ctx.close();
+}
+
+// ------------------------------------------------------------------ (c) no foreign requests
+assert.deepEqual(foreign, [], `requests outside the page's own static files: ${foreign.join(', ')}`);
+console.log('ok: no request left the static server');
