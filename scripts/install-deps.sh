@@ -11,6 +11,10 @@ command -v zbarimg >/dev/null 2>&1 || need_apt+=(zbar-tools)
 [ -f /usr/share/java/jna.jar ] || need_apt+=(libjna-java)
 command -v cc >/dev/null 2>&1 || need_apt+=(gcc)
 command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
+# Registry tests: a private PostgreSQL 15 server, SoftHSM2 and pkcs11-tool (opensc).
+[ -x /usr/lib/postgresql/15/bin/initdb ] || need_apt+=(postgresql)
+command -v softhsm2-util >/dev/null 2>&1 || need_apt+=(softhsm2)
+command -v pkcs11-tool >/dev/null 2>&1 || need_apt+=(opensc)
 # The web counter page (scripts/test-web.sh): Debian's wasm32 route (rustc-web with the
 # standard library's source for -Zbuild-std, lld's wasm-ld), Chromium, ffmpeg (fake camera video).
 { [ -x /usr/bin/cargo ] && [ -x /usr/bin/rustc ] && [ -d /usr/lib/rustlib/src/rust/library ]; } \
@@ -51,7 +55,7 @@ if [ ! -x node_modules/kotlin-compiler/bin/kotlinc ]; then
   npm install --prefix "$PWD" --no-save --no-audit --no-fund kotlin-compiler@2.4.20 >/dev/null
 fi
 
-for tool in zbarimg python3 java node_modules/kotlin-compiler/bin/kotlinc cargo-fuzz wasm-bindgen wasm-ld ffmpeg /usr/bin/chromium /usr/bin/cargo node npm; do
+for tool in zbarimg python3 java node_modules/kotlin-compiler/bin/kotlinc cargo-fuzz wasm-bindgen wasm-ld ffmpeg /usr/bin/chromium /usr/bin/cargo node npm /usr/lib/postgresql/15/bin/initdb softhsm2-util pkcs11-tool; do
   command -v "$tool" >/dev/null 2>&1 || [ -x "$tool" ] || { echo "MISSING after install: $tool" >&2; exit 1; }
 done
 python3 -c "import cbor2, cryptography, zxingcpp, PIL, pytest; from gmssl import sm2, sm3" || { echo "MISSING Python packages after install" >&2; exit 1; }

@@ -37,6 +37,9 @@ bash scripts/test-kotlin.sh
 step "bindings: Python suite"
 bash scripts/test-python.sh
 
+step "registry: SQLite + PostgreSQL suite, concurrency, crash test, SoftHSM2 (scripts/test-registry.sh)"
+bash scripts/test-registry.sh
+
 step "web counter page: WASM build, vectors in Node, Chromium (scripts/test-web.sh)"
 bash scripts/test-web.sh
 

@@ -6,6 +6,7 @@ mod frames;
 mod issue;
 mod keygen;
 mod qr;
+mod registry;
 mod status;
 mod trust;
 mod verify;
@@ -57,6 +58,8 @@ pub enum Command {
     Trust(trust::Args),
     /// 状态列表 Manage and publish revocation / suspension status lists.
     Status(status::Args),
+    /// 登记簿 The issuing authority's registry: issue with allocated status slots, revoke with reasons, publish.
+    Registry(registry::Args),
     /// 演示 The whole story with the public demo keys; exits 0 only if every expected outcome happened.
     Demo(demo::Args),
 }
@@ -73,6 +76,7 @@ pub fn main() -> ExitCode {
         Command::Verify(a) => verify::run(a),
         Command::Trust(a) => trust::run(a),
         Command::Status(a) => status::run(a),
+        Command::Registry(a) => registry::run(a),
         Command::Demo(a) => demo::run(a),
     };
     match result {
