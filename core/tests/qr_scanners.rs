@@ -127,3 +127,40 @@ fn zbar_and_zxing_read_ecc_q_exactly() {
 fn zbar_and_zxing_read_ecc_h_exactly() {
     check_with_every_scanner(Ecc::H, 5);
 }
+
+/// Every frame of a multi-frame code (source and repair frames, at the
+/// recommended symbol size and at a large one) reads back exactly with both
+/// scanners, and the scanned texts assemble the body.
+#[test]
+fn zbar_and_zxing_read_every_frame_of_an_animated_code() {
+    use liangzheng::qr::frames::{encode_frames, FrameAssembler, FrameOptions, FrameStatus};
+    for (seed, len, symbol_size) in [(20u64, 1500usize, 179u16), (21, 3000, 600)] {
+        let body = random_bytes(seed, len);
+        let options = FrameOptions {
+            symbol_size,
+            ..FrameOptions::default()
+        };
+        let frames = encode_frames(QrKind::Presentation, &body, &options).expect("frames");
+        let mut by_zbar = FrameAssembler::new();
+        let mut by_zxing = FrameAssembler::new();
+        let (mut done_zbar, mut done_zxing) = (None, None);
+        for (i, text) in frames.iter().enumerate() {
+            let png = render_png(text, &RenderOptions::default()).expect("renders");
+            let path = scratch_file(&format!("frame-{seed}-{i}"));
+            std::fs::write(&path, png).expect("write PNG");
+            let read_zbar = zbar(&path);
+            let read_zxing = zxing(&path);
+            std::fs::remove_file(&path).ok();
+            assert_eq!(read_zbar, *text, "zbar, frame {i}");
+            assert_eq!(read_zxing, *text, "zxing-cpp, frame {i}");
+            if let FrameStatus::Complete(p) = by_zbar.push(&read_zbar).expect("frame") {
+                done_zbar = Some(p.body);
+            }
+            if let FrameStatus::Complete(p) = by_zxing.push(&read_zxing).expect("frame") {
+                done_zxing = Some(p.body);
+            }
+        }
+        assert_eq!(done_zbar.as_ref(), Some(&body));
+        assert_eq!(done_zxing.as_ref(), Some(&body));
+    }
+}

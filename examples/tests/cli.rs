@@ -857,3 +857,130 @@ fn help_names_work_and_zero_lifetime_is_refused() {
     assert_eq!(o.status.code(), Some(2), "{}", text(&o).1);
     assert!(text(&o).1.contains("--lifetime"));
 }
+
+/// Issues 张三's ID card into `dir` (demo police key, holder key `phone`).
+fn issue_demo_id_card(dir: &Path, now: i64) {
+    std::fs::write(
+        dir.join("police.pem"),
+        demo::issuer_key("济南市公安局")
+            .to_pkcs8_pem()
+            .expect("pem")
+            .as_bytes(),
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("claims.json"),
+        serde_json::to_string(&demo::id_card_claims()).expect("json"),
+    )
+    .expect("write");
+    ok(&["keygen", "--holder", "--out", p(dir), "--name", "phone"]);
+    ok(&[
+        "issue",
+        "--key",
+        p(&dir.join("police.pem")),
+        "--issuer-name",
+        "济南市公安局",
+        "--issuer-code",
+        "11370100004307520K",
+        "--claims",
+        p(&dir.join("claims.json")),
+        "--holder-key",
+        p(&dir.join("phone.key.json")),
+        "--out",
+        p(&dir.join("id.lz")),
+        "--now",
+        &(now - 3600).to_string(),
+    ]);
+}
+
+#[test]
+fn animated_present_then_verify_from_frame_pngs_and_scanner_lines() {
+    let dir = tmp("animated");
+    let now = demo::DEMO_NOW.0 as i64;
+    issue_demo_id_card(&dir, now);
+    let frames_dir = dir.join("frames");
+    let out = ok(&[
+        "present",
+        "--wallet-seed",
+        p(&dir.join("phone.key.json")),
+        "--license",
+        p(&dir.join("id.lz")),
+        "--fields",
+        "name,id_number",
+        "--now",
+        &now.to_string(),
+        "--animated",
+        "--gif",
+        p(&dir.join("code.gif")),
+        "--frames-dir",
+        p(&frames_dir),
+    ]);
+    let frames: Vec<&str> = out.lines().collect();
+    assert!(frames.len() >= 4, "{out}");
+    assert!(frames.iter().all(|f| f.starts_with("LZ1F:")), "{out}");
+    let gif = std::fs::read(dir.join("code.gif")).expect("gif written");
+    assert!(gif.starts_with(b"GIF89a"));
+    let mut pngs: Vec<PathBuf> = std::fs::read_dir(&frames_dir)
+        .expect("frames dir")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    pngs.sort();
+    assert_eq!(pngs.len(), frames.len());
+
+    // From the PNGs, newest first and every third one missing.
+    let kept: Vec<&str> = pngs
+        .iter()
+        .rev()
+        .enumerate()
+        .filter(|(i, _)| i % 3 != 1)
+        .map(|(_, path)| p(path))
+        .collect();
+    let mut args = vec!["verify", "--demo", "--now"];
+    let at = (now + 5).to_string();
+    args.push(&at);
+    args.push("--frames");
+    args.extend(kept.iter().copied());
+    let report = ok(&[args.as_slice(), &["--color", "never"]].concat());
+    assert!(
+        report.contains("VALID") || report.contains("有效"),
+        "{report}"
+    );
+
+    // Too few frames: incomplete, a usage error naming the progress.
+    let o = lz(&["verify", "--demo", "--now", &at, "--frames", p(&pngs[0])]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).1.contains("incomplete"), "{}", text(&o).1);
+
+    // Counter mode: frame lines give progress lines, then one result line.
+    let input: String = frames.iter().skip(1).map(|f| format!("{f}\r\n")).collect();
+    let mut child = Command::new(LZ)
+        .args(["verify", "--stdin", "--demo", "--now", &at])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write");
+    let o = child.wait_with_output().expect("wait");
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines.len(),
+        frames.len() - 1,
+        "one line per input line: {out}"
+    );
+    assert!(lines[0].contains("动态码 frame 1/"), "{}", lines[0]);
+    let valid = lines
+        .iter()
+        .position(|l| l.contains("有效 / valid"))
+        .expect("a valid result line");
+    assert!(lines[valid + 1..]
+        .iter()
+        .all(|l| l.contains("already verified")));
+}

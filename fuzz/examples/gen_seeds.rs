@@ -24,6 +24,23 @@ fn write(dir: &Path, target: &str, name: &str, bytes: &[u8]) {
     fs::write(d.join(name), bytes).expect("write seed");
 }
 
+/// The `qr_frames` input for a body: a few source and repair frames (symbol
+/// size 64) as binary records `1 | len u16 BE | frame bytes`, out of order.
+fn frame_records(body: &[u8]) -> Vec<u8> {
+    let encoder = qr::frames::FrameEncoder::new(QrKind::Presentation, body, 64).expect("frames");
+    let k = encoder.source_frames();
+    let mut out = Vec::new();
+    for index in (1..k).chain([k + 3, k + 7, 0]) {
+        let text = encoder.frame(index).expect("frame");
+        let encoded = text.strip_prefix(qr::frames::FRAME_PREFIX).expect("prefix");
+        let bytes = qr::base45::decode(encoded).expect("base45");
+        out.push(1);
+        out.extend_from_slice(&u16::try_from(bytes.len()).expect("small").to_be_bytes());
+        out.extend_from_slice(&bytes);
+    }
+    out
+}
+
 fn main() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let out = root.join("seeds");
@@ -160,6 +177,7 @@ fn main() {
         }
         write(&out, "verify_full", &format!("{name}.bin"), &payload.body);
         write(&out, "presentation_parse", name, &payload.body);
+        write(&out, "qr_frames", name, &frame_records(&payload.body));
         if let Ok(p) = Presentation::parse(&payload.body) {
             write(&out, "credential_parse", name, &p.credential);
             if let Some(d) = p.disclosures.first() {

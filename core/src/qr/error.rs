@@ -29,6 +29,9 @@ pub enum QrError {
     UnsupportedVersion,
     /// `LZ1` followed by a kind letter other than `P` or `R`.
     UnknownKind,
+    /// The text is one frame (`LZ1F:`) of an animated multi-frame code: feed
+    /// it to a [`super::frames::FrameAssembler`] instead.
+    FrameOfAnimatedCode,
     /// The header after the kind letter is not `:` or `Z:`.
     MalformedHeader,
     /// The body is not valid Base45.
@@ -76,6 +79,9 @@ impl Localized for QrError {
             Self::UnknownPrefix => "不是亮证二维码（前缀无法识别）".into(),
             Self::UnsupportedVersion => "二维码格式版本不受支持，请升级应用".into(),
             Self::UnknownKind => "二维码类型无法识别".into(),
+            Self::FrameOfAnimatedCode => {
+                "这是动态码（多帧）中的一帧，请持续扫描直至拼合完成".into()
+            }
             Self::MalformedHeader => "二维码头部格式错误".into(),
             Self::Base45(e) => format!("二维码内容编码错误：{}", e.zh()).into(),
             Self::Inflate => "二维码压缩内容无法解压".into(),
@@ -106,6 +112,10 @@ impl Localized for QrError {
                 "unsupported QR format version; please update the app".into()
             }
             Self::UnknownKind => "unknown QR code kind".into(),
+            Self::FrameOfAnimatedCode => {
+                "this is one frame of an animated multi-frame code; keep scanning until it is assembled"
+                    .into()
+            }
             Self::MalformedHeader => "malformed QR text header".into(),
             Self::Base45(e) => format!("bad QR text encoding: {}", e.en()).into(),
             Self::Inflate => "the compressed QR body cannot be decompressed".into(),

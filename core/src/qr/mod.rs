@@ -56,6 +56,8 @@
 pub mod base45;
 mod error;
 #[cfg(feature = "render")]
+pub mod frames;
+#[cfg(feature = "render")]
 mod render;
 #[cfg(feature = "scan")]
 mod scan;

@@ -40,14 +40,14 @@ pub enum QrKind {
 }
 
 impl QrKind {
-    const fn letter(self) -> char {
+    pub(super) const fn letter(self) -> char {
         match self {
             Self::Presentation => 'P',
             Self::Request => 'R',
         }
     }
 
-    const fn from_letter(letter: u8) -> Option<Self> {
+    pub(super) const fn from_letter(letter: u8) -> Option<Self> {
         match letter {
             b'P' => Some(Self::Presentation),
             b'R' => Some(Self::Request),
@@ -97,7 +97,7 @@ pub fn encode_text(kind: QrKind, body: &[u8]) -> String {
 
 /// zlib at the best level; `None` only if the in-memory writer failed,
 /// which it does not, and then the body simply goes uncompressed.
-fn compress(body: &[u8]) -> Option<Vec<u8>> {
+pub(super) fn compress(body: &[u8]) -> Option<Vec<u8>> {
     let mut encoder = ZlibEncoder::new(Vec::new(), Compression::best());
     encoder.write_all(body).ok()?;
     encoder.finish().ok()
@@ -165,6 +165,9 @@ fn parse_header(text: &str) -> Result<(QrKind, bool, &str), QrError> {
         Some(d) if d.is_ascii_digit() => return Err(QrError::UnsupportedVersion),
         _ => return Err(QrError::UnknownPrefix),
     }
+    if bytes.get(1) == Some(&b'F') && bytes.get(2) == Some(&b':') {
+        return Err(QrError::FrameOfAnimatedCode);
+    }
     let kind = bytes
         .get(1)
         .copied()
@@ -191,13 +194,18 @@ fn parse_header(text: &str) -> Result<(QrKind, bool, &str), QrError> {
 /// directly keeps both the output bound and the end-of-stream position in
 /// plain view.
 fn inflate(compressed: &[u8]) -> Result<Vec<u8>, QrError> {
+    inflate_limited(compressed, MAX_BODY_LEN)
+}
+
+/// [`inflate`] with another output limit (the multi-frame transport's).
+pub(super) fn inflate_limited(compressed: &[u8], max: usize) -> Result<Vec<u8>, QrError> {
     let mut inflater = Decompress::new(true);
     let mut body = Vec::new();
     let mut chunk = [0u8; 4096];
     loop {
         let consumed = usize::try_from(inflater.total_in()).map_err(|_| QrError::Inflate)?;
         let input = compressed.get(consumed..).ok_or(QrError::Inflate)?;
-        let room = (MAX_BODY_LEN + 1 - body.len()).min(chunk.len());
+        let room = (max + 1 - body.len()).min(chunk.len());
         let out_before = inflater.total_out();
         let status = inflater
             .decompress(input, &mut chunk[..room], FlushDecompress::None)
@@ -205,8 +213,8 @@ fn inflate(compressed: &[u8]) -> Result<Vec<u8>, QrError> {
         let produced =
             usize::try_from(inflater.total_out() - out_before).map_err(|_| QrError::Inflate)?;
         body.extend_from_slice(chunk.get(..produced).ok_or(QrError::Inflate)?);
-        if body.len() > MAX_BODY_LEN {
-            return Err(QrError::BodyTooLarge { max: MAX_BODY_LEN });
+        if body.len() > max {
+            return Err(QrError::BodyTooLarge { max });
         }
         let now_consumed = usize::try_from(inflater.total_in()).map_err(|_| QrError::Inflate)?;
         match status {

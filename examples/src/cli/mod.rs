@@ -2,6 +2,7 @@
 
 mod demo;
 mod files;
+mod frames;
 mod issue;
 mod keygen;
 mod qr;

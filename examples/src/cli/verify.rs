@@ -6,11 +6,13 @@ use std::path::PathBuf;
 use clap::ValueEnum;
 use liangzheng::lang::Localized as _;
 use liangzheng::qr::decode_image;
+use liangzheng::qr::frames::FrameAssembler;
 use liangzheng::time::UnixTime;
 use liangzheng::verify::{Outcome, Policy, Report, StatusPolicy, Verdict, Verifier};
 use lz_examples::demo;
 
 use super::files::{load_public_key, load_request, load_status_token, load_trust};
+use super::frames::{self, FrameLine};
 use super::{
     ctx, now_or, parse_time, read, show_time, CliError, CliResult, EXIT_INDETERMINATE, EXIT_INVALID,
 };
@@ -28,7 +30,7 @@ pub enum ColorChoice {
 
 /// `lz verify` arguments.
 #[derive(Debug, clap::Args)]
-#[command(group(clap::ArgGroup::new("input").required(true).args(["text", "image", "stdin"])))]
+#[command(group(clap::ArgGroup::new("input").required(true).args(["text", "image", "stdin", "frames"])))]
 #[command(group(clap::ArgGroup::new("trustsrc").required(true).args(["trust", "demo"])))]
 pub struct Args {
     /// 二维码文本 Scanned QR text.
@@ -37,6 +39,9 @@ pub struct Args {
     /// 二维码图片 A PNG or JPEG photo of the QR code.
     #[arg(long)]
     pub image: Option<PathBuf>,
+    /// 动态码 Frames of an animated code: PNG/JPEG images of single frames, or text files with one frame per line.
+    #[arg(long, num_args = 1..)]
+    pub frames: Vec<PathBuf>,
     /// 窗口模式 Counter mode: one scan per line (USB scanner gun), one result line each, until EOF.
     #[arg(long)]
     pub stdin: bool,
@@ -122,6 +127,16 @@ pub fn run(a: Args) -> CliResult {
     if a.stdin {
         return counter_mode(&verifier, &policy, a.json, a.unmask);
     }
+    if !a.frames.is_empty() {
+        let payload = frames::assemble_files(&a.frames)?;
+        if !frames::is_presentation(&payload) {
+            return Err(CliError::new(
+                "动态码内容不是亮证 the animated code is not a presentation",
+            ));
+        }
+        let report = verifier.verify_body(&payload.body, &policy);
+        return print_report(&report, a.json, color, a.unmask);
+    }
     let text = match (&a.text, &a.image) {
         (Some(t), _) => t.clone(),
         (None, Some(img)) => {
@@ -130,15 +145,19 @@ pub fn run(a: Args) -> CliResult {
         _ => return Err(CliError::new("give --text, --image or --stdin")),
     };
     let report = verifier.verify_text(&text, &policy);
-    if a.json {
+    print_report(&report, a.json, color, a.unmask)
+}
+
+fn print_report(report: &Report, json: bool, color: bool, unmask: bool) -> CliResult {
+    if json {
         println!(
             "{}",
-            serde_json::to_string_pretty(&masked(&report, a.unmask)).map_err(ctx("JSON"))?
+            serde_json::to_string_pretty(&masked(report, unmask)).map_err(ctx("JSON"))?
         );
     } else {
-        print!("{}", counter_view(&report, color, a.unmask));
+        print!("{}", counter_view(report, color, unmask));
     }
-    Ok(exit_code(&report))
+    Ok(exit_code(report))
 }
 
 /// Exit code for a verdict: 0 valid, 1 invalid, 3 indeterminate.
@@ -204,12 +223,15 @@ pub fn masked(report: &Report, unmask: bool) -> Report {
 
 /// One scan per line until EOF; exactly one result line per input line,
 /// whatever it holds (empty, not UTF-8, megabytes of junk). A second scan of
-/// an accepted presentation is reported as already verified.
+/// an accepted presentation is reported as already verified. A frame of an
+/// animated code gives a progress line until the code is assembled, then the
+/// result line of the assembled presentation.
 fn counter_mode(verifier: &Verifier, policy: &Policy, json: bool, unmask: bool) -> CliResult {
     let stdin = std::io::stdin();
     let mut input = stdin.lock();
     let mut out = std::io::stdout().lock();
     let mut n = 0usize;
+    let mut assembler = FrameAssembler::new();
     let mut buf = Vec::with_capacity(MAX_LINE_BYTES);
     while read_capped_line(&mut input, &mut buf, MAX_LINE_BYTES).map_err(ctx("stdin"))? {
         n += 1;
@@ -218,7 +240,28 @@ fn counter_mode(verifier: &Verifier, policy: &Policy, json: bool, unmask: bool) 
         let text = line.trim_end_matches('\r');
         // Not UTF-8 becomes U+FFFD, outside Base45: a typed malformed_qr
         // report, like an empty or over-long line.
-        let report = verifier.verify_scan(text, policy);
+        let report = if frames::is_frame(text) {
+            match frames::counter_line(&mut assembler, text) {
+                FrameLine::Progress(p) => {
+                    let line = if json {
+                        serde_json::json!({ "frame": p, "line": n }).to_string()
+                    } else {
+                        format!("#{n} {p}")
+                    };
+                    writeln!(out, "{line}").map_err(ctx("stdout"))?;
+                    out.flush().map_err(ctx("stdout"))?;
+                    continue;
+                }
+                FrameLine::Complete(payload) if frames::is_presentation(&payload) => {
+                    verifier.verify_body(&payload.body, policy)
+                }
+                FrameLine::Complete(_) => {
+                    verifier.verify_text("LZ1R:", policy) // reported as not a presentation
+                }
+            }
+        } else {
+            verifier.verify_scan(text, policy)
+        };
         let result = if json {
             let mut v = serde_json::to_value(masked(&report, unmask)).map_err(ctx("JSON"))?;
             v["line"] = n.into();

@@ -35,9 +35,13 @@ pub struct PresentArgs {
     /// 应答请求 Answer this verifier request (body file or its QR text): 授权用证.
     #[arg(long)]
     pub request: Option<PathBuf>,
+    /// Animated multi-frame output.
+    #[command(flatten)]
+    pub animated: super::frames::OutputArgs,
 }
 
-/// Runs `lz present`: prints the QR text.
+/// Runs `lz present`: prints the QR text, or the frames of an animated code
+/// (one per line) when the presentation is too large for one symbol.
 pub fn present(a: PresentArgs) -> CliResult {
     let signer: Arc<dyn DeviceSigner> = match &a.wallet_seed {
         Some(p) => load_holder_signer(p)?,
@@ -63,7 +67,7 @@ pub fn present(a: PresentArgs) -> CliResult {
         }
     }
     .map_err(ctx("cannot present 无法亮证"))?;
-    println!("{text}");
+    super::frames::emit(&text, &a.animated)?;
     Ok(0)
 }
 
