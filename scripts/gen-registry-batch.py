@@ -5,7 +5,8 @@ usage: gen-registry-batch.py COUNT [FIRST] > batch.jsonl
 
 Person n gets a valid GB 11643 ID number (male, born 1980-1993, so the
 20-year term from 2020 passes the type's rules); numbers are unique for
-n < 2,352,000. Every third line is bound to a holder key.
+n < 2,352,000. Every line is bound to a holder key (ID cards must be
+holder-bound: the license type says so).
 """
 import json
 import sys
@@ -35,7 +36,7 @@ def main():
                        "address": "山东省济南市历下区泉城路1号", "id_number": ident,
                        "authority": "济南市公安局历下分局"},
         }
-        line = {"claims": claims, "holder_key": HOLDER} if n % 3 == 0 else claims
+        line = {"claims": claims, "holder_key": HOLDER}
         out.write(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
 
 
