@@ -230,7 +230,10 @@ class Suite(val root: File) {
         add("trust list update: the same list is accepted, a wrong root refused" to {
             val counter = verifier()
             counter.updateTrustList(base.trustList, base.root)
-            expectError<LzException.TrustList>("wrong_root") { counter.updateTrustList(base.trustList, ByteArray(32)) }
+            // A valid Ed25519 key that is not the root: the list's signature does not match it.
+            expectError<LzException.TrustList>("wrong_root") { counter.updateTrustList(base.trustList, demoIssuer().publicKey()) }
+            // 32 zero bytes are not a usable Ed25519 key: refused before any signature check.
+            expectError<LzException.InvalidInput>("bad_public_key") { counter.updateTrustList(base.trustList, ByteArray(32)) }
         })
 
         add("Kotlin DeviceSigner with a java.security P-256 key (DER signatures)" to {

@@ -158,6 +158,11 @@ def test_counter_reports_a_second_scan_as_already_verified(base):
 def test_trust_list_update_accepts_the_same_list_and_refuses_a_wrong_root(base):
     counter = lz.Verifier(base.trust_list, base.root)
     counter.update_trust_list(base.trust_list, base.root)
+    # A valid Ed25519 key that is not the root: the list's signature does not match it.
     with pytest.raises(lz.LzError.TrustList) as e:
-        counter.update_trust_list(base.trust_list, bytes(32))
+        counter.update_trust_list(base.trust_list, demo_issuer().public_key())
     assert e.value.code == "wrong_root"
+    # 32 zero bytes are not a usable Ed25519 key at all: refused before any signature check.
+    with pytest.raises(lz.LzError.InvalidInput) as e:
+        counter.update_trust_list(base.trust_list, bytes(32))
+    assert e.value.code == "bad_public_key"
