@@ -174,7 +174,9 @@ step "verifier (lz verify) given published files: revocations before the publish
 "$LZ" registry --db "$WORK/verify.db" init --issuer-code "$CODE" --list-size 1024 >/dev/null
 for i in 1 2; do
   "$LZ" keygen --holder --out "$WORK/h$i" >/dev/null
-  sed -n "$((i + 1))p" "$WORK/a.jsonl" >"$WORK/c$i.json"
+  # The batch line is {"claims": …, "holder_key": …}: --claims takes the claims alone.
+  sed -n "$((i + 1))p" "$WORK/a.jsonl" \
+    | python3 -c 'import json,sys; l=json.load(sys.stdin); print(json.dumps(l.get("claims", l), ensure_ascii=False))' >"$WORK/c$i.json"
   "$LZ" registry --db "$WORK/verify.db" "${ISSUE[@]}" --claims "$WORK/c$i.json" --holder-key "$(cat "$WORK/h$i/holder.pub")" --out "$WORK/l$i.txt" >/dev/null
 done
 num() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["license_number"])' "$1"; }
