@@ -494,37 +494,7 @@ fn verify_stdin_counter_mode_one_line_per_scan() {
     let dir = tmp("stdin");
     let now = demo::DEMO_NOW.0;
     // Issue 张三's ID card with the demo police key and present it at `now`.
-    std::fs::write(
-        dir.join("police.pem"),
-        demo::issuer_key("济南市公安局")
-            .to_pkcs8_pem()
-            .expect("pem")
-            .as_bytes(),
-    )
-    .expect("write");
-    std::fs::write(
-        dir.join("claims.json"),
-        serde_json::to_string(&demo::id_card_claims()).expect("json"),
-    )
-    .expect("write");
-    ok(&["keygen", "--holder", "--out", p(&dir), "--name", "phone"]);
-    ok(&[
-        "issue",
-        "--key",
-        p(&dir.join("police.pem")),
-        "--issuer-name",
-        "济南市公安局",
-        "--issuer-code",
-        "11370100004307520K",
-        "--claims",
-        p(&dir.join("claims.json")),
-        "--holder-key",
-        p(&dir.join("phone.key.json")),
-        "--out",
-        p(&dir.join("id.lz")),
-        "--now",
-        &(now - 3600).to_string(),
-    ]);
+    issue_demo_id_card(&dir, now as i64);
     let fresh = ok(&[
         "present",
         "--wallet-seed",
