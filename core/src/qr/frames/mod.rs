@@ -9,7 +9,7 @@
 //! start at any frame, in any order, miss frames, and still assemble the
 //! message from any `K` distinct frames (`K` = source frames; RaptorQ
 //! occasionally needs one or two more). Byte layout: docs/FORMAT.md,
-//! "Multi-frame codes"; choice of code: docs/decisions/0008-multi-frame.md.
+//! "Multi-frame codes"; choice of code: docs/decisions/0009-multi-frame.md.
 //!
 //! Single-symbol texts (`LZ1P:`, `LZ1R:`) are unchanged; this is an extra
 //! transport for what does not fit one symbol a phone can read
