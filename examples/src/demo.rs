@@ -177,6 +177,22 @@ pub fn id_card_claims() -> Claims {
     )
 }
 
+/// The demo portrait: a synthetic cartoon face drawn by
+/// `scripts/gen-synthetic-face.py` (shapes only, no photograph, no real
+/// person), 102×126 pixels like the ID card chip photo, baseline JPEG.
+pub const SYNTHETIC_FACE: &[u8] = include_bytes!("../data/synthetic-face.jpg");
+
+/// 张三's ID card with the synthetic portrait (field `portrait`, standard Base64 in the claims).
+pub fn id_card_with_portrait_claims() -> Claims {
+    use base64::Engine as _;
+    let mut c = id_card_claims();
+    c.fields.insert(
+        "portrait".into(),
+        base64::engine::general_purpose::STANDARD.encode(SYNTHETIC_FACE),
+    );
+    c
+}
+
 /// 营业执照 for a made-up Hangzhou company.
 pub fn business_claims() -> Claims {
     claims(
