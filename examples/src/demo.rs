@@ -184,11 +184,10 @@ pub const SYNTHETIC_FACE: &[u8] = include_bytes!("../data/synthetic-face.jpg");
 
 /// 张三's ID card with the synthetic portrait (field `portrait`, standard Base64 in the claims).
 pub fn id_card_with_portrait_claims() -> Claims {
-    use base64::Engine as _;
     let mut c = id_card_claims();
     c.fields.insert(
         "portrait".into(),
-        base64::engine::general_purpose::STANDARD.encode(SYNTHETIC_FACE),
+        liangzheng::b64::encode_standard(SYNTHETIC_FACE),
     );
     c
 }
