@@ -197,9 +197,13 @@ impl Sign1 {
         if !inner.unprotected.is_empty() {
             return Err(CoseError::UnexpectedHeader("unprotected".into()));
         }
-        let payload = inner.payload.clone().ok_or(CoseError::DetachedPayload)?;
+        let kid = h.key_id.clone();
+        // Moved out, not copied (a trust list's payload is megabytes);
+        // `to_be_signed` rebuilds the Sig_structure from it.
+        let mut inner = inner;
+        let payload = inner.payload.take().ok_or(CoseError::DetachedPayload)?;
         Ok(Sign1 {
-            kid: h.key_id.clone(),
+            kid,
             payload,
             algorithm: Some(algorithm),
             inner,
@@ -219,7 +223,8 @@ impl Sign1 {
         if !inner.protected.header.crit.is_empty() {
             return Err(CoseError::UnknownCriticalHeader);
         }
-        let payload = inner.payload.clone().ok_or(CoseError::DetachedPayload)?;
+        let mut inner = inner;
+        let payload = inner.payload.take().ok_or(CoseError::DetachedPayload)?;
         let kid = if inner.protected.header.key_id.is_empty() {
             inner.unprotected.key_id.clone()
         } else {
@@ -240,7 +245,27 @@ impl Sign1 {
 
     /// The exact bytes that were signed (Sig_structure with the received protected header).
     pub fn to_be_signed(&self, aad: &[u8]) -> Vec<u8> {
-        self.inner.tbs_data(aad)
+        match &self.inner.protected.original_data {
+            // Sig_structure = ["Signature1", protected, external_aad, payload],
+            // written directly: one copy of the payload.
+            Some(protected) => {
+                let mut out =
+                    Vec::with_capacity(32 + protected.len() + aad.len() + self.payload.len());
+                out.push(0x84);
+                out.push(0x6a);
+                out.extend_from_slice(b"Signature1");
+                for bstr in [protected.as_slice(), aad, &self.payload] {
+                    bstr_head(bstr.len(), &mut out);
+                    out.extend_from_slice(bstr);
+                }
+                out
+            }
+            None => {
+                let mut whole = self.inner.clone();
+                whole.payload = Some(self.payload.clone());
+                whole.tbs_data(aad)
+            }
+        }
     }
 
     /// The signature bytes.
@@ -278,6 +303,25 @@ impl Sign1 {
             return Ok(false);
         };
         Ok(vk.verify(alg, &self.to_be_signed(aad), self.signature()))
+    }
+}
+
+/// The shortest head of a byte string of `len` bytes (RFC 8949 §4.2.1).
+fn bstr_head(len: usize, out: &mut Vec<u8>) {
+    let len = u64::try_from(len).unwrap_or(u64::MAX);
+    if len < 24 {
+        out.push(0x40 | len as u8);
+    } else if let Ok(l) = u8::try_from(len) {
+        out.extend_from_slice(&[0x58, l]);
+    } else if let Ok(l) = u16::try_from(len) {
+        out.push(0x59);
+        out.extend_from_slice(&l.to_be_bytes());
+    } else if let Ok(l) = u32::try_from(len) {
+        out.push(0x5a);
+        out.extend_from_slice(&l.to_be_bytes());
+    } else {
+        out.push(0x5b);
+        out.extend_from_slice(&len.to_be_bytes());
     }
 }
 
@@ -504,5 +548,20 @@ mod tests {
             Sign1::parse(&signed_with_header(&trailing, &key), 1024, None),
             Err(CoseError::ProtectedHeader(CborError::TrailingBytes) | CoseError::NotSign1)
         ));
+    }
+
+    #[test]
+    fn to_be_signed_is_cosets_sig_structure() {
+        let key = IssuerKey::from_seed(&[2; 32]);
+        for n in [0usize, 1, 23, 24, 255, 256, 65_535, 65_536, 70_000] {
+            let payload = vec![0x41u8; n];
+            let bytes = Sign1::sign(&payload, Some("application/x"), &key).expect("sign");
+            let parsed = Sign1::parse_general(&bytes, false).expect("parse");
+            let reference = CoseSign1::from_tagged_slice(&bytes).expect("coset");
+            for aad in [&b""[..], b"aad"] {
+                assert_eq!(parsed.to_be_signed(aad), reference.tbs_data(aad), "{n}");
+            }
+            assert_eq!(parsed.payload, payload);
+        }
     }
 }
