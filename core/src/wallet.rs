@@ -303,6 +303,10 @@ impl Wallet {
                 chosen_ids.push(d.field_id);
             }
         }
+        // The one canonical order (FORMAT.md §7): ascending field id.
+        let mut pairs: Vec<(u32, Vec<u8>)> = chosen_ids.iter().copied().zip(chosen).collect();
+        pairs.sort_by_key(|(id, _)| *id);
+        let (chosen_ids, chosen): (Vec<u32>, Vec<Vec<u8>>) = pairs.into_iter().unzip();
         if let Some(missing) = ids.iter().find(|id| !chosen_ids.contains(id)) {
             let key = ty
                 .field_by_id(*missing)
@@ -326,6 +330,11 @@ impl Wallet {
                     hash.as_ref(),
                 );
                 let signature = self.signer.sign(&t).map_err(WalletError::Signer)?;
+                // One encoding per signature: ES256 in its low-S form (§3).
+                let signature = crate::alg::canonical_signature(
+                    self.signer.public_key().algorithm(),
+                    signature,
+                );
                 Some(HolderProof {
                     time: now,
                     lifetime: self.lifetime,

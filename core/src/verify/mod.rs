@@ -374,7 +374,9 @@ impl Verifier {
             run.fail(CheckKind::Validity, VerifyError::NotYetValid)
         } else if cred
             .expires
-            .is_some_and(|e| now.0 > e.0.saturating_add(skew))
+            // exp is exclusive (RFC 8392 / 7519: "on or after which" not
+            // accepted): it is 00:00 CST of the day *after* the last valid day.
+            .is_some_and(|e| now.0 >= e.0.saturating_add(skew))
         {
             run.fail(CheckKind::Validity, VerifyError::Expired)
         } else {
@@ -755,9 +757,10 @@ fn check_disclosures(
 ) -> Result<(), VerifyError> {
     let view = match cred.view {
         None => None,
-        Some(v) => Some(ty.view_by_id(v).ok_or(VerifyError::UnknownField)?),
+        Some(v) => Some(ty.view_by_id(v).ok_or(VerifyError::UnknownView)?),
     };
     let mut seen = BTreeSet::new();
+    let mut previous: Option<u32> = None;
     for d in disclosures {
         if !cred.commits_to(&d.digest(cred.suite().digest)) {
             return Err(VerifyError::DisclosureNotSigned);
@@ -765,11 +768,16 @@ fn check_disclosures(
         if !seen.insert(d.field_id) {
             return Err(VerifyError::DuplicateDisclosure);
         }
+        // One canonical order, ascending field id (§7): a presentation has one encoding.
+        if previous.is_some_and(|p| p > d.field_id) {
+            return Err(VerifyError::DisclosuresOutOfOrder);
+        }
+        previous = Some(d.field_id);
         let field = ty
             .field_by_id(d.field_id)
             .ok_or(VerifyError::UnknownField)?;
         if view.is_some_and(|v| !v.fields.contains(&field.key)) {
-            return Err(VerifyError::UnknownField);
+            return Err(VerifyError::FieldNotInView);
         }
         if let (ValueKind::Image(profile), ciborium::value::Value::Bytes(b)) =
             (&field.kind, &d.value)

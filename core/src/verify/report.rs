@@ -182,8 +182,15 @@ pub enum VerifyError {
     DisclosureNotSigned,
     /// The same field is disclosed twice.
     DuplicateDisclosure,
-    /// A disclosed field is unknown to the type, or not part of this view.
+    /// A disclosed field id is not a field of the license type.
     UnknownField,
+    /// The credential names a view id (`lz[4]`) the license type does not define.
+    UnknownView,
+    /// A disclosed field is a field of the type but not of the credential's view.
+    FieldNotInView,
+    /// The disclosures are not in ascending field-id order, the one canonical
+    /// order (FORMAT.md §7): a presentation has exactly one encoding.
+    DisclosuresOutOfOrder,
     /// A disclosed value fails its validator.
     InvalidFieldValue {
         /// Field key.
@@ -273,6 +280,9 @@ impl VerifyError {
             VerifyError::DisclosureNotSigned => "disclosure_not_signed",
             VerifyError::DuplicateDisclosure => "duplicate_disclosure",
             VerifyError::UnknownField => "unknown_field",
+            VerifyError::UnknownView => "unknown_view",
+            VerifyError::FieldNotInView => "field_not_in_view",
+            VerifyError::DisclosuresOutOfOrder => "disclosures_out_of_order",
             VerifyError::InvalidFieldValue { .. } => "invalid_field_value",
             VerifyError::InvalidImage { .. } => "invalid_image",
             VerifyError::RuleViolated { .. } => "rule_violated",
@@ -319,6 +329,9 @@ impl Localized for VerifyError {
             VerifyError::DisclosureNotSigned => "披露的字段与签名不符（字段被篡改）".into(),
             VerifyError::DuplicateDisclosure => "同一字段被重复披露".into(),
             VerifyError::UnknownField => "披露了该证照类型没有的字段".into(),
+            VerifyError::UnknownView => "证照的披露视图编号未定义".into(),
+            VerifyError::FieldNotInView => "披露的字段不属于该证照视图".into(),
+            VerifyError::DisclosuresOutOfOrder => "披露字段未按字段编号升序排列".into(),
             VerifyError::InvalidFieldValue { field, .. } => format!("字段取值无效：{field}").into(),
             VerifyError::InvalidImage { field, error } => {
                 format!("字段 {field} 的图像不符合规范，未予显示：{}", error.zh()).into()
@@ -376,7 +389,10 @@ impl Localized for VerifyError {
             VerifyError::IssuedInFuture => "issue time is in the future".into(),
             VerifyError::DisclosureNotSigned => "a disclosed field does not match the signature (tampered field)".into(),
             VerifyError::DuplicateDisclosure => "a field is disclosed twice".into(),
-            VerifyError::UnknownField => "a disclosed field is not part of this license type or view".into(),
+            VerifyError::UnknownField => "a disclosed field is not a field of this license type".into(),
+            VerifyError::UnknownView => "the credential names a view the license type does not define".into(),
+            VerifyError::FieldNotInView => "a disclosed field is not part of the credential's view".into(),
+            VerifyError::DisclosuresOutOfOrder => "the disclosures are not in ascending field-id order".into(),
             VerifyError::InvalidFieldValue { field, reason } => format!("invalid value for {field}: {reason}").into(),
             VerifyError::InvalidImage { field, error } => format!("image in {field} refused (not shown): {}", error.en()).into(),
             VerifyError::RuleViolated { rule } => format!("disclosed fields contradict each other ({rule})").into(),
