@@ -292,11 +292,11 @@ pub fn verifier_key() -> Arc<IssuerKey> {
 }
 
 /// Type code of 食品经营许可证.
-pub const FOOD_PERMIT: &str = "11100000000013338W904";
+pub const FOOD_PERMIT: &str = "11100000000013338W911";
 /// Type code of 公共场所卫生许可证.
-pub const HYGIENE_PERMIT: &str = "11100000000013338W905";
+pub const HYGIENE_PERMIT: &str = "11100000000013338W912";
 /// Type code of 特种行业许可证.
-pub const SPECIAL_PERMIT: &str = "11100000000013338W906";
+pub const SPECIAL_PERMIT: &str = "11100000000013338W913";
 
 /// The departments that issue the demo's permits (一照通), besides the market
 /// regulator's business-license key in [`AUTHORITIES`]; the last one is
