@@ -62,6 +62,9 @@ pub mod trust;
 pub mod verify;
 pub mod wallet;
 
+#[cfg(test)]
+mod spec_tables;
+
 /// The README's Rust example, compiled and run as a doctest.
 #[doc = include_str!("../../README.md")]
 #[cfg(doctest)]

@@ -174,7 +174,21 @@ impl Wallet {
         fields: &[&str],
         now: UnixTime,
     ) -> Result<String, WalletError> {
-        self.build(index, fields, now, None)
+        let body = self.build_bytes(index, fields, now, None)?;
+        Ok(qr::encode_text(QrKind::Presentation, &body))
+    }
+
+    /// As [`present`](Self::present), but returns the presentation bytes (the
+    /// QR body) rather than one QR text: for presentations too large for one
+    /// symbol (a portrait), sent as an animated code with
+    /// [`crate::qr::frames::FrameEncoder`] (kind [`QrKind::Presentation`]).
+    pub fn present_bytes(
+        &self,
+        index: usize,
+        fields: &[&str],
+        now: UnixTime,
+    ) -> Result<Vec<u8>, WalletError> {
+        self.build_bytes(index, fields, now, None)
     }
 
     /// Parses a verifier's request QR and says what it asks, for the consent screen.
@@ -217,6 +231,19 @@ impl Wallet {
         consented: &[&str],
         now: UnixTime,
     ) -> Result<String, WalletError> {
+        let body = self.respond_bytes(index, request, consented, now)?;
+        Ok(qr::encode_text(QrKind::Presentation, &body))
+    }
+
+    /// As [`respond`](Self::respond), but returns the presentation bytes (for
+    /// an animated code, see [`present_bytes`](Self::present_bytes)).
+    pub fn respond_bytes(
+        &self,
+        index: usize,
+        request: &ReceivedRequest,
+        consented: &[&str],
+        now: UnixTime,
+    ) -> Result<Vec<u8>, WalletError> {
         let ty = self.license_type(index).ok_or(WalletError::NoSuchLicense)?;
         if ty.type_code != request.request.type_code {
             return Err(WalletError::RequestTypeMismatch);
@@ -229,16 +256,16 @@ impl Wallet {
                 return Err(WalletError::NotRequested((*key).to_string()));
             }
         }
-        self.build(index, consented, now, Some(request))
+        self.build_bytes(index, consented, now, Some(request))
     }
 
-    fn build(
+    fn build_bytes(
         &self,
         index: usize,
         fields: &[&str],
         now: UnixTime,
         request: Option<&ReceivedRequest>,
-    ) -> Result<String, WalletError> {
+    ) -> Result<Vec<u8>, WalletError> {
         let (license, _) = self.licenses.get(index).ok_or(WalletError::NoSuchLicense)?;
         let ty = self.license_type(index).ok_or(WalletError::UnknownType)?;
         if fields.is_empty() {
@@ -276,6 +303,10 @@ impl Wallet {
                 chosen_ids.push(d.field_id);
             }
         }
+        // The one canonical order (FORMAT.md §7): ascending field id.
+        let mut pairs: Vec<(u32, Vec<u8>)> = chosen_ids.iter().copied().zip(chosen).collect();
+        pairs.sort_by_key(|(id, _)| *id);
+        let (chosen_ids, chosen): (Vec<u32>, Vec<Vec<u8>>) = pairs.into_iter().unzip();
         if let Some(missing) = ids.iter().find(|id| !chosen_ids.contains(id)) {
             let key = ty
                 .field_by_id(*missing)
@@ -299,6 +330,11 @@ impl Wallet {
                     hash.as_ref(),
                 );
                 let signature = self.signer.sign(&t).map_err(WalletError::Signer)?;
+                // One encoding per signature: ES256 in its low-S form (§3).
+                let signature = crate::alg::canonical_signature(
+                    self.signer.public_key().algorithm(),
+                    signature,
+                );
                 Some(HolderProof {
                     time: now,
                     lifetime: self.lifetime,
@@ -312,6 +348,6 @@ impl Wallet {
             disclosures: chosen,
             proof,
         };
-        Ok(qr::encode_text(QrKind::Presentation, &pres.to_bytes()))
+        Ok(pres.to_bytes())
     }
 }

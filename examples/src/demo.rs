@@ -20,7 +20,8 @@ pub const BUSINESS: &str = "11100000000013338W902";
 /// Type code of 健康证明.
 pub const HEALTH: &str = "11100000000013338W903";
 
-fn seed(label: &str) -> [u8; 32] {
+/// The 32-byte demo seed of a label (SHA-256 of it).
+pub fn seed(label: &str) -> [u8; 32] {
     // Seeds are SHA-256 of a label: public, reproducible, obviously not secret.
     use liangzheng::alg::DigestAlgorithm::Sha256;
     use liangzheng::disclosure::digest;
@@ -175,6 +176,21 @@ pub fn id_card_claims() -> Claims {
         "address": "山东省济南市历下区泉城路180号", "id_number": "370102199003070016",
         "authority": "济南市公安局历下分局"}}"#,
     )
+}
+
+/// The demo portrait: a synthetic cartoon face drawn by
+/// `scripts/gen-synthetic-face.py` (shapes only, no photograph, no real
+/// person), 102×126 pixels like the ID card chip photo, baseline JPEG.
+pub const SYNTHETIC_FACE: &[u8] = include_bytes!("../data/synthetic-face.jpg");
+
+/// 张三's ID card with the synthetic portrait (field `portrait`, standard Base64 in the claims).
+pub fn id_card_with_portrait_claims() -> Claims {
+    let mut c = id_card_claims();
+    c.fields.insert(
+        "portrait".into(),
+        liangzheng::b64::encode_standard(SYNTHETIC_FACE),
+    );
+    c
 }
 
 /// 营业执照 for a made-up Hangzhou company.

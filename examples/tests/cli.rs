@@ -954,3 +954,116 @@ fn animated_present_then_verify_from_frame_pngs_and_scanner_lines() {
         .iter()
         .all(|l| l.contains("already verified")));
 }
+
+#[test]
+fn a_portrait_presentation_goes_out_as_frames_and_the_counter_writes_the_signed_photo() {
+    let dir = tmp("portrait");
+    let now = demo::DEMO_NOW.0 as i64;
+    issue_demo_id_card(&dir, now);
+    // Re-issue the same card with the synthetic portrait.
+    std::fs::write(
+        dir.join("claims.json"),
+        serde_json::to_string(&demo::id_card_with_portrait_claims()).expect("json"),
+    )
+    .expect("write");
+    ok(&[
+        "issue",
+        "--key",
+        p(&dir.join("police.pem")),
+        "--issuer-name",
+        "济南市公安局",
+        "--issuer-code",
+        "11370100004307520K",
+        "--claims",
+        p(&dir.join("claims.json")),
+        "--holder-key",
+        p(&dir.join("phone.key.json")),
+        "--out",
+        p(&dir.join("id-photo.lz")),
+        "--now",
+        &(now - 3600).to_string(),
+    ]);
+    let frames_dir = dir.join("frames");
+    // No --animated: a portrait does not fit one symbol, so frames come by themselves.
+    let out = ok(&[
+        "present",
+        "--wallet-seed",
+        p(&dir.join("phone.key.json")),
+        "--license",
+        p(&dir.join("id-photo.lz")),
+        "--fields",
+        "name,id_number,portrait",
+        "--now",
+        &now.to_string(),
+        "--frames-dir",
+        p(&frames_dir),
+    ]);
+    let frames: Vec<&str> = out.lines().collect();
+    assert!(frames.len() >= 20, "{out}");
+    assert!(frames.iter().all(|f| f.starts_with("LZ1F:")), "{out}");
+    let mut pngs: Vec<PathBuf> = std::fs::read_dir(&frames_dir)
+        .expect("frames dir")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    pngs.sort();
+    let kept: Vec<&str> = pngs
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % 3 != 0)
+        .map(|(_, path)| p(path))
+        .collect();
+    let at = (now + 5).to_string();
+    let photo = dir.join("photo.jpg");
+    let mut args = vec!["verify", "--demo", "--now", &at, "--color", "never"];
+    args.extend(["--portrait-out", p(&photo), "--frames"]);
+    args.extend(kept.iter().copied());
+    let report = ok(&args);
+    assert!(report.contains("VALID"), "{report}");
+    assert!(report.contains("JPEG 照片 102×126"), "{report}");
+    assert_eq!(
+        std::fs::read(&photo).expect("photo written"),
+        demo::SYNTHETIC_FACE
+    );
+    // JSON without --unmask carries no image bytes (biometric data goes only to the file).
+    let mut args = vec!["verify", "--demo", "--now", &at, "--json", "--frames"];
+    args.extend(kept.iter().copied());
+    let json: serde_json::Value = serde_json::from_str(&ok(&args)).expect("json");
+    assert_eq!(json["verdict"], "valid");
+    assert_eq!(json["images"], serde_json::json!([]));
+
+    // Counter mode: the photo of the scan on line N goes to photo-N.jpg.
+    let input: String = frames.iter().map(|f| format!("{f}\n")).collect();
+    let mut child = Command::new(LZ)
+        .args([
+            "verify",
+            "--stdin",
+            "--demo",
+            "--now",
+            &at,
+            "--portrait-out",
+        ])
+        .arg(&photo)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write");
+    let o = child.wait_with_output().expect("wait");
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    let done = out
+        .lines()
+        .position(|l| l.contains("有效 / valid"))
+        .expect("a valid line")
+        + 1;
+    assert_eq!(
+        std::fs::read(dir.join(format!("photo-{done}.jpg"))).expect("counter photo"),
+        demo::SYNTHETIC_FACE
+    );
+}

@@ -9,7 +9,8 @@
 //!
 //! Both take the key as decoded and checked by `p256` (point on the curve, not the identity),
 //! the 64-byte `r‖s` signature and the message, hash it with SHA-256 and accept exactly the
-//! signatures with `0 < r, s < n` that verify (high `s` is valid ECDSA in both).
+//! signatures with `0 < r, s < n` that verify (high `s` is valid ECDSA in both: the format's
+//! low-S rule is enforced above the backend, in `VerifyingKey::verify`).
 
 /// The name of the backend this build verifies ES256 with (reports, benches).
 #[cfg(not(feature = "p256-ring"))]

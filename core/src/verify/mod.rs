@@ -16,7 +16,8 @@ pub use replay::{SeenPresentations, DEFAULT_CAPACITY as DEFAULT_REPLAY_CAPACITY}
 
 pub use policy::{Policy, StatusPolicy};
 pub use report::{
-    Check, CheckKind, DisclosedField, Finding, LicenseInfo, Outcome, Report, Verdict, VerifyError,
+    Check, CheckKind, DisclosedField, DisclosedImage, Finding, LicenseInfo, Outcome, Report,
+    Verdict, VerifyError,
 };
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -32,7 +33,7 @@ use crate::presentation::{transcript, Presentation};
 use crate::qr::{self, QrKind};
 use crate::request::ReceivedRequest;
 use crate::schema::{
-    rules_input, FieldValue, HolderBinding, LicenseType, Registry, FIELD_LICENSE_ID,
+    rules_input, FieldValue, HolderBinding, LicenseType, Registry, ValueKind, FIELD_LICENSE_ID,
 };
 use crate::status::{list_uri, StatusError, StatusToken, StatusValue};
 use crate::time::UnixTime;
@@ -202,6 +203,18 @@ impl Verifier {
         }
     }
 
+    /// Verifies a QR payload already taken out of its text: what a
+    /// [`FrameAssembler`](crate::qr::frames::FrameAssembler) completes from
+    /// the frames of an animated code. A payload of another kind (a request)
+    /// gives the typed [`VerifyError::NotAPresentation`] report, exactly as
+    /// [`verify_text`](Self::verify_text) does for a single-symbol request code.
+    pub fn verify_payload(&self, payload: &qr::QrPayload, policy: &Policy) -> Report {
+        if payload.kind != QrKind::Presentation {
+            return Run::default().fail_format(VerifyError::NotAPresentation);
+        }
+        self.verify_body(&payload.body, policy)
+    }
+
     /// Verifies many scans at once (a back office re-checking a day's scans),
     /// checking their Ed25519 signatures with batch verification. Gives the same
     /// reports as [`verify_text`](Self::verify_text) for every signature an
@@ -361,7 +374,9 @@ impl Verifier {
             run.fail(CheckKind::Validity, VerifyError::NotYetValid)
         } else if cred
             .expires
-            .is_some_and(|e| now.0 > e.0.saturating_add(skew))
+            // exp is exclusive (RFC 8392 / 7519: "on or after which" not
+            // accepted): it is 00:00 CST of the day *after* the last valid day.
+            .is_some_and(|e| now.0 >= e.0.saturating_add(skew))
         {
             run.fail(CheckKind::Validity, VerifyError::Expired)
         } else {
@@ -579,7 +594,7 @@ impl Verifier {
                             key: f.key.clone(),
                             label_zh: f.zh.clone(),
                             label_en: f.en.clone(),
-                            display: if f.sensitive {
+                            display: if f.sensitive && !matches!(f.kind, ValueKind::Image(_)) {
                                 f.mask.apply(&zh)
                             } else {
                                 zh.clone()
@@ -588,6 +603,24 @@ impl Verifier {
                             value_en: en,
                             sensitive: f.sensitive,
                         }
+                    })
+                    .collect();
+                run.images = t
+                    .fields
+                    .iter()
+                    .filter_map(|f| match (&f.kind, values.get(&f.id)) {
+                        (ValueKind::Image(p), Some(FieldValue::Bytes(b))) => {
+                            p.check(b).ok().map(|info| DisclosedImage {
+                                key: f.key.clone(),
+                                label_zh: f.zh.clone(),
+                                label_en: f.en.clone(),
+                                media_type: "image/jpeg".into(),
+                                width: info.width,
+                                height: info.height,
+                                bytes: b.clone(),
+                            })
+                        }
+                        _ => None,
                     })
                     .collect();
             }
@@ -724,9 +757,10 @@ fn check_disclosures(
 ) -> Result<(), VerifyError> {
     let view = match cred.view {
         None => None,
-        Some(v) => Some(ty.view_by_id(v).ok_or(VerifyError::UnknownField)?),
+        Some(v) => Some(ty.view_by_id(v).ok_or(VerifyError::UnknownView)?),
     };
     let mut seen = BTreeSet::new();
+    let mut previous: Option<u32> = None;
     for d in disclosures {
         if !cred.commits_to(&d.digest(cred.suite().digest)) {
             return Err(VerifyError::DisclosureNotSigned);
@@ -734,11 +768,27 @@ fn check_disclosures(
         if !seen.insert(d.field_id) {
             return Err(VerifyError::DuplicateDisclosure);
         }
+        // One canonical order, ascending field id (§7): a presentation has one encoding.
+        if previous.is_some_and(|p| p > d.field_id) {
+            return Err(VerifyError::DisclosuresOutOfOrder);
+        }
+        previous = Some(d.field_id);
         let field = ty
             .field_by_id(d.field_id)
             .ok_or(VerifyError::UnknownField)?;
         if view.is_some_and(|v| !v.fields.contains(&field.key)) {
-            return Err(VerifyError::UnknownField);
+            return Err(VerifyError::FieldNotInView);
+        }
+        if let (ValueKind::Image(profile), ciborium::value::Value::Bytes(b)) =
+            (&field.kind, &d.value)
+        {
+            // Bounded before anything decodes it: size, then the marker walk.
+            profile
+                .check(b)
+                .map_err(|error| VerifyError::InvalidImage {
+                    field: field.key.clone(),
+                    error,
+                })?;
         }
         let value = FieldValue::from_cbor(&field.kind, &d.value).map_err(|reason| {
             VerifyError::InvalidFieldValue {
@@ -812,6 +862,7 @@ struct Run {
     checks: Vec<Check>,
     license: Option<LicenseInfo>,
     fields: Vec<DisclosedField>,
+    images: Vec<DisclosedImage>,
     findings: Vec<Finding>,
 }
 
@@ -867,6 +918,11 @@ impl Run {
                 Vec::new()
             } else {
                 self.fields
+            },
+            images: if verdict == Verdict::Invalid {
+                Vec::new()
+            } else {
+                self.images
             },
             findings: self.findings,
         }

@@ -75,6 +75,9 @@ pub struct Args {
     /// Print the report as JSON (one line per scan with --stdin); sensitive values masked unless --unmask.
     #[arg(long)]
     pub json: bool,
+    /// 照片输出 Write a disclosed portrait (JPEG, exactly as signed) to this file; with --stdin the line number is added to the name.
+    #[arg(long)]
+    pub portrait_out: Option<PathBuf>,
     /// 颜色 Colour the verdict: green valid, red invalid, yellow indeterminate.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
@@ -125,16 +128,18 @@ pub fn run(a: Args) -> CliResult {
         }
     };
     if a.stdin {
-        return counter_mode(&verifier, &policy, a.json, a.unmask);
+        return counter_mode(
+            &verifier,
+            &policy,
+            a.json,
+            a.unmask,
+            a.portrait_out.as_deref(),
+        );
     }
     if !a.frames.is_empty() {
         let payload = frames::assemble_files(&a.frames)?;
-        if !frames::is_presentation(&payload) {
-            return Err(CliError::new(
-                "动态码内容不是亮证 the animated code is not a presentation",
-            ));
-        }
-        let report = verifier.verify_body(&payload.body, &policy);
+        let report = verifier.verify_payload(&payload, &policy);
+        write_portraits(&report, a.portrait_out.as_deref(), None)?;
         return print_report(&report, a.json, color, a.unmask);
     }
     let text = match (&a.text, &a.image) {
@@ -145,7 +150,50 @@ pub fn run(a: Args) -> CliResult {
         _ => return Err(CliError::new("give --text, --image or --stdin")),
     };
     let report = verifier.verify_text(&text, &policy);
+    write_portraits(&report, a.portrait_out.as_deref(), None)?;
     print_report(&report, a.json, color, a.unmask)
+}
+
+/// Writes the disclosed portrait(s) of a report to `path` (`--portrait-out`):
+/// the exact signed JPEG bytes, only from a report whose integrity checks
+/// passed (the report holds no image otherwise). In counter mode the scan's
+/// line number goes into the name (`portrait-3.jpg`); a second image of the
+/// same report gets its field key (`portrait-3-photo2.jpg`).
+fn write_portraits(
+    report: &Report,
+    path: Option<&std::path::Path>,
+    line: Option<usize>,
+) -> Result<Vec<PathBuf>, CliError> {
+    let Some(path) = path else {
+        return Ok(Vec::new());
+    };
+    let mut written = Vec::new();
+    for (i, img) in report.images.iter().enumerate() {
+        let stem = path
+            .file_stem()
+            .map_or_else(|| "portrait".into(), |s| s.to_string_lossy().into_owned());
+        let ext = path
+            .extension()
+            .map_or_else(|| "jpg".into(), |s| s.to_string_lossy().into_owned());
+        let mut name = stem;
+        if let Some(n) = line {
+            name.push_str(&format!("-{n}"));
+        }
+        if i > 0 {
+            name.push_str(&format!("-{}", img.key));
+        }
+        let out = path.with_file_name(format!("{name}.{ext}"));
+        super::write(&out, &img.bytes)?;
+        eprintln!(
+            "照片 portrait {}×{} ({} bytes) → {}",
+            img.width,
+            img.height,
+            img.bytes.len(),
+            out.display()
+        );
+        written.push(out);
+    }
+    Ok(written)
 }
 
 fn print_report(report: &Report, json: bool, color: bool, unmask: bool) -> CliResult {
@@ -217,6 +265,9 @@ pub fn masked(report: &Report, unmask: bool) -> Report {
             f.value_zh = f.display.clone();
             f.value_en = f.display.clone();
         }
+        // A portrait is biometric data: its bytes go only to --portrait-out
+        // (the field list still describes it).
+        r.images.clear();
     }
     r
 }
@@ -226,7 +277,13 @@ pub fn masked(report: &Report, unmask: bool) -> Report {
 /// an accepted presentation is reported as already verified. A frame of an
 /// animated code gives a progress line until the code is assembled, then the
 /// result line of the assembled presentation.
-fn counter_mode(verifier: &Verifier, policy: &Policy, json: bool, unmask: bool) -> CliResult {
+fn counter_mode(
+    verifier: &Verifier,
+    policy: &Policy,
+    json: bool,
+    unmask: bool,
+    portrait_out: Option<&std::path::Path>,
+) -> CliResult {
     let stdin = std::io::stdin();
     let mut input = stdin.lock();
     let mut out = std::io::stdout().lock();
@@ -252,16 +309,12 @@ fn counter_mode(verifier: &Verifier, policy: &Policy, json: bool, unmask: bool) 
                     out.flush().map_err(ctx("stdout"))?;
                     continue;
                 }
-                FrameLine::Complete(payload) if frames::is_presentation(&payload) => {
-                    verifier.verify_body(&payload.body, policy)
-                }
-                FrameLine::Complete(_) => {
-                    verifier.verify_text("LZ1R:", policy) // reported as not a presentation
-                }
+                FrameLine::Complete(payload) => verifier.verify_payload(&payload, policy),
             }
         } else {
             verifier.verify_scan(text, policy)
         };
+        write_portraits(&report, portrait_out, Some(n))?;
         let result = if json {
             let mut v = serde_json::to_value(masked(&report, unmask)).map_err(ctx("JSON"))?;
             v["line"] = n.into();

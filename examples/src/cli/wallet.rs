@@ -55,19 +55,19 @@ pub fn present(a: PresentArgs) -> CliResult {
     let fields = split_list(&a.fields);
     let keys: Vec<&str> = fields.iter().map(String::as_str).collect();
     let now = now_or(a.now);
-    let text = match &a.request {
-        None => wallet.present(index, &keys, now),
+    let body = match &a.request {
+        None => wallet.present_bytes(index, &keys, now),
         Some(path) => {
             let request = load_request(path)?;
             eprintln!(
                 "答复请求 answering: {} ({}) — {}",
                 request.request.verifier_name, request.request.verifier_id, request.request.purpose
             );
-            wallet.respond(index, &request, &keys, now)
+            wallet.respond_bytes(index, &request, &keys, now)
         }
     }
     .map_err(ctx("cannot present 无法亮证"))?;
-    super::frames::emit(&text, &a.animated)?;
+    super::frames::emit(QrKind::Presentation, &body, &a.animated)?;
     Ok(0)
 }
 
