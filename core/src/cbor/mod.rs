@@ -16,6 +16,8 @@
 use ciborium::value::Value;
 use std::borrow::Cow;
 
+pub(crate) mod canonical;
+
 use crate::lang::Localized;
 
 /// Maximum nesting depth of any CBOR item this crate accepts.
@@ -524,6 +526,12 @@ mod tests {
                     mutated[i] = b;
                 }
                 for input in [bytes, mutated] {
+                    // The allocation-free validator decides as decode_strict does.
+                    proptest::prop_assert_eq!(
+                        canonical::validate(&input, 1 << 20).is_ok(),
+                        decode_strict(&input, 1 << 20).is_ok(),
+                        "validate vs decode_strict on {:02x?}", input
+                    );
                     let ours = decode_strict(&input, 1 << 20);
                     let ours_ok = ours.is_ok();
                     let reference = reference_ok(&input);
