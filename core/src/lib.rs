@@ -44,6 +44,7 @@
 
 pub mod alg;
 pub mod b64;
+pub mod bundle;
 pub mod cbor;
 pub mod cose;
 pub mod credential;

@@ -259,13 +259,63 @@ impl Wallet {
         self.build_bytes(index, consented, now, Some(request))
     }
 
-    fn build_bytes(
+    /// Presents several licenses as one 一照通 bundle (QR kind
+    /// [`QrKind::Bundle`], sent as an animated code): for each member, the
+    /// license index and the fields to show (its 统一社会信用代码 must be among
+    /// them for the counter to check the subject). When a member is
+    /// holder-bound, this wallet's key signs the whole bundle once
+    /// ([`crate::bundle::transcript`]); a bundle of static licenses (a wall
+    /// code) carries no signature.
+    pub fn present_bundle(
+        &self,
+        members: &[(usize, &[&str])],
+        now: UnixTime,
+    ) -> Result<Vec<u8>, WalletError> {
+        use crate::bundle::{Bundle, BundleMember, BundleProof, MAX_MEMBERS};
+        if members.is_empty() || members.len() > MAX_MEMBERS {
+            return Err(WalletError::NothingChosen);
+        }
+        let mut chosen = Vec::with_capacity(members.len());
+        for (index, fields) in members {
+            chosen.push(self.choose(*index, fields)?);
+        }
+        let bound = chosen.iter().any(|(_, _, _, c)| c.holder.is_some());
+        let proof = if bound {
+            let digest = chosen[0].3.suite().digest;
+            let list: Vec<(&[u8], Vec<u32>)> = chosen
+                .iter()
+                .map(|(cred, _, ids, _)| (cred.as_slice(), ids.clone()))
+                .collect();
+            let t = crate::bundle::transcript(digest, &list, now, self.lifetime);
+            Some(BundleProof {
+                time: now,
+                lifetime: self.lifetime,
+                signature: self.signer.sign(&t).map_err(WalletError::Signer)?,
+            })
+        } else {
+            None
+        };
+        Ok(Bundle {
+            members: chosen
+                .into_iter()
+                .map(|(credential, disclosures, _, _)| BundleMember {
+                    credential,
+                    disclosures,
+                })
+                .collect(),
+            proof,
+        }
+        .to_bytes())
+    }
+
+    /// The credential (smallest view covering `fields`, else the full one),
+    /// the chosen disclosures and their field ids.
+    #[allow(clippy::type_complexity)]
+    fn choose(
         &self,
         index: usize,
         fields: &[&str],
-        now: UnixTime,
-        request: Option<&ReceivedRequest>,
-    ) -> Result<Vec<u8>, WalletError> {
+    ) -> Result<(Vec<u8>, Vec<Vec<u8>>, Vec<u32>, Credential), WalletError> {
         let (license, _) = self.licenses.get(index).ok_or(WalletError::NoSuchLicense)?;
         let ty = self.license_type(index).ok_or(WalletError::UnknownType)?;
         if fields.is_empty() {
@@ -315,6 +365,18 @@ impl Wallet {
         }
         let cred =
             Credential::parse(credential).map_err(|e| WalletError::BadLicense(format!("{e:?}")))?;
+        Ok((credential.to_vec(), chosen, chosen_ids, cred))
+    }
+
+    fn build_bytes(
+        &self,
+        index: usize,
+        fields: &[&str],
+        now: UnixTime,
+        request: Option<&ReceivedRequest>,
+    ) -> Result<Vec<u8>, WalletError> {
+        let (credential, chosen, chosen_ids, cred) = self.choose(index, fields)?;
+        let credential = credential.as_slice();
         let proof = match cred.holder {
             None => None,
             Some(_) => {

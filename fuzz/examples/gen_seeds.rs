@@ -227,6 +227,19 @@ fn main() {
         "cbor_1bit",
         &list1.to_cbor().expect("cbor"),
     );
+    // The bundle target: a static one-member bundle and a two-member one (valid
+    // against the fixture), and the same with the members swapped.
+    let bundle = wallet
+        .present_bundle(&[(i_biz, &["uscc", "name"][..])], NOW)
+        .expect("bundle");
+    write(&out, "bundle_verify", "one_member", &bundle);
+    let two = wallet
+        .present_bundle(
+            &[(i_biz, &["uscc", "name"][..]), (i_biz, &["uscc", "scope"][..])],
+            NOW,
+        )
+        .expect("bundle");
+    write(&out, "bundle_verify", "same_twice", &two);
     // The portrait target: the synthetic demo face and three hostile variants.
     let face: &[u8] = include_bytes!("../../examples/data/synthetic-face.jpg");
     write(&out, "portrait", "face.jpg", face);

@@ -37,6 +37,9 @@ pub enum QrKind {
     Presentation,
     /// A verifier's request (授权用证), kind letter `R`.
     Request,
+    /// A bundle (一照通): a business license and permits of the same subject,
+    /// kind letter `B` (`crate::bundle`); in practice always multi-frame.
+    Bundle,
 }
 
 impl QrKind {
@@ -44,6 +47,7 @@ impl QrKind {
         match self {
             Self::Presentation => 'P',
             Self::Request => 'R',
+            Self::Bundle => 'B',
         }
     }
 
@@ -51,6 +55,7 @@ impl QrKind {
         match letter {
             b'P' => Some(Self::Presentation),
             b'R' => Some(Self::Request),
+            b'B' => Some(Self::Bundle),
             _ => None,
         }
     }

@@ -378,13 +378,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn builtin_file_has_the_three_types() {
+    fn builtin_file_has_the_six_types() {
         let reg = Registry::builtin();
-        assert_eq!(reg.types().len(), 3);
+        assert_eq!(reg.types().len(), 6);
         for id in [
             "cn.resident-id-card",
             "cn.business-license",
             "cn.health-certificate",
+            "cn.food-business-license",
+            "cn.public-venue-hygiene-permit",
+            "cn.special-trade-permit",
         ] {
             let ty = reg.get(id).expect(id);
             assert_eq!(

@@ -8,12 +8,14 @@
 //! are returned only when every integrity check (signatures, digests) passed.
 
 mod batch;
+mod bundle;
 mod policy;
 mod replay;
 mod report;
 
 pub use replay::{SeenPresentations, DEFAULT_CAPACITY as DEFAULT_REPLAY_CAPACITY};
 
+pub use bundle::{BundleError, BundleMemberReport, BundleReport};
 pub use policy::{Policy, StatusPolicy};
 pub use report::{
     Check, CheckKind, DisclosedField, DisclosedImage, Finding, LicenseInfo, Outcome, Report,
@@ -260,6 +262,9 @@ impl Verifier {
     fn holder_job(&self, p: &Parsed) -> Option<(crate::holder::HolderPublicKey, Vec<u8>, Vec<u8>)> {
         let key = p.cred.holder.clone()?;
         let proof = p.pres.proof.as_ref()?;
+        if let Some(t) = &p.bundle_transcript {
+            return Some((key, t.clone(), proof.signature.clone()));
+        }
         let digest = p.cred.suite().digest;
         let request_hash = match (&self.request, &proof.nonce) {
             (Some(r), Some(n)) if r.request.nonce.as_slice() == n.as_slice() => {
@@ -650,6 +655,8 @@ struct Parsed {
     pres: Presentation,
     cred: Credential,
     disclosures: Vec<Disclosure>,
+    /// For a bundle member: the bundle transcript its holder signature covers.
+    bundle_transcript: Option<Vec<u8>>,
 }
 
 fn parse_text(text: &str) -> Result<Parsed, Box<Report>> {
@@ -678,6 +685,16 @@ fn parse_body(body: &[u8]) -> Result<Parsed, Box<Report>> {
             detail: e.en().into_owned(),
         })
     })?;
+    parse_presentation(pres, None)
+}
+
+/// The credential and disclosures of a presentation (or of a bundle member,
+/// whose holder signature is the bundle's: `bundle_transcript`).
+fn parse_presentation(
+    pres: Presentation,
+    bundle_transcript: Option<Vec<u8>>,
+) -> Result<Parsed, Box<Report>> {
+    let fail = |e: VerifyError| Box::new(Run::default().fail_format(e));
     let cred = Credential::parse(&pres.credential).map_err(|e| match e {
         crate::credential::CredentialFormatError::Cose(
             crate::cose::CoseError::UnsupportedAlgorithm(_),
@@ -700,6 +717,7 @@ fn parse_body(body: &[u8]) -> Result<Parsed, Box<Report>> {
         pres,
         cred,
         disclosures,
+        bundle_transcript,
     })
 }
 

@@ -7,8 +7,9 @@ use clap::ValueEnum;
 use liangzheng::lang::Localized as _;
 use liangzheng::qr::decode_image;
 use liangzheng::qr::frames::FrameAssembler;
+use liangzheng::qr::QrKind;
 use liangzheng::time::UnixTime;
-use liangzheng::verify::{Outcome, Policy, Report, StatusPolicy, Verdict, Verifier};
+use liangzheng::verify::{BundleReport, Outcome, Policy, Report, StatusPolicy, Verdict, Verifier};
 use lz_examples::demo;
 
 use super::files::{load_public_key, load_request, load_status_token, load_trust};
@@ -88,12 +89,16 @@ fn setup(a: &Args) -> Result<(Verifier, Policy), CliError> {
     let now = now_or(a.now);
     let trust = match (&a.trust, &a.root_key) {
         (Some(t), Some(r)) => load_trust(t, &load_public_key(r)?)?,
-        _ => demo::trust_store(),
+        // The demo trust store and the permit departments of the 一照通 demo.
+        _ => demo::bundle_trust_store(),
     };
     let mut verifier = Verifier::new(trust);
     if a.demo && a.status.is_empty() {
         // Demo status lists, signed a minute before the verifier's clock.
-        for token in demo::status_tokens(now.minus(60), 86_400) {
+        for token in demo::status_tokens(now.minus(60), 86_400)
+            .into_iter()
+            .chain(demo::bundle_status_tokens(now.minus(60), 86_400))
+        {
             verifier
                 .add_status_list(&token)
                 .map_err(ctx("demo status list"))?;
@@ -138,6 +143,10 @@ pub fn run(a: Args) -> CliResult {
     }
     if !a.frames.is_empty() {
         let payload = frames::assemble_files(&a.frames)?;
+        if payload.kind == QrKind::Bundle {
+            let report = verifier.verify_bundle(&payload.body, &policy);
+            return print_bundle(&report, a.json, color, a.unmask);
+        }
         let report = verifier.verify_payload(&payload, &policy);
         write_portraits(&report, a.portrait_out.as_deref(), None)?;
         return print_report(&report, a.json, color, a.unmask);
@@ -206,6 +215,107 @@ fn print_report(report: &Report, json: bool, color: bool, unmask: bool) -> CliRe
         print!("{}", counter_view(report, color, unmask));
     }
     Ok(exit_code(report))
+}
+
+fn print_bundle(report: &BundleReport, json: bool, color: bool, unmask: bool) -> CliResult {
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&masked_bundle(report, unmask)).map_err(ctx("JSON"))?
+        );
+    } else {
+        print!("{}", bundle_view(report, color));
+    }
+    Ok(match report.verdict {
+        Verdict::Valid => 0,
+        Verdict::Invalid => EXIT_INVALID,
+        Verdict::Indeterminate => EXIT_INDETERMINATE,
+    })
+}
+
+/// [`masked`] applied to every member of a bundle report.
+pub fn masked_bundle(report: &BundleReport, unmask: bool) -> BundleReport {
+    let mut r = report.clone();
+    for m in &mut r.members {
+        m.report = masked(&m.report, unmask);
+    }
+    r
+}
+
+/// The counter view of a 一照通 bundle: overall verdict, subject, then one
+/// line per member with its own verdict, type, issuer and first problem.
+pub fn bundle_view(report: &BundleReport, color: bool) -> String {
+    let rule = "━".repeat(60);
+    let (big, code) = match report.verdict {
+        Verdict::Valid => ("✔  一照通 有 效   BUNDLE VALID", "1;97;42"),
+        Verdict::Invalid => ("✘  一照通 无 效   BUNDLE INVALID", "1;97;41"),
+        Verdict::Indeterminate => ("?  一照通 无法确定   INDETERMINATE", "1;30;43"),
+    };
+    let mut s = format!(
+        "{rule}
+  {}
+{rule}
+",
+        paint(&format!("  {big}  "), code, color)
+    );
+    s.push_str(&format!(
+        "主体 Subject  {} {}
+",
+        report.subject_name.as_deref().unwrap_or("?"),
+        report.subject_code.as_deref().unwrap_or("?")
+    ));
+    s.push_str(if report.holder_signed {
+        "签名 Signed   持证人一次签名覆盖全部证照 / one holder signature over every member
+"
+    } else {
+        "签名 Signed   静态一照通（无持证人签名）/ static bundle, no holder signature
+"
+    });
+    for p in &report.problems {
+        s.push_str(&format!(
+            "问题 Problem  [{}] {}
+",
+            p.code(),
+            p.bilingual()
+        ));
+    }
+    s.push_str(&format!(
+        "证照 Members ({})
+",
+        report.members.len()
+    ));
+    for m in &report.members {
+        let mark = match m.verdict {
+            Verdict::Valid => paint("✓", "32", color),
+            Verdict::Invalid => paint("✗", "31", color),
+            Verdict::Indeterminate => paint("?", "33", color),
+        };
+        let (ty, issuer) = m
+            .report
+            .license
+            .as_ref()
+            .map_or(("?".into(), "?".into()), |l| {
+                (l.type_zh.clone(), l.issuer_zh.clone())
+            });
+        let number = m
+            .report
+            .fields
+            .iter()
+            .find(|f| f.key == "license_number")
+            .map(|f| format!(" {}", f.display))
+            .unwrap_or_default();
+        let why = m
+            .report
+            .first_problem()
+            .map(|(k, e)| format!(" — [{}: {}] {}", k.code(), e.code(), e.zh()))
+            .unwrap_or_default();
+        s.push_str(&format!(
+            "  {mark} {:>2}. {ty}{number} · {issuer} · {}{why}\n",
+            m.index + 1,
+            m.verdict.zh()
+        ));
+    }
+    s
 }
 
 /// Exit code for a verdict: 0 valid, 1 invalid, 3 indeterminate.
@@ -304,6 +414,20 @@ fn counter_mode(
                         serde_json::json!({ "frame": p, "line": n }).to_string()
                     } else {
                         format!("#{n} {p}")
+                    };
+                    writeln!(out, "{line}").map_err(ctx("stdout"))?;
+                    out.flush().map_err(ctx("stdout"))?;
+                    continue;
+                }
+                FrameLine::Complete(payload) if payload.kind == QrKind::Bundle => {
+                    let b = verifier.verify_bundle(&payload.body, policy);
+                    let line = if json {
+                        let mut v =
+                            serde_json::to_value(masked_bundle(&b, unmask)).map_err(ctx("JSON"))?;
+                        v["line"] = n.into();
+                        serde_json::to_string(&v).map_err(ctx("JSON"))?
+                    } else {
+                        format!("#{n} {}", b.summary())
                     };
                     writeln!(out, "{line}").map_err(ctx("stdout"))?;
                     out.flush().map_err(ctx("stdout"))?;
