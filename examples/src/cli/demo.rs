@@ -428,16 +428,32 @@ pub fn run(a: Args) -> CliResult {
     let request_text = encode_text(QrKind::Request, &request_a.bytes);
     write(&join(out, "request-a.txt"), format!("{request_text}\n"))?;
     let prompt = zhang_wallet
-        .read_request(&request_text)
+        .read_request(&request_text, &liangzheng::request::RequestPolicy::at(now))
         .map_err(ctx("read request"))?;
     let asked: Vec<String> = prompt
         .fields
         .iter()
         .map(|(_, zh, en)| format!("{zh} {en}"))
         .collect();
+    let who = match &prompt.verifier {
+        liangzheng::request::VerifierIdentity::Verified { registration } => format!(
+            "{} / {} ({}) 已认证 verified",
+            registration.name_zh, registration.name_en, registration.verifier_id
+        ),
+        liangzheng::request::VerifierIdentity::Unverified {
+            claimed_name,
+            reason,
+        } => format!(
+            "{} / {} (自称 claims \"{claimed_name}\", {}: {})",
+            prompt.verifier.display_zh(),
+            prompt.verifier.display_en(),
+            reason.zh(),
+            reason.en()
+        ),
+    };
     println!(
-        "  {} ({}) asks 请求: {}\n  purpose 事由: {}\n  signed by 签名 kid {}\n  holder consents 持证人同意 → answer",
-        prompt.request.request.verifier_name,
+        "  {} [{}] asks 请求: {}\n  purpose 事由: {}\n  signed by 签名 kid {}\n  holder consents 持证人同意 → answer",
+        who,
         prompt.request.request.verifier_id,
         asked.join("、"),
         prompt.request.request.purpose,
