@@ -20,7 +20,8 @@ pub const BUSINESS: &str = "11100000000013338W902";
 /// Type code of 健康证明.
 pub const HEALTH: &str = "11100000000013338W903";
 
-fn seed(label: &str) -> [u8; 32] {
+/// A public demo seed: SHA-256 halves of a label (reproducible, never secret).
+pub fn seed(label: &str) -> [u8; 32] {
     // Seeds are SHA-256 of a label: public, reproducible, obviously not secret.
     use liangzheng::alg::DigestAlgorithm::Sha256;
     use liangzheng::disclosure::digest;

@@ -33,6 +33,7 @@ val LzException.code: String
         is LzException.TrustList -> code
         is LzException.StatusList -> code
         is LzException.Request -> code
+        is LzException.Registration -> code
         is LzException.Wallet -> code
         is LzException.Issue -> code
         is LzException.Signer -> code
@@ -112,6 +113,66 @@ fun runCase(c: Case) {
     check(report.verdictZh.isNotEmpty() && report.summary.isNotEmpty()) { "empty verdict text" }
 }
 
+/** A test-vectors/requests case (format liangzheng-request-vector): a wallet's or a counter's decision. */
+fun runRequestCase(file: File) {
+    val json = JsonReader(file.readText(Charsets.UTF_8)).parse().obj()
+    expectEqual("liangzheng-request-vector", json["format"], "format")
+    val input = json["input"].obj()
+    val expected = json["expected"].obj()
+    // Raw Ed25519 roots only in this runner (the FFI takes raw 32 bytes or SPKI DER).
+    expectEqual(-19L, input["root_key_alg"], "root key algorithm")
+    val root = b64(input["root_public_key"] as String)
+    when (json["kind"]) {
+        "wallet" -> {
+            val wallet = Wallet.fromEd25519Seed(ByteArray(32) { 1 })
+            wallet.setRequestRoot(root)
+            val p = input["policy"].obj()
+            val policy = RequestPolicy((input["now"] as Long).toULong(), (p["max_age_secs"] as Long).toULong(),
+                (p["skew_secs"] as Long).toULong())
+            val text = input["request_qr_text"] as String
+            val error = expected["request_error"] as String?
+            if (error != null) {
+                val e = expectError<LzException.Request>(error) { wallet.readRequest(text, policy) }
+                check(e.messageZh.isNotEmpty() && e.messageEn.isNotEmpty()) { "empty message" }
+                return
+            }
+            val prompt = wallet.readRequest(text, policy)
+            expectEqual(expected["display_name_zh"], prompt.displayNameZh, "display name")
+            when (val v = prompt.verifier) {
+                is VerifierIdentity.Verified -> expectEqual("verified", expected["verifier"], "verifier")
+                is VerifierIdentity.Unverified -> {
+                    expectEqual("unverified", expected["verifier"], "verifier")
+                    expectEqual(expected["unverified_reason"], v.reasonCode, "unverified reason")
+                }
+            }
+        }
+        "counter" -> {
+            val counter = Verifier(b64(input["trust_list"] as String), root)
+            for (t in input["status_lists"].arr()) counter.addStatusList(b64(t as String))
+            counter.expectRequest(b64(input["request"] as String))
+            val p = input["policy"].obj()
+            val scans = input["scans"].arr()
+            val want = expected["scans"].arr()
+            expectEqual(want.size, scans.size, "scan count")
+            for ((scan, exp) in scans.zip(want)) {
+                val policy = VerifyPolicy(
+                    now = (scan.obj()["now"] as Long).toULong(),
+                    status = if (p["status"] == "lenient") StatusMode.LENIENT else StatusMode.STRICT,
+                    skewSecs = (p["skew_secs"] as Long).toULong(),
+                    maxPresentationAgeSecs = (p["max_presentation_age_secs"] as Long).toULong(),
+                    requireHolderBinding = p["require_holder_binding"] as Boolean,
+                    acceptedTypes = p["accepted_types"]?.arr()?.map { it as String },
+                )
+                val r = counter.verifyScan(scan.obj()["qr_text"] as String, policy)
+                expectEqual(exp.obj()["verdict"], r.verdict.name.lowercase(), "scan verdict")
+                expectEqual(exp.obj()["failing_check"], r.failingCheck, "scan failing check")
+                expectEqual(exp.obj()["error_code"], r.problem?.code, "scan error code")
+            }
+        }
+        else -> check(false) { "unknown request vector kind ${json["kind"]}" }
+    }
+}
+
 // ------------------------------------------------------------------- demo data
 
 /** A public demo seed, as examples/src/demo.rs derives it (never use for anything real). */
@@ -174,6 +235,12 @@ class Suite(val root: File) {
             check(build.wallet && build.issuer && build.render) { "full build lacks a part: $build" }
         })
         for (c in cases) add("vector ${c.name}" to { runCase(c) })
+        val requestCases = (root.resolve("test-vectors/requests").listFiles() ?: emptyArray())
+            .filter { it.name.endsWith(".json") }.sortedBy { it.name }
+        add("request vectors are present" to {
+            check(requestCases.size >= 8) { "only ${requestCases.size} request vectors found" }
+        })
+        for (f in requestCases) add("request vector ${f.nameWithoutExtension}" to { runRequestCase(f) })
 
         add("demo issuer seed gives the key on the vector trust list" to {
             val keys = JsonReader(root.resolve("test-vectors/keys.json").readText()).parse().obj()

@@ -137,8 +137,11 @@ pub const DEFAULT_NONCE_CAPACITY: usize = 10_000;
 #[derive(Debug)]
 pub struct ConsumedNonces {
     capacity: usize,
-    inner: Mutex<(std::collections::HashSet<[u8; 16]>, VecDeque<[u8; 16]>)>,
+    inner: Mutex<NonceSet>,
 }
+
+/// Consumed nonces, and the same in consumption order (for eviction).
+type NonceSet = (std::collections::HashSet<[u8; 16]>, VecDeque<[u8; 16]>);
 
 impl Default for ConsumedNonces {
     fn default() -> Self {
@@ -164,9 +167,7 @@ impl ConsumedNonces {
         }
     }
 
-    fn lock(
-        &self,
-    ) -> std::sync::MutexGuard<'_, (std::collections::HashSet<[u8; 16]>, VecDeque<[u8; 16]>)> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, NonceSet> {
         // Every update is one insert/remove pair: a poisoned lock is still consistent.
         self.inner
             .lock()
