@@ -32,8 +32,9 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
-echo "== pip install (cbor2, cryptography, zxing-cpp, pillow, pytest, gmssl)"
-python3 -m pip install -q --disable-pip-version-check cbor2 cryptography zxing-cpp pillow pytest gmssl==3.2.2
+echo "== pip install (cbor2, cryptography, zxing-cpp, pillow, pytest, gmssl, maturin)"
+# maturin: builds the Python wheel (scripts/test-wheel.sh); the version tested here.
+python3 -m pip install -q --disable-pip-version-check cbor2 cryptography zxing-cpp pillow pytest gmssl==3.2.2 maturin==1.16.0
 
 if ! rustup component list --installed 2>/dev/null | grep -q '^clippy'; then rustup component add clippy; fi
 if ! rustup component list --installed 2>/dev/null | grep -q '^rustfmt'; then rustup component add rustfmt; fi

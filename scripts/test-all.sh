@@ -37,6 +37,9 @@ bash scripts/test-kotlin.sh
 step "bindings: Python suite"
 bash scripts/test-python.sh
 
+step "bindings: Python wheel (maturin), installed in a fresh venv (scripts/test-wheel.sh)"
+bash scripts/test-wheel.sh
+
 step "registry: SQLite + PostgreSQL suite, concurrency, crash test, SoftHSM2 (scripts/test-registry.sh)"
 bash scripts/test-registry.sh
 

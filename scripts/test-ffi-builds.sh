@@ -8,7 +8,8 @@
 #      committed ones (generated from the full build): one binding set for every build;
 #   4. the committed Python module runs against each reduced library: library_build()
 #      names it, every test vector verifies as expected, and every part it leaves out
-#      raises LzError.NotInThisBuild.
+#      raises LzError.NotInThisBuild;
+#   5. scripts/build-xcframework.sh (macOS only, not runnable here) parses and dry-runs.
 # The reduced builds use their own target directory ($CARGO_TARGET_DIR/ffi-builds) so they
 # never overwrite the full debug library the other suites load. Fails loudly, never skips.
 set -euo pipefail
@@ -56,5 +57,14 @@ for build in verifier wallet; do
   cp bindings/python/liangzheng_ffi.py "$lib" "$work/$build/py/"
   LZ_EXPECT_BUILD=$build PYTHONPATH="$work/$build/py" \
     "$py" -m pytest -q -p no:cacheprovider bindings/python/build_tests
+done
+
+# The XCFramework script cannot run here (no macOS/Xcode): check its syntax and its dry run
+# (inputs present, every build name accepted, the steps it would run printed).
+echo "== scripts/build-xcframework.sh: syntax and dry run (not runnable here: needs macOS + Xcode)"
+bash -n scripts/build-xcframework.sh
+for build in verifier wallet full; do
+  steps=$(bash scripts/build-xcframework.sh --dry-run --features "$build" "$work/apple")
+  grep -q -- '-create-xcframework' <<<"$steps" || die "build-xcframework.sh --dry-run ($build) prints no xcodebuild step"
 done
 echo "test-ffi-builds: verifier and wallet builds pass; bindings are one set for every build"

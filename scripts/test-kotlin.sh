@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Kotlin tests of the UniFFI bindings: compiles bindings/kotlin/src + bindings/kotlin/test
-# with a real kotlinc and runs them on the JVM (JNA) against the built libliangzheng_ffi.so.
+# Kotlin tests of the UniFFI bindings: builds the JVM jar (scripts/build-jar.sh: compiled bindings +
+# linux-x86-64/libliangzheng_ffi.so), compiles bindings/kotlin/test against it
+# with a real kotlinc and runs them with a plain `java -cp` (JNA loads the library from the jar).
+# Then checks that a library from another API surface is refused at load time (UniFFI checksums).
 # Runs every test vector, the wallet → QR → verifier flow, and a Kotlin DeviceSigner with
 # java.security P-256 keys; then reports the per-call cost of verify through Kotlin.
 #
@@ -38,23 +40,37 @@ fi
 
 # --- build --------------------------------------------------------------------
 scripts/gen-bindings.sh --check
-if [[ $profile == release ]]; then
-  cargo build --quiet -p liangzheng-ffi --lib --release
-  libdir=$(realpath -m "${CARGO_TARGET_DIR:-target}")/release
-else
-  cargo build --quiet -p liangzheng-ffi --lib
-  libdir=$(realpath -m "${CARGO_TARGET_DIR:-target}")/debug
-fi
-[[ -f $libdir/libliangzheng_ffi.so ]] || die "$libdir/libliangzheng_ffi.so not built"
+stdlib=$root/node_modules/kotlin-compiler/lib/kotlin-stdlib.jar
+[[ -f $stdlib ]] || die "$stdlib missing (npm kotlin-compiler layout changed?)"
+target_dir=$(realpath -m "${CARGO_TARGET_DIR:-target}")
 
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 echo "test-kotlin: compiling with $("$kotlinc" -version 2>&1 | grep -o 'kotlinc-jvm [0-9.]*')" >&2
-"$kotlinc" -nowarn -include-runtime -cp "$jna" -d "$out/tests.jar" \
-  bindings/kotlin/src/liangzheng/liangzheng_ffi.kt bindings/kotlin/test/*.kt \
-  || die "kotlinc failed"
+# The jar an app would use: compiled bindings + linux-x86-64/libliangzheng_ffi.so (scripts/build-jar.sh).
+jar=$(KOTLINC=$kotlinc JNA_JAR=$jna LZ_PROFILE=$profile scripts/build-jar.sh "$out/jvm") || die "build-jar.sh failed"
+"$kotlinc" -nowarn -cp "$jar:$jna" -d "$out/tests.jar" bindings/kotlin/test/*.kt || die "kotlinc failed on the tests"
 
 # --- run ----------------------------------------------------------------------
+# A plain classpath: tests, the jar, JNA, kotlin-stdlib. No jna.library.path: JNA must find
+# the native library inside the jar (checked from JNA's own load log below).
+classpath=$out/tests.jar:$jar:$jna:$stdlib
 bench=--bench
 [[ ${LZ_BENCH:-1} == 0 ]] && bench=
-java -Djna.library.path="$libdir" -cp "$out/tests.jar:$jna" liangzheng.test.MainKt "$root" $bench
+java -Djna.debug_load=true -cp "$classpath" liangzheng.test.MainKt "$root" $bench 2>"$out/jna-load.log" \
+  || { cat "$out/jna-load.log" >&2; die "Kotlin suite failed"; }
+grep -q "jar:file:$jar!/linux-x86-64/libliangzheng_ffi.so" "$out/jna-load.log" \
+  || { cat "$out/jna-load.log" >&2; die "JNA did not load libliangzheng_ffi.so from $jar"; }
+echo "test-kotlin: JNA $(unzip -p "$jna" META-INF/MANIFEST.MF | grep -i '^Implementation-Version' | tr -d '\r' | cut -d' ' -f2) loaded the native library from the jar" >&2
+
+# --- load-time check: a library from another API surface is refused -------------
+# ffi's test-only feature api-skew-test renames one parameter of qr_version, so one UniFFI
+# checksum differs; the bindings must refuse that library with a clear error, not crash.
+cargo build --quiet -p liangzheng-ffi --lib --features api-skew-test
+mkdir -p "$out/skew"
+cp "$target_dir/debug/libliangzheng_ffi.so" "$out/skew/libliangzheng_ffi.so"
+cargo build --quiet -p liangzheng-ffi --lib # put the normal debug library back for the next scripts
+cmp -s "$target_dir/debug/libliangzheng_ffi.so" "$out/skew/libliangzheng_ffi.so" \
+  && die "the api-skew-test library is identical to the normal one (the skew changed nothing?)"
+java -Duniffi.component.liangzheng_ffi.libraryOverride="$out/skew/libliangzheng_ffi.so" -cp "$classpath" \
+  liangzheng.test.ChecksumMismatch || die "a library from another API surface was not refused cleanly"

@@ -86,8 +86,25 @@ pub fn render_qr_png(text: String, style: Option<QrStyle>) -> Result<Vec<u8>, Lz
 }
 
 /// The QR version (1–40) `text` needs at `ecc`, without drawing it.
+#[cfg(not(feature = "api-skew-test"))]
 #[uniffi::export]
 pub fn qr_version(text: String, ecc: QrEcc) -> Result<u8, LzError> {
+    qr_version_at(text, ecc)
+}
+
+/// The QR version (1–40) `text` needs at `ecc_skewed`, without drawing it.
+///
+/// Test only (feature `api-skew-test`, never shipped): the parameter's other name
+/// changes this function's UniFFI checksum, so a library built with it is one from
+/// another API surface, which the generated bindings must refuse at load time
+/// (`scripts/test-kotlin.sh`).
+#[cfg(feature = "api-skew-test")]
+#[uniffi::export]
+pub fn qr_version(text: String, ecc_skewed: QrEcc) -> Result<u8, LzError> {
+    qr_version_at(text, ecc_skewed)
+}
+
+fn qr_version_at(text: String, ecc: QrEcc) -> Result<u8, LzError> {
     #[cfg(not(feature = "render"))]
     {
         let _ = (text, ecc);

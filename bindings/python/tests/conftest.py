@@ -3,11 +3,17 @@
 import base64
 import hashlib
 import json
+import os
 import pathlib
 
 import pytest
 
 import liangzheng_ffi as lz
+
+# scripts/test-wheel.sh runs this suite against the installed wheel: refuse to run on any other copy.
+_PACKAGE_DIR = os.environ.get("LZ_PYTHON_PACKAGE_DIR")
+if _PACKAGE_DIR and os.path.dirname(os.path.realpath(lz.__file__)) != os.path.realpath(_PACKAGE_DIR):
+    raise pytest.UsageError(f"liangzheng_ffi was imported from {lz.__file__}, not from {_PACKAGE_DIR}")
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 CASES = sorted((ROOT / "test-vectors" / "cases").glob("*.json"))

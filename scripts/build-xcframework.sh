@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Builds LiangzhengFFI.xcframework for iOS apps (device arm64; simulator arm64 + x86_64; macOS
+# arm64 + x86_64) from the static library, with the generated C header and module map, and
+# copies the generated Swift file beside it. For macOS machines with Xcode and rustup.
+#
+# NOT RUN HERE: this repository's machines are Debian without Xcode, a Swift toolchain or
+# Apple targets, so this script has never been executed end to end. What is checked here:
+# `bash -n` and `--dry-run` (scripts/test-ffi-builds.sh), and the C header it packs is compiled
+# and linked against the library by `scripts/gen-bindings.sh --check`.
+#
+#   scripts/build-xcframework.sh [--features verifier|wallet|full] [--dry-run] [OUT_DIR]
+#
+# --dry-run prints the commands instead of running them (works on any OS). Default build:
+# full; OUT_DIR default: $CARGO_TARGET_DIR/apple (target/apple). Honours CARGO_TARGET_DIR.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+die() { echo "build-xcframework: error: $*" >&2; exit 1; }
+
+build=full dry=0 out=
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --features) build=${2:-}; shift 2 ;;
+    --dry-run) dry=1; shift ;;
+    -*) die "unknown option $1" ;;
+    *) out=$1; shift ;;
+  esac
+done
+case $build in
+  verifier|wallet) features=(--no-default-features --features "$build") ;;
+  full) features=() ;;
+  *) die "--features must be verifier, wallet or full, not '$build'" ;;
+esac
+target_dir=${CARGO_TARGET_DIR:-target}
+out=${out:-$target_dir/apple}
+profile=release-small
+
+run() { if [[ $dry == 1 ]]; then printf '+'; printf ' %q' "$@"; echo; else "$@"; fi; }
+
+for f in bindings/swift/LiangzhengFFI.h bindings/swift/LiangzhengFFI.modulemap bindings/swift/Liangzheng.swift; do
+  [[ -f $f ]] || die "$f missing (scripts/gen-bindings.sh writes it)"
+done
+if [[ $dry == 0 ]]; then
+  [[ $(uname -s) == Darwin ]] || die "needs macOS with Xcode (xcodebuild, lipo); use --dry-run to see the steps"
+  for tool in xcodebuild lipo rustup cargo; do command -v "$tool" >/dev/null || die "$tool not found"; done
+fi
+
+ios=aarch64-apple-ios
+ios_sim=(aarch64-apple-ios-sim x86_64-apple-ios)
+macos=(aarch64-apple-darwin x86_64-apple-darwin)
+run rustup target add "$ios" "${ios_sim[@]}" "${macos[@]}"
+for t in "$ios" "${ios_sim[@]}" "${macos[@]}"; do
+  # `cargo rustc --crate-type staticlib`: the library alone, so release-small's LTO runs
+  # (rustc skips LTO when the same run also writes an rlib; docs/bindings.md "Size").
+  run cargo rustc -p liangzheng-ffi --lib --crate-type staticlib --profile "$profile" --target "$t" \
+    ${features[@]+"${features[@]}"}
+done
+lib() { echo "$target_dir/$1/$profile/libliangzheng_ffi.a"; }
+
+run rm -rf "$out"
+run mkdir -p "$out/headers" "$out/fat"
+run cp bindings/swift/LiangzhengFFI.h "$out/headers/"
+# xcodebuild wants the module map named module.modulemap inside the headers directory.
+run cp bindings/swift/LiangzhengFFI.modulemap "$out/headers/module.modulemap"
+run lipo -create "$(lib "${ios_sim[0]}")" "$(lib "${ios_sim[1]}")" -output "$out/fat/libliangzheng_ffi-ios-sim.a"
+run lipo -create "$(lib "${macos[0]}")" "$(lib "${macos[1]}")" -output "$out/fat/libliangzheng_ffi-macos.a"
+run xcodebuild -create-xcframework \
+  -library "$(lib "$ios")" -headers "$out/headers" \
+  -library "$out/fat/libliangzheng_ffi-ios-sim.a" -headers "$out/headers" \
+  -library "$out/fat/libliangzheng_ffi-macos.a" -headers "$out/headers" \
+  -output "$out/LiangzhengFFI.xcframework"
+run cp bindings/swift/Liangzheng.swift "$out/"
+echo "build-xcframework: $out/LiangzhengFFI.xcframework ($build build) + $out/Liangzheng.swift:" \
+  "add both to the app target$([[ $dry == 1 ]] && echo ' (dry run: nothing was built)')"
