@@ -215,5 +215,9 @@ fn every_request_vector_gives_its_expected_outcome() {
         .iter()
         .filter(|(n, _)| n.starts_with("../requests/"))
         .count();
-    assert_eq!(cases.len(), generated_requests, "stale files in test-vectors/requests");
+    assert_eq!(
+        cases.len(),
+        generated_requests,
+        "stale files in test-vectors/requests"
+    );
 }

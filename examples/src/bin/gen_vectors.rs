@@ -26,7 +26,10 @@ fn main() -> ExitCode {
     }
     let requests_dir = dir.join("requests");
     if let Err(err) = std::fs::create_dir_all(&requests_dir) {
-        eprintln!("gen-vectors: cannot create {}: {err}", requests_dir.display());
+        eprintln!(
+            "gen-vectors: cannot create {}: {err}",
+            requests_dir.display()
+        );
         return ExitCode::FAILURE;
     }
     // Remove stale cases so renamed vectors do not linger.

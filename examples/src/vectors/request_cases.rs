@@ -193,7 +193,9 @@ pub(super) fn generate(w: &World, wallet: &Wallet) -> Res<Vec<(String, String)>>
     let now = DEMO_NOW;
     let root = w.root.public_key();
     let psb = demo::issuer_key("verifier: 山东省公安厅 request key");
-    let reg = registration(psb.as_ref(), now).sign(w.root.as_ref()).map_err(e)?;
+    let reg = registration(psb.as_ref(), now)
+        .sign(w.root.as_ref())
+        .map_err(e)?;
     // A P-256 request key (RFC 6979 signatures: reproducible).
     let p256 = P256IssuerKey::from_scalar(&demo::seed("verifier: 山东省公安厅 P-256 request key"))
         .map_err(e)?;
