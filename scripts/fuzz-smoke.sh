@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Runs every fuzz target for SECONDS (default 5) starting from the committed
+# Runs every fuzz target (`cargo fuzz list`: bundle_verify, cbor, credential_parse, portrait,
+# presentation_parse, qr_frames, qr_text, request_parse, status_list, trust_list,
+# verify_full) for SECONDS (default 5) starting from the committed
 # seeds in fuzz/seeds/<target>/, and fails on the first crash, panic, leak or
 # timeout. The working corpus goes to fuzz/corpus/<target>/ (gitignored), so
 # the committed seeds are never modified; crashes land in fuzz/artifacts/.

@@ -9,6 +9,19 @@ pub fn encode(bytes: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// Encodes bytes as standard Base64 with padding (RFC 4648 §4): how claims
+/// files and JSON reports carry an image field.
+pub fn encode_standard(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// Decodes standard Base64 with padding (RFC 4648 §4).
+pub fn decode_standard(text: &str) -> Option<Vec<u8>> {
+    base64::engine::general_purpose::STANDARD
+        .decode(text.trim())
+        .ok()
+}
+
 /// Decodes base64url without padding.
 pub fn decode(text: &str) -> Option<Vec<u8>> {
     URL_SAFE_NO_PAD.decode(text.trim()).ok()

@@ -52,6 +52,11 @@ pub enum CoseError {
     DetachedPayload,
     /// The `typ` header does not name the expected kind of document.
     WrongType,
+    /// The protected header bytes are not one deterministically encoded CBOR
+    /// map (keys out of order, a non-shortest integer or length, an
+    /// indefinite length, a duplicate key, trailing bytes): FORMAT.md §1.1
+    /// holds for the header as for every other structure.
+    ProtectedHeader(CborError),
 }
 
 impl Localized for CoseError {
@@ -66,6 +71,7 @@ impl Localized for CoseError {
             CoseError::MissingKeyId => "受保护头部缺少密钥标识".into(),
             CoseError::DetachedPayload => "签名内容缺失（分离载荷）".into(),
             CoseError::WrongType => "签名文档类型不符".into(),
+            CoseError::ProtectedHeader(e) => format!("受保护头部编码无效：{}", e.zh()).into(),
         }
     }
     fn en(&self) -> Cow<'static, str> {
@@ -81,6 +87,7 @@ impl Localized for CoseError {
             CoseError::MissingKeyId => "no 8-byte key id in the protected header".into(),
             CoseError::DetachedPayload => "detached payload; this format embeds it".into(),
             CoseError::WrongType => "the typ header names another kind of document".into(),
+            CoseError::ProtectedHeader(e) => format!("protected header: {}", e.en()).into(),
         }
     }
 }
@@ -132,7 +139,13 @@ impl Sign1 {
         let sign1 = CoseSign1Builder::new()
             .protected(protected)
             .payload(payload.to_vec())
-            .try_create_signature(&[], |tbs| signer.sign(tbs).map(|s| s.to_vec()))?
+            .try_create_signature(&[], |tbs| {
+                // Low S for ES256 whatever the signer (an HSM may return
+                // either form): verifiers accept only that one (§3).
+                signer
+                    .sign(tbs)
+                    .map(|s| crate::alg::canonical_signature(signer.algorithm(), s.to_vec()))
+            })?
             .build();
         sign1
             .to_tagged_vec()
@@ -149,6 +162,12 @@ impl Sign1 {
             }
             _ => return Err(diagnose(bytes)),
         };
+        // §1.1 for the header too: the bytes signed are the bytes received,
+        // so they must be the one encoding of the header (a re-ordered or
+        // padded header is another byte string naming the same parameters).
+        let header_bytes = inner.protected.original_data.as_deref().unwrap_or(&[]);
+        cbor::decode_strict(header_bytes, header_bytes.len())
+            .map_err(CoseError::ProtectedHeader)?;
         let h = &inner.protected.header;
         let algorithm = header_algorithm(&h.alg)?;
         if !h.crit.is_empty() {
@@ -178,9 +197,13 @@ impl Sign1 {
         if !inner.unprotected.is_empty() {
             return Err(CoseError::UnexpectedHeader("unprotected".into()));
         }
-        let payload = inner.payload.clone().ok_or(CoseError::DetachedPayload)?;
+        let kid = h.key_id.clone();
+        // Moved out, not copied (a trust list's payload is megabytes);
+        // `to_be_signed` rebuilds the Sig_structure from it.
+        let mut inner = inner;
+        let payload = inner.payload.take().ok_or(CoseError::DetachedPayload)?;
         Ok(Sign1 {
-            kid: h.key_id.clone(),
+            kid,
             payload,
             algorithm: Some(algorithm),
             inner,
@@ -200,7 +223,8 @@ impl Sign1 {
         if !inner.protected.header.crit.is_empty() {
             return Err(CoseError::UnknownCriticalHeader);
         }
-        let payload = inner.payload.clone().ok_or(CoseError::DetachedPayload)?;
+        let mut inner = inner;
+        let payload = inner.payload.take().ok_or(CoseError::DetachedPayload)?;
         let kid = if inner.protected.header.key_id.is_empty() {
             inner.unprotected.key_id.clone()
         } else {
@@ -221,7 +245,27 @@ impl Sign1 {
 
     /// The exact bytes that were signed (Sig_structure with the received protected header).
     pub fn to_be_signed(&self, aad: &[u8]) -> Vec<u8> {
-        self.inner.tbs_data(aad)
+        match &self.inner.protected.original_data {
+            // Sig_structure = ["Signature1", protected, external_aad, payload],
+            // written directly: one copy of the payload.
+            Some(protected) => {
+                let mut out =
+                    Vec::with_capacity(32 + protected.len() + aad.len() + self.payload.len());
+                out.push(0x84);
+                out.push(0x6a);
+                out.extend_from_slice(b"Signature1");
+                for bstr in [protected.as_slice(), aad, &self.payload] {
+                    bstr_head(bstr.len(), &mut out);
+                    out.extend_from_slice(bstr);
+                }
+                out
+            }
+            None => {
+                let mut whole = self.inner.clone();
+                whole.payload = Some(self.payload.clone());
+                whole.tbs_data(aad)
+            }
+        }
     }
 
     /// The signature bytes.
@@ -259,6 +303,25 @@ impl Sign1 {
             return Ok(false);
         };
         Ok(vk.verify(alg, &self.to_be_signed(aad), self.signature()))
+    }
+}
+
+/// The shortest head of a byte string of `len` bytes (RFC 8949 §4.2.1).
+fn bstr_head(len: usize, out: &mut Vec<u8>) {
+    let len = u64::try_from(len).unwrap_or(u64::MAX);
+    if len < 24 {
+        out.push(0x40 | len as u8);
+    } else if let Ok(l) = u8::try_from(len) {
+        out.extend_from_slice(&[0x58, l]);
+    } else if let Ok(l) = u16::try_from(len) {
+        out.push(0x59);
+        out.extend_from_slice(&l.to_be_bytes());
+    } else if let Ok(l) = u32::try_from(len) {
+        out.push(0x5a);
+        out.extend_from_slice(&l.to_be_bytes());
+    } else {
+        out.push(0x5b);
+        out.extend_from_slice(&len.to_be_bytes());
     }
 }
 
@@ -405,5 +468,100 @@ mod tests {
         bytes[last] ^= 1;
         let parsed = Sign1::parse(&bytes, 1024, None).expect("still well-formed");
         assert!(!parsed.verify(&vk(&key)));
+    }
+
+    /// A COSE_Sign1 with these exact protected header bytes, correctly signed.
+    fn signed_with_header(protected: &[u8], key: &IssuerKey) -> Vec<u8> {
+        use ciborium::value::Value;
+        let tbs = crate::cbor::encode(&Value::Array(vec![
+            Value::Text("Signature1".into()),
+            Value::Bytes(protected.to_vec()),
+            Value::Bytes(Vec::new()),
+            Value::Bytes(b"\xa0".to_vec()),
+        ]));
+        let sig = key.sign(&tbs).expect("sign");
+        crate::cbor::encode(&Value::Tag(
+            18,
+            Box::new(Value::Array(vec![
+                Value::Bytes(protected.to_vec()),
+                Value::Map(Vec::new()),
+                Value::Bytes(b"\xa0".to_vec()),
+                Value::Bytes(sig.to_vec()),
+            ])),
+        ))
+    }
+
+    #[test]
+    fn protected_header_must_be_deterministic() {
+        let key = IssuerKey::from_seed(&[2; 32]);
+        let kid = key.key_id().0;
+        let header = |prefix: &[u8], mid: &[u8], suffix: &[u8]| {
+            let mut h = prefix.to_vec();
+            h.extend_from_slice(mid);
+            h.extend_from_slice(&kid);
+            h.extend_from_slice(suffix);
+            h
+        };
+        // {1: -19, 4: kid}: accepted, and the signature verifies.
+        let good = header(&[0xa2, 0x01, 0x32], &[0x04, 0x48], &[]);
+        let parsed = Sign1::parse(&signed_with_header(&good, &key), 1024, None).expect("good");
+        assert!(parsed.verify(&vk(&key)));
+        let mut kid_first = vec![0xa2, 0x04, 0x48];
+        kid_first.extend_from_slice(&kid);
+        kid_first.extend_from_slice(&[0x01, 0x32]);
+        let bad: [(&str, Vec<u8>); 5] = [
+            ("keys out of order", kid_first),
+            (
+                "alg as a 1-byte-argument int",
+                header(&[0xa2, 0x01, 0x38, 0x12], &[0x04, 0x48], &[]),
+            ),
+            (
+                "label as a non-shortest int",
+                header(&[0xa2, 0x18, 0x01, 0x32], &[0x04, 0x48], &[]),
+            ),
+            (
+                "indefinite-length map",
+                header(&[0xbf, 0x01, 0x32], &[0x04, 0x48], &[0xff]),
+            ),
+            (
+                "kid with a non-shortest length",
+                header(&[0xa2, 0x01, 0x32], &[0x04, 0x58, 0x08], &[]),
+            ),
+        ];
+        for (what, h) in bad {
+            let bytes = signed_with_header(&h, &key);
+            // Well-formed, correctly signed over these very bytes: refused for
+            // the encoding alone.
+            assert!(
+                matches!(
+                    Sign1::parse(&bytes, 1024, None),
+                    Err(CoseError::ProtectedHeader(CborError::NotDeterministic))
+                ),
+                "{what}: {:?}",
+                Sign1::parse(&bytes, 1024, None).err()
+            );
+        }
+        // Trailing bytes after the header map (coset itself refuses these).
+        let mut trailing = good.clone();
+        trailing.push(0x00);
+        assert!(matches!(
+            Sign1::parse(&signed_with_header(&trailing, &key), 1024, None),
+            Err(CoseError::ProtectedHeader(CborError::TrailingBytes) | CoseError::NotSign1)
+        ));
+    }
+
+    #[test]
+    fn to_be_signed_is_cosets_sig_structure() {
+        let key = IssuerKey::from_seed(&[2; 32]);
+        for n in [0usize, 1, 23, 24, 255, 256, 65_535, 65_536, 70_000] {
+            let payload = vec![0x41u8; n];
+            let bytes = Sign1::sign(&payload, Some("application/x"), &key).expect("sign");
+            let parsed = Sign1::parse_general(&bytes, false).expect("parse");
+            let reference = CoseSign1::from_tagged_slice(&bytes).expect("coset");
+            for aad in [&b""[..], b"aad"] {
+                assert_eq!(parsed.to_be_signed(aad), reference.tbs_data(aad), "{n}");
+            }
+            assert_eq!(parsed.payload, payload);
+        }
     }
 }

@@ -110,6 +110,8 @@ impl DeviceSigner for P256DeviceSigner {
     fn sign(&self, message: &[u8]) -> Result<Vec<u8>, KeyError> {
         // RFC 6979 deterministic nonces: no RNG needed, reproducible vectors.
         let sig: p256::ecdsa::Signature = self.key.sign(message);
+        // Low S, the only form verifiers accept (FORMAT.md §3).
+        let sig = sig.normalize_s().unwrap_or(sig);
         Ok(sig.to_bytes().to_vec())
     }
 }

@@ -298,6 +298,8 @@ impl IssuerSigner for P256IssuerKey {
     }
     fn sign(&self, message: &[u8]) -> Result<[u8; 64], KeyError> {
         let sig: p256::ecdsa::Signature = self.key.sign(message);
+        // Low S, the only form verifiers accept (FORMAT.md §3).
+        let sig = sig.normalize_s().unwrap_or(sig);
         Ok(sig.to_bytes().into())
     }
 }

@@ -44,6 +44,7 @@
 
 pub mod alg;
 pub mod b64;
+pub mod bundle;
 pub mod cbor;
 pub mod cose;
 pub mod credential;
@@ -62,6 +63,9 @@ pub mod time;
 pub mod trust;
 pub mod verify;
 pub mod wallet;
+
+#[cfg(test)]
+mod spec_tables;
 
 /// The README's Rust example, compiled and run as a doctest.
 #[doc = include_str!("../../README.md")]

@@ -93,6 +93,8 @@ impl TrustedIssuer {
         Value::Map(m)
     }
 
+    /// The entry from a decoded value (the reference `read` is tested against).
+    #[cfg(test)]
     fn from_value(v: &Value) -> Result<Self, TrustError> {
         use TrustError::Malformed as Bad;
         let m = read::map(v).ok_or(Bad("entry"))?;
@@ -133,6 +135,57 @@ impl TrustedIssuer {
                 None => None,
                 Some(v) => Some(read::uint(v).ok_or(Bad("not_after"))?),
             },
+        })
+    }
+
+    /// One entry, read from a validated trust-list payload (see
+    /// `decode_payload`); the same rules as [`Self::from_value`].
+    fn read(c: &mut cbor::canonical::Cursor<'_>) -> Result<Self, TrustError> {
+        use TrustError::Malformed as Bad;
+        let n = c.map().ok_or(Bad("entry"))?;
+        let (mut key, mut alg, mut not_before, mut not_after) = (None, None, None, None);
+        let (mut name_zh, mut name_en, mut code, mut region, mut types) =
+            (None, None, None, None, None);
+        for _ in 0..n {
+            match c.int_key().ok_or(Bad("entry"))? {
+                Some(1) => key = Some(c.bytes().ok_or(Bad("public key"))?),
+                Some(2) => name_zh = Some(c.text().ok_or(Bad("name"))?),
+                Some(3) => name_en = Some(c.text().ok_or(Bad("English name"))?),
+                Some(4) => code = Some(c.text().ok_or(Bad("code"))?),
+                Some(5) => region = Some(c.text().ok_or(Bad("region"))?),
+                Some(6) => {
+                    let count = c.array().ok_or(Bad("types"))?;
+                    let mut list = Vec::new();
+                    for _ in 0..count {
+                        list.push(c.text().ok_or(Bad("type"))?.to_string());
+                    }
+                    types = Some(list);
+                }
+                Some(7) => not_before = Some(c.uint().ok_or(Bad("not_before"))?),
+                Some(8) => not_after = Some(c.uint().ok_or(Bad("not_after"))?),
+                Some(9) => alg = Some(c.int().ok_or(Bad("key algorithm"))?),
+                Some(_) => c.skip().ok_or(Bad("entry"))?,
+                None => {
+                    c.skip().ok_or(Bad("entry"))?;
+                    c.skip().ok_or(Bad("entry"))?;
+                }
+            }
+        }
+        // The order of from_value's checks, so both give the same error.
+        let alg = SignatureAlgorithm::from_cose_id(alg.ok_or(Bad("key algorithm"))?)
+            .ok_or(Bad("key algorithm"))?;
+        let public_key =
+            PublicKey::from_canonical_bytes_unchecked(alg, key.ok_or(Bad("public key"))?)
+                .map_err(|_| Bad("public key"))?;
+        Ok(TrustedIssuer {
+            public_key,
+            name_zh: name_zh.ok_or(Bad("name"))?.to_string(),
+            name_en: name_en.ok_or(Bad("English name"))?.to_string(),
+            code: code.ok_or(Bad("code"))?.to_string(),
+            region: region.ok_or(Bad("region"))?.to_string(),
+            types: types.ok_or(Bad("types"))?,
+            not_before: not_before.ok_or(Bad("not_before"))?,
+            not_after,
         })
     }
 }
@@ -273,7 +326,6 @@ impl TrustStore {
     /// and reads it. Whether it is still current is checked at verification
     /// time against the caller's clock.
     pub fn from_signed(bytes: &[u8], root_public_key: &PublicKey) -> Result<Self, TrustError> {
-        use TrustError::Malformed as Bad;
         let sign1 = Sign1::parse(bytes, MAX_TRUST_LIST_LEN, Some(TRUST_LIST_TYP))
             .map_err(TrustError::Cose)?;
         if sign1.key_id() != Some(root_public_key.key_id()) {
@@ -285,30 +337,7 @@ impl TrustStore {
         if !sign1.verify(&root) {
             return Err(TrustError::BadSignature);
         }
-        let v =
-            cbor::decode_strict(&sign1.payload, MAX_TRUST_LIST_LEN).map_err(TrustError::Cbor)?;
-        let m = read::map(&v).ok_or(Bad("not a map"))?;
-        if read::get(m, 1).and_then(read::uint) != Some(1) {
-            return Err(Bad("version"));
-        }
-        let issuers = read::get(m, 4)
-            .and_then(read::array)
-            .ok_or(Bad("entries"))?
-            .iter()
-            .map(TrustedIssuer::from_value)
-            .collect::<Result<Vec<_>, _>>()?;
-        let store = TrustStore {
-            issuers,
-            issued_at: UnixTime(
-                read::get(m, 2)
-                    .and_then(read::uint)
-                    .ok_or(Bad("issued_at"))?,
-            ),
-            expires: match read::get(m, 3) {
-                None => None,
-                Some(v) => Some(UnixTime(read::uint(v).ok_or(Bad("expires"))?)),
-            },
-        };
+        let store = decode_payload(&sign1.payload)?;
         store.check_unique_keys()?;
         Ok(store)
     }
@@ -325,5 +354,141 @@ impl TrustStore {
             });
         }
         Ok(())
+    }
+}
+
+/// The payload of a signed trust list, read straight from its bytes: checked
+/// exactly as [`cbor::decode_strict`] checks a document (one pass, no
+/// allocation), then read field by field, without a `Value` tree (a list of
+/// 50,000 issuers is a million CBOR items).
+fn decode_payload(bytes: &[u8]) -> Result<TrustStore, TrustError> {
+    use TrustError::Malformed as Bad;
+    cbor::canonical::validate(bytes, MAX_TRUST_LIST_LEN).map_err(TrustError::Cbor)?;
+    let mut c = cbor::canonical::Cursor::new(bytes);
+    let n = c.map().ok_or(Bad("not a map"))?;
+    let (mut version, mut issued_at, mut expires, mut issuers) = (None, None, None, None);
+    for _ in 0..n {
+        match c.int_key().ok_or(Bad("not a map"))? {
+            Some(1) => version = Some(c.uint().ok_or(Bad("version"))?),
+            Some(2) => issued_at = Some(c.uint().ok_or(Bad("issued_at"))?),
+            Some(3) => expires = Some(UnixTime(c.uint().ok_or(Bad("expires"))?)),
+            Some(4) => {
+                let count = c.array().ok_or(Bad("entries"))?;
+                // Every entry is at least a few bytes: the count is bounded by the validated length.
+                let mut list =
+                    Vec::with_capacity(usize::try_from(count).unwrap_or(0).min(bytes.len() / 8));
+                for _ in 0..count {
+                    list.push(TrustedIssuer::read(&mut c)?);
+                }
+                issuers = Some(list);
+            }
+            // Other members (and non-integer keys) are ignored, as before.
+            Some(_) => c.skip().ok_or(Bad("member"))?,
+            None => {
+                c.skip().ok_or(Bad("member"))?;
+                c.skip().ok_or(Bad("member"))?;
+            }
+        }
+    }
+    if !c.at_end() {
+        return Err(Bad("not a map"));
+    }
+    if version != Some(1) {
+        return Err(Bad("version"));
+    }
+    Ok(TrustStore {
+        issuers: issuers.ok_or(Bad("entries"))?,
+        issued_at: UnixTime(issued_at.ok_or(Bad("issued_at"))?),
+        expires,
+    })
+}
+
+/// The previous decoder (a `Value` tree), the reference for `decode_payload`.
+#[cfg(test)]
+fn decode_payload_reference(bytes: &[u8]) -> Result<TrustStore, TrustError> {
+    use TrustError::Malformed as Bad;
+    let v = cbor::decode_strict(bytes, MAX_TRUST_LIST_LEN).map_err(TrustError::Cbor)?;
+    let m = read::map(&v).ok_or(Bad("not a map"))?;
+    if read::get(m, 1).and_then(read::uint) != Some(1) {
+        return Err(Bad("version"));
+    }
+    let issuers = read::get(m, 4)
+        .and_then(read::array)
+        .ok_or(Bad("entries"))?
+        .iter()
+        .map(TrustedIssuer::from_value)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(TrustStore {
+        issuers,
+        issued_at: UnixTime(
+            read::get(m, 2)
+                .and_then(read::uint)
+                .ok_or(Bad("issued_at"))?,
+        ),
+        expires: match read::get(m, 3) {
+            None => None,
+            Some(v) => Some(UnixTime(read::uint(v).ok_or(Bad("expires"))?)),
+        },
+    })
+}
+
+#[cfg(test)]
+mod decode_tests {
+    use super::*;
+
+    fn payload() -> Vec<u8> {
+        let entry = |i: u8, end: Option<u64>| TrustedIssuer {
+            public_key: PublicKey::Ed25519([i; 32]),
+            name_zh: format!("第{i}号"),
+            name_en: format!("No. {i}"),
+            code: "11370100004307520K".into(),
+            region: "370100".into(),
+            types: vec!["11100000000013338W901".into(), "x".into()],
+            not_before: 7,
+            not_after: end,
+        };
+        let store = TrustStore {
+            issuers: vec![entry(1, None), entry(2, Some(1 << 40))],
+            issued_at: UnixTime(1_767_225_600),
+            expires: Some(UnixTime(1_798_761_600)),
+        };
+        let mut m = vec![
+            (read::i(1), read::u(1)),
+            (read::i(2), read::u(store.issued_at.0)),
+            (read::i(3), read::u(1_798_761_600)),
+        ];
+        m.push((
+            read::i(4),
+            Value::Array(store.issuers.iter().map(TrustedIssuer::to_value).collect()),
+        ));
+        cbor::encode(&Value::Map(m))
+    }
+
+    #[test]
+    fn decodes_as_the_value_tree_did() {
+        let p = payload();
+        let ours = decode_payload(&p).expect("decode");
+        assert_eq!(Ok(ours.clone()), decode_payload_reference(&p));
+        assert_eq!(ours.issuers.len(), 2);
+        assert_eq!(ours.issuers[1].not_after, Some(1 << 40));
+    }
+
+    proptest::proptest! {
+        /// Any one- or two-byte change of a payload: both decoders accept
+        /// it or both refuse it, and accepted lists are equal.
+        #[test]
+        fn mutated_payloads_decide_alike(at in 0usize..4096, b in 0u8..=255, at2 in 0usize..4096, b2 in 0u8..=255) {
+            let mut p = payload();
+            let n = p.len();
+            p[at % n] = b;
+            for bytes in [p.clone(), { let mut q = p; q[at2 % n] = b2; q }] {
+                let ours = decode_payload(&bytes);
+                let reference = decode_payload_reference(&bytes);
+                proptest::prop_assert_eq!(ours.is_ok(), reference.is_ok(), "{:?} vs {:?}", ours, reference);
+                if let (Ok(a), Ok(b)) = (ours, reference) {
+                    proptest::prop_assert_eq!(a, b);
+                }
+            }
+        }
     }
 }

@@ -196,7 +196,21 @@ impl Wallet {
         fields: &[&str],
         now: UnixTime,
     ) -> Result<String, WalletError> {
-        self.build(index, fields, now, None)
+        let body = self.build_bytes(index, fields, now, None)?;
+        Ok(qr::encode_text(QrKind::Presentation, &body))
+    }
+
+    /// As [`present`](Self::present), but returns the presentation bytes (the
+    /// QR body) rather than one QR text: for presentations too large for one
+    /// symbol (a portrait), sent as an animated code with
+    /// [`crate::qr::frames::FrameEncoder`] (kind [`QrKind::Presentation`]).
+    pub fn present_bytes(
+        &self,
+        index: usize,
+        fields: &[&str],
+        now: UnixTime,
+    ) -> Result<Vec<u8>, WalletError> {
+        self.build_bytes(index, fields, now, None)
     }
 
     /// Parses a verifier's request QR, authenticates its verifier against the
@@ -253,6 +267,19 @@ impl Wallet {
         consented: &[&str],
         now: UnixTime,
     ) -> Result<String, WalletError> {
+        let body = self.respond_bytes(index, request, consented, now)?;
+        Ok(qr::encode_text(QrKind::Presentation, &body))
+    }
+
+    /// As [`respond`](Self::respond), but returns the presentation bytes (for
+    /// an animated code, see [`present_bytes`](Self::present_bytes)).
+    pub fn respond_bytes(
+        &self,
+        index: usize,
+        request: &ReceivedRequest,
+        consented: &[&str],
+        now: UnixTime,
+    ) -> Result<Vec<u8>, WalletError> {
         let ty = self.license_type(index).ok_or(WalletError::NoSuchLicense)?;
         if ty.type_code != request.request.type_code {
             return Err(WalletError::RequestTypeMismatch);
@@ -265,16 +292,66 @@ impl Wallet {
                 return Err(WalletError::NotRequested((*key).to_string()));
             }
         }
-        self.build(index, consented, now, Some(request))
+        self.build_bytes(index, consented, now, Some(request))
     }
 
-    fn build(
+    /// Presents several licenses as one 一照通 bundle (QR kind
+    /// [`QrKind::Bundle`], sent as an animated code): for each member, the
+    /// license index and the fields to show (its 统一社会信用代码 must be among
+    /// them for the counter to check the subject). When a member is
+    /// holder-bound, this wallet's key signs the whole bundle once
+    /// ([`crate::bundle::transcript`]); a bundle of static licenses (a wall
+    /// code) carries no signature.
+    pub fn present_bundle(
+        &self,
+        members: &[(usize, &[&str])],
+        now: UnixTime,
+    ) -> Result<Vec<u8>, WalletError> {
+        use crate::bundle::{Bundle, BundleMember, BundleProof, MAX_MEMBERS};
+        if members.is_empty() || members.len() > MAX_MEMBERS {
+            return Err(WalletError::NothingChosen);
+        }
+        let mut chosen = Vec::with_capacity(members.len());
+        for (index, fields) in members {
+            chosen.push(self.choose(*index, fields)?);
+        }
+        let bound = chosen.iter().any(|(_, _, _, c)| c.holder.is_some());
+        let proof = if bound {
+            let digest = chosen[0].3.suite().digest;
+            let list: Vec<(&[u8], Vec<u32>)> = chosen
+                .iter()
+                .map(|(cred, _, ids, _)| (cred.as_slice(), ids.clone()))
+                .collect();
+            let t = crate::bundle::transcript(digest, &list, now, self.lifetime);
+            Some(BundleProof {
+                time: now,
+                lifetime: self.lifetime,
+                signature: self.signer.sign(&t).map_err(WalletError::Signer)?,
+            })
+        } else {
+            None
+        };
+        Ok(Bundle {
+            members: chosen
+                .into_iter()
+                .map(|(credential, disclosures, _, _)| BundleMember {
+                    credential,
+                    disclosures,
+                })
+                .collect(),
+            proof,
+        }
+        .to_bytes())
+    }
+
+    /// The credential (smallest view covering `fields`, else the full one),
+    /// the chosen disclosures and their field ids.
+    #[allow(clippy::type_complexity)]
+    fn choose(
         &self,
         index: usize,
         fields: &[&str],
-        now: UnixTime,
-        request: Option<&ReceivedRequest>,
-    ) -> Result<String, WalletError> {
+    ) -> Result<(Vec<u8>, Vec<Vec<u8>>, Vec<u32>, Credential), WalletError> {
         let (license, _) = self.licenses.get(index).ok_or(WalletError::NoSuchLicense)?;
         let ty = self.license_type(index).ok_or(WalletError::UnknownType)?;
         if fields.is_empty() {
@@ -312,6 +389,10 @@ impl Wallet {
                 chosen_ids.push(d.field_id);
             }
         }
+        // The one canonical order (FORMAT.md §7): ascending field id.
+        let mut pairs: Vec<(u32, Vec<u8>)> = chosen_ids.iter().copied().zip(chosen).collect();
+        pairs.sort_by_key(|(id, _)| *id);
+        let (chosen_ids, chosen): (Vec<u32>, Vec<Vec<u8>>) = pairs.into_iter().unzip();
         if let Some(missing) = ids.iter().find(|id| !chosen_ids.contains(id)) {
             let key = ty
                 .field_by_id(*missing)
@@ -320,6 +401,18 @@ impl Wallet {
         }
         let cred =
             Credential::parse(credential).map_err(|e| WalletError::BadLicense(format!("{e:?}")))?;
+        Ok((credential.to_vec(), chosen, chosen_ids, cred))
+    }
+
+    fn build_bytes(
+        &self,
+        index: usize,
+        fields: &[&str],
+        now: UnixTime,
+        request: Option<&ReceivedRequest>,
+    ) -> Result<Vec<u8>, WalletError> {
+        let (credential, chosen, chosen_ids, cred) = self.choose(index, fields)?;
+        let credential = credential.as_slice();
         let proof = match cred.holder {
             None => None,
             Some(_) => {
@@ -335,6 +428,11 @@ impl Wallet {
                     hash.as_ref(),
                 );
                 let signature = self.signer.sign(&t).map_err(WalletError::Signer)?;
+                // One encoding per signature: ES256 in its low-S form (§3).
+                let signature = crate::alg::canonical_signature(
+                    self.signer.public_key().algorithm(),
+                    signature,
+                );
                 Some(HolderProof {
                     time: now,
                     lifetime: self.lifetime,
@@ -348,6 +446,6 @@ impl Wallet {
             disclosures: chosen,
             proof,
         };
-        Ok(qr::encode_text(QrKind::Presentation, &pres.to_bytes()))
+        Ok(pres.to_bytes())
     }
 }

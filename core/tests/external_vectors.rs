@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use ed25519_dalek::{Signer as _, SigningKey};
+use liangzheng::alg::{canonical_signature, SignatureAlgorithm};
 use liangzheng::cose::{CoseError, Sign1};
 use liangzheng::holder::HolderPublicKey;
 use liangzheng::keys::verify_ed25519_strict;
@@ -132,7 +133,21 @@ fn cose_wg_es256_sign1_examples() {
         parsed.to_be_signed(&[]),
         unhex(case["intermediates"]["ToBeSign_hex"].as_str().unwrap())
     );
-    assert_eq!(parsed.verify_with(&cose_key(&case).unwrap(), &[]), Ok(true));
+    // The example's signature has a high S: plain ES256 accepts it, FORMAT.md
+    // §3 (low S only) does not; its low-S twin over the same bytes verifies.
+    let key = cose_key(&case).unwrap();
+    let sig = parsed.signature().to_vec();
+    let high = p256::ecdsa::Signature::from_slice(&sig)
+        .unwrap()
+        .normalize_s()
+        .is_some();
+    assert_eq!(parsed.verify_with(&key, &[]), Ok(!high));
+    let low = liangzheng::alg::canonical_signature(SignatureAlgorithm::Es256, sig);
+    assert!(key.verifying_key().unwrap().verify(
+        SignatureAlgorithm::Es256,
+        &parsed.to_be_signed(&[]),
+        &low
+    ));
 }
 
 /// Outcome of running one sign1-tests case through the general verifier.
@@ -250,28 +265,39 @@ fn wycheproof_ed25519_strict_verification() {
 fn wycheproof_p256_p1363_holder_signatures() {
     let file = load("wycheproof/ecdsa_secp256r1_sha256_p1363_test.json");
     let mut n = 0;
+    let mut high_valid = 0;
     for group in file["testGroups"].as_array().unwrap() {
         let key = HolderPublicKey::p256_from_sec1(&unhex(
             group["publicKey"]["uncompressed"].as_str().unwrap(),
         ));
         for t in group["tests"].as_array().unwrap() {
-            let ok = key.as_ref().is_ok_and(|k| {
-                k.verify(
-                    &unhex(t["msg"].as_str().unwrap()),
-                    &unhex(t["sig"].as_str().unwrap()),
-                )
-            });
-            assert_eq!(
-                ok,
-                t["result"] == "valid",
-                "tcId {} ({})",
-                t["tcId"],
-                t["comment"]
-            );
+            let msg = unhex(t["msg"].as_str().unwrap());
+            let sig = unhex(t["sig"].as_str().unwrap());
+            let ok = key.as_ref().is_ok_and(|k| k.verify(&msg, &sig));
+            // FORMAT.md §3: low S only. A signature Wycheproof calls valid
+            // whose S is high is refused, and its low-S twin verifies.
+            let high = p256::ecdsa::Signature::from_slice(&sig)
+                .ok()
+                .is_some_and(|s| s.normalize_s().is_some());
+            let valid = t["result"] == "valid";
+            assert_eq!(ok, valid && !high, "tcId {} ({})", t["tcId"], t["comment"]);
+            if valid && high {
+                let low = canonical_signature(SignatureAlgorithm::Es256, sig);
+                assert!(
+                    key.as_ref().unwrap().verify(&msg, &low),
+                    "tcId {}",
+                    t["tcId"]
+                );
+                high_valid += 1;
+            }
             n += 1;
         }
     }
     assert_eq!(n, 262);
+    assert!(
+        high_valid > 0,
+        "the suite has valid high-S signatures we refuse"
+    );
 }
 
 #[test]

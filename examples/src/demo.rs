@@ -20,7 +20,7 @@ pub const BUSINESS: &str = "11100000000013338W902";
 /// Type code of 健康证明.
 pub const HEALTH: &str = "11100000000013338W903";
 
-/// A public demo seed: SHA-256 halves of a label (reproducible, never secret).
+/// The 32-byte demo seed of a label (SHA-256 of it).
 pub fn seed(label: &str) -> [u8; 32] {
     // Seeds are SHA-256 of a label: public, reproducible, obviously not secret.
     use liangzheng::alg::DigestAlgorithm::Sha256;
@@ -178,6 +178,21 @@ pub fn id_card_claims() -> Claims {
     )
 }
 
+/// The demo portrait: a synthetic cartoon face drawn by
+/// `scripts/gen-synthetic-face.py` (shapes only, no photograph, no real
+/// person), 102×126 pixels like the ID card chip photo, baseline JPEG.
+pub const SYNTHETIC_FACE: &[u8] = include_bytes!("../data/synthetic-face.jpg");
+
+/// 张三's ID card with the synthetic portrait (field `portrait`, standard Base64 in the claims).
+pub fn id_card_with_portrait_claims() -> Claims {
+    let mut c = id_card_claims();
+    c.fields.insert(
+        "portrait".into(),
+        liangzheng::b64::encode_standard(SYNTHETIC_FACE),
+    );
+    c
+}
+
 /// 营业执照 for a made-up Hangzhou company.
 pub fn business_claims() -> Claims {
     claims(
@@ -274,4 +289,180 @@ pub fn status_tokens(issued_at: UnixTime, ttl: u64) -> Vec<Vec<u8>> {
 /// The demo verifier's request-signing key (a bank branch asking for 授权用证).
 pub fn verifier_key() -> Arc<IssuerKey> {
     issuer_key("verifier: 中国工商银行济南泉城路支行")
+}
+
+/// Type code of 食品经营许可证.
+pub const FOOD_PERMIT: &str = "11100000000013338W911";
+/// Type code of 公共场所卫生许可证.
+pub const HYGIENE_PERMIT: &str = "11100000000013338W912";
+/// Type code of 特种行业许可证.
+pub const SPECIAL_PERMIT: &str = "11100000000013338W913";
+
+/// The departments that issue the demo's permits (一照通), besides the market
+/// regulator's business-license key in [`AUTHORITIES`]; the last one is
+/// authorised for hygiene permits only (it is used to forge a food permit).
+pub const PERMIT_AUTHORITIES: [Authority; 4] = [
+    Authority {
+        label: "杭州市市场监督管理局（食品经营许可）",
+        name_zh: "杭州市市场监督管理局",
+        name_en: "Hangzhou Administration for Market Regulation (food business licensing)",
+        code: "113301000024897012",
+        region: "330100",
+        types: &[FOOD_PERMIT],
+    },
+    Authority {
+        label: "杭州市卫生健康委员会",
+        name_zh: "杭州市卫生健康委员会",
+        name_en: "Hangzhou Municipal Health Commission",
+        code: "11330100002489707L",
+        region: "330100",
+        types: &[HYGIENE_PERMIT],
+    },
+    Authority {
+        label: "杭州市公安局",
+        name_zh: "杭州市公安局",
+        name_en: "Hangzhou Municipal Public Security Bureau",
+        code: "11330100002489733B",
+        region: "330100",
+        types: &[SPECIAL_PERMIT],
+    },
+    Authority {
+        label: "某街道办事处（未授权）",
+        name_zh: "某街道办事处",
+        name_en: "A street office (hygiene permits only)",
+        code: "12330100470110912Y",
+        region: "330106",
+        types: &[HYGIENE_PERMIT],
+    },
+];
+
+/// The made-up hotel company of the 一照通 demo.
+pub const HOTEL_USCC: &str = "91330106MA2KXJ3P7H";
+/// Another made-up company (a permit of it slipped into the hotel's bundle).
+pub const OTHER_USCC: &str = "91330106MA2KXJ4Q52";
+
+/// The demo trust store plus the permit departments ([`PERMIT_AUTHORITIES`]).
+pub fn bundle_trust_store() -> TrustStore {
+    let mut t = trust_store();
+    t.issuers.extend(PERMIT_AUTHORITIES.iter().map(trusted));
+    t
+}
+
+/// 营业执照 of the hotel company (market regulator, status list 1 index 9).
+pub fn hotel_business_claims() -> Claims {
+    claims(&format!(
+        r#"{{"type": "cn.business-license", "license_number": "330106000654321",
+        "valid_from": "2019-04-01", "status": {{"list": 1, "index": 9}},
+        "fields": {{"uscc": "{HOTEL_USCC}", "name": "杭州示例酒店管理有限公司",
+        "entity_type": "有限责任公司", "legal_rep": "赵六", "capital": "500万元人民币",
+        "established": "2019-04-01", "term_end": "长期",
+        "scope": "住宿服务；餐饮服务；游泳场所；美容美发；洗浴服务；食品销售",
+        "domicile": "浙江省杭州市西湖区曙光路100号", "registrar": "杭州市西湖区市场监督管理局"}}}}"#
+    ))
+}
+
+/// The hotel's twelve permits, each with the index of its department in
+/// [`PERMIT_AUTHORITIES`]: five 食品经营许可证 (restaurants, canteen, shop),
+/// five 公共场所卫生许可证 (rooms, pool, bath, salon, karaoke), two
+/// 特种行业许可证 (旅馆业, two buildings). `uscc` is the subject's code.
+pub fn hotel_permit_claims(uscc: &str) -> Vec<(usize, Claims)> {
+    let name = "杭州示例酒店管理有限公司";
+    let addr = "浙江省杭州市西湖区曙光路100号";
+    let food = [
+        (
+            "JY23301060012345",
+            2,
+            "中餐厅",
+            "热食类食品制售；冷食类食品制售",
+        ),
+        (
+            "JY23301060012353",
+            2,
+            "西餐厅",
+            "热食类食品制售；自制饮品制售",
+        ),
+        ("JY33301060012361", 3, "员工食堂", "热食类食品制售"),
+        (
+            "JY23301060012370",
+            2,
+            "大堂吧",
+            "自制饮品制售；糕点类食品制售",
+        ),
+        (
+            "JY13301060012388",
+            1,
+            "便利店",
+            "预包装食品销售（含冷藏冷冻食品）",
+        ),
+    ];
+    let hygiene = [
+        ("330106202400101", "住宿场所（客房）"),
+        ("330106202400102", "游泳场所"),
+        ("330106202400103", "沐浴场所"),
+        ("330106202400104", "美容美发场所"),
+        ("330106202400105", "歌舞厅"),
+    ];
+    let mut out = Vec::new();
+    for (i, (no, form, premises, items)) in food.iter().enumerate() {
+        out.push((
+            0,
+            claims(&format!(
+                r#"{{"type": "cn.food-business-license", "license_number": "{no}",
+                "valid_from": "2024-03-01", "valid_until": "2029-02-28", "status": {{"list": 2, "index": {i}}},
+                "fields": {{"uscc": "{uscc}", "name": "{name}", "legal_rep": "赵六", "domicile": "{addr}",
+                "premises": "{addr}{premises}", "business_form": "{form}", "items": "{items}",
+                "supervisor": "西湖区市场监督管理局北山所", "authority": "杭州市西湖区市场监督管理局"}}}}"#
+            )),
+        ));
+    }
+    for (i, (no, items)) in hygiene.iter().enumerate() {
+        out.push((
+            1,
+            claims(&format!(
+                r#"{{"type": "cn.public-venue-hygiene-permit", "license_number": "{no}",
+                "valid_from": "2024-03-01", "valid_until": "2028-02-28", "status": {{"list": 1, "index": {i}}},
+                "fields": {{"uscc": "{uscc}", "name": "{name}", "legal_rep": "赵六", "address": "{addr}",
+                "items": "{items}", "authority": "杭州市西湖区卫生健康局"}}}}"#
+            )),
+        ));
+    }
+    for (i, (no, building)) in [("TH3301060001", "主楼"), ("TH3301060002", "副楼")]
+        .iter()
+        .enumerate()
+    {
+        out.push((
+            2,
+            claims(&format!(
+                r#"{{"type": "cn.special-trade-permit", "license_number": "{no}",
+                "valid_from": "2024-03-01", "status": {{"list": 1, "index": {i}}},
+                "fields": {{"uscc": "{uscc}", "name": "{name}", "legal_rep": "赵六",
+                "address": "{addr}{building}", "trade": "旅馆业", "scope": "住宿服务（{building}）",
+                "authority": "杭州市公安局西湖区分局"}}}}"#
+            )),
+        ));
+    }
+    out
+}
+
+/// Status lists of the permit departments (all entries valid): food list 2 of
+/// the market regulator's code, list 1 of the others.
+pub fn bundle_status_tokens(issued_at: UnixTime, ttl: u64) -> Vec<Vec<u8>> {
+    use liangzheng::status::{list_uri, StatusList, StatusToken};
+    PERMIT_AUTHORITIES[..3]
+        .iter()
+        .enumerate()
+        .filter_map(|(i, a)| {
+            let list = StatusList::new(STATUS_LIST_SIZE, 2).ok()?;
+            let id = if i == 0 { 2 } else { 1 };
+            StatusToken::sign(
+                &list,
+                &list_uri(a.code, id),
+                issued_at,
+                Some(ttl),
+                None,
+                issuer_key(a.label).as_ref(),
+            )
+            .ok()
+        })
+        .collect()
 }

@@ -395,6 +395,29 @@ fn raw_credential(
     exp: Option<UnixTime>,
     rng: &mut rand_chacha::ChaCha20Rng,
 ) -> Res<(Vec<u8>, Vec<Vec<u8>>)> {
+    let (payload, disclosures) = raw_payload(
+        signer,
+        type_code,
+        fields,
+        holder,
+        (iat, nbf, exp),
+        None,
+        rng,
+    );
+    let cred = liangzheng::cose::Sign1::sign(&payload, None, signer).map_err(e)?;
+    Ok((cred, disclosures))
+}
+
+/// The CWT claims of a hand-built credential (`view`: `lz[4]`) and its disclosures.
+fn raw_payload(
+    signer: &dyn IssuerSigner,
+    type_code: &str,
+    fields: &[(u32, ciborium::value::Value)],
+    holder: Option<&HolderPublicKey>,
+    (iat, nbf, exp): (UnixTime, UnixTime, Option<UnixTime>),
+    view: Option<u64>,
+    rng: &mut rand_chacha::ChaCha20Rng,
+) -> (Vec<u8>, Vec<Vec<u8>>) {
     use ciborium::value::Value;
     let mut digests = Vec::new();
     let mut disclosures = Vec::new();
@@ -413,16 +436,42 @@ fn raw_credential(
     if let Some(h) = holder {
         claims.push((read::i(8), Value::Map(vec![(read::i(1), h.to_cose_key())])));
     }
-    claims.push((
-        read::i(-65537),
-        Value::Map(vec![
-            (read::i(1), Value::Text(type_code.into())),
-            (read::i(2), Value::Bytes(digests.concat())),
-        ]),
-    ));
-    let payload = cbor::encode(&Value::Map(claims));
-    let cred = liangzheng::cose::Sign1::sign(&payload, None, signer).map_err(e)?;
-    Ok((cred, disclosures))
+    let mut lz = vec![
+        (read::i(1), Value::Text(type_code.into())),
+        (read::i(2), Value::Bytes(digests.concat())),
+    ];
+    if let Some(v) = view {
+        lz.push((read::i(4), read::u(v)));
+    }
+    claims.push((read::i(-65537), Value::Map(lz)));
+    (cbor::encode(&Value::Map(claims)), disclosures)
+}
+
+/// Signs `payload` as a COSE_Sign1 with these exact protected header bytes and
+/// this unprotected header (for headers no honest signer writes).
+fn sign1_with_headers(
+    payload: &[u8],
+    protected: Vec<u8>,
+    unprotected: ciborium::value::Value,
+    signer: &dyn IssuerSigner,
+) -> Res<Vec<u8>> {
+    use ciborium::value::Value;
+    let tbs = cbor::encode(&Value::Array(vec![
+        Value::Text("Signature1".into()),
+        Value::Bytes(protected.clone()),
+        Value::Bytes(Vec::new()),
+        Value::Bytes(payload.to_vec()),
+    ]));
+    let sig = signer.sign(&tbs).map_err(e)?;
+    Ok(cbor::encode(&Value::Tag(
+        18,
+        Box::new(Value::Array(vec![
+            Value::Bytes(protected),
+            unprotected,
+            Value::Bytes(payload.to_vec()),
+            Value::Bytes(sig.to_vec()),
+        ])),
+    )))
 }
 
 /// Signs `payload` as a COSE_Sign1 whose protected header is `{1: alg, 4: kid}`
@@ -1240,6 +1289,7 @@ pub fn generate() -> Res<Vec<(String, String)>> {
 
     // ---------- issue 9: national scale, untrusted arithmetic, list expiry ----------
     hardening_cases(&w, &mut cases)?;
+    spec_cases(&w, &mut cases)?;
 
     cases.sort_by(|a, b| a.name.cmp(&b.name));
     let mut seen = BTreeMap::new();
@@ -1529,4 +1579,319 @@ fn keys_json(w: &World) -> Res<String> {
         "types": {"id_card": ID_CARD, "business_license": BUSINESS, "health_certificate": HEALTH},
     });
     Ok(serde_json::to_string_pretty(&j).map_err(e)? + "\n")
+}
+
+/// `r ‖ (n − s)` for an ES256 `r ‖ s` (P-256 group order `n`): the other
+/// signature of the pair that verifies under plain ECDSA, which FORMAT.md §3
+/// refuses (low S only). Plain 256-bit subtraction, independent of the
+/// library under test.
+fn p256_high_s_twin(sig: &[u8]) -> Res<Vec<u8>> {
+    const N: [u8; 32] = [
+        0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63,
+        0x25, 0x51,
+    ];
+    if sig.len() != 64 {
+        return Err("an ES256 signature is 64 bytes".into());
+    }
+    let mut out = sig.to_vec();
+    let mut borrow = 0i16;
+    for i in (0..32).rev() {
+        let mut d = i16::from(N[i]) - i16::from(sig[32 + i]) - borrow;
+        borrow = 0;
+        if d < 0 {
+            d += 256;
+            borrow = 1;
+        }
+        out[32 + i] = u8::try_from(d).map_err(e)?;
+    }
+    Ok(out)
+}
+
+/// Cases of FORMAT.md decisions of issue 9 item 12 ("spec and code agree").
+fn spec_cases(w: &World, cases: &mut Vec<Case>) -> Res<()> {
+    use ciborium::value::Value;
+    let now = DEMO_NOW;
+    let shown_at = now.minus(5);
+    let holder_pk = w.holder.public_key();
+    let police_key = demo::issuer_key(AUTHORITIES[0].label);
+    let mut rng = demo::rng("vectors: spec");
+    let iat = now.minus(86_400);
+    let nbf = UnixTime::from_cst_date(demo::date("2020-05-12"));
+    let exp = Some(UnixTime::from_cst_date(demo::date("2040-05-13")));
+    let name_and_number = || vec![(3, text("张三")), (8, text("370102199003070016"))];
+
+    // Protected headers are deterministic CBOR like everything else (§1.1, §4).
+    {
+        let (payload, ds) = raw_payload(
+            police_key.as_ref(),
+            ID_CARD,
+            &name_and_number(),
+            Some(&holder_pk),
+            (iat, nbf, exp),
+            None,
+            &mut rng,
+        );
+        // {4: kid, 1: -19}: the right parameters, keys out of order.
+        let mut protected = vec![0xa2, 0x04, 0x48];
+        protected.extend_from_slice(&police_key.key_id().0);
+        protected.extend_from_slice(&[0x01, 0x32]);
+        let cred = sign1_with_headers(
+            &payload,
+            protected,
+            Value::Map(Vec::new()),
+            police_key.as_ref(),
+        )?;
+        cases.push(
+            w.case(
+                "cose-protected-header-not-deterministic",
+                "A police-signed ID card whose protected header is {4: kid, 1: -19} (keys out of order), signed over exactly those bytes: refused as a format error, the header must be deterministic CBOR",
+                raw_present(&cred, &ds, Some(w.holder.as_ref()), shown_at)?,
+                now,
+            )?
+            .expect("invalid", "format", "malformed_credential"),
+        );
+        let (payload, ds) = raw_payload(
+            police_key.as_ref(),
+            ID_CARD,
+            &name_and_number(),
+            Some(&holder_pk),
+            (iat, nbf, exp),
+            None,
+            &mut rng,
+        );
+        let mut protected = vec![0xa1, 0x04, 0x48];
+        protected.extend_from_slice(&police_key.key_id().0);
+        let cred = sign1_with_headers(
+            &payload,
+            protected,
+            Value::Map(vec![(read::i(1), read::i(-19))]),
+            police_key.as_ref(),
+        )?;
+        cases.push(
+            w.case(
+                "cose-alg-in-unprotected-header",
+                "alg -19 in the unprotected header, none in the protected one: a format error (malformed_credential), not unsupported_algorithm",
+                raw_present(&cred, &ds, Some(w.holder.as_ref()), shown_at)?,
+                now,
+            )?
+            .expect("invalid", "format", "malformed_credential"),
+        );
+    }
+
+    // ES256 low S only (§3), for the holder and for the issuer.
+    {
+        let clinic_holder = demo::holder_p256("holder: 王小红 (P-256)");
+        let mut rng = demo::rng("vectors: spec health");
+        let lic = w.issuers[2]
+            .issue_with_rng(
+                &demo::health_claims(),
+                Some(&clinic_holder.public_key()),
+                now.minus(86_400),
+                &mut rng,
+            )
+            .map_err(e)?;
+        let mut wh = Wallet::new(clinic_holder);
+        wh.add(lic).map_err(e)?;
+        let good = wh.present(0, &["name", "category"], shown_at).map_err(e)?;
+        let mut pres = Presentation::parse(&qr::decode_text(&good).map_err(e)?.body).map_err(e)?;
+        let proof = pres.proof.as_mut().ok_or("holder-bound")?;
+        proof.signature = p256_high_s_twin(&proof.signature)?;
+        cases.push(
+            w.case(
+                "health-certificate-p256-high-s-holder-signature",
+                "The P-256 holder's valid signature replaced by its twin r ‖ (n − s), which plain ECDSA also accepts: refused, ES256 is low-S only",
+                qr::encode_text(QrKind::Presentation, &pres.to_bytes()),
+                now,
+            )?
+            .expect("invalid", "holder_signature", "bad_holder_signature"),
+        );
+
+        let p256_police =
+            liangzheng::keys::P256IssuerKey::from_scalar(&demo::seed("济南市公安局 P-256 (HSM)"))
+                .map_err(e)?;
+        let mut trust = demo::trust_store();
+        let mut entry = demo::trusted(&AUTHORITIES[0]);
+        entry.public_key = p256_police.public_key();
+        entry.name_en = "Jinan Public Security Bureau (P-256 HSM key)".into();
+        trust.issuers.push(entry);
+        let trust_bytes = trust.sign(w.root.as_ref()).map_err(e)?;
+        let (cred, ds) = raw_credential(
+            &p256_police,
+            ID_CARD,
+            &name_and_number(),
+            Some(&holder_pk),
+            iat,
+            nbf,
+            exp,
+            &mut rng,
+        )?;
+        let valid = raw_present(&cred, &ds, Some(w.holder.as_ref()), shown_at)?;
+        let mut c = w.case(
+            "id-card-p256-issuer-valid",
+            "An ID card signed by a P-256 issuer key (low S, as every signer writes it)",
+            valid,
+            now,
+        )?;
+        c.trust_list = trust_bytes.clone();
+        c.policy.status = "lenient";
+        cases.push(c);
+        let mut forged = cred.clone();
+        let at = forged.len() - 64;
+        let twin = p256_high_s_twin(&forged[at..])?;
+        forged[at..].copy_from_slice(&twin);
+        let mut c = w.case(
+            "id-card-p256-issuer-high-s",
+            "The same credential with the issuer's signature replaced by its high-S twin r ‖ (n − s): refused",
+            raw_present(&forged, &ds, Some(w.holder.as_ref()), shown_at)?,
+            now,
+        )?
+        .expect("invalid", "issuer_signature", "bad_issuer_signature");
+        c.trust_list = trust_bytes;
+        c.policy.status = "lenient";
+        cases.push(c);
+    }
+
+    // One canonical disclosure order: ascending field id (§7).
+    {
+        let (cred, mut ds) = raw_credential(
+            police_key.as_ref(),
+            ID_CARD,
+            &name_and_number(),
+            Some(&holder_pk),
+            iat,
+            nbf,
+            exp,
+            &mut rng,
+        )?;
+        ds.reverse();
+        cases.push(
+            w.case(
+                "id-card-disclosures-out-of-order",
+                "Name (3) and ID number (8) disclosed as [8, 3], holder-signed (the transcript sorts ids anyway): refused, a presentation has one encoding",
+                raw_present(&cred, &ds, Some(w.holder.as_ref()), shown_at)?,
+                now,
+            )?
+            .expect("invalid", "disclosures", "disclosures_out_of_order"),
+        );
+    }
+
+    // Views: an unknown view id, a field outside the view (§5, §11).
+    {
+        let (payload, ds) = raw_payload(
+            police_key.as_ref(),
+            ID_CARD,
+            &[(3, text("张三"))],
+            Some(&holder_pk),
+            (iat, nbf, exp),
+            Some(99),
+            &mut rng,
+        );
+        let cred = liangzheng::cose::Sign1::sign(&payload, None, police_key.as_ref()).map_err(e)?;
+        cases.push(
+            w.case(
+                "id-card-unknown-view",
+                "A police-signed credential naming view 99, which the ID card type does not define",
+                raw_present(&cred, &ds, Some(w.holder.as_ref()), shown_at)?,
+                now,
+            )?
+            .expect("invalid", "disclosures", "unknown_view"),
+        );
+        let (payload, ds) = raw_payload(
+            police_key.as_ref(),
+            ID_CARD,
+            &[(3, text("张三")), (6, days("1990-03-07"))],
+            Some(&holder_pk),
+            (iat, nbf, exp),
+            Some(2),
+            &mut rng,
+        );
+        let cred = liangzheng::cose::Sign1::sign(&payload, None, police_key.as_ref()).map_err(e)?;
+        cases.push(
+            w.case(
+                "id-card-field-not-in-view",
+                "View 2 (name_only) with a signed birth-date disclosure: the field is the type's but not the view's",
+                raw_present(&cred, &ds, Some(w.holder.as_ref()), shown_at)?,
+                now,
+            )?
+            .expect("invalid", "disclosures", "field_not_in_view"),
+        );
+    }
+
+    // exp is exclusive: expired from exp + skew on (§5, §7).
+    {
+        let (cred, ds) = raw_credential(
+            police_key.as_ref(),
+            ID_CARD,
+            &[(3, text("张三"))],
+            Some(&holder_pk),
+            iat,
+            nbf,
+            Some(now.minus(30)),
+            &mut rng,
+        )?;
+        cases.push(
+            w.case(
+                "id-card-expired-at-exp-plus-skew",
+                "exp = now − 30 s with a 30 s skew: now = exp + skew, the first second the card is expired (exp is exclusive)",
+                raw_present(&cred, &ds, Some(w.holder.as_ref()), shown_at)?,
+                now,
+            )?
+            .expect("invalid", "validity", "expired"),
+        );
+    }
+
+    // Status lists with bits other than 1, 2, 4, 8 (§9).
+    {
+        let good = &w.status_lists(now, &[], &[])?[0];
+        let sign1 = liangzheng::cose::Sign1::parse(
+            good,
+            1 << 20,
+            Some(liangzheng::status::STATUS_LIST_TYP),
+        )
+        .map_err(e)?;
+        let claims = cbor::decode_strict(&sign1.payload, 1 << 20).map_err(e)?;
+        let Value::Map(entries) = claims else {
+            return Err("status claims are a map".into());
+        };
+        let entries = entries
+            .into_iter()
+            .map(|(k, v)| match (read::int(&k), v) {
+                (Some(65533), Value::Map(list)) => (
+                    k,
+                    Value::Map(
+                        list.into_iter()
+                            .map(|(lk, lv)| {
+                                if lk == text("bits") {
+                                    (lk, read::u(3))
+                                } else {
+                                    (lk, lv)
+                                }
+                            })
+                            .collect(),
+                    ),
+                ),
+                (_, v) => (k, v),
+            })
+            .collect();
+        let token = liangzheng::cose::Sign1::sign(
+            &cbor::encode(&Value::Map(entries)),
+            Some(liangzheng::status::STATUS_LIST_TYP),
+            w.police().signer_ref(),
+        )
+        .map_err(e)?;
+        let identity = w
+            .wallet(w.id_card(&demo::id_card_claims())?)?
+            .present(0, &["name", "id_number"], shown_at)
+            .map_err(e)?;
+        let mut c = w.case(
+            "id-card-status-list-bits-3",
+            "The police status list, correctly signed, says bits = 3 (only 1, 2, 4, 8 are defined): indeterminate (status_list_invalid), never revoked or valid",
+            identity,
+            now,
+        )?;
+        c.status_lists[0] = token;
+        cases.push(c.expect("indeterminate", "status", "status_list_invalid"));
+    }
+    Ok(())
 }

@@ -1103,3 +1103,259 @@ fn rp_register_sign_request_and_the_wallets_view() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).1.contains("U+2066"), "{:?}", text(&o));
 }
+
+#[test]
+fn a_portrait_presentation_goes_out_as_frames_and_the_counter_writes_the_signed_photo() {
+    let dir = tmp("portrait");
+    let now = demo::DEMO_NOW.0 as i64;
+    issue_demo_id_card(&dir, now);
+    // Re-issue the same card with the synthetic portrait.
+    std::fs::write(
+        dir.join("claims.json"),
+        serde_json::to_string(&demo::id_card_with_portrait_claims()).expect("json"),
+    )
+    .expect("write");
+    ok(&[
+        "issue",
+        "--key",
+        p(&dir.join("police.pem")),
+        "--issuer-name",
+        "济南市公安局",
+        "--issuer-code",
+        "11370100004307520K",
+        "--claims",
+        p(&dir.join("claims.json")),
+        "--holder-key",
+        p(&dir.join("phone.key.json")),
+        "--out",
+        p(&dir.join("id-photo.lz")),
+        "--now",
+        &(now - 3600).to_string(),
+    ]);
+    let frames_dir = dir.join("frames");
+    // No --animated: a portrait does not fit one symbol, so frames come by themselves.
+    let out = ok(&[
+        "present",
+        "--wallet-seed",
+        p(&dir.join("phone.key.json")),
+        "--license",
+        p(&dir.join("id-photo.lz")),
+        "--fields",
+        "name,id_number,portrait",
+        "--now",
+        &now.to_string(),
+        "--frames-dir",
+        p(&frames_dir),
+    ]);
+    let frames: Vec<&str> = out.lines().collect();
+    assert!(frames.len() >= 20, "{out}");
+    assert!(frames.iter().all(|f| f.starts_with("LZ1F:")), "{out}");
+    let mut pngs: Vec<PathBuf> = std::fs::read_dir(&frames_dir)
+        .expect("frames dir")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    pngs.sort();
+    let kept: Vec<&str> = pngs
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % 3 != 0)
+        .map(|(_, path)| p(path))
+        .collect();
+    let at = (now + 5).to_string();
+    let photo = dir.join("photo.jpg");
+    let mut args = vec!["verify", "--demo", "--now", &at, "--color", "never"];
+    args.extend(["--portrait-out", p(&photo), "--frames"]);
+    args.extend(kept.iter().copied());
+    let report = ok(&args);
+    assert!(report.contains("VALID"), "{report}");
+    assert!(report.contains("JPEG 照片 102×126"), "{report}");
+    assert_eq!(
+        std::fs::read(&photo).expect("photo written"),
+        demo::SYNTHETIC_FACE
+    );
+    // JSON without --unmask carries no image bytes (biometric data goes only to the file).
+    let mut args = vec!["verify", "--demo", "--now", &at, "--json", "--frames"];
+    args.extend(kept.iter().copied());
+    let json: serde_json::Value = serde_json::from_str(&ok(&args)).expect("json");
+    assert_eq!(json["verdict"], "valid");
+    assert_eq!(json["images"], serde_json::json!([]));
+
+    // Counter mode: the photo of the scan on line N goes to photo-N.jpg.
+    let input: String = frames.iter().map(|f| format!("{f}\n")).collect();
+    let mut child = Command::new(LZ)
+        .args([
+            "verify",
+            "--stdin",
+            "--demo",
+            "--now",
+            &at,
+            "--portrait-out",
+        ])
+        .arg(&photo)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write");
+    let o = child.wait_with_output().expect("wait");
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    let done = out
+        .lines()
+        .position(|l| l.contains("有效 / valid"))
+        .expect("a valid line")
+        + 1;
+    assert_eq!(
+        std::fs::read(dir.join(format!("photo-{done}.jpg"))).expect("counter photo"),
+        demo::SYNTHETIC_FACE
+    );
+}
+
+#[test]
+fn lz_bundle_writes_frames_and_lz_verify_checks_every_member() {
+    let dir = tmp("bundle");
+    let now = demo::DEMO_NOW.0 as i64;
+    ok(&["keygen", "--holder", "--out", p(&dir), "--name", "hotel"]);
+    let issue = |label: &str,
+                 name: &str,
+                 code: &str,
+                 claims: &liangzheng::credential::Claims,
+                 file: &str| {
+        let pem = dir.join(format!("{file}.pem"));
+        std::fs::write(
+            &pem,
+            demo::issuer_key(label)
+                .to_pkcs8_pem()
+                .expect("pem")
+                .as_bytes(),
+        )
+        .expect("write");
+        let c = dir.join(format!("{file}.json"));
+        std::fs::write(&c, serde_json::to_string(claims).expect("json")).expect("write");
+        ok(&[
+            "issue",
+            "--key",
+            p(&pem),
+            "--issuer-name",
+            name,
+            "--issuer-code",
+            code,
+            "--claims",
+            p(&c),
+            "--holder-key",
+            p(&dir.join("hotel.key.json")),
+            "--out",
+            p(&dir.join(format!("{file}.lz"))),
+            "--now",
+            &(now - 3600).to_string(),
+        ]);
+    };
+    let market = &demo::AUTHORITIES[1];
+    issue(
+        market.label,
+        market.name_zh,
+        market.code,
+        &demo::hotel_business_claims(),
+        "biz",
+    );
+    let permits = demo::hotel_permit_claims(demo::HOTEL_USCC);
+    for (n, (a, c)) in permits
+        .iter()
+        .enumerate()
+        .filter(|(n, _)| [0, 5, 10].contains(n))
+    {
+        let au = &demo::PERMIT_AUTHORITIES[*a];
+        issue(au.label, au.name_zh, au.code, c, &format!("permit{n}"));
+    }
+    let mut args = vec![
+        "bundle".to_string(),
+        "--wallet-seed".into(),
+        p(&dir.join("hotel.key.json")).into(),
+        "--now".into(),
+        now.to_string(),
+        "--frames-dir".into(),
+        p(&dir.join("frames")).into(),
+        "--member".into(),
+        format!("{}=uscc,name", p(&dir.join("biz.lz"))),
+    ];
+    for n in [0, 5, 10] {
+        args.push("--member".into());
+        args.push(format!(
+            "{}=uscc,name,license_number",
+            p(&dir.join(format!("permit{n}.lz")))
+        ));
+    }
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = ok(&argv);
+    let frames: Vec<&str> = out.lines().collect();
+    assert!(
+        frames.len() >= 4 && frames.iter().all(|f| f.starts_with("LZ1F:")),
+        "{out}"
+    );
+    let mut pngs: Vec<PathBuf> = std::fs::read_dir(dir.join("frames"))
+        .expect("frames")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    pngs.sort();
+    assert_eq!(pngs.len(), frames.len());
+    let at = (now + 5).to_string();
+    let mut v = vec![
+        "verify", "--demo", "--now", &at, "--color", "never", "--frames",
+    ];
+    v.extend(pngs.iter().rev().map(|x| p(x)));
+    let view = ok(&v);
+    assert!(view.contains("BUNDLE VALID"), "{view}");
+    assert!(view.contains("Members (4)"), "{view}");
+    for t in [
+        "营业执照",
+        "食品经营许可证",
+        "公共场所卫生许可证",
+        "特种行业许可证",
+    ] {
+        assert!(view.contains(t), "{t}: {view}");
+    }
+    // JSON: every member with its own verdict.
+    let mut v = vec!["verify", "--demo", "--now", &at, "--json", "--frames"];
+    v.extend(pngs.iter().map(|x| p(x)));
+    let json: serde_json::Value = serde_json::from_str(&ok(&v)).expect("json");
+    assert_eq!(json["verdict"], "valid");
+    assert_eq!(json["members"].as_array().map(Vec::len), Some(4));
+    assert!(json["members"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .all(|m| m["verdict"] == "valid"));
+    // Counter mode: the completing frame line gives the bundle's summary line.
+    let input: String = frames.iter().map(|f| format!("{f}\n")).collect();
+    let mut child = Command::new(LZ)
+        .args(["verify", "--stdin", "--demo", "--now", &at])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write");
+    let o = child.wait_with_output().expect("wait");
+    let (out, _) = text(&o);
+    assert_eq!(out.lines().count(), frames.len(), "{out}");
+    assert!(
+        out.contains("一照通 bundle 91330106MA2KXJ3P7H: 4/4 valid"),
+        "{out}"
+    );
+    // Too late: invalid, exit 1.
+    let late = (now + 600).to_string();
+    let mut v = vec!["verify", "--demo", "--now", &late, "--frames"];
+    v.extend(pngs.iter().map(|x| p(x)));
+    assert_eq!(lz(&v).status.code(), Some(1));
+}

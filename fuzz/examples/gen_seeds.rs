@@ -227,5 +227,32 @@ fn main() {
         "cbor_1bit",
         &list1.to_cbor().expect("cbor"),
     );
+    // The bundle target: a static one-member bundle and a two-member one (valid
+    // against the fixture), and the same with the members swapped.
+    let bundle = wallet
+        .present_bundle(&[(i_biz, &["uscc", "name"][..])], NOW)
+        .expect("bundle");
+    write(&out, "bundle_verify", "one_member", &bundle);
+    let two = wallet
+        .present_bundle(
+            &[(i_biz, &["uscc", "name"][..]), (i_biz, &["uscc", "scope"][..])],
+            NOW,
+        )
+        .expect("bundle");
+    write(&out, "bundle_verify", "same_twice", &two);
+    // The portrait target: the synthetic demo face and three hostile variants.
+    let face: &[u8] = include_bytes!("../../examples/data/synthetic-face.jpg");
+    write(&out, "portrait", "face.jpg", face);
+    write(&out, "portrait", "truncated.jpg", &face[..face.len() / 2]);
+    let sof = face
+        .windows(2)
+        .position(|w| w == [0xFF, 0xC0])
+        .expect("SOF0 in the face");
+    let mut progressive = face.to_vec();
+    progressive[sof + 1] = 0xC2;
+    write(&out, "portrait", "progressive.jpg", &progressive);
+    let mut huge = face.to_vec();
+    huge[sof + 5..sof + 9].copy_from_slice(&[0xFF; 4]);
+    write(&out, "portrait", "huge-dims.jpg", &huge);
     println!("wrote seeds under {}", out.display());
 }

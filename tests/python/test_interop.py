@@ -77,6 +77,9 @@ def deterministic(data):
 def qr_body(text):
     """FORMAT.md §2."""
     text = text.rstrip("\r\n")
+    # §1.3: the limit counts bytes of the text after the trailing CR/LF is stripped.
+    if len(text.encode("utf-8")) > 4296:
+        raise Reject("malformed_qr")
     if not any(c.isupper() for c in text):
         text = text.upper()
     prefix, sep, rest = text.partition(":")
@@ -113,7 +116,9 @@ def sign1(data, typ=None):
     if not isinstance(msg, cbor2.CBORTag) or msg.tag != 18 or len(msg.value) != 4:
         raise Reject("malformed_credential")
     protected, unprotected, payload, sig = msg.value
-    header = deterministic(protected)
+    header = deterministic(protected)  # §1.1 holds for the protected header too
+    if not isinstance(header, dict) or 1 not in header:
+        raise Reject("malformed_credential")  # §4: alg only in the protected header
     if header.get(1) not in ALGS:
         raise Reject("unsupported_algorithm")
     allowed = {1, 4} | ({16} if typ else set())
@@ -123,8 +128,15 @@ def sign1(data, typ=None):
     return header[4], payload, tbs, sig, header[1]
 
 
+P256_N = int("FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", 16)
+
+
 def es256_ok(point, sig, msg):
+    """Plain ES256 over msg (§3): r‖s, 0 < r < n, low S only (0 < s ≤ n/2)."""
     if len(sig) != 64:
+        return False
+    s = int.from_bytes(sig[32:], "big")
+    if not (0 < s <= P256_N // 2):
         return False
     key = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), point)
     der = encode_dss_signature(int.from_bytes(sig[:32], "big"), int.from_bytes(sig[32:], "big"))
@@ -231,6 +243,12 @@ def load_trust(case):
     return trust
 
 
+# FORMAT.md §6 "Built-in field ids": the views of each type, view id -> field ids.
+VIEWS = {
+    "11100000000013338W901": {1: {3, 8}, 2: {3}},
+    "11100000000013338W902": {1: {3, 4, 6}},
+    "11100000000013338W903": {1: {3, 7}},
+}
 # FORMAT.md §6: types whose credentials must carry cnf (居民身份证, 健康证明).
 HOLDER_BINDING_REQUIRED = {"11100000000013338W901", "11100000000013338W903"}
 # FORMAT.md §9: a status list with neither ttl nor exp is current for one day.
@@ -329,10 +347,16 @@ def verify(case, trust):
         raise Reject("bad_issuer_signature")
     if claims[5] > now + skew:
         raise Reject("not_yet_valid")
-    if 4 in claims and now > claims[4] + skew:
+    if 4 in claims and now >= claims[4] + skew:  # §5: exp is exclusive
         raise Reject("expired")
     digests = {lz[2][i : i + 16] for i in range(0, len(lz[2]), 16)}
+    view = None
+    if 4 in lz:
+        view = VIEWS.get(lz[1], {}).get(lz[4])
+        if view is None:
+            raise Reject("unknown_view")
     values = {}
+    previous = None
     for d in disclosures:
         if digest(d)[:16] not in digests:
             raise Reject("disclosure_not_signed")
@@ -340,6 +364,11 @@ def verify(case, trust):
         assert len(salt) == 16
         if field_id in values:
             raise Reject("duplicate_disclosure")
+        if previous is not None and field_id < previous:
+            raise Reject("disclosures_out_of_order")  # §7: ascending field id
+        previous = field_id
+        if view is not None and field_id not in view:
+            raise Reject("field_not_in_view")
         values[field_id] = value
     if lz[1] == "11100000000013338W901":
         check_id_card_rules(claims, values)
@@ -380,8 +409,10 @@ def verify(case, trust):
         ttl = st.get(65534, DEFAULT_STATUS_MAX_AGE if 4 not in st else None)
         if (ttl is not None and now > st[6] + ttl) or (4 in st and now > st[4]):
             raise Reject("status_list_expired")
-        lst = zlib.decompress(st[65533]["lst"])
         bits = st[65533]["bits"]
+        if bits not in (1, 2, 4, 8):  # §9: any other width makes the token invalid
+            raise Reject("status_list_invalid")
+        lst = zlib.decompress(st[65533]["lst"])
         idx = lz[3][1]
         byte = lst[idx * bits // 8]
         status = (byte >> ((idx * bits) % 8)) & ((1 << bits) - 1)
@@ -423,6 +454,7 @@ CODES_WE_CHECK = {
     "key_algorithm_mismatch",
     "not_a_presentation", "trust_list_expired", "rule_violated",
     "holder_binding_required_by_type",
+    "disclosures_out_of_order", "unknown_view", "field_not_in_view",
 }
 
 

@@ -35,6 +35,23 @@ mod verifying_key;
 pub use public_key::{PublicKey, PublicKeyError};
 pub use verifying_key::VerifyingKey;
 
+/// The one encoding of a signature verifiers accept (FORMAT.md §3): an ES256
+/// `r‖s` with high `s` becomes `r‖(n − s)` (both verify; only low S is
+/// accepted). Every other signature, and bytes that are not an ES256
+/// signature at all, are returned unchanged (verification then decides).
+pub fn canonical_signature(algorithm: SignatureAlgorithm, signature: Vec<u8>) -> Vec<u8> {
+    if algorithm != SignatureAlgorithm::Es256 {
+        return signature;
+    }
+    match p256::ecdsa::Signature::from_slice(&signature) {
+        Ok(sig) => match sig.normalize_s() {
+            Some(low) => low.to_bytes().to_vec(),
+            None => signature,
+        },
+        Err(_) => signature,
+    }
+}
+
 use sha2::Digest as _;
 
 /// The COSE algorithm id this library emits for SM2 signatures with SM3.

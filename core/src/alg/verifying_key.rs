@@ -80,7 +80,10 @@ impl VerifyingKey {
     /// it verifies:
     ///
     /// - Ed25519: RFC 8032 with `verify_strict` (canonical `S`, no small-order `R`).
-    /// - ES256: ECDSA P-256 over SHA-256(`message`), `r‖s` with `0 < r, s < n`.
+    /// - ES256: ECDSA P-256 over SHA-256(`message`), `r‖s` with `0 < r < n`
+    ///   and **low S** (`0 < s ≤ n/2`): of the two signatures `(r, s)` and
+    ///   `(r, n − s)` that verify, only the low one is accepted, so a
+    ///   signature has one encoding (no malleability).
     /// - SM2: GB/T 32918.2 over SM3(`Z_A ‖ message`), `Z_A` with user id
     ///   [`SM2_DEFAULT_USER_ID`], `r‖s` with `0 < r, s < n`.
     pub fn verify(&self, algorithm: SignatureAlgorithm, message: &[u8], signature: &[u8]) -> bool {
@@ -92,8 +95,10 @@ impl VerifyingKey {
                 vk.verify_strict(message, &ed25519_dalek::Signature::from_bytes(&sig))
                     .is_ok()
             }),
-            Inner::P256(vk) => p256::ecdsa::Signature::from_slice(signature)
-                .is_ok_and(|sig| vk.verify(message, &sig).is_ok()),
+            Inner::P256(vk) => p256::ecdsa::Signature::from_slice(signature).is_ok_and(|sig| {
+                // `normalize_s` is `Some` exactly when `s` is high.
+                sig.normalize_s().is_none() && vk.verify(message, &sig).is_ok()
+            }),
             Inner::Sm2(vk) => sm2::dsa::Signature::from_slice(signature)
                 .is_ok_and(|sig| vk.verify(message, &sig).is_ok()),
         }

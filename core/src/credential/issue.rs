@@ -305,6 +305,22 @@ impl Issuer {
                 .field(key)
                 .filter(|f| f.id != FIELD_LICENSE_ID && f.id != FIELD_LICENSE_NUMBER)
                 .ok_or_else(|| SchemaError::UnknownField(key.clone()))?;
+            if let crate::schema::ValueKind::Image(profile) = &field.kind {
+                let bytes =
+                    base64::Engine::decode(&base64::engine::general_purpose::STANDARD, text.trim())
+                        .map_err(|_| SchemaError::InvalidValue {
+                            field: key.clone(),
+                            reason: "not standard Base64".into(),
+                        })?;
+                profile
+                    .check(&bytes)
+                    .map_err(|error| SchemaError::InvalidImage {
+                        field: key.clone(),
+                        error,
+                    })?;
+                values.insert(field.id, FieldValue::Bytes(bytes));
+                continue;
+            }
             let v = FieldValue::parse(&field.kind, text).map_err(|reason| {
                 SchemaError::InvalidValue {
                     field: key.clone(),

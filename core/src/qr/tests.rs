@@ -157,6 +157,17 @@ fn too_long_text_is_rejected_first() {
         decode_text(&at_limit),
         Err(QrError::TooLong { .. })
     ));
+    // The limit counts the text after the trailing CR/LF is stripped
+    // (FORMAT.md §1.3): the largest code typed by a scanner gun passes.
+    assert!(!matches!(
+        decode_text(&format!("{at_limit}\r\n")),
+        Err(QrError::TooLong { .. })
+    ));
+    // It counts UTF-8 bytes, not characters: 1,433 × "码" is 4,299 bytes.
+    assert!(matches!(
+        decode_text(&"码".repeat(1433)),
+        Err(QrError::TooLong { len: 4299, .. })
+    ));
 }
 
 #[test]

@@ -37,6 +37,9 @@ pub enum QrKind {
     Presentation,
     /// A verifier's request (授权用证), kind letter `R`.
     Request,
+    /// A bundle (一照通): a business license and permits of the same subject,
+    /// kind letter `B` (`crate::bundle`); in practice always multi-frame.
+    Bundle,
 }
 
 impl QrKind {
@@ -44,6 +47,7 @@ impl QrKind {
         match self {
             Self::Presentation => 'P',
             Self::Request => 'R',
+            Self::Bundle => 'B',
         }
     }
 
@@ -51,6 +55,7 @@ impl QrKind {
         match letter {
             b'P' => Some(Self::Presentation),
             b'R' => Some(Self::Request),
+            b'B' => Some(Self::Bundle),
             _ => None,
         }
     }
@@ -106,10 +111,10 @@ pub(super) fn compress(body: &[u8]) -> Option<Vec<u8>> {
 /// Reads QR text as a camera or a USB scanner gun delivers it.
 ///
 /// In order:
-/// 1. texts longer than [`MAX_QR_TEXT_LEN`] bytes are rejected before any
-///    other work;
-/// 2. trailing `\r` and `\n` are removed (a scanner gun types Enter after the
+/// 1. trailing `\r` and `\n` are removed (a scanner gun types Enter after the
 ///    code); spaces are never trimmed, because Base45 uses the space;
+/// 2. texts still longer than [`MAX_QR_TEXT_LEN`] bytes (UTF-8 bytes, not
+///    characters) are rejected before any other work;
 /// 3. Caps Lock is undone: a scanner gun types each letter of `LZ1P:…` with
 ///    Shift, so with Caps Lock on every letter arrives in lowercase. Base45
 ///    and the header have no lowercase letters and a valid text always has
@@ -122,13 +127,15 @@ pub(super) fn compress(body: &[u8]) -> Option<Vec<u8>> {
 ///
 /// An empty body (`LZ1P:`) is accepted here; the layers above reject it.
 pub fn decode_text(text: &str) -> Result<QrPayload, QrError> {
+    // Stripping only slices (no allocation): the limit counts the bytes of the
+    // text itself, so the largest code followed by a scanner gun's CR LF passes.
+    let text = text.trim_end_matches(['\r', '\n']);
     if text.len() > MAX_QR_TEXT_LEN {
         return Err(QrError::TooLong {
             len: text.len(),
             max: MAX_QR_TEXT_LEN,
         });
     }
-    let text = text.trim_end_matches(['\r', '\n']);
     if text.is_empty() {
         return Err(QrError::Empty);
     }

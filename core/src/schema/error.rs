@@ -1,6 +1,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use super::image::ImageError;
 use crate::lang::Localized;
 
 /// A problem with a license-type definition or with a field value.
@@ -29,6 +30,13 @@ pub enum SchemaError {
         /// Why (no personal data).
         reason: String,
     },
+    /// An image field (the portrait) does not fit its profile.
+    InvalidImage {
+        /// Field key.
+        field: String,
+        /// What is wrong with the image.
+        error: ImageError,
+    },
     /// A cross-field rule does not hold (e.g. ID number vs. date of birth).
     RuleViolated {
         /// Rule name.
@@ -49,6 +57,9 @@ impl Localized for SchemaError {
             SchemaError::UnknownField(f) => format!("该证照类型没有字段：{f}").into(),
             SchemaError::MissingField(f) => format!("缺少必填字段：{f}").into(),
             SchemaError::InvalidValue { field, .. } => format!("字段取值无效：{field}").into(),
+            SchemaError::InvalidImage { field, error } => {
+                format!("字段 {field} 的图像不符合规范：{}", error.zh()).into()
+            }
             SchemaError::RuleViolated { rule, .. } => {
                 format!("字段之间不一致（规则 {rule}）").into()
             }
@@ -66,6 +77,11 @@ impl Localized for SchemaError {
             SchemaError::InvalidValue { field, reason } => {
                 format!("invalid value for field '{field}': {reason}").into()
             }
+            SchemaError::InvalidImage { field, error } => format!(
+                "image in field '{field}' does not fit its profile: {}",
+                error.en()
+            )
+            .into(),
             SchemaError::RuleViolated { rule, reason } => {
                 format!("fields disagree (rule {rule}): {reason}").into()
             }

@@ -14,12 +14,17 @@
 //! rest is mapped as documented in `docs/FORMAT.md` ("GB/T 36903 mapping").
 
 mod error;
+mod image;
 mod registry;
 mod rules;
 mod types;
 mod value;
 
 pub use error::SchemaError;
+pub use image::{
+    ImageError, ImageInfo, ImageProfile, DEFAULT_MAX_BYTES, DEFAULT_MAX_HEIGHT, DEFAULT_MAX_WIDTH,
+    LIMIT_MAX_BYTES, LIMIT_MAX_SIDE, MIN_SIDE,
+};
 pub use registry::Registry;
 pub use rules::{rules_input, Rule, RuleInput};
 pub use types::{EnumEntry, FieldDef, HolderBinding, LicenseType, Mask, ValueKind, View};

@@ -3,6 +3,10 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::error::SchemaError;
+use super::image::{
+    ImageProfile, DEFAULT_MAX_BYTES, DEFAULT_MAX_HEIGHT, DEFAULT_MAX_WIDTH, LIMIT_MAX_BYTES,
+    LIMIT_MAX_SIDE, MIN_SIDE,
+};
 use super::rules::Rule;
 use super::types::{EnumEntry, FieldDef, HolderBinding, LicenseType, Mask, ValueKind, View};
 use super::{FIELD_LICENSE_ID, FIELD_LICENSE_NUMBER};
@@ -69,6 +73,15 @@ struct RawField {
     mask: Option<serde_json::Value>,
     #[serde(default)]
     code: Option<String>,
+    /// `image:jpeg` only: largest image in bytes.
+    #[serde(default)]
+    max_bytes: Option<usize>,
+    /// `image:jpeg` only: largest width in pixels.
+    #[serde(default)]
+    max_width: Option<u16>,
+    /// `image:jpeg` only: largest height in pixels.
+    #[serde(default)]
+    max_height: Option<u16>,
 }
 
 /// The license types a program knows: the built-in ones plus any loaded from files.
@@ -236,6 +249,28 @@ fn build_type(
             "uscc" => ValueKind::Uscc,
             "license_id" => ValueKind::LicenseId,
             "region_code" => ValueKind::RegionCode,
+            "image:jpeg" => {
+                let p = ImageProfile {
+                    max_bytes: f.max_bytes.unwrap_or(DEFAULT_MAX_BYTES),
+                    max_width: f.max_width.unwrap_or(DEFAULT_MAX_WIDTH),
+                    max_height: f.max_height.unwrap_or(DEFAULT_MAX_HEIGHT),
+                };
+                if p.max_bytes > LIMIT_MAX_BYTES
+                    || p.max_width > LIMIT_MAX_SIDE
+                    || p.max_height > LIMIT_MAX_SIDE
+                    || p.max_width < MIN_SIDE
+                    || p.max_height < MIN_SIDE
+                {
+                    return Err(bad(
+                        &id,
+                        format!(
+                            "image field {}: max_bytes ≤ {LIMIT_MAX_BYTES}, {MIN_SIDE} ≤ max_width, max_height ≤ {LIMIT_MAX_SIDE}",
+                            f.key
+                        ),
+                    ));
+                }
+                ValueKind::Image(p)
+            }
             other => match other.strip_prefix("enum:") {
                 Some(table) => ValueKind::Enum {
                     table: table.to_string(),
@@ -248,6 +283,17 @@ fn build_type(
                 None => return Err(bad(&id, format!("unknown field kind {other}"))),
             },
         };
+        if !matches!(kind, ValueKind::Image(_))
+            && (f.max_bytes.is_some() || f.max_width.is_some() || f.max_height.is_some())
+        {
+            return Err(bad(
+                &id,
+                format!(
+                    "max_bytes/max_width/max_height only apply to image fields ({})",
+                    f.key
+                ),
+            ));
+        }
         let mask = match &f.mask {
             None => Mask::Keep {
                 keep_start: 1,
@@ -332,13 +378,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn builtin_file_has_the_three_types() {
+    fn builtin_file_has_the_six_types() {
         let reg = Registry::builtin();
-        assert_eq!(reg.types().len(), 3);
+        assert_eq!(reg.types().len(), 6);
         for id in [
             "cn.resident-id-card",
             "cn.business-license",
             "cn.health-certificate",
+            "cn.food-business-license",
+            "cn.public-venue-hygiene-permit",
+            "cn.special-trade-permit",
         ] {
             let ty = reg.get(id).expect(id);
             assert_eq!(

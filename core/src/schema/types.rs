@@ -1,5 +1,7 @@
 use serde::{Deserialize, Serialize};
 
+use super::image::ImageProfile;
+
 use super::rules::Rule;
 
 /// One entry of an enumeration (性别, 民族, 从业类别 …).
@@ -48,6 +50,8 @@ pub enum ValueKind {
     LicenseId,
     /// A GB/T 2260 administrative region code (shape only).
     RegionCode,
+    /// A compact JPEG image (the portrait), bounded by its profile (`image:jpeg`).
+    Image(ImageProfile),
 }
 
 impl ValueKind {
@@ -63,6 +67,7 @@ impl ValueKind {
             ValueKind::Uscc => "uscc".into(),
             ValueKind::LicenseId => "license_id".into(),
             ValueKind::RegionCode => "region_code".into(),
+            ValueKind::Image(_) => "image:jpeg".into(),
         }
     }
 }

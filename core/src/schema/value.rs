@@ -20,6 +20,8 @@ pub enum FieldValue {
     Integer(u64),
     /// An enumeration code.
     Code(u32),
+    /// Bytes (an `image:jpeg` portrait), checked against the field's profile.
+    Bytes(Vec<u8>),
 }
 
 impl FieldValue {
@@ -64,6 +66,11 @@ impl FieldValue {
             ValueKind::Uscc | ValueKind::LicenseId | ValueKind::RegionCode => {
                 FieldValue::Text(input.to_string())
             }
+            // Claims carry an image as standard Base64 (RFC 4648 §4, padded).
+            ValueKind::Image(_) => FieldValue::Bytes(
+                base64::Engine::decode(&base64::engine::general_purpose::STANDARD, input)
+                    .map_err(|_| "not standard Base64".to_string())?,
+            ),
         };
         v.validate(kind)?;
         Ok(v)
@@ -120,6 +127,10 @@ impl FieldValue {
                     Err("not a 6-digit region code".into())
                 }
             }
+            (ValueKind::Image(profile), FieldValue::Bytes(b)) => profile
+                .check(b)
+                .map(|_| ())
+                .map_err(|e| e.en().into_owned()),
             _ => Err(format!("wrong value type for kind {}", kind.name())),
         }
     }
@@ -135,6 +146,7 @@ impl FieldValue {
             FieldValue::LongTerm => Value::Null,
             FieldValue::Integer(n) => Value::Integer(Integer::from(*n)),
             FieldValue::Code(c) => Value::Integer(Integer::from(*c)),
+            FieldValue::Bytes(b) => Value::Bytes(b.clone()),
         }
     }
 
@@ -168,6 +180,13 @@ impl FieldValue {
             (ValueKind::Enum { .. }, Value::Integer(i)) => FieldValue::Code(
                 u32::try_from(i128::from(*i)).map_err(|_| "code out of range".to_string())?,
             ),
+            (ValueKind::Image(profile), Value::Bytes(b)) => {
+                // Size first, before the bytes are copied.
+                if b.len() > profile.max_bytes {
+                    return Err("image too large".into());
+                }
+                FieldValue::Bytes(b.clone())
+            }
             _ => return Err(format!("wrong CBOR type for kind {}", kind.name())),
         };
         value.validate(kind)?;
@@ -187,6 +206,16 @@ impl FieldValue {
             (FieldValue::LongTerm, _) => ("长期".into(), "long-term".into()),
             (FieldValue::Integer(n), _) => (n.to_string(), n.to_string()),
             (FieldValue::Code(c), _) => (c.to_string(), c.to_string()),
+            (FieldValue::Bytes(b), ValueKind::Image(p)) => match p.check(b) {
+                Ok(i) => (
+                    format!("JPEG 照片 {}×{}，{} 字节", i.width, i.height, i.len),
+                    format!("JPEG portrait {}×{}, {} bytes", i.width, i.height, i.len),
+                ),
+                Err(e) => (e.zh().into_owned(), e.en().into_owned()),
+            },
+            (FieldValue::Bytes(b), _) => {
+                (format!("{} 字节", b.len()), format!("{} bytes", b.len()))
+            }
         }
     }
 
@@ -194,6 +223,14 @@ impl FieldValue {
     pub fn as_date(&self) -> Option<Date> {
         match self {
             FieldValue::Date(d) => Some(*d),
+            _ => None,
+        }
+    }
+
+    /// The bytes, if this is an image.
+    pub fn as_bytes(&self) -> Option<&[u8]> {
+        match self {
+            FieldValue::Bytes(b) => Some(b),
             _ => None,
         }
     }

@@ -8,6 +8,7 @@
 //! are returned only when every integrity check (signatures, digests) passed.
 
 mod batch;
+mod bundle;
 mod policy;
 mod replay;
 mod report;
@@ -17,9 +18,11 @@ pub use replay::{
     DEFAULT_NONCE_CAPACITY,
 };
 
+pub use bundle::{BundleError, BundleMemberReport, BundleReport};
 pub use policy::{Policy, StatusPolicy};
 pub use report::{
-    Check, CheckKind, DisclosedField, Finding, LicenseInfo, Outcome, Report, Verdict, VerifyError,
+    Check, CheckKind, DisclosedField, DisclosedImage, Finding, LicenseInfo, Outcome, Report,
+    Verdict, VerifyError,
 };
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -35,7 +38,7 @@ use crate::presentation::{transcript, Presentation};
 use crate::qr::{self, QrKind};
 use crate::request::ReceivedRequest;
 use crate::schema::{
-    rules_input, FieldValue, HolderBinding, LicenseType, Registry, FIELD_LICENSE_ID,
+    rules_input, FieldValue, HolderBinding, LicenseType, Registry, ValueKind, FIELD_LICENSE_ID,
 };
 use crate::status::{list_uri, StatusError, StatusToken, StatusValue};
 use crate::time::UnixTime;
@@ -216,6 +219,18 @@ impl Verifier {
         }
     }
 
+    /// Verifies a QR payload already taken out of its text: what a
+    /// [`FrameAssembler`](crate::qr::frames::FrameAssembler) completes from
+    /// the frames of an animated code. A payload of another kind (a request)
+    /// gives the typed [`VerifyError::NotAPresentation`] report, exactly as
+    /// [`verify_text`](Self::verify_text) does for a single-symbol request code.
+    pub fn verify_payload(&self, payload: &qr::QrPayload, policy: &Policy) -> Report {
+        if payload.kind != QrKind::Presentation {
+            return Run::default().fail_format(VerifyError::NotAPresentation);
+        }
+        self.verify_body(&payload.body, policy)
+    }
+
     /// Verifies many scans at once (a back office re-checking a day's scans),
     /// checking their Ed25519 signatures with batch verification. Gives the same
     /// reports as [`verify_text`](Self::verify_text) for every signature an
@@ -261,6 +276,9 @@ impl Verifier {
     fn holder_job(&self, p: &Parsed) -> Option<(crate::holder::HolderPublicKey, Vec<u8>, Vec<u8>)> {
         let key = p.cred.holder.clone()?;
         let proof = p.pres.proof.as_ref()?;
+        if let Some(t) = &p.bundle_transcript {
+            return Some((key, t.clone(), proof.signature.clone()));
+        }
         let digest = p.cred.suite().digest;
         let request_hash = match (&self.request, &proof.nonce) {
             (Some(r), Some(n)) if r.request.nonce.as_slice() == n.as_slice() => {
@@ -375,7 +393,9 @@ impl Verifier {
             run.fail(CheckKind::Validity, VerifyError::NotYetValid)
         } else if cred
             .expires
-            .is_some_and(|e| now.0 > e.0.saturating_add(skew))
+            // exp is exclusive (RFC 8392 / 7519: "on or after which" not
+            // accepted): it is 00:00 CST of the day *after* the last valid day.
+            .is_some_and(|e| now.0 >= e.0.saturating_add(skew))
         {
             run.fail(CheckKind::Validity, VerifyError::Expired)
         } else {
@@ -600,7 +620,7 @@ impl Verifier {
                             key: f.key.clone(),
                             label_zh: f.zh.clone(),
                             label_en: f.en.clone(),
-                            display: if f.sensitive {
+                            display: if f.sensitive && !matches!(f.kind, ValueKind::Image(_)) {
                                 f.mask.apply(&zh)
                             } else {
                                 zh.clone()
@@ -609,6 +629,24 @@ impl Verifier {
                             value_en: en,
                             sensitive: f.sensitive,
                         }
+                    })
+                    .collect();
+                run.images = t
+                    .fields
+                    .iter()
+                    .filter_map(|f| match (&f.kind, values.get(&f.id)) {
+                        (ValueKind::Image(p), Some(FieldValue::Bytes(b))) => {
+                            p.check(b).ok().map(|info| DisclosedImage {
+                                key: f.key.clone(),
+                                label_zh: f.zh.clone(),
+                                label_en: f.en.clone(),
+                                media_type: "image/jpeg".into(),
+                                width: info.width,
+                                height: info.height,
+                                bytes: b.clone(),
+                            })
+                        }
+                        _ => None,
                     })
                     .collect();
             }
@@ -641,6 +679,8 @@ struct Parsed {
     pres: Presentation,
     cred: Credential,
     disclosures: Vec<Disclosure>,
+    /// For a bundle member: the bundle transcript its holder signature covers.
+    bundle_transcript: Option<Vec<u8>>,
 }
 
 fn parse_text(text: &str) -> Result<Parsed, Box<Report>> {
@@ -669,6 +709,16 @@ fn parse_body(body: &[u8]) -> Result<Parsed, Box<Report>> {
             detail: e.en().into_owned(),
         })
     })?;
+    parse_presentation(pres, None)
+}
+
+/// The credential and disclosures of a presentation (or of a bundle member,
+/// whose holder signature is the bundle's: `bundle_transcript`).
+fn parse_presentation(
+    pres: Presentation,
+    bundle_transcript: Option<Vec<u8>>,
+) -> Result<Parsed, Box<Report>> {
+    let fail = |e: VerifyError| Box::new(Run::default().fail_format(e));
     let cred = Credential::parse(&pres.credential).map_err(|e| match e {
         crate::credential::CredentialFormatError::Cose(
             crate::cose::CoseError::UnsupportedAlgorithm(_),
@@ -691,6 +741,7 @@ fn parse_body(body: &[u8]) -> Result<Parsed, Box<Report>> {
         pres,
         cred,
         disclosures,
+        bundle_transcript,
     })
 }
 
@@ -748,9 +799,10 @@ fn check_disclosures(
 ) -> Result<(), VerifyError> {
     let view = match cred.view {
         None => None,
-        Some(v) => Some(ty.view_by_id(v).ok_or(VerifyError::UnknownField)?),
+        Some(v) => Some(ty.view_by_id(v).ok_or(VerifyError::UnknownView)?),
     };
     let mut seen = BTreeSet::new();
+    let mut previous: Option<u32> = None;
     for d in disclosures {
         if !cred.commits_to(&d.digest(cred.suite().digest)) {
             return Err(VerifyError::DisclosureNotSigned);
@@ -758,11 +810,27 @@ fn check_disclosures(
         if !seen.insert(d.field_id) {
             return Err(VerifyError::DuplicateDisclosure);
         }
+        // One canonical order, ascending field id (§7): a presentation has one encoding.
+        if previous.is_some_and(|p| p > d.field_id) {
+            return Err(VerifyError::DisclosuresOutOfOrder);
+        }
+        previous = Some(d.field_id);
         let field = ty
             .field_by_id(d.field_id)
             .ok_or(VerifyError::UnknownField)?;
         if view.is_some_and(|v| !v.fields.contains(&field.key)) {
-            return Err(VerifyError::UnknownField);
+            return Err(VerifyError::FieldNotInView);
+        }
+        if let (ValueKind::Image(profile), ciborium::value::Value::Bytes(b)) =
+            (&field.kind, &d.value)
+        {
+            // Bounded before anything decodes it: size, then the marker walk.
+            profile
+                .check(b)
+                .map_err(|error| VerifyError::InvalidImage {
+                    field: field.key.clone(),
+                    error,
+                })?;
         }
         let value = FieldValue::from_cbor(&field.kind, &d.value).map_err(|reason| {
             VerifyError::InvalidFieldValue {
@@ -836,6 +904,7 @@ struct Run {
     checks: Vec<Check>,
     license: Option<LicenseInfo>,
     fields: Vec<DisclosedField>,
+    images: Vec<DisclosedImage>,
     findings: Vec<Finding>,
 }
 
@@ -891,6 +960,11 @@ impl Run {
                 Vec::new()
             } else {
                 self.fields
+            },
+            images: if verdict == Verdict::Invalid {
+                Vec::new()
+            } else {
+                self.images
             },
             findings: self.findings,
         }

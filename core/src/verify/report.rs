@@ -182,14 +182,29 @@ pub enum VerifyError {
     DisclosureNotSigned,
     /// The same field is disclosed twice.
     DuplicateDisclosure,
-    /// A disclosed field is unknown to the type, or not part of this view.
+    /// A disclosed field id is not a field of the license type.
     UnknownField,
+    /// The credential names a view id (`lz[4]`) the license type does not define.
+    UnknownView,
+    /// A disclosed field is a field of the type but not of the credential's view.
+    FieldNotInView,
+    /// The disclosures are not in ascending field-id order, the one canonical
+    /// order (FORMAT.md §7): a presentation has exactly one encoding.
+    DisclosuresOutOfOrder,
     /// A disclosed value fails its validator.
     InvalidFieldValue {
         /// Field key.
         field: String,
         /// Reason (English, no personal data).
         reason: String,
+    },
+    /// A disclosed image (the portrait) does not fit its profile: refused
+    /// before anything decodes it.
+    InvalidImage {
+        /// Field key.
+        field: String,
+        /// What is wrong with the image.
+        error: crate::schema::ImageError,
     },
     /// Disclosed fields contradict each other.
     RuleViolated {
@@ -268,7 +283,11 @@ impl VerifyError {
             VerifyError::DisclosureNotSigned => "disclosure_not_signed",
             VerifyError::DuplicateDisclosure => "duplicate_disclosure",
             VerifyError::UnknownField => "unknown_field",
+            VerifyError::UnknownView => "unknown_view",
+            VerifyError::FieldNotInView => "field_not_in_view",
+            VerifyError::DisclosuresOutOfOrder => "disclosures_out_of_order",
             VerifyError::InvalidFieldValue { .. } => "invalid_field_value",
+            VerifyError::InvalidImage { .. } => "invalid_image",
             VerifyError::RuleViolated { .. } => "rule_violated",
             VerifyError::LicenseIdMismatch => "license_id_mismatch",
             VerifyError::HolderProofMissing => "holder_proof_missing",
@@ -314,7 +333,13 @@ impl Localized for VerifyError {
             VerifyError::DisclosureNotSigned => "披露的字段与签名不符（字段被篡改）".into(),
             VerifyError::DuplicateDisclosure => "同一字段被重复披露".into(),
             VerifyError::UnknownField => "披露了该证照类型没有的字段".into(),
+            VerifyError::UnknownView => "证照的披露视图编号未定义".into(),
+            VerifyError::FieldNotInView => "披露的字段不属于该证照视图".into(),
+            VerifyError::DisclosuresOutOfOrder => "披露字段未按字段编号升序排列".into(),
             VerifyError::InvalidFieldValue { field, .. } => format!("字段取值无效：{field}").into(),
+            VerifyError::InvalidImage { field, error } => {
+                format!("字段 {field} 的图像不符合规范，未予显示：{}", error.zh()).into()
+            }
             VerifyError::RuleViolated { rule } => format!("字段之间互相矛盾（{rule}）").into(),
             VerifyError::LicenseIdMismatch => "证照标识与证照类型或发证机关不符".into(),
             VerifyError::HolderProofMissing => "缺少持证人签名（不是持证人本人亮证）".into(),
@@ -371,8 +396,12 @@ impl Localized for VerifyError {
             VerifyError::IssuedInFuture => "issue time is in the future".into(),
             VerifyError::DisclosureNotSigned => "a disclosed field does not match the signature (tampered field)".into(),
             VerifyError::DuplicateDisclosure => "a field is disclosed twice".into(),
-            VerifyError::UnknownField => "a disclosed field is not part of this license type or view".into(),
+            VerifyError::UnknownField => "a disclosed field is not a field of this license type".into(),
+            VerifyError::UnknownView => "the credential names a view the license type does not define".into(),
+            VerifyError::FieldNotInView => "a disclosed field is not part of the credential's view".into(),
+            VerifyError::DisclosuresOutOfOrder => "the disclosures are not in ascending field-id order".into(),
             VerifyError::InvalidFieldValue { field, reason } => format!("invalid value for {field}: {reason}").into(),
+            VerifyError::InvalidImage { field, error } => format!("image in {field} refused (not shown): {}", error.en()).into(),
             VerifyError::RuleViolated { rule } => format!("disclosed fields contradict each other ({rule})").into(),
             VerifyError::LicenseIdMismatch => "license identifier names another type or issuer".into(),
             VerifyError::HolderProofMissing => "holder proof missing (not shown by the holder)".into(),
@@ -456,6 +485,38 @@ pub struct DisclosedField {
     pub sensitive: bool,
 }
 
+/// A disclosed image (the portrait), for the app to show beside the verdict.
+///
+/// The bytes passed the portrait profile's header check (baseline JPEG within
+/// the type's size and pixel limits, no metadata) and are covered by the
+/// issuer's signature like every other field; they are given only when every
+/// integrity check passed, exactly as the text fields.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DisclosedImage {
+    /// Field key (`portrait`).
+    pub key: String,
+    /// Chinese label.
+    pub label_zh: String,
+    /// English label.
+    pub label_en: String,
+    /// Media type (`image/jpeg`).
+    pub media_type: String,
+    /// Width in pixels (from the checked header).
+    pub width: u16,
+    /// Height in pixels (from the checked header).
+    pub height: u16,
+    /// The image bytes exactly as signed (standard Base64 in JSON).
+    #[serde(serialize_with = "standard_base64")]
+    pub bytes: Vec<u8>,
+}
+
+fn standard_base64<S: serde::Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&base64::Engine::encode(
+        &base64::engine::general_purpose::STANDARD,
+        bytes,
+    ))
+}
+
 /// Something worth telling that does not change the verdict.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "code", rename_all = "snake_case")]
@@ -532,6 +593,9 @@ pub struct Report {
     pub license: Option<LicenseInfo>,
     /// Disclosed fields (only when every integrity check passed).
     pub fields: Vec<DisclosedField>,
+    /// Disclosed images (the portrait), under the same rule as `fields`; each
+    /// is also listed in `fields` with a text description.
+    pub images: Vec<DisclosedImage>,
     /// Findings that do not change the verdict.
     pub findings: Vec<Finding>,
 }

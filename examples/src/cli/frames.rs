@@ -8,7 +8,9 @@ use liangzheng::qr::frames::{
     encode_frames, needs_frames, render_gif, FrameAssembler, FrameOptions, FrameStatus,
     RECOMMENDED_FPS,
 };
-use liangzheng::qr::{decode_text, render_png, Ecc, QrKind, QrPayload, RenderOptions};
+use liangzheng::qr::{
+    encode_text, render_png, Ecc, QrKind, QrPayload, RenderOptions, MAX_QR_TEXT_LEN,
+};
 
 use super::{ctx, read, write, CliError};
 
@@ -30,17 +32,19 @@ pub struct OutputArgs {
     pub animated: bool,
 }
 
-/// Prints `text`, or its frames (one per line) when it is too large for one
-/// symbol; writes the GIF / PNG frames asked for.
-pub fn emit(text: &str, out: &OutputArgs) -> Result<(), CliError> {
-    let too_large = needs_frames(text, Ecc::M, MAX_SINGLE_VERSION).map_err(ctx("QR"))?;
+/// Prints the QR text of `body`, or its frames (one per line) when it is too
+/// large for one symbol (a portrait, a bundle); writes the GIF / PNG frames
+/// asked for.
+pub fn emit(kind: QrKind, body: &[u8], out: &OutputArgs) -> Result<(), CliError> {
+    let text = encode_text(kind, body);
+    let too_large = text.len() > MAX_QR_TEXT_LEN
+        || needs_frames(&text, Ecc::M, MAX_SINGLE_VERSION).map_err(ctx("QR"))?;
     if !too_large && !out.animated {
         println!("{text}");
         return Ok(());
     }
-    let payload = decode_text(text).map_err(ctx("QR"))?;
-    let frames = encode_frames(payload.kind, &payload.body, &FrameOptions::default())
-        .map_err(ctx("动态码 frames"))?;
+    let frames =
+        encode_frames(kind, body, &FrameOptions::default()).map_err(ctx("动态码 frames"))?;
     eprintln!(
         "动态码 animated code: {} frames per loop, show at {RECOMMENDED_FPS} frames/s",
         frames.len()
@@ -143,9 +147,4 @@ fn frame_texts(path: &Path) -> Result<Vec<String>, CliError> {
         .map(|l| l.trim_end_matches('\r').to_owned())
         .filter(|l| !l.trim().is_empty())
         .collect())
-}
-
-/// A frame kind check for the verifier: only presentations are verified.
-pub fn is_presentation(payload: &QrPayload) -> bool {
-    payload.kind == QrKind::Presentation
 }

@@ -49,6 +49,8 @@ pub enum Command {
     Issue(issue::Args),
     /// 亮证 Present chosen fields of a license as QR text (the holder's wallet).
     Present(wallet::PresentArgs),
+    /// 一照通 Present a business license and permits of the same subject as one bundle (animated code).
+    Bundle(wallet::BundleArgs),
     /// 用证请求 Make a verifier request (授权用证) as QR text.
     Request(wallet::RequestArgs),
     /// 生成二维码 Render QR text as SVG, PNG or in the terminal.
@@ -74,6 +76,7 @@ pub fn main() -> ExitCode {
         Command::Keygen(a) => keygen::run(a),
         Command::Issue(a) => issue::run(a),
         Command::Present(a) => wallet::present(a),
+        Command::Bundle(a) => wallet::bundle(a),
         Command::Request(a) => wallet::request(a),
         Command::Qr(a) => qr::run(a),
         Command::Verify(a) => verify::run(a),

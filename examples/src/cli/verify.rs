@@ -7,8 +7,9 @@ use clap::ValueEnum;
 use liangzheng::lang::Localized as _;
 use liangzheng::qr::decode_image;
 use liangzheng::qr::frames::FrameAssembler;
+use liangzheng::qr::QrKind;
 use liangzheng::time::UnixTime;
-use liangzheng::verify::{Outcome, Policy, Report, StatusPolicy, Verdict, Verifier};
+use liangzheng::verify::{BundleReport, Outcome, Policy, Report, StatusPolicy, Verdict, Verifier};
 use lz_examples::demo;
 
 use super::files::{load_public_key, load_request, load_status_token, load_trust};
@@ -75,6 +76,9 @@ pub struct Args {
     /// Print the report as JSON (one line per scan with --stdin); sensitive values masked unless --unmask.
     #[arg(long)]
     pub json: bool,
+    /// 照片输出 Write a disclosed portrait (JPEG, exactly as signed) to this file; with --stdin the line number is added to the name.
+    #[arg(long)]
+    pub portrait_out: Option<PathBuf>,
     /// 颜色 Colour the verdict: green valid, red invalid, yellow indeterminate.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
@@ -85,12 +89,16 @@ fn setup(a: &Args) -> Result<(Verifier, Policy), CliError> {
     let now = now_or(a.now);
     let trust = match (&a.trust, &a.root_key) {
         (Some(t), Some(r)) => load_trust(t, &load_public_key(r)?)?,
-        _ => demo::trust_store(),
+        // The demo trust store and the permit departments of the 一照通 demo.
+        _ => demo::bundle_trust_store(),
     };
     let mut verifier = Verifier::new(trust);
     if a.demo && a.status.is_empty() {
         // Demo status lists, signed a minute before the verifier's clock.
-        for token in demo::status_tokens(now.minus(60), 86_400) {
+        for token in demo::status_tokens(now.minus(60), 86_400)
+            .into_iter()
+            .chain(demo::bundle_status_tokens(now.minus(60), 86_400))
+        {
             verifier
                 .add_status_list(&token)
                 .map_err(ctx("demo status list"))?;
@@ -125,16 +133,22 @@ pub fn run(a: Args) -> CliResult {
         }
     };
     if a.stdin {
-        return counter_mode(&verifier, &policy, a.json, a.unmask);
+        return counter_mode(
+            &verifier,
+            &policy,
+            a.json,
+            a.unmask,
+            a.portrait_out.as_deref(),
+        );
     }
     if !a.frames.is_empty() {
         let payload = frames::assemble_files(&a.frames)?;
-        if !frames::is_presentation(&payload) {
-            return Err(CliError::new(
-                "动态码内容不是亮证 the animated code is not a presentation",
-            ));
+        if payload.kind == QrKind::Bundle {
+            let report = verifier.verify_bundle(&payload.body, &policy);
+            return print_bundle(&report, a.json, color, a.unmask);
         }
-        let report = verifier.verify_body(&payload.body, &policy);
+        let report = verifier.verify_payload(&payload, &policy);
+        write_portraits(&report, a.portrait_out.as_deref(), None)?;
         return print_report(&report, a.json, color, a.unmask);
     }
     let text = match (&a.text, &a.image) {
@@ -145,7 +159,50 @@ pub fn run(a: Args) -> CliResult {
         _ => return Err(CliError::new("give --text, --image or --stdin")),
     };
     let report = verifier.verify_text(&text, &policy);
+    write_portraits(&report, a.portrait_out.as_deref(), None)?;
     print_report(&report, a.json, color, a.unmask)
+}
+
+/// Writes the disclosed portrait(s) of a report to `path` (`--portrait-out`):
+/// the exact signed JPEG bytes, only from a report whose integrity checks
+/// passed (the report holds no image otherwise). In counter mode the scan's
+/// line number goes into the name (`portrait-3.jpg`); a second image of the
+/// same report gets its field key (`portrait-3-photo2.jpg`).
+fn write_portraits(
+    report: &Report,
+    path: Option<&std::path::Path>,
+    line: Option<usize>,
+) -> Result<Vec<PathBuf>, CliError> {
+    let Some(path) = path else {
+        return Ok(Vec::new());
+    };
+    let mut written = Vec::new();
+    for (i, img) in report.images.iter().enumerate() {
+        let stem = path
+            .file_stem()
+            .map_or_else(|| "portrait".into(), |s| s.to_string_lossy().into_owned());
+        let ext = path
+            .extension()
+            .map_or_else(|| "jpg".into(), |s| s.to_string_lossy().into_owned());
+        let mut name = stem;
+        if let Some(n) = line {
+            name.push_str(&format!("-{n}"));
+        }
+        if i > 0 {
+            name.push_str(&format!("-{}", img.key));
+        }
+        let out = path.with_file_name(format!("{name}.{ext}"));
+        super::write(&out, &img.bytes)?;
+        eprintln!(
+            "照片 portrait {}×{} ({} bytes) → {}",
+            img.width,
+            img.height,
+            img.bytes.len(),
+            out.display()
+        );
+        written.push(out);
+    }
+    Ok(written)
 }
 
 fn print_report(report: &Report, json: bool, color: bool, unmask: bool) -> CliResult {
@@ -158,6 +215,107 @@ fn print_report(report: &Report, json: bool, color: bool, unmask: bool) -> CliRe
         print!("{}", counter_view(report, color, unmask));
     }
     Ok(exit_code(report))
+}
+
+fn print_bundle(report: &BundleReport, json: bool, color: bool, unmask: bool) -> CliResult {
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&masked_bundle(report, unmask)).map_err(ctx("JSON"))?
+        );
+    } else {
+        print!("{}", bundle_view(report, color));
+    }
+    Ok(match report.verdict {
+        Verdict::Valid => 0,
+        Verdict::Invalid => EXIT_INVALID,
+        Verdict::Indeterminate => EXIT_INDETERMINATE,
+    })
+}
+
+/// [`masked`] applied to every member of a bundle report.
+pub fn masked_bundle(report: &BundleReport, unmask: bool) -> BundleReport {
+    let mut r = report.clone();
+    for m in &mut r.members {
+        m.report = masked(&m.report, unmask);
+    }
+    r
+}
+
+/// The counter view of a 一照通 bundle: overall verdict, subject, then one
+/// line per member with its own verdict, type, issuer and first problem.
+pub fn bundle_view(report: &BundleReport, color: bool) -> String {
+    let rule = "━".repeat(60);
+    let (big, code) = match report.verdict {
+        Verdict::Valid => ("✔  一照通 有 效   BUNDLE VALID", "1;97;42"),
+        Verdict::Invalid => ("✘  一照通 无 效   BUNDLE INVALID", "1;97;41"),
+        Verdict::Indeterminate => ("?  一照通 无法确定   INDETERMINATE", "1;30;43"),
+    };
+    let mut s = format!(
+        "{rule}
+  {}
+{rule}
+",
+        paint(&format!("  {big}  "), code, color)
+    );
+    s.push_str(&format!(
+        "主体 Subject  {} {}
+",
+        report.subject_name.as_deref().unwrap_or("?"),
+        report.subject_code.as_deref().unwrap_or("?")
+    ));
+    s.push_str(if report.holder_signed {
+        "签名 Signed   持证人一次签名覆盖全部证照 / one holder signature over every member
+"
+    } else {
+        "签名 Signed   静态一照通（无持证人签名）/ static bundle, no holder signature
+"
+    });
+    for p in &report.problems {
+        s.push_str(&format!(
+            "问题 Problem  [{}] {}
+",
+            p.code(),
+            p.bilingual()
+        ));
+    }
+    s.push_str(&format!(
+        "证照 Members ({})
+",
+        report.members.len()
+    ));
+    for m in &report.members {
+        let mark = match m.verdict {
+            Verdict::Valid => paint("✓", "32", color),
+            Verdict::Invalid => paint("✗", "31", color),
+            Verdict::Indeterminate => paint("?", "33", color),
+        };
+        let (ty, issuer) = m
+            .report
+            .license
+            .as_ref()
+            .map_or(("?".into(), "?".into()), |l| {
+                (l.type_zh.clone(), l.issuer_zh.clone())
+            });
+        let number = m
+            .report
+            .fields
+            .iter()
+            .find(|f| f.key == "license_number")
+            .map(|f| format!(" {}", f.display))
+            .unwrap_or_default();
+        let why = m
+            .report
+            .first_problem()
+            .map(|(k, e)| format!(" — [{}: {}] {}", k.code(), e.code(), e.zh()))
+            .unwrap_or_default();
+        s.push_str(&format!(
+            "  {mark} {:>2}. {ty}{number} · {issuer} · {}{why}\n",
+            m.index + 1,
+            m.verdict.zh()
+        ));
+    }
+    s
 }
 
 /// Exit code for a verdict: 0 valid, 1 invalid, 3 indeterminate.
@@ -217,6 +375,9 @@ pub fn masked(report: &Report, unmask: bool) -> Report {
             f.value_zh = f.display.clone();
             f.value_en = f.display.clone();
         }
+        // A portrait is biometric data: its bytes go only to --portrait-out
+        // (the field list still describes it).
+        r.images.clear();
     }
     r
 }
@@ -226,7 +387,13 @@ pub fn masked(report: &Report, unmask: bool) -> Report {
 /// an accepted presentation is reported as already verified. A frame of an
 /// animated code gives a progress line until the code is assembled, then the
 /// result line of the assembled presentation.
-fn counter_mode(verifier: &Verifier, policy: &Policy, json: bool, unmask: bool) -> CliResult {
+fn counter_mode(
+    verifier: &Verifier,
+    policy: &Policy,
+    json: bool,
+    unmask: bool,
+    portrait_out: Option<&std::path::Path>,
+) -> CliResult {
     let stdin = std::io::stdin();
     let mut input = stdin.lock();
     let mut out = std::io::stdout().lock();
@@ -252,16 +419,26 @@ fn counter_mode(verifier: &Verifier, policy: &Policy, json: bool, unmask: bool) 
                     out.flush().map_err(ctx("stdout"))?;
                     continue;
                 }
-                FrameLine::Complete(payload) if frames::is_presentation(&payload) => {
-                    verifier.verify_body(&payload.body, policy)
+                FrameLine::Complete(payload) if payload.kind == QrKind::Bundle => {
+                    let b = verifier.verify_bundle(&payload.body, policy);
+                    let line = if json {
+                        let mut v =
+                            serde_json::to_value(masked_bundle(&b, unmask)).map_err(ctx("JSON"))?;
+                        v["line"] = n.into();
+                        serde_json::to_string(&v).map_err(ctx("JSON"))?
+                    } else {
+                        format!("#{n} {}", b.summary())
+                    };
+                    writeln!(out, "{line}").map_err(ctx("stdout"))?;
+                    out.flush().map_err(ctx("stdout"))?;
+                    continue;
                 }
-                FrameLine::Complete(_) => {
-                    verifier.verify_text("LZ1R:", policy) // reported as not a presentation
-                }
+                FrameLine::Complete(payload) => verifier.verify_payload(&payload, policy),
             }
         } else {
             verifier.verify_scan(text, policy)
         };
+        write_portraits(&report, portrait_out, Some(n))?;
         let result = if json {
             let mut v = serde_json::to_value(masked(&report, unmask)).map_err(ctx("JSON"))?;
             v["line"] = n.into();

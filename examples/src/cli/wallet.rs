@@ -55,8 +55,8 @@ pub fn present(a: PresentArgs) -> CliResult {
     let fields = split_list(&a.fields);
     let keys: Vec<&str> = fields.iter().map(String::as_str).collect();
     let now = now_or(a.now);
-    let text = match &a.request {
-        None => wallet.present(index, &keys, now),
+    let body = match &a.request {
+        None => wallet.present_bytes(index, &keys, now),
         Some(path) => {
             let request = load_request(path)?;
             // Not authenticated here (see `lz rp check-request`): the name is only claimed.
@@ -64,11 +64,70 @@ pub fn present(a: PresentArgs) -> CliResult {
                 "答复请求 answering a request from (自称 claimed, not checked here) {} ({}) — {}",
                 request.request.verifier_name, request.request.verifier_id, request.request.purpose
             );
-            wallet.respond(index, &request, &keys, now)
+            wallet.respond_bytes(index, &request, &keys, now)
         }
     }
     .map_err(ctx("cannot present 无法亮证"))?;
-    super::frames::emit(&text, &a.animated)?;
+    super::frames::emit(QrKind::Presentation, &body, &a.animated)?;
+    Ok(0)
+}
+
+/// `lz bundle` arguments.
+#[derive(Debug, clap::Args)]
+pub struct BundleArgs {
+    /// 持证人密钥 Holder key file (`lz keygen --holder`); not needed when every member is static.
+    #[arg(long)]
+    pub wallet_seed: Option<PathBuf>,
+    /// 成员 A member as LICENSE_FILE=field,field (the first is the anchor, normally the 营业执照;
+    /// include `uscc` so the counter can check the subject). Repeat for each member.
+    #[arg(long = "member", required = true, num_args = 1)]
+    pub members: Vec<String>,
+    /// 亮证时间 Presentation time: Unix seconds or YYYY-MM-DD (default: now).
+    #[arg(long, value_parser = parse_time)]
+    pub now: Option<UnixTime>,
+    /// 有效秒数 Presentation lifetime in seconds (at least 1).
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    pub lifetime: u64,
+    /// Animated multi-frame output.
+    #[command(flatten)]
+    pub animated: super::frames::OutputArgs,
+}
+
+/// Runs `lz bundle`: prints the frames of the bundle's animated code, one per line.
+pub fn bundle(a: BundleArgs) -> CliResult {
+    let signer: Arc<dyn DeviceSigner> = match &a.wallet_seed {
+        Some(p) => load_holder_signer(p)?,
+        None => Arc::new(Ed25519DeviceSigner::generate()),
+    };
+    let mut wallet = Wallet::new(signer).with_lifetime(a.lifetime);
+    let mut fields = Vec::new();
+    for m in &a.members {
+        let (file, list) = m.split_once('=').ok_or_else(|| {
+            CliError::new(format!(
+                "--member {m}: 格式应为 expected LICENSE_FILE=field,field"
+            ))
+        })?;
+        let index = wallet
+            .add(load_license(&PathBuf::from(file))?)
+            .map_err(ctx(format!("wallet 卡包: {file}")))?;
+        fields.push((index, split_list(list)));
+    }
+    let keys: Vec<Vec<&str>> = fields
+        .iter()
+        .map(|(_, f)| f.iter().map(String::as_str).collect())
+        .collect();
+    let members: Vec<(usize, &[&str])> = fields
+        .iter()
+        .zip(&keys)
+        .map(|((i, _), k)| (*i, k.as_slice()))
+        .collect();
+    let body = wallet
+        .present_bundle(&members, now_or(a.now))
+        .map_err(ctx("cannot present 无法亮证"))?;
+    let mut out = a.animated;
+    // A bundle always goes out as frames (QR kind B has no single-symbol use).
+    out.animated = true;
+    super::frames::emit(QrKind::Bundle, &body, &out)?;
     Ok(0)
 }
 

@@ -16,6 +16,8 @@
 use ciborium::value::Value;
 use std::borrow::Cow;
 
+pub(crate) mod canonical;
+
 use crate::lang::Localized;
 
 /// Maximum nesting depth of any CBOR item this crate accepts.
@@ -142,49 +144,109 @@ pub fn decode_strict(bytes: &[u8], max_len: usize) -> Result<Value, CborError> {
     }
     let mut items = 0usize;
     check_values(&value, &mut items, max_items(bytes.len()))?;
-    // Keys strictly ascending (bytewise, by encoding) means sorted and no
-    // duplicates, so the value can be re-encoded as it is, without a sorted copy.
-    if !keys_strictly_sorted(&value) {
-        return Err(CborError::NotDeterministic);
-    }
-    let mut again = Vec::with_capacity(bytes.len());
-    if ciborium::ser::into_writer(&value, &mut again).is_err() || again != bytes {
+    // The deterministic encoding of `value` must be exactly `bytes`: compared
+    // node by node against the input, without building the re-encoding (a
+    // national trust list is 8 MB) and with map keys compared as the input
+    // slices they must equal (strictly ascending: sorted, no duplicates).
+    let mut pos = 0;
+    if !encodes_as(&value, bytes, &mut pos) || pos != bytes.len() {
         return Err(CborError::NotDeterministic);
     }
     Ok(value)
 }
 
-fn keys_strictly_sorted(value: &Value) -> bool {
-    // Two buffers reused for every key of the document: a national trust list
-    // has hundreds of thousands of map keys, and an allocation per key was
-    // most of its load time.
-    let mut previous = Vec::new();
-    let mut current = Vec::new();
-    sorted_in(value, &mut previous, &mut current)
+/// Whether the core deterministic encoding (RFC 8949 §4.2.1) of the head
+/// `major`/`arg` is at `input[*pos..]`; advances `pos` past it.
+fn head_is(major: u8, arg: u64, input: &[u8], pos: &mut usize) -> bool {
+    let m = major << 5;
+    let mut head = [0u8; 9];
+    let len = if arg < 24 {
+        head[0] = m | arg as u8;
+        1
+    } else if let Ok(a) = u8::try_from(arg) {
+        head[0] = m | 24;
+        head[1] = a;
+        2
+    } else if let Ok(a) = u16::try_from(arg) {
+        head[0] = m | 25;
+        head[1..3].copy_from_slice(&a.to_be_bytes());
+        3
+    } else if let Ok(a) = u32::try_from(arg) {
+        head[0] = m | 26;
+        head[1..5].copy_from_slice(&a.to_be_bytes());
+        5
+    } else {
+        head[0] = m | 27;
+        head[1..9].copy_from_slice(&arg.to_be_bytes());
+        9
+    };
+    slice_is(&head[..len], input, pos)
 }
 
-fn sorted_in(value: &Value, previous: &mut Vec<u8>, current: &mut Vec<u8>) -> bool {
+/// Whether `input[*pos..]` starts with `expected`; advances `pos` past it.
+fn slice_is(expected: &[u8], input: &[u8], pos: &mut usize) -> bool {
+    let Some(end) = pos.checked_add(expected.len()) else {
+        return false;
+    };
+    if input.get(*pos..end) != Some(expected) {
+        return false;
+    }
+    *pos = end;
+    true
+}
+
+/// Whether `value`'s deterministic encoding is at `input[*pos..]` (advancing
+/// `pos` past it), with every map's keys strictly ascending by their encoded
+/// bytes. Equivalent to encoding `value` with ciborium (which writes shortest
+/// forms and definite lengths) and comparing, except that integers beyond
+/// the 64-bit major types (ciborium's bignum tags 2/3) are refused: this
+/// format never uses them.
+fn encodes_as(value: &Value, input: &[u8], pos: &mut usize) -> bool {
+    let len = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
     match value {
-        Value::Map(m) => {
-            for (i, (k, _)) in m.iter().enumerate() {
-                current.clear();
-                if ciborium::ser::into_writer(k, &mut *current).is_err() {
-                    return false;
-                }
-                if i > 0 && *previous >= *current {
-                    return false;
-                }
-                std::mem::swap(previous, current);
+        Value::Integer(i) => {
+            let i = i128::from(*i);
+            match (u64::try_from(i), u64::try_from(-1 - i)) {
+                (Ok(u), _) => head_is(0, u, input, pos),
+                (_, Ok(n)) => head_is(1, n, input, pos),
+                _ => false,
             }
-            m.iter().all(|(k, v)| {
-                (!matches!(k, Value::Map(_) | Value::Array(_) | Value::Tag(..))
-                    || sorted_in(k, previous, current))
-                    && sorted_in(v, previous, current)
-            })
         }
-        Value::Array(a) => a.iter().all(|v| sorted_in(v, previous, current)),
-        Value::Tag(_, inner) => sorted_in(inner, previous, current),
-        _ => true,
+        Value::Bytes(b) => head_is(2, len(b.len()), input, pos) && slice_is(b, input, pos),
+        Value::Text(t) => {
+            head_is(3, len(t.len()), input, pos) && slice_is(t.as_bytes(), input, pos)
+        }
+        Value::Array(a) => {
+            head_is(4, len(a.len()), input, pos) && a.iter().all(|v| encodes_as(v, input, pos))
+        }
+        Value::Map(m) => {
+            if !head_is(5, len(m.len()), input, pos) {
+                return false;
+            }
+            let mut previous: Option<&[u8]> = None;
+            for (k, v) in m {
+                let start = *pos;
+                if !encodes_as(k, input, pos) {
+                    return false;
+                }
+                // The key's encoding is the input slice it just matched.
+                let key = input.get(start..*pos);
+                if previous.is_some() && previous >= key {
+                    return false;
+                }
+                previous = key;
+                if !encodes_as(v, input, pos) {
+                    return false;
+                }
+            }
+            true
+        }
+        Value::Tag(t, inner) => head_is(6, *t, input, pos) && encodes_as(inner, input, pos),
+        Value::Bool(false) => slice_is(&[0xf4], input, pos),
+        Value::Bool(true) => slice_is(&[0xf5], input, pos),
+        Value::Null => slice_is(&[0xf6], input, pos),
+        // Floats are refused by `check_values`; anything else is not ours.
+        _ => false,
     }
 }
 
@@ -388,5 +450,97 @@ mod tests {
                 (read::i(-65537), read::u(1)),
             ]))
         );
+    }
+
+    /// The previous check, kept as the reference: re-encode with ciborium,
+    /// compare the bytes, and require strictly ascending encoded map keys.
+    fn reference_ok(bytes: &[u8]) -> bool {
+        fn sorted(v: &Value) -> bool {
+            match v {
+                Value::Map(m) => {
+                    let keys: Vec<Vec<u8>> = m
+                        .iter()
+                        .map(|(k, _)| {
+                            let mut out = Vec::new();
+                            let _ = ciborium::ser::into_writer(k, &mut out);
+                            out
+                        })
+                        .collect();
+                    keys.windows(2).all(|w| w[0] < w[1])
+                        && m.iter().all(|(k, v)| sorted(k) && sorted(v))
+                }
+                Value::Array(a) => a.iter().all(sorted),
+                Value::Tag(_, i) => sorted(i),
+                _ => true,
+            }
+        }
+        let mut reader = bytes;
+        let Ok(value) =
+            ciborium::de::from_reader_with_recursion_limit::<Value, _>(&mut reader, MAX_DEPTH)
+        else {
+            return false;
+        };
+        let mut again = Vec::new();
+        reader.is_empty()
+            && sorted(&value)
+            && ciborium::ser::into_writer(&value, &mut again).is_ok()
+            && again == bytes
+    }
+
+    fn arb_value() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            any::<u64>().prop_map(|n| Value::Integer(n.into())),
+            (0u64..300).prop_map(|n| Value::Integer(
+                (-1 - i128::from(n)).try_into().unwrap_or(0u8.into())
+            )),
+            proptest::collection::vec(any::<u8>(), 0..30).prop_map(Value::Bytes),
+            "[a-z张三]{0,8}".prop_map(Value::Text),
+            any::<bool>().prop_map(Value::Bool),
+            Just(Value::Null),
+        ];
+        leaf.prop_recursive(4, 32, 5, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
+                proptest::collection::vec((inner.clone(), inner.clone()), 0..5)
+                    .prop_map(Value::Map),
+                (0u64..300, inner).prop_map(|(t, v)| Value::Tag(t, Box::new(v))),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        /// The node-by-node comparison decides exactly as re-encoding did,
+        /// on canonical encodings, on ciborium's (unsorted) encodings, and on
+        /// random one-byte mutations of both.
+        #[test]
+        fn in_place_check_decides_as_re_encoding(v in arb_value(), at in 0usize..512, b in 0u8..=255) {
+            for bytes in [encode(&v), {
+                let mut raw = Vec::new();
+                let _ = ciborium::ser::into_writer(&v, &mut raw);
+                raw
+            }] {
+                let mut mutated = bytes.clone();
+                if !mutated.is_empty() {
+                    let i = at % mutated.len();
+                    mutated[i] = b;
+                }
+                for input in [bytes, mutated] {
+                    // The allocation-free validator decides as decode_strict does.
+                    proptest::prop_assert_eq!(
+                        canonical::validate(&input, 1 << 20).is_ok(),
+                        decode_strict(&input, 1 << 20).is_ok(),
+                        "validate vs decode_strict on {:02x?}", input
+                    );
+                    let ours = decode_strict(&input, 1 << 20);
+                    let ours_ok = ours.is_ok();
+                    let reference = reference_ok(&input);
+                    // Item limits aside, both agree.
+                    if !matches!(ours, Err(CborError::TooManyItems)) {
+                        proptest::prop_assert_eq!(ours_ok, reference, "{:02x?}", input);
+                    }
+                }
+            }
+        }
     }
 }
