@@ -26,7 +26,7 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 case $build in
-  verifier|wallet) features=(--no-default-features --features "$build") ;;
+  verifier|wallet) features=(--no-default-features --features "$build,p256-ring") ;; # ring: docs/decisions/0014
   full) features=() ;;
   *) die "--features must be verifier, wallet or full, not '$build'" ;;
 esac

@@ -43,14 +43,16 @@ trap 'rm -rf "$out"' EXIT
 features_of() {
   case $1 in
     verifier) echo "--no-default-features --features verifier" ;;
+    verifier+ring) echo "--no-default-features --features verifier,p256-ring" ;;
     wallet) echo "--no-default-features --features wallet" ;;
-    full) echo "" ;;
+    wallet+ring) echo "--no-default-features --features wallet,p256-ring" ;;
+    full) echo "" ;; # default features: full + p256-ring
   esac
 }
 
 printf '\nlibliangzheng_ffi.so, %s, profile release-small, stripped (bytes; KiB = 1024 bytes)\n\n' "${target:-$host}"
 printf '| build | link | stripped | gzip -9 |\n|---|---|---:|---:|\n'
-for build in verifier wallet full; do
+for build in verifier verifier+ring wallet wallet+ring full; do
   for link in plain tuned; do
     flags=()
     [[ $link == tuned ]] && flags=("${tuned_flags[@]}")

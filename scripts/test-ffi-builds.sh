@@ -23,6 +23,12 @@ echo "== core without default features"
 cargo check --quiet -p liangzheng --no-default-features
 
 builds_dir=${CARGO_TARGET_DIR:-$root/target}/ffi-builds
+# In a workspace build ffi's default feature p256-ring is unified into core, so the pure-Rust
+# ES256 backend (core's default, the one wasm uses) gets its own run here: core alone.
+echo "== core's ES256 backends agree with p256 (pure-Rust default, then ring)"
+CARGO_TARGET_DIR=$builds_dir cargo test --quiet -p liangzheng --lib alg::p256_backend
+CARGO_TARGET_DIR=$builds_dir cargo test --quiet -p liangzheng --lib --features p256-ring alg::p256_backend
+
 scripts/gen-bindings.sh --check >/dev/null
 bindgen=${CARGO_TARGET_DIR:-$root/target}/debug/uniffi-bindgen
 [[ -x $bindgen ]] || die "$bindgen missing after gen-bindings.sh --check"

@@ -57,8 +57,21 @@ jar=$(KOTLINC=$kotlinc JNA_JAR=$jna LZ_PROFILE=$profile scripts/build-jar.sh "$o
 classpath=$out/tests.jar:$jar:$jna:$stdlib
 bench=--bench
 [[ ${LZ_BENCH:-1} == 0 ]] && bench=
+if [[ -n $bench ]]; then
+  # The Rust side of the same comparison, in the same run, right before the Kotlin timing.
+  if [[ $profile == release ]]; then rel=--release; else rel=; fi
+  cargo run --quiet $rel -p liangzheng-ffi --example verify_cost | tee "$out/rust-bench.txt"
+fi
 java -Djna.debug_load=true -cp "$classpath" liangzheng.test.MainKt "$root" $bench 2>"$out/jna-load.log" \
-  || { cat "$out/jna-load.log" >&2; die "Kotlin suite failed"; }
+  | tee "$out/kotlin.txt"
+[[ ${PIPESTATUS[0]} == 0 ]] || { cat "$out/jna-load.log" >&2; die "Kotlin suite failed"; }
+if [[ -n $bench ]]; then
+  rust_us=$(sed -n 's/^ffi Verifier::verify (Rust): median \([0-9.]*\) µs.*/\1/p' "$out/rust-bench.txt")
+  kotlin_us=$(sed -n 's/^bench: verify via Kotlin\/JNA: median \([0-9.]*\) µs.*/\1/p' "$out/kotlin.txt")
+  [[ -n $rust_us && -n $kotlin_us ]] || die "could not read the Rust ($rust_us) or Kotlin ($kotlin_us) median"
+  python3 -c 'import sys; k, r = map(float, sys.argv[1:]); print(f"bench: Kotlin verify / Rust ffi verify = {k:.1f} / {r:.1f} µs = {k / r:.2f}x (goal <= 1.3x; wall-clock medians, same run)")' \
+    "$kotlin_us" "$rust_us"
+fi
 grep -q "jar:file:$jar!/linux-x86-64/libliangzheng_ffi.so" "$out/jna-load.log" \
   || { cat "$out/jna-load.log" >&2; die "JNA did not load libliangzheng_ffi.so from $jar"; }
 echo "test-kotlin: JNA $(unzip -p "$jna" META-INF/MANIFEST.MF | grep -i '^Implementation-Version' | tr -d '\r' | cut -d' ' -f2) loaded the native library from the jar" >&2

@@ -12,14 +12,18 @@ mod common;
 
 use std::hint::black_box;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use common::*;
 use criterion::Criterion;
 use ed25519_dalek::{Signer as _, SigningKey, VerifyingKey};
+use liangzheng::alg::{
+    PublicKey, SignatureAlgorithm, VerifyingKey as AlgVerifyingKey, P256_BACKEND,
+};
 use liangzheng::credential::Credential;
 use liangzheng::disclosure::Disclosure;
-use liangzheng::holder::HolderPublicKey;
+use liangzheng::holder::{DeviceSigner, HolderPublicKey, P256DeviceSigner};
 use liangzheng::keys::verify_ed25519_strict;
 use liangzheng::presentation::{transcript, Presentation};
 use liangzheng::qr::{self, RenderOptions};
@@ -111,6 +115,25 @@ fn bench_ed25519(c: &mut Criterion) {
     g.finish();
 }
 
+/// Bare ES256 with this build's backend (`alg::P256_BACKEND`): verify through core's algorithm
+/// table (key decoded once), and the software holder signer's sign.
+fn bench_p256(c: &mut Criterion) {
+    let mut g = c.benchmark_group("p256");
+    let signer = P256DeviceSigner::from_scalar(&[3; 32]).unwrap();
+    let HolderPublicKey::P256(sec1) = signer.public_key() else {
+        unreachable!()
+    };
+    let vk = AlgVerifyingKey::new(&PublicKey::p256_from_sec1(&sec1).unwrap()).unwrap();
+    let msg = vec![0x5a; 200];
+    let sig = signer.sign(&msg).unwrap();
+    assert!(vk.verify(SignatureAlgorithm::Es256, &msg, &sig));
+    g.bench_function("verify", |b| {
+        b.iter(|| assert!(vk.verify(SignatureAlgorithm::Es256, black_box(&msg), black_box(&sig))))
+    });
+    g.bench_function("sign", |b| b.iter(|| signer.sign(black_box(&msg)).unwrap()));
+    g.finish();
+}
+
 fn bench_license(c: &mut Criterion) {
     let phone = holder(0);
     let verifier = verifier();
@@ -148,6 +171,26 @@ fn bench_license(c: &mut Criterion) {
     });
     g.bench_function("verify_full", |b| {
         b.iter(|| verifier.verify_text(black_box(&full_text), &policy))
+    });
+
+    // The same ID card bound to a P-256 phone key (Android Keystore / Secure Enclave keys are P-256).
+    let p256_phone = Arc::new(P256DeviceSigner::from_scalar(&[3; 32]).unwrap());
+    let p256_key = p256_phone.public_key();
+    let p256_license = issuer.issue(&claims, Some(&p256_key), NOW).unwrap();
+    let mut p256_wallet = Wallet::new(p256_phone);
+    let j = p256_wallet.add(p256_license).unwrap();
+    let p256_text = p256_wallet.present(j, &["name", "id_number"], NOW).unwrap();
+    let r = verifier.verify_text(&p256_text, &policy);
+    assert_eq!(r.verdict, Verdict::Valid, "{}", r.summary());
+    g.bench_function("present_view_p256_holder", |b| {
+        b.iter(|| {
+            p256_wallet
+                .present(j, black_box(&["name", "id_number"]), NOW)
+                .unwrap()
+        })
+    });
+    g.bench_function("verify_view_p256_holder", |b| {
+        b.iter(|| verifier.verify_text(black_box(&p256_text), &policy))
     });
     g.finish();
 }
@@ -252,7 +295,7 @@ fn print_table() {
     };
     println!("\n| bench | median | × bare verify_strict | × bare sign | note |");
     println!("|---|---:|---:|---:|---|");
-    let rows: [(&str, f64, &str); 13] = [
+    let rows: [(&str, f64, &str); 17] = [
         ("ed25519/sign", 1.0, "baseline"),
         (
             "ed25519/verify_strict",
@@ -264,6 +307,12 @@ fn print_table() {
             1.0,
             "decompress + is_weak + verify_strict, as core calls it",
         ),
+        (
+            "p256/verify",
+            1.0,
+            "ES256 verify, backend in the line below",
+        ),
+        ("p256/sign", 1.0, "P256DeviceSigner::sign (RFC 6979)"),
         (
             "license/issue_id_card",
             1.0,
@@ -280,6 +329,16 @@ fn print_table() {
             "per 2 bare verifies: issuer + holder signature",
         ),
         ("license/verify_full", 2.0, "per 2 bare verifies"),
+        (
+            "license/present_view_p256_holder",
+            1.0,
+            "P-256 holder signature + CBOR + Base45",
+        ),
+        (
+            "license/verify_view_p256_holder",
+            2.0,
+            "per 2 bare Ed25519 verifies: Ed25519 issuer + P-256 holder",
+        ),
         ("batch/verify_text_x1000", 2000.0, "per 2,000 bare verifies"),
         (
             "batch/dalek_verify_batch_2000",
@@ -305,6 +364,22 @@ fn print_table() {
             );
         }
     }
+    println!("\nES256 backend: {P256_BACKEND}");
+    if let (Some(p), Some(e)) = (
+        median_ns("license/verify_view_p256_holder"),
+        median_ns("license/verify_view"),
+    ) {
+        println!(
+            "P-256-holder presentation verify / Ed25519-holder presentation verify: {:.2}× (goal ≤ 2×)",
+            p / e
+        );
+    }
+    if let Some(v) = median_ns("license/verify_view") {
+        println!(
+            "Ed25519-holder presentation verify / 2 bare verify_strict: {:.2}× (goal ≤ 1.15×)",
+            v / (2.0 * verify)
+        );
+    }
 }
 
 fn main() {
@@ -313,6 +388,7 @@ fn main() {
         .measurement_time(Duration::from_secs(5))
         .configure_from_args();
     bench_ed25519(&mut c);
+    bench_p256(&mut c);
     bench_license(&mut c);
     bench_batch(&mut c);
     bench_qr(&mut c);

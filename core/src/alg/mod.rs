@@ -29,9 +29,11 @@
 //! pure Rust. **RustCrypto states that its `sm2` crate has never been
 //! independently audited**; see `docs/decisions/` before relying on it.
 
+mod p256_backend;
 mod public_key;
 mod verifying_key;
 
+pub use p256_backend::P256_BACKEND;
 pub use public_key::{PublicKey, PublicKeyError};
 pub use verifying_key::VerifyingKey;
 

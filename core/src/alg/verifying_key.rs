@@ -2,8 +2,9 @@
 
 use std::fmt;
 
-use p256::ecdsa::signature::Verifier as _;
+use sm2::dsa::signature::Verifier as _;
 
+use super::p256_backend::P256Key;
 use super::{PublicKey, PublicKeyError, SignatureAlgorithm, SIGNATURE_LEN, SM2_DEFAULT_USER_ID};
 
 /// A public key decoded and checked once (point decompressed, Ed25519 weak keys
@@ -17,7 +18,7 @@ pub struct VerifyingKey {
 #[derive(Clone)]
 enum Inner {
     Ed25519(ed25519_dalek::VerifyingKey),
-    P256(p256::ecdsa::VerifyingKey),
+    P256(P256Key),
     Sm2(Box<sm2::dsa::VerifyingKey>),
 }
 
@@ -32,11 +33,11 @@ impl VerifyingKey {
     pub fn new(key: &PublicKey) -> Result<Self, PublicKeyError> {
         match key {
             PublicKey::Ed25519(k) => Self::ed25519(k),
-            PublicKey::P256(k) => p256::ecdsa::VerifyingKey::from_sec1_bytes(k)
+            PublicKey::P256(k) => P256Key::from_sec1(k)
                 .map(|vk| VerifyingKey {
                     inner: Inner::P256(vk),
                 })
-                .map_err(|_| PublicKeyError::InvalidPoint),
+                .ok_or(PublicKeyError::InvalidPoint),
             PublicKey::Sm2(k) => sm2::dsa::VerifyingKey::from_sec1_bytes(SM2_DEFAULT_USER_ID, k)
                 .map(|vk| VerifyingKey {
                     inner: Inner::Sm2(Box::new(vk)),
@@ -83,7 +84,9 @@ impl VerifyingKey {
     /// - ES256: ECDSA P-256 over SHA-256(`message`), `r‖s` with `0 < r < n`
     ///   and **low S** (`0 < s ≤ n/2`): of the two signatures `(r, s)` and
     ///   `(r, n − s)` that verify, only the low one is accepted, so a
-    ///   signature has one encoding (no malleability).
+    ///   signature has one encoding (no malleability). The ranges and low S
+    ///   are checked here, the signature equation by the build's backend
+    ///   ([`P256_BACKEND`](super::P256_BACKEND)).
     /// - SM2: GB/T 32918.2 over SM3(`Z_A ‖ message`), `Z_A` with user id
     ///   [`SM2_DEFAULT_USER_ID`], `r‖s` with `0 < r, s < n`.
     pub fn verify(&self, algorithm: SignatureAlgorithm, message: &[u8], signature: &[u8]) -> bool {
@@ -96,8 +99,9 @@ impl VerifyingKey {
                     .is_ok()
             }),
             Inner::P256(vk) => p256::ecdsa::Signature::from_slice(signature).is_ok_and(|sig| {
-                // `normalize_s` is `Some` exactly when `s` is high.
-                sig.normalize_s().is_none() && vk.verify(message, &sig).is_ok()
+                // `from_slice` checks 0 < r, s < n; `normalize_s` is `Some` exactly when `s` is high.
+                sig.normalize_s().is_none()
+                    && <[u8; 64]>::try_from(signature).is_ok_and(|raw| vk.verify(message, &raw))
             }),
             Inner::Sm2(vk) => sm2::dsa::Signature::from_slice(signature)
                 .is_ok_and(|sig| vk.verify(message, &sig).is_ok()),
