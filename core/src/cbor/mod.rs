@@ -128,6 +128,14 @@ fn canonicalize(value: &Value) -> Value {
     }
 }
 
+/// Checks that `bytes` is exactly one deterministically encoded CBOR item of
+/// at most `max_len` bytes, with the limits of [`decode_strict`], without
+/// decoding or allocating anything: it accepts exactly what [`decode_strict`]
+/// accepts (large documents are validated this way, then read in place).
+pub fn validate_strict(bytes: &[u8], max_len: usize) -> Result<(), CborError> {
+    canonical::validate(bytes, max_len)
+}
+
 /// Decodes exactly one deterministically encoded CBOR item of at most `max_len` bytes.
 pub fn decode_strict(bytes: &[u8], max_len: usize) -> Result<Value, CborError> {
     if bytes.len() > max_len {
