@@ -462,13 +462,19 @@ def _uniffi_check_contract_api_version(lib):
 def _uniffi_check_api_checksums(lib):
     if lib.uniffi_liangzheng_ffi_checksum_func_default_policy() != 13312:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_liangzheng_ffi_checksum_func_default_request_policy() != 31970:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_func_library_build() != 43343:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_func_qr_version() != 20810:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_liangzheng_ffi_checksum_func_read_registration() != 41606:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_func_render_qr_png() != 7235:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_func_render_qr_svg() != 16009:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_liangzheng_ffi_checksum_func_sign_registration() != 64933:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_method_devicesigner_public_key() != 23775:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -480,11 +486,19 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_method_issuer_public_key() != 11515:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_liangzheng_ffi_checksum_method_signingkey_algorithm() != 64717:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_liangzheng_ffi_checksum_method_signingkey_key_id() != 13796:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_liangzheng_ffi_checksum_method_signingkey_public_key_spki() != 26262:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_method_verifier_add_status_list() != 56937:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_method_verifier_clear_request() != 11628:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_method_verifier_create_request() != 56917:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_liangzheng_ffi_checksum_method_verifier_create_signed_request() != 24692:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_method_verifier_expect_request() != 36173:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -506,13 +520,21 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_method_wallet_present() != 56970:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_liangzheng_ffi_checksum_method_wallet_read_request() != 41842:
+    if lib.uniffi_liangzheng_ffi_checksum_method_wallet_read_request() != 21771:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_method_wallet_respond() != 35781:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_liangzheng_ffi_checksum_method_wallet_set_request_root() != 40772:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_constructor_issuer_from_pkcs8_pem() != 5852:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_constructor_issuer_from_seed() != 22346:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_liangzheng_ffi_checksum_constructor_signingkey_from_ed25519_seed() != 18339:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_liangzheng_ffi_checksum_constructor_signingkey_from_pkcs8_pem() != 15386:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_liangzheng_ffi_checksum_constructor_signingkey_generate() != 36642:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_constructor_verifier_new() != 1755:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -705,6 +727,46 @@ _UniffiLib.uniffi_liangzheng_ffi_fn_method_issuer_public_key.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_liangzheng_ffi_fn_method_issuer_public_key.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_liangzheng_ffi_fn_clone_signingkey.argtypes = (
+    ctypes.c_void_p,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_liangzheng_ffi_fn_clone_signingkey.restype = ctypes.c_void_p
+_UniffiLib.uniffi_liangzheng_ffi_fn_free_signingkey.argtypes = (
+    ctypes.c_void_p,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_liangzheng_ffi_fn_free_signingkey.restype = None
+_UniffiLib.uniffi_liangzheng_ffi_fn_constructor_signingkey_from_ed25519_seed.argtypes = (
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_liangzheng_ffi_fn_constructor_signingkey_from_ed25519_seed.restype = ctypes.c_void_p
+_UniffiLib.uniffi_liangzheng_ffi_fn_constructor_signingkey_from_pkcs8_pem.argtypes = (
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_liangzheng_ffi_fn_constructor_signingkey_from_pkcs8_pem.restype = ctypes.c_void_p
+_UniffiLib.uniffi_liangzheng_ffi_fn_constructor_signingkey_generate.argtypes = (
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_liangzheng_ffi_fn_constructor_signingkey_generate.restype = ctypes.c_void_p
+_UniffiLib.uniffi_liangzheng_ffi_fn_method_signingkey_algorithm.argtypes = (
+    ctypes.c_void_p,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_liangzheng_ffi_fn_method_signingkey_algorithm.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_liangzheng_ffi_fn_method_signingkey_key_id.argtypes = (
+    ctypes.c_void_p,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_liangzheng_ffi_fn_method_signingkey_key_id.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_liangzheng_ffi_fn_method_signingkey_public_key_spki.argtypes = (
+    ctypes.c_void_p,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_liangzheng_ffi_fn_method_signingkey_public_key_spki.restype = _UniffiRustBuffer
 _UniffiLib.uniffi_liangzheng_ffi_fn_clone_verifier.argtypes = (
     ctypes.c_void_p,
     ctypes.POINTER(_UniffiRustCallStatus),
@@ -743,6 +805,19 @@ _UniffiLib.uniffi_liangzheng_ffi_fn_method_verifier_create_request.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_liangzheng_ffi_fn_method_verifier_create_request.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_liangzheng_ffi_fn_method_verifier_create_signed_request.argtypes = (
+    ctypes.c_void_p,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.c_uint64,
+    ctypes.c_void_p,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_liangzheng_ffi_fn_method_verifier_create_signed_request.restype = _UniffiRustBuffer
 _UniffiLib.uniffi_liangzheng_ffi_fn_method_verifier_expect_request.argtypes = (
     ctypes.c_void_p,
     _UniffiRustBuffer,
@@ -828,6 +903,7 @@ _UniffiLib.uniffi_liangzheng_ffi_fn_method_wallet_present.restype = _UniffiRustB
 _UniffiLib.uniffi_liangzheng_ffi_fn_method_wallet_read_request.argtypes = (
     ctypes.c_void_p,
     _UniffiRustBuffer,
+    _UniffiRustBuffer,
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_liangzheng_ffi_fn_method_wallet_read_request.restype = _UniffiRustBuffer
@@ -840,11 +916,22 @@ _UniffiLib.uniffi_liangzheng_ffi_fn_method_wallet_respond.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_liangzheng_ffi_fn_method_wallet_respond.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_liangzheng_ffi_fn_method_wallet_set_request_root.argtypes = (
+    ctypes.c_void_p,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_liangzheng_ffi_fn_method_wallet_set_request_root.restype = None
 _UniffiLib.uniffi_liangzheng_ffi_fn_func_default_policy.argtypes = (
     ctypes.c_uint64,
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_liangzheng_ffi_fn_func_default_policy.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_liangzheng_ffi_fn_func_default_request_policy.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_liangzheng_ffi_fn_func_default_request_policy.restype = _UniffiRustBuffer
 _UniffiLib.uniffi_liangzheng_ffi_fn_func_library_build.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
@@ -855,6 +942,12 @@ _UniffiLib.uniffi_liangzheng_ffi_fn_func_qr_version.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_liangzheng_ffi_fn_func_qr_version.restype = ctypes.c_uint8
+_UniffiLib.uniffi_liangzheng_ffi_fn_func_read_registration.argtypes = (
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_liangzheng_ffi_fn_func_read_registration.restype = _UniffiRustBuffer
 _UniffiLib.uniffi_liangzheng_ffi_fn_func_render_qr_png.argtypes = (
     _UniffiRustBuffer,
     _UniffiRustBuffer,
@@ -867,6 +960,12 @@ _UniffiLib.uniffi_liangzheng_ffi_fn_func_render_qr_svg.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_liangzheng_ffi_fn_func_render_qr_svg.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_liangzheng_ffi_fn_func_sign_registration.argtypes = (
+    _UniffiRustBuffer,
+    ctypes.c_void_p,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_liangzheng_ffi_fn_func_sign_registration.restype = _UniffiRustBuffer
 _UniffiLib.ffi_liangzheng_ffi_rustbuffer_alloc.argtypes = (
     ctypes.c_uint64,
     ctypes.POINTER(_UniffiRustCallStatus),
@@ -1138,18 +1237,27 @@ _UniffiLib.ffi_liangzheng_ffi_rust_future_complete_void.restype = None
 _UniffiLib.uniffi_liangzheng_ffi_checksum_func_default_policy.argtypes = (
 )
 _UniffiLib.uniffi_liangzheng_ffi_checksum_func_default_policy.restype = ctypes.c_uint16
+_UniffiLib.uniffi_liangzheng_ffi_checksum_func_default_request_policy.argtypes = (
+)
+_UniffiLib.uniffi_liangzheng_ffi_checksum_func_default_request_policy.restype = ctypes.c_uint16
 _UniffiLib.uniffi_liangzheng_ffi_checksum_func_library_build.argtypes = (
 )
 _UniffiLib.uniffi_liangzheng_ffi_checksum_func_library_build.restype = ctypes.c_uint16
 _UniffiLib.uniffi_liangzheng_ffi_checksum_func_qr_version.argtypes = (
 )
 _UniffiLib.uniffi_liangzheng_ffi_checksum_func_qr_version.restype = ctypes.c_uint16
+_UniffiLib.uniffi_liangzheng_ffi_checksum_func_read_registration.argtypes = (
+)
+_UniffiLib.uniffi_liangzheng_ffi_checksum_func_read_registration.restype = ctypes.c_uint16
 _UniffiLib.uniffi_liangzheng_ffi_checksum_func_render_qr_png.argtypes = (
 )
 _UniffiLib.uniffi_liangzheng_ffi_checksum_func_render_qr_png.restype = ctypes.c_uint16
 _UniffiLib.uniffi_liangzheng_ffi_checksum_func_render_qr_svg.argtypes = (
 )
 _UniffiLib.uniffi_liangzheng_ffi_checksum_func_render_qr_svg.restype = ctypes.c_uint16
+_UniffiLib.uniffi_liangzheng_ffi_checksum_func_sign_registration.argtypes = (
+)
+_UniffiLib.uniffi_liangzheng_ffi_checksum_func_sign_registration.restype = ctypes.c_uint16
 _UniffiLib.uniffi_liangzheng_ffi_checksum_method_devicesigner_public_key.argtypes = (
 )
 _UniffiLib.uniffi_liangzheng_ffi_checksum_method_devicesigner_public_key.restype = ctypes.c_uint16
@@ -1165,6 +1273,15 @@ _UniffiLib.uniffi_liangzheng_ffi_checksum_method_issuer_key_id.restype = ctypes.
 _UniffiLib.uniffi_liangzheng_ffi_checksum_method_issuer_public_key.argtypes = (
 )
 _UniffiLib.uniffi_liangzheng_ffi_checksum_method_issuer_public_key.restype = ctypes.c_uint16
+_UniffiLib.uniffi_liangzheng_ffi_checksum_method_signingkey_algorithm.argtypes = (
+)
+_UniffiLib.uniffi_liangzheng_ffi_checksum_method_signingkey_algorithm.restype = ctypes.c_uint16
+_UniffiLib.uniffi_liangzheng_ffi_checksum_method_signingkey_key_id.argtypes = (
+)
+_UniffiLib.uniffi_liangzheng_ffi_checksum_method_signingkey_key_id.restype = ctypes.c_uint16
+_UniffiLib.uniffi_liangzheng_ffi_checksum_method_signingkey_public_key_spki.argtypes = (
+)
+_UniffiLib.uniffi_liangzheng_ffi_checksum_method_signingkey_public_key_spki.restype = ctypes.c_uint16
 _UniffiLib.uniffi_liangzheng_ffi_checksum_method_verifier_add_status_list.argtypes = (
 )
 _UniffiLib.uniffi_liangzheng_ffi_checksum_method_verifier_add_status_list.restype = ctypes.c_uint16
@@ -1174,6 +1291,9 @@ _UniffiLib.uniffi_liangzheng_ffi_checksum_method_verifier_clear_request.restype 
 _UniffiLib.uniffi_liangzheng_ffi_checksum_method_verifier_create_request.argtypes = (
 )
 _UniffiLib.uniffi_liangzheng_ffi_checksum_method_verifier_create_request.restype = ctypes.c_uint16
+_UniffiLib.uniffi_liangzheng_ffi_checksum_method_verifier_create_signed_request.argtypes = (
+)
+_UniffiLib.uniffi_liangzheng_ffi_checksum_method_verifier_create_signed_request.restype = ctypes.c_uint16
 _UniffiLib.uniffi_liangzheng_ffi_checksum_method_verifier_expect_request.argtypes = (
 )
 _UniffiLib.uniffi_liangzheng_ffi_checksum_method_verifier_expect_request.restype = ctypes.c_uint16
@@ -1210,12 +1330,24 @@ _UniffiLib.uniffi_liangzheng_ffi_checksum_method_wallet_read_request.restype = c
 _UniffiLib.uniffi_liangzheng_ffi_checksum_method_wallet_respond.argtypes = (
 )
 _UniffiLib.uniffi_liangzheng_ffi_checksum_method_wallet_respond.restype = ctypes.c_uint16
+_UniffiLib.uniffi_liangzheng_ffi_checksum_method_wallet_set_request_root.argtypes = (
+)
+_UniffiLib.uniffi_liangzheng_ffi_checksum_method_wallet_set_request_root.restype = ctypes.c_uint16
 _UniffiLib.uniffi_liangzheng_ffi_checksum_constructor_issuer_from_pkcs8_pem.argtypes = (
 )
 _UniffiLib.uniffi_liangzheng_ffi_checksum_constructor_issuer_from_pkcs8_pem.restype = ctypes.c_uint16
 _UniffiLib.uniffi_liangzheng_ffi_checksum_constructor_issuer_from_seed.argtypes = (
 )
 _UniffiLib.uniffi_liangzheng_ffi_checksum_constructor_issuer_from_seed.restype = ctypes.c_uint16
+_UniffiLib.uniffi_liangzheng_ffi_checksum_constructor_signingkey_from_ed25519_seed.argtypes = (
+)
+_UniffiLib.uniffi_liangzheng_ffi_checksum_constructor_signingkey_from_ed25519_seed.restype = ctypes.c_uint16
+_UniffiLib.uniffi_liangzheng_ffi_checksum_constructor_signingkey_from_pkcs8_pem.argtypes = (
+)
+_UniffiLib.uniffi_liangzheng_ffi_checksum_constructor_signingkey_from_pkcs8_pem.restype = ctypes.c_uint16
+_UniffiLib.uniffi_liangzheng_ffi_checksum_constructor_signingkey_generate.argtypes = (
+)
+_UniffiLib.uniffi_liangzheng_ffi_checksum_constructor_signingkey_generate.restype = ctypes.c_uint16
 _UniffiLib.uniffi_liangzheng_ffi_checksum_constructor_verifier_new.argtypes = (
 )
 _UniffiLib.uniffi_liangzheng_ffi_checksum_constructor_verifier_new.restype = ctypes.c_uint16
@@ -1387,6 +1519,8 @@ class _UniffiConverterBytes(_UniffiConverterRustBuffer):
 
 
 
+
+
 class CheckResult:
     """
     One check and its outcome.
@@ -1472,18 +1606,32 @@ class ConsentPrompt:
     """
     A verifier's request (授权用证) as shown to the holder for consent.
 
+    Show `display_name_zh` / `display_name_en` as who asks: the registered name
+    of a verified verifier, or "未认证的核验方" / "unverified verifier". The
+    name a request claims is only in [`VerifierIdentity::Unverified`].
+
     Pass it back unchanged to [`Wallet::respond`]: only `request_body` is used
     there (re-read and bound into the holder's signature), the rest is for display.
     """
 
-    verifier_id: "str"
+    verifier: "VerifierIdentity"
     """
-    Verifier id (e.g. the organisation's 统一社会信用代码).
+    Who asks: verified against its registration and the pinned root, or not.
     """
 
-    verifier_name: "str"
+    display_name_zh: "str"
     """
-    Verifier name.
+    The name to show for who asks, in Chinese (registered 名称 or "未认证的核验方").
+    """
+
+    display_name_en: "str"
+    """
+    The name to show for who asks, in English (registered name or "unverified verifier").
+    """
+
+    claimed_verifier_id: "str"
+    """
+    The verifier id the request carries (authenticated only when `verifier` is `Verified`).
     """
 
     purpose: "str"
@@ -1508,7 +1656,8 @@ class ConsentPrompt:
 
     signed_by: "typing.Optional[str]"
     """
-    Key id (hex) of the verifier's signature, if the request was signed (not checked here).
+    Key id (hex) of the verifier's signature, if the request was signed
+    (checked only as part of `verifier`).
     """
 
     time: "int"
@@ -1521,9 +1670,11 @@ class ConsentPrompt:
     The request's exact bytes.
     """
 
-    def __init__(self, *, verifier_id: "str", verifier_name: "str", purpose: "str", type_code: "str", fields: "typing.List[RequestedField]", license_index: "typing.Optional[int]", signed_by: "typing.Optional[str]", time: "int", request_body: "bytes"):
-        self.verifier_id = verifier_id
-        self.verifier_name = verifier_name
+    def __init__(self, *, verifier: "VerifierIdentity", display_name_zh: "str", display_name_en: "str", claimed_verifier_id: "str", purpose: "str", type_code: "str", fields: "typing.List[RequestedField]", license_index: "typing.Optional[int]", signed_by: "typing.Optional[str]", time: "int", request_body: "bytes"):
+        self.verifier = verifier
+        self.display_name_zh = display_name_zh
+        self.display_name_en = display_name_en
+        self.claimed_verifier_id = claimed_verifier_id
         self.purpose = purpose
         self.type_code = type_code
         self.fields = fields
@@ -1533,12 +1684,16 @@ class ConsentPrompt:
         self.request_body = request_body
 
     def __str__(self):
-        return "ConsentPrompt(verifier_id={}, verifier_name={}, purpose={}, type_code={}, fields={}, license_index={}, signed_by={}, time={}, request_body={})".format(self.verifier_id, self.verifier_name, self.purpose, self.type_code, self.fields, self.license_index, self.signed_by, self.time, self.request_body)
+        return "ConsentPrompt(verifier={}, display_name_zh={}, display_name_en={}, claimed_verifier_id={}, purpose={}, type_code={}, fields={}, license_index={}, signed_by={}, time={}, request_body={})".format(self.verifier, self.display_name_zh, self.display_name_en, self.claimed_verifier_id, self.purpose, self.type_code, self.fields, self.license_index, self.signed_by, self.time, self.request_body)
 
     def __eq__(self, other):
-        if self.verifier_id != other.verifier_id:
+        if self.verifier != other.verifier:
             return False
-        if self.verifier_name != other.verifier_name:
+        if self.display_name_zh != other.display_name_zh:
+            return False
+        if self.display_name_en != other.display_name_en:
+            return False
+        if self.claimed_verifier_id != other.claimed_verifier_id:
             return False
         if self.purpose != other.purpose:
             return False
@@ -1560,8 +1715,10 @@ class _UniffiConverterTypeConsentPrompt(_UniffiConverterRustBuffer):
     @staticmethod
     def read(buf):
         return ConsentPrompt(
-            verifier_id=_UniffiConverterString.read(buf),
-            verifier_name=_UniffiConverterString.read(buf),
+            verifier=_UniffiConverterTypeVerifierIdentity.read(buf),
+            display_name_zh=_UniffiConverterString.read(buf),
+            display_name_en=_UniffiConverterString.read(buf),
+            claimed_verifier_id=_UniffiConverterString.read(buf),
             purpose=_UniffiConverterString.read(buf),
             type_code=_UniffiConverterString.read(buf),
             fields=_UniffiConverterSequenceTypeRequestedField.read(buf),
@@ -1573,8 +1730,10 @@ class _UniffiConverterTypeConsentPrompt(_UniffiConverterRustBuffer):
 
     @staticmethod
     def check_lower(value):
-        _UniffiConverterString.check_lower(value.verifier_id)
-        _UniffiConverterString.check_lower(value.verifier_name)
+        _UniffiConverterTypeVerifierIdentity.check_lower(value.verifier)
+        _UniffiConverterString.check_lower(value.display_name_zh)
+        _UniffiConverterString.check_lower(value.display_name_en)
+        _UniffiConverterString.check_lower(value.claimed_verifier_id)
         _UniffiConverterString.check_lower(value.purpose)
         _UniffiConverterString.check_lower(value.type_code)
         _UniffiConverterSequenceTypeRequestedField.check_lower(value.fields)
@@ -1585,8 +1744,10 @@ class _UniffiConverterTypeConsentPrompt(_UniffiConverterRustBuffer):
 
     @staticmethod
     def write(value, buf):
-        _UniffiConverterString.write(value.verifier_id, buf)
-        _UniffiConverterString.write(value.verifier_name, buf)
+        _UniffiConverterTypeVerifierIdentity.write(value.verifier, buf)
+        _UniffiConverterString.write(value.display_name_zh, buf)
+        _UniffiConverterString.write(value.display_name_en, buf)
+        _UniffiConverterString.write(value.claimed_verifier_id, buf)
         _UniffiConverterString.write(value.purpose, buf)
         _UniffiConverterString.write(value.type_code, buf)
         _UniffiConverterSequenceTypeRequestedField.write(value.fields, buf)
@@ -2325,6 +2486,54 @@ class _UniffiConverterTypeQrStyle(_UniffiConverterRustBuffer):
         _UniffiConverterBool.write(value.quiet_zone, buf)
 
 
+class RegistrationGrant:
+    """
+    What a registered verifier may request of one license type.
+    """
+
+    type_code: "str"
+    """
+    License type code (or id, e.g. `cn.resident-id-card`, on input).
+    """
+
+    field_keys: "typing.List[str]"
+    """
+    Field keys it may request (`name`, `id_number` …).
+    """
+
+    def __init__(self, *, type_code: "str", field_keys: "typing.List[str]"):
+        self.type_code = type_code
+        self.field_keys = field_keys
+
+    def __str__(self):
+        return "RegistrationGrant(type_code={}, field_keys={})".format(self.type_code, self.field_keys)
+
+    def __eq__(self, other):
+        if self.type_code != other.type_code:
+            return False
+        if self.field_keys != other.field_keys:
+            return False
+        return True
+
+class _UniffiConverterTypeRegistrationGrant(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return RegistrationGrant(
+            type_code=_UniffiConverterString.read(buf),
+            field_keys=_UniffiConverterSequenceString.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiConverterString.check_lower(value.type_code)
+        _UniffiConverterSequenceString.check_lower(value.field_keys)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiConverterString.write(value.type_code, buf)
+        _UniffiConverterSequenceString.write(value.field_keys, buf)
+
+
 class RequestCode:
     """
     A request QR made by [`Verifier::create_request`].
@@ -2371,6 +2580,65 @@ class _UniffiConverterTypeRequestCode(_UniffiConverterRustBuffer):
     def write(value, buf):
         _UniffiConverterString.write(value.qr_text, buf)
         _UniffiConverterBytes.write(value.body, buf)
+
+
+class RequestPolicy:
+    """
+    The wallet's rules for requests (see [`default_request_policy`]).
+    """
+
+    now: "int"
+    """
+    The wallet's clock (Unix seconds).
+    """
+
+    max_age_secs: "int"
+    """
+    Oldest request answered, in seconds (default 300).
+    """
+
+    skew_secs: "int"
+    """
+    Tolerated clock difference, in seconds (default 30).
+    """
+
+    def __init__(self, *, now: "int", max_age_secs: "int", skew_secs: "int"):
+        self.now = now
+        self.max_age_secs = max_age_secs
+        self.skew_secs = skew_secs
+
+    def __str__(self):
+        return "RequestPolicy(now={}, max_age_secs={}, skew_secs={})".format(self.now, self.max_age_secs, self.skew_secs)
+
+    def __eq__(self, other):
+        if self.now != other.now:
+            return False
+        if self.max_age_secs != other.max_age_secs:
+            return False
+        if self.skew_secs != other.skew_secs:
+            return False
+        return True
+
+class _UniffiConverterTypeRequestPolicy(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return RequestPolicy(
+            now=_UniffiConverterUInt64.read(buf),
+            max_age_secs=_UniffiConverterUInt64.read(buf),
+            skew_secs=_UniffiConverterUInt64.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiConverterUInt64.check_lower(value.now)
+        _UniffiConverterUInt64.check_lower(value.max_age_secs)
+        _UniffiConverterUInt64.check_lower(value.skew_secs)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiConverterUInt64.write(value.now, buf)
+        _UniffiConverterUInt64.write(value.max_age_secs, buf)
+        _UniffiConverterUInt64.write(value.skew_secs, buf)
 
 
 class RequestedField:
@@ -2566,6 +2834,121 @@ class _UniffiConverterTypeVerificationReport(_UniffiConverterRustBuffer):
         _UniffiConverterOptionalTypeLicenseFacts.write(value.license, buf)
         _UniffiConverterSequenceTypeDisclosedField.write(value.fields, buf)
         _UniffiConverterSequenceTypeFinding.write(value.findings, buf)
+
+
+class VerifierRegistration:
+    """
+    A relying-party registration (核验方登记), signed by the trust-list root.
+    """
+
+    verifier_id: "str"
+    """
+    Verifier id (e.g. its 统一社会信用代码).
+    """
+
+    name_zh: "str"
+    """
+    名称, shown on the consent screen.
+    """
+
+    name_en: "str"
+    """
+    English name.
+    """
+
+    grants: "typing.List[RegistrationGrant]"
+    """
+    License types and fields it may request.
+    """
+
+    not_before: "int"
+    """
+    Start of validity (Unix seconds).
+    """
+
+    not_after: "int"
+    """
+    End of validity (Unix seconds, inclusive).
+    """
+
+    issued_at: "int"
+    """
+    When the root signed it (Unix seconds).
+    """
+
+    public_key: "bytes"
+    """
+    The verifier's request-signing public key: SubjectPublicKeyInfo DER
+    (any algorithm; a raw 32-byte Ed25519 key is accepted on input).
+    """
+
+    def __init__(self, *, verifier_id: "str", name_zh: "str", name_en: "str", grants: "typing.List[RegistrationGrant]", not_before: "int", not_after: "int", issued_at: "int", public_key: "bytes"):
+        self.verifier_id = verifier_id
+        self.name_zh = name_zh
+        self.name_en = name_en
+        self.grants = grants
+        self.not_before = not_before
+        self.not_after = not_after
+        self.issued_at = issued_at
+        self.public_key = public_key
+
+    def __str__(self):
+        return "VerifierRegistration(verifier_id={}, name_zh={}, name_en={}, grants={}, not_before={}, not_after={}, issued_at={}, public_key={})".format(self.verifier_id, self.name_zh, self.name_en, self.grants, self.not_before, self.not_after, self.issued_at, self.public_key)
+
+    def __eq__(self, other):
+        if self.verifier_id != other.verifier_id:
+            return False
+        if self.name_zh != other.name_zh:
+            return False
+        if self.name_en != other.name_en:
+            return False
+        if self.grants != other.grants:
+            return False
+        if self.not_before != other.not_before:
+            return False
+        if self.not_after != other.not_after:
+            return False
+        if self.issued_at != other.issued_at:
+            return False
+        if self.public_key != other.public_key:
+            return False
+        return True
+
+class _UniffiConverterTypeVerifierRegistration(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return VerifierRegistration(
+            verifier_id=_UniffiConverterString.read(buf),
+            name_zh=_UniffiConverterString.read(buf),
+            name_en=_UniffiConverterString.read(buf),
+            grants=_UniffiConverterSequenceTypeRegistrationGrant.read(buf),
+            not_before=_UniffiConverterUInt64.read(buf),
+            not_after=_UniffiConverterUInt64.read(buf),
+            issued_at=_UniffiConverterUInt64.read(buf),
+            public_key=_UniffiConverterBytes.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiConverterString.check_lower(value.verifier_id)
+        _UniffiConverterString.check_lower(value.name_zh)
+        _UniffiConverterString.check_lower(value.name_en)
+        _UniffiConverterSequenceTypeRegistrationGrant.check_lower(value.grants)
+        _UniffiConverterUInt64.check_lower(value.not_before)
+        _UniffiConverterUInt64.check_lower(value.not_after)
+        _UniffiConverterUInt64.check_lower(value.issued_at)
+        _UniffiConverterBytes.check_lower(value.public_key)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiConverterString.write(value.verifier_id, buf)
+        _UniffiConverterString.write(value.name_zh, buf)
+        _UniffiConverterString.write(value.name_en, buf)
+        _UniffiConverterSequenceTypeRegistrationGrant.write(value.grants, buf)
+        _UniffiConverterUInt64.write(value.not_before, buf)
+        _UniffiConverterUInt64.write(value.not_after, buf)
+        _UniffiConverterUInt64.write(value.issued_at, buf)
+        _UniffiConverterBytes.write(value.public_key, buf)
 
 
 class VerifyPolicy:
@@ -2914,6 +3297,25 @@ class LzError:  # type: ignore
         def __repr__(self):
             return "LzError.Request({})".format(str(self))
     _UniffiTempLzError.Request = Request # type: ignore
+    class Registration(_UniffiTempLzError):
+        """
+        A relying-party registration (核验方登记) could not be read or signed:
+        `wrong_root`, `bad_signature`, `malformed`, `unsafe_text`, `unknown_field`.
+        """
+
+        def __init__(self, code, message_zh, message_en):
+            super().__init__(", ".join([
+                "code={!r}".format(code),
+                "message_zh={!r}".format(message_zh),
+                "message_en={!r}".format(message_en),
+            ]))
+            self.code = code
+            self.message_zh = message_zh
+            self.message_en = message_en
+
+        def __repr__(self):
+            return "LzError.Registration({})".format(str(self))
+    _UniffiTempLzError.Registration = Registration # type: ignore
     class Wallet(_UniffiTempLzError):
         """
         The wallet could not add, present or answer.
@@ -3042,30 +3444,36 @@ class _UniffiConverterTypeLzError(_UniffiConverterRustBuffer):
                 _UniffiConverterString.read(buf),
             )
         if variant == 5:
-            return LzError.Wallet(
+            return LzError.Registration(
                 _UniffiConverterString.read(buf),
                 _UniffiConverterString.read(buf),
                 _UniffiConverterString.read(buf),
             )
         if variant == 6:
-            return LzError.Issue(
+            return LzError.Wallet(
                 _UniffiConverterString.read(buf),
                 _UniffiConverterString.read(buf),
                 _UniffiConverterString.read(buf),
             )
         if variant == 7:
-            return LzError.Signer(
+            return LzError.Issue(
                 _UniffiConverterString.read(buf),
                 _UniffiConverterString.read(buf),
                 _UniffiConverterString.read(buf),
             )
         if variant == 8:
-            return LzError.Qr(
+            return LzError.Signer(
                 _UniffiConverterString.read(buf),
                 _UniffiConverterString.read(buf),
                 _UniffiConverterString.read(buf),
             )
         if variant == 9:
+            return LzError.Qr(
+                _UniffiConverterString.read(buf),
+                _UniffiConverterString.read(buf),
+                _UniffiConverterString.read(buf),
+            )
+        if variant == 10:
             return LzError.NotInThisBuild(
                 _UniffiConverterString.read(buf),
                 _UniffiConverterString.read(buf),
@@ -3091,6 +3499,11 @@ class _UniffiConverterTypeLzError(_UniffiConverterRustBuffer):
             _UniffiConverterString.check_lower(value.message_en)
             return
         if isinstance(value, LzError.Request):
+            _UniffiConverterString.check_lower(value.code)
+            _UniffiConverterString.check_lower(value.message_zh)
+            _UniffiConverterString.check_lower(value.message_en)
+            return
+        if isinstance(value, LzError.Registration):
             _UniffiConverterString.check_lower(value.code)
             _UniffiConverterString.check_lower(value.message_zh)
             _UniffiConverterString.check_lower(value.message_en)
@@ -3143,28 +3556,33 @@ class _UniffiConverterTypeLzError(_UniffiConverterRustBuffer):
             _UniffiConverterString.write(value.code, buf)
             _UniffiConverterString.write(value.message_zh, buf)
             _UniffiConverterString.write(value.message_en, buf)
-        if isinstance(value, LzError.Wallet):
+        if isinstance(value, LzError.Registration):
             buf.write_i32(5)
             _UniffiConverterString.write(value.code, buf)
             _UniffiConverterString.write(value.message_zh, buf)
             _UniffiConverterString.write(value.message_en, buf)
-        if isinstance(value, LzError.Issue):
+        if isinstance(value, LzError.Wallet):
             buf.write_i32(6)
             _UniffiConverterString.write(value.code, buf)
             _UniffiConverterString.write(value.message_zh, buf)
             _UniffiConverterString.write(value.message_en, buf)
-        if isinstance(value, LzError.Signer):
+        if isinstance(value, LzError.Issue):
             buf.write_i32(7)
             _UniffiConverterString.write(value.code, buf)
             _UniffiConverterString.write(value.message_zh, buf)
             _UniffiConverterString.write(value.message_en, buf)
-        if isinstance(value, LzError.Qr):
+        if isinstance(value, LzError.Signer):
             buf.write_i32(8)
             _UniffiConverterString.write(value.code, buf)
             _UniffiConverterString.write(value.message_zh, buf)
             _UniffiConverterString.write(value.message_en, buf)
-        if isinstance(value, LzError.NotInThisBuild):
+        if isinstance(value, LzError.Qr):
             buf.write_i32(9)
+            _UniffiConverterString.write(value.code, buf)
+            _UniffiConverterString.write(value.message_zh, buf)
+            _UniffiConverterString.write(value.message_en, buf)
+        if isinstance(value, LzError.NotInThisBuild):
+            buf.write_i32(10)
             _UniffiConverterString.write(value.code, buf)
             _UniffiConverterString.write(value.message_zh, buf)
             _UniffiConverterString.write(value.message_en, buf)
@@ -3358,6 +3776,163 @@ class _UniffiConverterTypeVerdict(_UniffiConverterRustBuffer):
 
 
 
+
+
+class VerifierIdentity:
+    """
+    Who asks, as the consent screen must show it. Never show an `Unverified`
+    verifier's claimed name as its name: show "未认证的核验方 / unverified verifier".
+    """
+
+    def __init__(self):
+        raise RuntimeError("VerifierIdentity cannot be instantiated directly")
+
+    # Each enum variant is a nested class of the enum itself.
+    class VERIFIED:
+        """
+        Signed by the key the pinned root registered, within the registration's
+        window and scope: show the registration's names.
+        """
+
+        registration: "VerifierRegistration"
+        """
+        The verified registration.
+        """
+
+
+        def __init__(self,registration: "VerifierRegistration"):
+            self.registration = registration
+
+        def __str__(self):
+            return "VerifierIdentity.VERIFIED(registration={})".format(self.registration)
+
+        def __eq__(self, other):
+            if not other.is_VERIFIED():
+                return False
+            if self.registration != other.registration:
+                return False
+            return True
+    
+    class UNVERIFIED:
+        """
+        Not authenticated.
+        """
+
+        claimed_name: "str"
+        """
+        The name the request claims (unauthenticated).
+        """
+
+        reason_code: "str"
+        """
+        Why: `unsigned`, `no_registration`, `no_trust_root`,
+        `registration_invalid`, `registration_not_yet_valid`,
+        `registration_expired`, `key_not_registered`,
+        `bad_request_signature`, `verifier_mismatch`.
+        """
+
+        reason_zh: "str"
+        """
+        The reason in Chinese.
+        """
+
+        reason_en: "str"
+        """
+        The reason in English.
+        """
+
+
+        def __init__(self,claimed_name: "str", reason_code: "str", reason_zh: "str", reason_en: "str"):
+            self.claimed_name = claimed_name
+            self.reason_code = reason_code
+            self.reason_zh = reason_zh
+            self.reason_en = reason_en
+
+        def __str__(self):
+            return "VerifierIdentity.UNVERIFIED(claimed_name={}, reason_code={}, reason_zh={}, reason_en={})".format(self.claimed_name, self.reason_code, self.reason_zh, self.reason_en)
+
+        def __eq__(self, other):
+            if not other.is_UNVERIFIED():
+                return False
+            if self.claimed_name != other.claimed_name:
+                return False
+            if self.reason_code != other.reason_code:
+                return False
+            if self.reason_zh != other.reason_zh:
+                return False
+            if self.reason_en != other.reason_en:
+                return False
+            return True
+    
+    
+
+    # For each variant, we have `is_NAME` and `is_name` methods for easily checking
+    # whether an instance is that variant.
+    def is_VERIFIED(self) -> bool:
+        return isinstance(self, VerifierIdentity.VERIFIED)
+    def is_verified(self) -> bool:
+        return isinstance(self, VerifierIdentity.VERIFIED)
+    def is_UNVERIFIED(self) -> bool:
+        return isinstance(self, VerifierIdentity.UNVERIFIED)
+    def is_unverified(self) -> bool:
+        return isinstance(self, VerifierIdentity.UNVERIFIED)
+    
+
+# Now, a little trick - we make each nested variant class be a subclass of the main
+# enum class, so that method calls and instance checks etc will work intuitively.
+# We might be able to do this a little more neatly with a metaclass, but this'll do.
+VerifierIdentity.VERIFIED = type("VerifierIdentity.VERIFIED", (VerifierIdentity.VERIFIED, VerifierIdentity,), {})  # type: ignore
+VerifierIdentity.UNVERIFIED = type("VerifierIdentity.UNVERIFIED", (VerifierIdentity.UNVERIFIED, VerifierIdentity,), {})  # type: ignore
+
+
+
+
+class _UniffiConverterTypeVerifierIdentity(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        variant = buf.read_i32()
+        if variant == 1:
+            return VerifierIdentity.VERIFIED(
+                _UniffiConverterTypeVerifierRegistration.read(buf),
+            )
+        if variant == 2:
+            return VerifierIdentity.UNVERIFIED(
+                _UniffiConverterString.read(buf),
+                _UniffiConverterString.read(buf),
+                _UniffiConverterString.read(buf),
+                _UniffiConverterString.read(buf),
+            )
+        raise InternalError("Raw enum value doesn't match any cases")
+
+    @staticmethod
+    def check_lower(value):
+        if value.is_VERIFIED():
+            _UniffiConverterTypeVerifierRegistration.check_lower(value.registration)
+            return
+        if value.is_UNVERIFIED():
+            _UniffiConverterString.check_lower(value.claimed_name)
+            _UniffiConverterString.check_lower(value.reason_code)
+            _UniffiConverterString.check_lower(value.reason_zh)
+            _UniffiConverterString.check_lower(value.reason_en)
+            return
+        raise ValueError(value)
+
+    @staticmethod
+    def write(value, buf):
+        if value.is_VERIFIED():
+            buf.write_i32(1)
+            _UniffiConverterTypeVerifierRegistration.write(value.registration, buf)
+        if value.is_UNVERIFIED():
+            buf.write_i32(2)
+            _UniffiConverterString.write(value.claimed_name, buf)
+            _UniffiConverterString.write(value.reason_code, buf)
+            _UniffiConverterString.write(value.reason_zh, buf)
+            _UniffiConverterString.write(value.reason_en, buf)
+
+
+
+
+
 class _UniffiConverterOptionalUInt32(_UniffiConverterRustBuffer):
     @classmethod
     def check_lower(cls, value):
@@ -3434,6 +4009,33 @@ class _UniffiConverterOptionalString(_UniffiConverterRustBuffer):
             return None
         elif flag == 1:
             return _UniffiConverterString.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
+
+
+
+class _UniffiConverterOptionalBytes(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            _UniffiConverterBytes.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        _UniffiConverterBytes.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return _UniffiConverterBytes.read(buf)
         else:
             raise InternalError("Unexpected flag byte for optional type")
 
@@ -3695,6 +4297,31 @@ class _UniffiConverterSequenceTypeFinding(_UniffiConverterRustBuffer):
 
         return [
             _UniffiConverterTypeFinding.read(buf) for i in range(count)
+        ]
+
+
+
+class _UniffiConverterSequenceTypeRegistrationGrant(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiConverterTypeRegistrationGrant.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiConverterTypeRegistrationGrant.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiConverterTypeRegistrationGrant.read(buf) for i in range(count)
         ]
 
 
@@ -4114,6 +4741,172 @@ class _UniffiConverterTypeIssuer:
     @classmethod
     def write(cls, value: IssuerProtocol, buf: _UniffiRustBuffer):
         buf.write_u64(cls.lower(value))
+class SigningKeyProtocol(typing.Protocol):
+    """
+    A signing key held in memory: a verifier's request-signing key, or (for
+    tests and tooling) a root key that signs registrations. Ed25519, P-256
+    (ES256) or SM2. Zeroized on drop; never printed.
+    """
+
+    def algorithm(self, ):
+        """
+        The algorithm name: `Ed25519`, `ESP256` or `SM2`.
+        """
+
+        raise NotImplementedError
+    def key_id(self, ):
+        """
+        The key id (hex, 16 characters).
+        """
+
+        raise NotImplementedError
+    def public_key_spki(self, ):
+        """
+        The public key as SubjectPublicKeyInfo DER (what a registration names,
+        and what `Verifier::new` and `Wallet::set_request_root` take for a root).
+        """
+
+        raise NotImplementedError
+# SigningKey is a Rust-only trait - it's a wrapper around a Rust implementation.
+class SigningKey():
+    """
+    A signing key held in memory: a verifier's request-signing key, or (for
+    tests and tooling) a root key that signs registrations. Ed25519, P-256
+    (ES256) or SM2. Zeroized on drop; never printed.
+    """
+
+    _pointer: ctypes.c_void_p
+    
+    def __init__(self, *args, **kwargs):
+        raise ValueError("This class has no default constructor")
+
+    def __del__(self):
+        # In case of partial initialization of instances.
+        pointer = getattr(self, "_pointer", None)
+        if pointer is not None:
+            _uniffi_rust_call(_UniffiLib.uniffi_liangzheng_ffi_fn_free_signingkey, pointer)
+
+    def _uniffi_clone_pointer(self):
+        return _uniffi_rust_call(_UniffiLib.uniffi_liangzheng_ffi_fn_clone_signingkey, self._pointer)
+
+    # Used by alternative constructors or any methods which return this type.
+    @classmethod
+    def _make_instance_(cls, pointer):
+        # Lightly yucky way to bypass the usual __init__ logic
+        # and just create a new instance with the required pointer.
+        inst = cls.__new__(cls)
+        inst._pointer = pointer
+        return inst
+    @classmethod
+    def from_ed25519_seed(cls, seed: "bytes"):
+        """
+        An Ed25519 key derived from a 32-byte seed (demo keys and tests only).
+        """
+
+        _UniffiConverterBytes.check_lower(seed)
+        
+        # Call the (fallible) function before creating any half-baked object instances.
+        pointer = _uniffi_rust_call_with_error(_UniffiConverterTypeLzError,_UniffiLib.uniffi_liangzheng_ffi_fn_constructor_signingkey_from_ed25519_seed,
+        _UniffiConverterBytes.lower(seed))
+        return cls._make_instance_(pointer)
+
+    @classmethod
+    def from_pkcs8_pem(cls, pem: "str"):
+        """
+        A key from a PKCS#8 PEM private key of any supported algorithm
+        (`openssl genpkey -algorithm ed25519` / `EC -pkeyopt ec_paramgen_curve:P-256` / `SM2`).
+        """
+
+        _UniffiConverterString.check_lower(pem)
+        
+        # Call the (fallible) function before creating any half-baked object instances.
+        pointer = _uniffi_rust_call_with_error(_UniffiConverterTypeLzError,_UniffiLib.uniffi_liangzheng_ffi_fn_constructor_signingkey_from_pkcs8_pem,
+        _UniffiConverterString.lower(pem))
+        return cls._make_instance_(pointer)
+
+    @classmethod
+    def generate(cls, algorithm: "str"):
+        """
+        A fresh random key of `algorithm` (`ed25519`, `es256` or `sm2`).
+        """
+
+        _UniffiConverterString.check_lower(algorithm)
+        
+        # Call the (fallible) function before creating any half-baked object instances.
+        pointer = _uniffi_rust_call_with_error(_UniffiConverterTypeLzError,_UniffiLib.uniffi_liangzheng_ffi_fn_constructor_signingkey_generate,
+        _UniffiConverterString.lower(algorithm))
+        return cls._make_instance_(pointer)
+
+
+
+    def algorithm(self, ) -> "str":
+        """
+        The algorithm name: `Ed25519`, `ESP256` or `SM2`.
+        """
+
+        return _UniffiConverterString.lift(
+            _uniffi_rust_call(_UniffiLib.uniffi_liangzheng_ffi_fn_method_signingkey_algorithm,self._uniffi_clone_pointer(),)
+        )
+
+
+
+
+
+    def key_id(self, ) -> "str":
+        """
+        The key id (hex, 16 characters).
+        """
+
+        return _UniffiConverterString.lift(
+            _uniffi_rust_call(_UniffiLib.uniffi_liangzheng_ffi_fn_method_signingkey_key_id,self._uniffi_clone_pointer(),)
+        )
+
+
+
+
+
+    def public_key_spki(self, ) -> "bytes":
+        """
+        The public key as SubjectPublicKeyInfo DER (what a registration names,
+        and what `Verifier::new` and `Wallet::set_request_root` take for a root).
+        """
+
+        return _UniffiConverterBytes.lift(
+            _uniffi_rust_call(_UniffiLib.uniffi_liangzheng_ffi_fn_method_signingkey_public_key_spki,self._uniffi_clone_pointer(),)
+        )
+
+
+
+
+
+
+class _UniffiConverterTypeSigningKey:
+
+    @staticmethod
+    def lift(value: int):
+        return SigningKey._make_instance_(value)
+
+    @staticmethod
+    def check_lower(value: SigningKey):
+        if not isinstance(value, SigningKey):
+            raise TypeError("Expected SigningKey instance, {} found".format(type(value).__name__))
+
+    @staticmethod
+    def lower(value: SigningKeyProtocol):
+        if not isinstance(value, SigningKey):
+            raise TypeError("Expected SigningKey instance, {} found".format(type(value).__name__))
+        return value._uniffi_clone_pointer()
+
+    @classmethod
+    def read(cls, buf: _UniffiRustBuffer):
+        ptr = buf.read_u64()
+        if ptr == 0:
+            raise InternalError("Raw pointer value was null")
+        return cls.lift(ptr)
+
+    @classmethod
+    def write(cls, value: SigningKeyProtocol, buf: _UniffiRustBuffer):
+        buf.write_u64(cls.lower(value))
 class VerifierProtocol(typing.Protocol):
     """
     A counter's verifier: a verified trust list, status lists and an optional
@@ -4139,6 +4932,17 @@ class VerifierProtocol(typing.Protocol):
         Makes a request (授权用证) for `field_keys` of license type `type_code` (code
         or id) with a fresh random nonce, expects answers to it from now on, and
         returns the QR text to show the holder.
+        """
+
+        raise NotImplementedError
+    def create_signed_request(self, verifier_id: "str",verifier_name: "str",purpose: "str",type_code: "str",field_keys: "typing.List[str]",now: "int",signer: "SigningKey",registration: "typing.Optional[bytes]"):
+        """
+        As [`create_request`](Self::create_request), but signed with `signer`
+        (the key the verifier's registration names) and carrying the signed
+        `registration` (from the root), so a wallet that pins the root shows
+        the verifier as verified. `verifier_id` and `verifier_name` must be the
+        registration's id and 名称, and the type and fields within its grants,
+        or wallets show the verifier as unverified / refuse the request.
         """
 
         raise NotImplementedError
@@ -4281,6 +5085,48 @@ class Verifier():
         _UniffiConverterString.lower(type_code),
         _UniffiConverterSequenceString.lower(field_keys),
         _UniffiConverterUInt64.lower(now))
+        )
+
+
+
+
+
+    def create_signed_request(self, verifier_id: "str",verifier_name: "str",purpose: "str",type_code: "str",field_keys: "typing.List[str]",now: "int",signer: "SigningKey",registration: "typing.Optional[bytes]") -> "RequestCode":
+        """
+        As [`create_request`](Self::create_request), but signed with `signer`
+        (the key the verifier's registration names) and carrying the signed
+        `registration` (from the root), so a wallet that pins the root shows
+        the verifier as verified. `verifier_id` and `verifier_name` must be the
+        registration's id and 名称, and the type and fields within its grants,
+        or wallets show the verifier as unverified / refuse the request.
+        """
+
+        _UniffiConverterString.check_lower(verifier_id)
+        
+        _UniffiConverterString.check_lower(verifier_name)
+        
+        _UniffiConverterString.check_lower(purpose)
+        
+        _UniffiConverterString.check_lower(type_code)
+        
+        _UniffiConverterSequenceString.check_lower(field_keys)
+        
+        _UniffiConverterUInt64.check_lower(now)
+        
+        _UniffiConverterTypeSigningKey.check_lower(signer)
+        
+        _UniffiConverterOptionalBytes.check_lower(registration)
+        
+        return _UniffiConverterTypeRequestCode.lift(
+            _uniffi_rust_call_with_error(_UniffiConverterTypeLzError,_UniffiLib.uniffi_liangzheng_ffi_fn_method_verifier_create_signed_request,self._uniffi_clone_pointer(),
+        _UniffiConverterString.lower(verifier_id),
+        _UniffiConverterString.lower(verifier_name),
+        _UniffiConverterString.lower(purpose),
+        _UniffiConverterString.lower(type_code),
+        _UniffiConverterSequenceString.lower(field_keys),
+        _UniffiConverterUInt64.lower(now),
+        _UniffiConverterTypeSigningKey.lower(signer),
+        _UniffiConverterOptionalBytes.lower(registration))
         )
 
 
@@ -4445,9 +5291,15 @@ class WalletProtocol(typing.Protocol):
         """
 
         raise NotImplementedError
-    def read_request(self, qr_text: "str"):
+    def read_request(self, qr_text: "str",policy: "RequestPolicy"):
         """
-        Reads a verifier's request QR (授权用证) for the consent screen.
+        Reads a verifier's request QR (授权用证) for the consent screen, after
+        authenticating its verifier against the registration it carries and
+        the pinned root. Refused (`LzError::Request`): `request_stale` (older
+        than `policy.max_age_secs`), `request_from_future`, `unsafe_text`
+        (control or bidi characters in a name or the purpose),
+        `beyond_registration` (a registered verifier asking for more than its
+        registration grants), `malformed`.
         """
 
         raise NotImplementedError
@@ -4455,6 +5307,14 @@ class WalletProtocol(typing.Protocol):
         """
         Answers `request` with license `index`, showing the fields the holder
         consented to (`consented_keys`, a subset of those asked). Returns the QR text.
+        """
+
+        raise NotImplementedError
+    def set_request_root(self, root_public_key: "bytes"):
+        """
+        Pins the root that signs verifier registrations (the trust-list root:
+        raw 32-byte Ed25519 or SubjectPublicKeyInfo DER). Without it every
+        request's verifier is unverified (`no_trust_root`).
         """
 
         raise NotImplementedError
@@ -4591,16 +5451,25 @@ class Wallet():
 
 
 
-    def read_request(self, qr_text: "str") -> "ConsentPrompt":
+    def read_request(self, qr_text: "str",policy: "RequestPolicy") -> "ConsentPrompt":
         """
-        Reads a verifier's request QR (授权用证) for the consent screen.
+        Reads a verifier's request QR (授权用证) for the consent screen, after
+        authenticating its verifier against the registration it carries and
+        the pinned root. Refused (`LzError::Request`): `request_stale` (older
+        than `policy.max_age_secs`), `request_from_future`, `unsafe_text`
+        (control or bidi characters in a name or the purpose),
+        `beyond_registration` (a registered verifier asking for more than its
+        registration grants), `malformed`.
         """
 
         _UniffiConverterString.check_lower(qr_text)
         
+        _UniffiConverterTypeRequestPolicy.check_lower(policy)
+        
         return _UniffiConverterTypeConsentPrompt.lift(
             _uniffi_rust_call_with_error(_UniffiConverterTypeLzError,_UniffiLib.uniffi_liangzheng_ffi_fn_method_wallet_read_request,self._uniffi_clone_pointer(),
-        _UniffiConverterString.lower(qr_text))
+        _UniffiConverterString.lower(qr_text),
+        _UniffiConverterTypeRequestPolicy.lower(policy))
         )
 
 
@@ -4628,6 +5497,23 @@ class Wallet():
         _UniffiConverterSequenceString.lower(consented_keys),
         _UniffiConverterUInt64.lower(now))
         )
+
+
+
+
+
+    def set_request_root(self, root_public_key: "bytes") -> None:
+        """
+        Pins the root that signs verifier registrations (the trust-list root:
+        raw 32-byte Ed25519 or SubjectPublicKeyInfo DER). Without it every
+        request's verifier is unverified (`no_trust_root`).
+        """
+
+        _UniffiConverterBytes.check_lower(root_public_key)
+        
+        _uniffi_rust_call_with_error(_UniffiConverterTypeLzError,_UniffiLib.uniffi_liangzheng_ffi_fn_method_wallet_set_request_root,self._uniffi_clone_pointer(),
+        _UniffiConverterBytes.lower(root_public_key))
+
 
 
 
@@ -4677,6 +5563,18 @@ def default_policy(now: "int") -> "VerifyPolicy":
         _UniffiConverterUInt64.lower(now)))
 
 
+def default_request_policy(now: "int") -> "RequestPolicy":
+    """
+    The default request rules at `now`: requests older than 5 minutes or more
+    than 30 s in the future are refused.
+    """
+
+    _UniffiConverterUInt64.check_lower(now)
+    
+    return _UniffiConverterTypeRequestPolicy.lift(_uniffi_rust_call(_UniffiLib.uniffi_liangzheng_ffi_fn_func_default_request_policy,
+        _UniffiConverterUInt64.lower(now)))
+
+
 def library_build() -> "LibraryBuild":
     """
     Which build of the native library this is (the verifier is in every build).
@@ -4697,6 +5595,22 @@ def qr_version(text: "str",ecc: "QrEcc") -> "int":
     return _UniffiConverterUInt8.lift(_uniffi_rust_call_with_error(_UniffiConverterTypeLzError,_UniffiLib.uniffi_liangzheng_ffi_fn_func_qr_version,
         _UniffiConverterString.lower(text),
         _UniffiConverterTypeQrEcc.lower(ecc)))
+
+
+def read_registration(signed_registration: "bytes",root_public_key: "bytes") -> "VerifierRegistration":
+    """
+    Verifies a signed registration against the pinned root key (raw 32-byte
+    Ed25519 or SubjectPublicKeyInfo DER) and reads it. Whether it is valid at
+    a given time is up to the caller (`not_before` … `not_after`).
+    """
+
+    _UniffiConverterBytes.check_lower(signed_registration)
+    
+    _UniffiConverterBytes.check_lower(root_public_key)
+    
+    return _UniffiConverterTypeVerifierRegistration.lift(_uniffi_rust_call_with_error(_UniffiConverterTypeLzError,_UniffiLib.uniffi_liangzheng_ffi_fn_func_read_registration,
+        _UniffiConverterBytes.lower(signed_registration),
+        _UniffiConverterBytes.lower(root_public_key)))
 
 
 def render_qr_png(text: "str",style: "typing.Union[object, typing.Optional[QrStyle]]" = _DEFAULT) -> "bytes":
@@ -4731,6 +5645,23 @@ def render_qr_svg(text: "str",style: "typing.Union[object, typing.Optional[QrSty
         _UniffiConverterOptionalTypeQrStyle.lower(style)))
 
 
+def sign_registration(registration: "VerifierRegistration",root: "SigningKey") -> "bytes":
+    """
+    Signs a registration with the root key (the same root that signs the
+    trust list). Returns the signed bytes a verifier embeds in its requests.
+    Refused (`LzError::Registration`) when a name holds a control or bidi
+    character (`unsafe_text`) or a rule is broken (`malformed`).
+    """
+
+    _UniffiConverterTypeVerifierRegistration.check_lower(registration)
+    
+    _UniffiConverterTypeSigningKey.check_lower(root)
+    
+    return _UniffiConverterBytes.lift(_uniffi_rust_call_with_error(_UniffiConverterTypeLzError,_UniffiLib.uniffi_liangzheng_ffi_fn_func_sign_registration,
+        _UniffiConverterTypeVerifierRegistration.lower(registration),
+        _UniffiConverterTypeSigningKey.lower(root)))
+
+
 __all__ = [
     "InternalError",
     "CheckOutcome",
@@ -4739,6 +5670,7 @@ __all__ = [
     "QrEcc",
     "StatusMode",
     "Verdict",
+    "VerifierIdentity",
     "CheckResult",
     "ConsentPrompt",
     "DisclosedField",
@@ -4750,17 +5682,24 @@ __all__ = [
     "LicenseTypeInfo",
     "Problem",
     "QrStyle",
+    "RegistrationGrant",
     "RequestCode",
+    "RequestPolicy",
     "RequestedField",
     "VerificationReport",
+    "VerifierRegistration",
     "VerifyPolicy",
     "default_policy",
+    "default_request_policy",
     "library_build",
     "qr_version",
+    "read_registration",
     "render_qr_png",
     "render_qr_svg",
+    "sign_registration",
     "DeviceSigner",
     "Issuer",
+    "SigningKey",
     "Verifier",
     "Wallet",
 ]

@@ -981,6 +981,210 @@ public func FfiConverterTypeIssuer_lower(_ value: Issuer) -> UnsafeMutableRawPoi
 
 
 /**
+ * A signing key held in memory: a verifier's request-signing key, or (for
+ * tests and tooling) a root key that signs registrations. Ed25519, P-256
+ * (ES256) or SM2. Zeroized on drop; never printed.
+ */
+public protocol SigningKeyProtocol: AnyObject, Sendable {
+    
+    /**
+     * The algorithm name: `Ed25519`, `ESP256` or `SM2`.
+     */
+    func algorithm()  -> String
+    
+    /**
+     * The key id (hex, 16 characters).
+     */
+    func keyId()  -> String
+    
+    /**
+     * The public key as SubjectPublicKeyInfo DER (what a registration names,
+     * and what `Verifier::new` and `Wallet::set_request_root` take for a root).
+     */
+    func publicKeySpki()  -> Data
+    
+}
+/**
+ * A signing key held in memory: a verifier's request-signing key, or (for
+ * tests and tooling) a root key that signs registrations. Ed25519, P-256
+ * (ES256) or SM2. Zeroized on drop; never printed.
+ */
+open class SigningKey: SigningKeyProtocol, @unchecked Sendable {
+    fileprivate let pointer: UnsafeMutableRawPointer!
+
+    /// Used to instantiate a [FFIObject] without an actual pointer, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoPointer {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromRawPointer pointer: UnsafeMutableRawPointer) {
+        self.pointer = pointer
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noPointer: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing [Pointer] the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noPointer: NoPointer) {
+        self.pointer = nil
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiClonePointer() -> UnsafeMutableRawPointer {
+        return try! rustCall { uniffi_liangzheng_ffi_fn_clone_signingkey(self.pointer, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        guard let pointer = pointer else {
+            return
+        }
+
+        try! rustCall { uniffi_liangzheng_ffi_fn_free_signingkey(pointer, $0) }
+    }
+
+    
+    /**
+     * An Ed25519 key derived from a 32-byte seed (demo keys and tests only).
+     */
+public static func fromEd25519Seed(seed: Data)throws  -> SigningKey  {
+    return try  FfiConverterTypeSigningKey_lift(try rustCallWithError(FfiConverterTypeLzError_lift) {
+    uniffi_liangzheng_ffi_fn_constructor_signingkey_from_ed25519_seed(
+        FfiConverterData.lower(seed),$0
+    )
+})
+}
+    
+    /**
+     * A key from a PKCS#8 PEM private key of any supported algorithm
+     * (`openssl genpkey -algorithm ed25519` / `EC -pkeyopt ec_paramgen_curve:P-256` / `SM2`).
+     */
+public static func fromPkcs8Pem(pem: String)throws  -> SigningKey  {
+    return try  FfiConverterTypeSigningKey_lift(try rustCallWithError(FfiConverterTypeLzError_lift) {
+    uniffi_liangzheng_ffi_fn_constructor_signingkey_from_pkcs8_pem(
+        FfiConverterString.lower(pem),$0
+    )
+})
+}
+    
+    /**
+     * A fresh random key of `algorithm` (`ed25519`, `es256` or `sm2`).
+     */
+public static func generate(algorithm: String)throws  -> SigningKey  {
+    return try  FfiConverterTypeSigningKey_lift(try rustCallWithError(FfiConverterTypeLzError_lift) {
+    uniffi_liangzheng_ffi_fn_constructor_signingkey_generate(
+        FfiConverterString.lower(algorithm),$0
+    )
+})
+}
+    
+
+    
+    /**
+     * The algorithm name: `Ed25519`, `ESP256` or `SM2`.
+     */
+open func algorithm() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+    uniffi_liangzheng_ffi_fn_method_signingkey_algorithm(self.uniffiClonePointer(),$0
+    )
+})
+}
+    
+    /**
+     * The key id (hex, 16 characters).
+     */
+open func keyId() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+    uniffi_liangzheng_ffi_fn_method_signingkey_key_id(self.uniffiClonePointer(),$0
+    )
+})
+}
+    
+    /**
+     * The public key as SubjectPublicKeyInfo DER (what a registration names,
+     * and what `Verifier::new` and `Wallet::set_request_root` take for a root).
+     */
+open func publicKeySpki() -> Data  {
+    return try!  FfiConverterData.lift(try! rustCall() {
+    uniffi_liangzheng_ffi_fn_method_signingkey_public_key_spki(self.uniffiClonePointer(),$0
+    )
+})
+}
+    
+
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSigningKey: FfiConverter {
+
+    typealias FfiType = UnsafeMutableRawPointer
+    typealias SwiftType = SigningKey
+
+    public static func lift(_ pointer: UnsafeMutableRawPointer) throws -> SigningKey {
+        return SigningKey(unsafeFromRawPointer: pointer)
+    }
+
+    public static func lower(_ value: SigningKey) -> UnsafeMutableRawPointer {
+        return value.uniffiClonePointer()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SigningKey {
+        let v: UInt64 = try readInt(&buf)
+        // The Rust code won't compile if a pointer won't fit in a UInt64.
+        // We have to go via `UInt` because that's the thing that's the size of a pointer.
+        let ptr = UnsafeMutableRawPointer(bitPattern: UInt(truncatingIfNeeded: v))
+        if (ptr == nil) {
+            throw UniffiInternalError.unexpectedNullPointer
+        }
+        return try lift(ptr!)
+    }
+
+    public static func write(_ value: SigningKey, into buf: inout [UInt8]) {
+        // This fiddling is because `Int` is the thing that's the same size as a pointer.
+        // The Rust code won't compile if a pointer won't fit in a `UInt64`.
+        writeInt(&buf, UInt64(bitPattern: Int64(Int(bitPattern: lower(value)))))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSigningKey_lift(_ pointer: UnsafeMutableRawPointer) throws -> SigningKey {
+    return try FfiConverterTypeSigningKey.lift(pointer)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSigningKey_lower(_ value: SigningKey) -> UnsafeMutableRawPointer {
+    return FfiConverterTypeSigningKey.lower(value)
+}
+
+
+
+
+
+
+/**
  * A counter's verifier: a verified trust list, status lists and an optional
  * pending request. Cheap to call from any thread; one [`Verifier::verify`] per scan.
  */
@@ -1004,6 +1208,16 @@ public protocol VerifierProtocol: AnyObject, Sendable {
      * returns the QR text to show the holder.
      */
     func createRequest(verifierId: String, verifierName: String, purpose: String, typeCode: String, fieldKeys: [String], now: UInt64) throws  -> RequestCode
+    
+    /**
+     * As [`create_request`](Self::create_request), but signed with `signer`
+     * (the key the verifier's registration names) and carrying the signed
+     * `registration` (from the root), so a wallet that pins the root shows
+     * the verifier as verified. `verifier_id` and `verifier_name` must be the
+     * registration's id and 名称, and the type and fields within its grants,
+     * or wallets show the verifier as unverified / refuse the request.
+     */
+    func createSignedRequest(verifierId: String, verifierName: String, purpose: String, typeCode: String, fieldKeys: [String], now: UInt64, signer: SigningKey, registration: Data?) throws  -> RequestCode
     
     /**
      * Expects presentations to answer this request (its bytes, e.g. [`RequestCode::body`]):
@@ -1147,6 +1361,29 @@ open func createRequest(verifierId: String, verifierName: String, purpose: Strin
         FfiConverterString.lower(typeCode),
         FfiConverterSequenceString.lower(fieldKeys),
         FfiConverterUInt64.lower(now),$0
+    )
+})
+}
+    
+    /**
+     * As [`create_request`](Self::create_request), but signed with `signer`
+     * (the key the verifier's registration names) and carrying the signed
+     * `registration` (from the root), so a wallet that pins the root shows
+     * the verifier as verified. `verifier_id` and `verifier_name` must be the
+     * registration's id and 名称, and the type and fields within its grants,
+     * or wallets show the verifier as unverified / refuse the request.
+     */
+open func createSignedRequest(verifierId: String, verifierName: String, purpose: String, typeCode: String, fieldKeys: [String], now: UInt64, signer: SigningKey, registration: Data?)throws  -> RequestCode  {
+    return try  FfiConverterTypeRequestCode_lift(try rustCallWithError(FfiConverterTypeLzError_lift) {
+    uniffi_liangzheng_ffi_fn_method_verifier_create_signed_request(self.uniffiClonePointer(),
+        FfiConverterString.lower(verifierId),
+        FfiConverterString.lower(verifierName),
+        FfiConverterString.lower(purpose),
+        FfiConverterString.lower(typeCode),
+        FfiConverterSequenceString.lower(fieldKeys),
+        FfiConverterUInt64.lower(now),
+        FfiConverterTypeSigningKey_lower(signer),
+        FfiConverterOptionData.lower(registration),$0
     )
 })
 }
@@ -1306,15 +1543,28 @@ public protocol WalletProtocol: AnyObject, Sendable {
     func present(index: UInt32, fieldKeys: [String], now: UInt64) throws  -> String
     
     /**
-     * Reads a verifier's request QR (授权用证) for the consent screen.
+     * Reads a verifier's request QR (授权用证) for the consent screen, after
+     * authenticating its verifier against the registration it carries and
+     * the pinned root. Refused (`LzError::Request`): `request_stale` (older
+     * than `policy.max_age_secs`), `request_from_future`, `unsafe_text`
+     * (control or bidi characters in a name or the purpose),
+     * `beyond_registration` (a registered verifier asking for more than its
+     * registration grants), `malformed`.
      */
-    func readRequest(qrText: String) throws  -> ConsentPrompt
+    func readRequest(qrText: String, policy: RequestPolicy) throws  -> ConsentPrompt
     
     /**
      * Answers `request` with license `index`, showing the fields the holder
      * consented to (`consented_keys`, a subset of those asked). Returns the QR text.
      */
     func respond(index: UInt32, request: ConsentPrompt, consentedKeys: [String], now: UInt64) throws  -> String
+    
+    /**
+     * Pins the root that signs verifier registrations (the trust-list root:
+     * raw 32-byte Ed25519 or SubjectPublicKeyInfo DER). Without it every
+     * request's verifier is unverified (`no_trust_root`).
+     */
+    func setRequestRoot(rootPublicKey: Data) throws 
     
 }
 /**
@@ -1454,12 +1704,19 @@ open func present(index: UInt32, fieldKeys: [String], now: UInt64)throws  -> Str
 }
     
     /**
-     * Reads a verifier's request QR (授权用证) for the consent screen.
+     * Reads a verifier's request QR (授权用证) for the consent screen, after
+     * authenticating its verifier against the registration it carries and
+     * the pinned root. Refused (`LzError::Request`): `request_stale` (older
+     * than `policy.max_age_secs`), `request_from_future`, `unsafe_text`
+     * (control or bidi characters in a name or the purpose),
+     * `beyond_registration` (a registered verifier asking for more than its
+     * registration grants), `malformed`.
      */
-open func readRequest(qrText: String)throws  -> ConsentPrompt  {
+open func readRequest(qrText: String, policy: RequestPolicy)throws  -> ConsentPrompt  {
     return try  FfiConverterTypeConsentPrompt_lift(try rustCallWithError(FfiConverterTypeLzError_lift) {
     uniffi_liangzheng_ffi_fn_method_wallet_read_request(self.uniffiClonePointer(),
-        FfiConverterString.lower(qrText),$0
+        FfiConverterString.lower(qrText),
+        FfiConverterTypeRequestPolicy_lower(policy),$0
     )
 })
 }
@@ -1477,6 +1734,18 @@ open func respond(index: UInt32, request: ConsentPrompt, consentedKeys: [String]
         FfiConverterUInt64.lower(now),$0
     )
 })
+}
+    
+    /**
+     * Pins the root that signs verifier registrations (the trust-list root:
+     * raw 32-byte Ed25519 or SubjectPublicKeyInfo DER). Without it every
+     * request's verifier is unverified (`no_trust_root`).
+     */
+open func setRequestRoot(rootPublicKey: Data)throws   {try rustCallWithError(FfiConverterTypeLzError_lift) {
+    uniffi_liangzheng_ffi_fn_method_wallet_set_request_root(self.uniffiClonePointer(),
+        FfiConverterData.lower(rootPublicKey),$0
+    )
+}
 }
     
 
@@ -1665,18 +1934,30 @@ public func FfiConverterTypeCheckResult_lower(_ value: CheckResult) -> RustBuffe
 /**
  * A verifier's request (授权用证) as shown to the holder for consent.
  *
+ * Show `display_name_zh` / `display_name_en` as who asks: the registered name
+ * of a verified verifier, or "未认证的核验方" / "unverified verifier". The
+ * name a request claims is only in [`VerifierIdentity::Unverified`].
+ *
  * Pass it back unchanged to [`Wallet::respond`]: only `request_body` is used
  * there (re-read and bound into the holder's signature), the rest is for display.
  */
 public struct ConsentPrompt {
     /**
-     * Verifier id (e.g. the organisation's 统一社会信用代码).
+     * Who asks: verified against its registration and the pinned root, or not.
      */
-    public var verifierId: String
+    public var verifier: VerifierIdentity
     /**
-     * Verifier name.
+     * The name to show for who asks, in Chinese (registered 名称 or "未认证的核验方").
      */
-    public var verifierName: String
+    public var displayNameZh: String
+    /**
+     * The name to show for who asks, in English (registered name or "unverified verifier").
+     */
+    public var displayNameEn: String
+    /**
+     * The verifier id the request carries (authenticated only when `verifier` is `Verified`).
+     */
+    public var claimedVerifierId: String
     /**
      * Purpose (申请事由).
      */
@@ -1694,7 +1975,8 @@ public struct ConsentPrompt {
      */
     public var licenseIndex: UInt32?
     /**
-     * Key id (hex) of the verifier's signature, if the request was signed (not checked here).
+     * Key id (hex) of the verifier's signature, if the request was signed
+     * (checked only as part of `verifier`).
      */
     public var signedBy: String?
     /**
@@ -1710,11 +1992,17 @@ public struct ConsentPrompt {
     // declare one manually.
     public init(
         /**
-         * Verifier id (e.g. the organisation's 统一社会信用代码).
-         */verifierId: String, 
+         * Who asks: verified against its registration and the pinned root, or not.
+         */verifier: VerifierIdentity, 
         /**
-         * Verifier name.
-         */verifierName: String, 
+         * The name to show for who asks, in Chinese (registered 名称 or "未认证的核验方").
+         */displayNameZh: String, 
+        /**
+         * The name to show for who asks, in English (registered name or "unverified verifier").
+         */displayNameEn: String, 
+        /**
+         * The verifier id the request carries (authenticated only when `verifier` is `Verified`).
+         */claimedVerifierId: String, 
         /**
          * Purpose (申请事由).
          */purpose: String, 
@@ -1728,7 +2016,8 @@ public struct ConsentPrompt {
          * Index of a license of that type in this wallet, if any.
          */licenseIndex: UInt32?, 
         /**
-         * Key id (hex) of the verifier's signature, if the request was signed (not checked here).
+         * Key id (hex) of the verifier's signature, if the request was signed
+         * (checked only as part of `verifier`).
          */signedBy: String?, 
         /**
          * When the request was made (Unix seconds).
@@ -1736,8 +2025,10 @@ public struct ConsentPrompt {
         /**
          * The request's exact bytes.
          */requestBody: Data) {
-        self.verifierId = verifierId
-        self.verifierName = verifierName
+        self.verifier = verifier
+        self.displayNameZh = displayNameZh
+        self.displayNameEn = displayNameEn
+        self.claimedVerifierId = claimedVerifierId
         self.purpose = purpose
         self.typeCode = typeCode
         self.fields = fields
@@ -1755,10 +2046,16 @@ extension ConsentPrompt: Sendable {}
 
 extension ConsentPrompt: Equatable, Hashable {
     public static func ==(lhs: ConsentPrompt, rhs: ConsentPrompt) -> Bool {
-        if lhs.verifierId != rhs.verifierId {
+        if lhs.verifier != rhs.verifier {
             return false
         }
-        if lhs.verifierName != rhs.verifierName {
+        if lhs.displayNameZh != rhs.displayNameZh {
+            return false
+        }
+        if lhs.displayNameEn != rhs.displayNameEn {
+            return false
+        }
+        if lhs.claimedVerifierId != rhs.claimedVerifierId {
             return false
         }
         if lhs.purpose != rhs.purpose {
@@ -1786,8 +2083,10 @@ extension ConsentPrompt: Equatable, Hashable {
     }
 
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(verifierId)
-        hasher.combine(verifierName)
+        hasher.combine(verifier)
+        hasher.combine(displayNameZh)
+        hasher.combine(displayNameEn)
+        hasher.combine(claimedVerifierId)
         hasher.combine(purpose)
         hasher.combine(typeCode)
         hasher.combine(fields)
@@ -1807,8 +2106,10 @@ public struct FfiConverterTypeConsentPrompt: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ConsentPrompt {
         return
             try ConsentPrompt(
-                verifierId: FfiConverterString.read(from: &buf), 
-                verifierName: FfiConverterString.read(from: &buf), 
+                verifier: FfiConverterTypeVerifierIdentity.read(from: &buf), 
+                displayNameZh: FfiConverterString.read(from: &buf), 
+                displayNameEn: FfiConverterString.read(from: &buf), 
+                claimedVerifierId: FfiConverterString.read(from: &buf), 
                 purpose: FfiConverterString.read(from: &buf), 
                 typeCode: FfiConverterString.read(from: &buf), 
                 fields: FfiConverterSequenceTypeRequestedField.read(from: &buf), 
@@ -1820,8 +2121,10 @@ public struct FfiConverterTypeConsentPrompt: FfiConverterRustBuffer {
     }
 
     public static func write(_ value: ConsentPrompt, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.verifierId, into: &buf)
-        FfiConverterString.write(value.verifierName, into: &buf)
+        FfiConverterTypeVerifierIdentity.write(value.verifier, into: &buf)
+        FfiConverterString.write(value.displayNameZh, into: &buf)
+        FfiConverterString.write(value.displayNameEn, into: &buf)
+        FfiConverterString.write(value.claimedVerifierId, into: &buf)
         FfiConverterString.write(value.purpose, into: &buf)
         FfiConverterString.write(value.typeCode, into: &buf)
         FfiConverterSequenceTypeRequestedField.write(value.fields, into: &buf)
@@ -2983,6 +3286,91 @@ public func FfiConverterTypeQrStyle_lower(_ value: QrStyle) -> RustBuffer {
 
 
 /**
+ * What a registered verifier may request of one license type.
+ */
+public struct RegistrationGrant {
+    /**
+     * License type code (or id, e.g. `cn.resident-id-card`, on input).
+     */
+    public var typeCode: String
+    /**
+     * Field keys it may request (`name`, `id_number` …).
+     */
+    public var fieldKeys: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * License type code (or id, e.g. `cn.resident-id-card`, on input).
+         */typeCode: String, 
+        /**
+         * Field keys it may request (`name`, `id_number` …).
+         */fieldKeys: [String]) {
+        self.typeCode = typeCode
+        self.fieldKeys = fieldKeys
+    }
+}
+
+#if compiler(>=6)
+extension RegistrationGrant: Sendable {}
+#endif
+
+
+extension RegistrationGrant: Equatable, Hashable {
+    public static func ==(lhs: RegistrationGrant, rhs: RegistrationGrant) -> Bool {
+        if lhs.typeCode != rhs.typeCode {
+            return false
+        }
+        if lhs.fieldKeys != rhs.fieldKeys {
+            return false
+        }
+        return true
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(typeCode)
+        hasher.combine(fieldKeys)
+    }
+}
+
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRegistrationGrant: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RegistrationGrant {
+        return
+            try RegistrationGrant(
+                typeCode: FfiConverterString.read(from: &buf), 
+                fieldKeys: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RegistrationGrant, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.typeCode, into: &buf)
+        FfiConverterSequenceString.write(value.fieldKeys, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRegistrationGrant_lift(_ buf: RustBuffer) throws -> RegistrationGrant {
+    return try FfiConverterTypeRegistrationGrant.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRegistrationGrant_lower(_ value: RegistrationGrant) -> RustBuffer {
+    return FfiConverterTypeRegistrationGrant.lower(value)
+}
+
+
+/**
  * A request QR made by [`Verifier::create_request`].
  */
 public struct RequestCode {
@@ -3064,6 +3452,105 @@ public func FfiConverterTypeRequestCode_lift(_ buf: RustBuffer) throws -> Reques
 #endif
 public func FfiConverterTypeRequestCode_lower(_ value: RequestCode) -> RustBuffer {
     return FfiConverterTypeRequestCode.lower(value)
+}
+
+
+/**
+ * The wallet's rules for requests (see [`default_request_policy`]).
+ */
+public struct RequestPolicy {
+    /**
+     * The wallet's clock (Unix seconds).
+     */
+    public var now: UInt64
+    /**
+     * Oldest request answered, in seconds (default 300).
+     */
+    public var maxAgeSecs: UInt64
+    /**
+     * Tolerated clock difference, in seconds (default 30).
+     */
+    public var skewSecs: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The wallet's clock (Unix seconds).
+         */now: UInt64, 
+        /**
+         * Oldest request answered, in seconds (default 300).
+         */maxAgeSecs: UInt64, 
+        /**
+         * Tolerated clock difference, in seconds (default 30).
+         */skewSecs: UInt64) {
+        self.now = now
+        self.maxAgeSecs = maxAgeSecs
+        self.skewSecs = skewSecs
+    }
+}
+
+#if compiler(>=6)
+extension RequestPolicy: Sendable {}
+#endif
+
+
+extension RequestPolicy: Equatable, Hashable {
+    public static func ==(lhs: RequestPolicy, rhs: RequestPolicy) -> Bool {
+        if lhs.now != rhs.now {
+            return false
+        }
+        if lhs.maxAgeSecs != rhs.maxAgeSecs {
+            return false
+        }
+        if lhs.skewSecs != rhs.skewSecs {
+            return false
+        }
+        return true
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(now)
+        hasher.combine(maxAgeSecs)
+        hasher.combine(skewSecs)
+    }
+}
+
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRequestPolicy: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RequestPolicy {
+        return
+            try RequestPolicy(
+                now: FfiConverterUInt64.read(from: &buf), 
+                maxAgeSecs: FfiConverterUInt64.read(from: &buf), 
+                skewSecs: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RequestPolicy, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.now, into: &buf)
+        FfiConverterUInt64.write(value.maxAgeSecs, into: &buf)
+        FfiConverterUInt64.write(value.skewSecs, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRequestPolicy_lift(_ buf: RustBuffer) throws -> RequestPolicy {
+    return try FfiConverterTypeRequestPolicy.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRequestPolicy_lower(_ value: RequestPolicy) -> RustBuffer {
+    return FfiConverterTypeRequestPolicy.lower(value)
 }
 
 
@@ -3360,6 +3847,177 @@ public func FfiConverterTypeVerificationReport_lift(_ buf: RustBuffer) throws ->
 #endif
 public func FfiConverterTypeVerificationReport_lower(_ value: VerificationReport) -> RustBuffer {
     return FfiConverterTypeVerificationReport.lower(value)
+}
+
+
+/**
+ * A relying-party registration (核验方登记), signed by the trust-list root.
+ */
+public struct VerifierRegistration {
+    /**
+     * Verifier id (e.g. its 统一社会信用代码).
+     */
+    public var verifierId: String
+    /**
+     * 名称, shown on the consent screen.
+     */
+    public var nameZh: String
+    /**
+     * English name.
+     */
+    public var nameEn: String
+    /**
+     * License types and fields it may request.
+     */
+    public var grants: [RegistrationGrant]
+    /**
+     * Start of validity (Unix seconds).
+     */
+    public var notBefore: UInt64
+    /**
+     * End of validity (Unix seconds, inclusive).
+     */
+    public var notAfter: UInt64
+    /**
+     * When the root signed it (Unix seconds).
+     */
+    public var issuedAt: UInt64
+    /**
+     * The verifier's request-signing public key: SubjectPublicKeyInfo DER
+     * (any algorithm; a raw 32-byte Ed25519 key is accepted on input).
+     */
+    public var publicKey: Data
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Verifier id (e.g. its 统一社会信用代码).
+         */verifierId: String, 
+        /**
+         * 名称, shown on the consent screen.
+         */nameZh: String, 
+        /**
+         * English name.
+         */nameEn: String, 
+        /**
+         * License types and fields it may request.
+         */grants: [RegistrationGrant], 
+        /**
+         * Start of validity (Unix seconds).
+         */notBefore: UInt64, 
+        /**
+         * End of validity (Unix seconds, inclusive).
+         */notAfter: UInt64, 
+        /**
+         * When the root signed it (Unix seconds).
+         */issuedAt: UInt64, 
+        /**
+         * The verifier's request-signing public key: SubjectPublicKeyInfo DER
+         * (any algorithm; a raw 32-byte Ed25519 key is accepted on input).
+         */publicKey: Data) {
+        self.verifierId = verifierId
+        self.nameZh = nameZh
+        self.nameEn = nameEn
+        self.grants = grants
+        self.notBefore = notBefore
+        self.notAfter = notAfter
+        self.issuedAt = issuedAt
+        self.publicKey = publicKey
+    }
+}
+
+#if compiler(>=6)
+extension VerifierRegistration: Sendable {}
+#endif
+
+
+extension VerifierRegistration: Equatable, Hashable {
+    public static func ==(lhs: VerifierRegistration, rhs: VerifierRegistration) -> Bool {
+        if lhs.verifierId != rhs.verifierId {
+            return false
+        }
+        if lhs.nameZh != rhs.nameZh {
+            return false
+        }
+        if lhs.nameEn != rhs.nameEn {
+            return false
+        }
+        if lhs.grants != rhs.grants {
+            return false
+        }
+        if lhs.notBefore != rhs.notBefore {
+            return false
+        }
+        if lhs.notAfter != rhs.notAfter {
+            return false
+        }
+        if lhs.issuedAt != rhs.issuedAt {
+            return false
+        }
+        if lhs.publicKey != rhs.publicKey {
+            return false
+        }
+        return true
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(verifierId)
+        hasher.combine(nameZh)
+        hasher.combine(nameEn)
+        hasher.combine(grants)
+        hasher.combine(notBefore)
+        hasher.combine(notAfter)
+        hasher.combine(issuedAt)
+        hasher.combine(publicKey)
+    }
+}
+
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeVerifierRegistration: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VerifierRegistration {
+        return
+            try VerifierRegistration(
+                verifierId: FfiConverterString.read(from: &buf), 
+                nameZh: FfiConverterString.read(from: &buf), 
+                nameEn: FfiConverterString.read(from: &buf), 
+                grants: FfiConverterSequenceTypeRegistrationGrant.read(from: &buf), 
+                notBefore: FfiConverterUInt64.read(from: &buf), 
+                notAfter: FfiConverterUInt64.read(from: &buf), 
+                issuedAt: FfiConverterUInt64.read(from: &buf), 
+                publicKey: FfiConverterData.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: VerifierRegistration, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.verifierId, into: &buf)
+        FfiConverterString.write(value.nameZh, into: &buf)
+        FfiConverterString.write(value.nameEn, into: &buf)
+        FfiConverterSequenceTypeRegistrationGrant.write(value.grants, into: &buf)
+        FfiConverterUInt64.write(value.notBefore, into: &buf)
+        FfiConverterUInt64.write(value.notAfter, into: &buf)
+        FfiConverterUInt64.write(value.issuedAt, into: &buf)
+        FfiConverterData.write(value.publicKey, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVerifierRegistration_lift(_ buf: RustBuffer) throws -> VerifierRegistration {
+    return try FfiConverterTypeVerifierRegistration.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVerifierRegistration_lower(_ value: VerifierRegistration) -> RustBuffer {
+    return FfiConverterTypeVerifierRegistration.lower(value)
 }
 
 
@@ -3769,6 +4427,21 @@ public enum LzError: Swift.Error {
          */messageEn: String
     )
     /**
+     * A relying-party registration (核验方登记) could not be read or signed:
+     * `wrong_root`, `bad_signature`, `malformed`, `unsafe_text`, `unknown_field`.
+     */
+    case Registration(
+        /**
+         * Stable snake_case code.
+         */code: String, 
+        /**
+         * Message in Simplified Chinese.
+         */messageZh: String, 
+        /**
+         * Message in English.
+         */messageEn: String
+    )
+    /**
      * The wallet could not add, present or answer.
      */
     case Wallet(
@@ -3878,27 +4551,32 @@ public struct FfiConverterTypeLzError: FfiConverterRustBuffer {
             messageZh: try FfiConverterString.read(from: &buf), 
             messageEn: try FfiConverterString.read(from: &buf)
             )
-        case 5: return .Wallet(
+        case 5: return .Registration(
             code: try FfiConverterString.read(from: &buf), 
             messageZh: try FfiConverterString.read(from: &buf), 
             messageEn: try FfiConverterString.read(from: &buf)
             )
-        case 6: return .Issue(
+        case 6: return .Wallet(
             code: try FfiConverterString.read(from: &buf), 
             messageZh: try FfiConverterString.read(from: &buf), 
             messageEn: try FfiConverterString.read(from: &buf)
             )
-        case 7: return .Signer(
+        case 7: return .Issue(
             code: try FfiConverterString.read(from: &buf), 
             messageZh: try FfiConverterString.read(from: &buf), 
             messageEn: try FfiConverterString.read(from: &buf)
             )
-        case 8: return .Qr(
+        case 8: return .Signer(
             code: try FfiConverterString.read(from: &buf), 
             messageZh: try FfiConverterString.read(from: &buf), 
             messageEn: try FfiConverterString.read(from: &buf)
             )
-        case 9: return .NotInThisBuild(
+        case 9: return .Qr(
+            code: try FfiConverterString.read(from: &buf), 
+            messageZh: try FfiConverterString.read(from: &buf), 
+            messageEn: try FfiConverterString.read(from: &buf)
+            )
+        case 10: return .NotInThisBuild(
             code: try FfiConverterString.read(from: &buf), 
             messageZh: try FfiConverterString.read(from: &buf), 
             messageEn: try FfiConverterString.read(from: &buf)
@@ -3943,36 +4621,43 @@ public struct FfiConverterTypeLzError: FfiConverterRustBuffer {
             FfiConverterString.write(messageEn, into: &buf)
             
         
-        case let .Wallet(code,messageZh,messageEn):
+        case let .Registration(code,messageZh,messageEn):
             writeInt(&buf, Int32(5))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(messageZh, into: &buf)
             FfiConverterString.write(messageEn, into: &buf)
             
         
-        case let .Issue(code,messageZh,messageEn):
+        case let .Wallet(code,messageZh,messageEn):
             writeInt(&buf, Int32(6))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(messageZh, into: &buf)
             FfiConverterString.write(messageEn, into: &buf)
             
         
-        case let .Signer(code,messageZh,messageEn):
+        case let .Issue(code,messageZh,messageEn):
             writeInt(&buf, Int32(7))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(messageZh, into: &buf)
             FfiConverterString.write(messageEn, into: &buf)
             
         
-        case let .Qr(code,messageZh,messageEn):
+        case let .Signer(code,messageZh,messageEn):
             writeInt(&buf, Int32(8))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(messageZh, into: &buf)
             FfiConverterString.write(messageEn, into: &buf)
             
         
-        case let .NotInThisBuild(code,messageZh,messageEn):
+        case let .Qr(code,messageZh,messageEn):
             writeInt(&buf, Int32(9))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(messageZh, into: &buf)
+            FfiConverterString.write(messageEn, into: &buf)
+            
+        
+        case let .NotInThisBuild(code,messageZh,messageEn):
+            writeInt(&buf, Int32(10))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(messageZh, into: &buf)
             FfiConverterString.write(messageEn, into: &buf)
@@ -4279,6 +4964,114 @@ extension Verdict: Equatable, Hashable {}
 
 
 
+// Note that we don't yet support `indirect` for enums.
+// See https://github.com/mozilla/uniffi-rs/issues/396 for further discussion.
+/**
+ * Who asks, as the consent screen must show it. Never show an `Unverified`
+ * verifier's claimed name as its name: show "未认证的核验方 / unverified verifier".
+ */
+
+public enum VerifierIdentity {
+    
+    /**
+     * Signed by the key the pinned root registered, within the registration's
+     * window and scope: show the registration's names.
+     */
+    case verified(
+        /**
+         * The verified registration.
+         */registration: VerifierRegistration
+    )
+    /**
+     * Not authenticated.
+     */
+    case unverified(
+        /**
+         * The name the request claims (unauthenticated).
+         */claimedName: String, 
+        /**
+         * Why: `unsigned`, `no_registration`, `no_trust_root`,
+         * `registration_invalid`, `registration_not_yet_valid`,
+         * `registration_expired`, `key_not_registered`,
+         * `bad_request_signature`, `verifier_mismatch`.
+         */reasonCode: String, 
+        /**
+         * The reason in Chinese.
+         */reasonZh: String, 
+        /**
+         * The reason in English.
+         */reasonEn: String
+    )
+}
+
+
+#if compiler(>=6)
+extension VerifierIdentity: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeVerifierIdentity: FfiConverterRustBuffer {
+    typealias SwiftType = VerifierIdentity
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VerifierIdentity {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .verified(registration: try FfiConverterTypeVerifierRegistration.read(from: &buf)
+        )
+        
+        case 2: return .unverified(claimedName: try FfiConverterString.read(from: &buf), reasonCode: try FfiConverterString.read(from: &buf), reasonZh: try FfiConverterString.read(from: &buf), reasonEn: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: VerifierIdentity, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .verified(registration):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeVerifierRegistration.write(registration, into: &buf)
+            
+        
+        case let .unverified(claimedName,reasonCode,reasonZh,reasonEn):
+            writeInt(&buf, Int32(2))
+            FfiConverterString.write(claimedName, into: &buf)
+            FfiConverterString.write(reasonCode, into: &buf)
+            FfiConverterString.write(reasonZh, into: &buf)
+            FfiConverterString.write(reasonEn, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVerifierIdentity_lift(_ buf: RustBuffer) throws -> VerifierIdentity {
+    return try FfiConverterTypeVerifierIdentity.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVerifierIdentity_lower(_ value: VerifierIdentity) -> RustBuffer {
+    return FfiConverterTypeVerifierIdentity.lower(value)
+}
+
+
+extension VerifierIdentity: Equatable, Hashable {}
+
+
+
+
+
+
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
@@ -4346,6 +5139,30 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterString.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionData: FfiConverterRustBuffer {
+    typealias SwiftType = Data?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterData.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterData.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -4599,6 +5416,31 @@ fileprivate struct FfiConverterSequenceTypeFinding: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeRegistrationGrant: FfiConverterRustBuffer {
+    typealias SwiftType = [RegistrationGrant]
+
+    public static func write(_ value: [RegistrationGrant], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeRegistrationGrant.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [RegistrationGrant] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [RegistrationGrant]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeRegistrationGrant.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeRequestedField: FfiConverterRustBuffer {
     typealias SwiftType = [RequestedField]
 
@@ -4633,6 +5475,17 @@ public func defaultPolicy(now: UInt64) -> VerifyPolicy  {
 })
 }
 /**
+ * The default request rules at `now`: requests older than 5 minutes or more
+ * than 30 s in the future are refused.
+ */
+public func defaultRequestPolicy(now: UInt64) -> RequestPolicy  {
+    return try!  FfiConverterTypeRequestPolicy_lift(try! rustCall() {
+    uniffi_liangzheng_ffi_fn_func_default_request_policy(
+        FfiConverterUInt64.lower(now),$0
+    )
+})
+}
+/**
  * Which build of the native library this is (the verifier is in every build).
  */
 public func libraryBuild() -> LibraryBuild  {
@@ -4649,6 +5502,19 @@ public func qrVersion(text: String, ecc: QrEcc)throws  -> UInt8  {
     uniffi_liangzheng_ffi_fn_func_qr_version(
         FfiConverterString.lower(text),
         FfiConverterTypeQrEcc_lower(ecc),$0
+    )
+})
+}
+/**
+ * Verifies a signed registration against the pinned root key (raw 32-byte
+ * Ed25519 or SubjectPublicKeyInfo DER) and reads it. Whether it is valid at
+ * a given time is up to the caller (`not_before` … `not_after`).
+ */
+public func readRegistration(signedRegistration: Data, rootPublicKey: Data)throws  -> VerifierRegistration  {
+    return try  FfiConverterTypeVerifierRegistration_lift(try rustCallWithError(FfiConverterTypeLzError_lift) {
+    uniffi_liangzheng_ffi_fn_func_read_registration(
+        FfiConverterData.lower(signedRegistration),
+        FfiConverterData.lower(rootPublicKey),$0
     )
 })
 }
@@ -4674,6 +5540,20 @@ public func renderQrSvg(text: String, style: QrStyle? = nil)throws  -> String  {
     )
 })
 }
+/**
+ * Signs a registration with the root key (the same root that signs the
+ * trust list). Returns the signed bytes a verifier embeds in its requests.
+ * Refused (`LzError::Registration`) when a name holds a control or bidi
+ * character (`unsafe_text`) or a rule is broken (`malformed`).
+ */
+public func signRegistration(registration: VerifierRegistration, root: SigningKey)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeLzError_lift) {
+    uniffi_liangzheng_ffi_fn_func_sign_registration(
+        FfiConverterTypeVerifierRegistration_lower(registration),
+        FfiConverterTypeSigningKey_lower(root),$0
+    )
+})
+}
 
 private enum InitializationResult {
     case ok
@@ -4693,16 +5573,25 @@ private let initializationResult: InitializationResult = {
     if (uniffi_liangzheng_ffi_checksum_func_default_policy() != 13312) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_liangzheng_ffi_checksum_func_default_request_policy() != 31970) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_liangzheng_ffi_checksum_func_library_build() != 43343) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_liangzheng_ffi_checksum_func_qr_version() != 20810) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_liangzheng_ffi_checksum_func_read_registration() != 41606) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_liangzheng_ffi_checksum_func_render_qr_png() != 7235) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_liangzheng_ffi_checksum_func_render_qr_svg() != 16009) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_liangzheng_ffi_checksum_func_sign_registration() != 64933) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_liangzheng_ffi_checksum_method_devicesigner_public_key() != 23775) {
@@ -4720,6 +5609,15 @@ private let initializationResult: InitializationResult = {
     if (uniffi_liangzheng_ffi_checksum_method_issuer_public_key() != 11515) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_liangzheng_ffi_checksum_method_signingkey_algorithm() != 64717) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_liangzheng_ffi_checksum_method_signingkey_key_id() != 13796) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_liangzheng_ffi_checksum_method_signingkey_public_key_spki() != 26262) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_liangzheng_ffi_checksum_method_verifier_add_status_list() != 56937) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -4727,6 +5625,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_liangzheng_ffi_checksum_method_verifier_create_request() != 56917) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_liangzheng_ffi_checksum_method_verifier_create_signed_request() != 24692) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_liangzheng_ffi_checksum_method_verifier_expect_request() != 36173) {
@@ -4759,16 +5660,28 @@ private let initializationResult: InitializationResult = {
     if (uniffi_liangzheng_ffi_checksum_method_wallet_present() != 56970) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_liangzheng_ffi_checksum_method_wallet_read_request() != 41842) {
+    if (uniffi_liangzheng_ffi_checksum_method_wallet_read_request() != 21771) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_liangzheng_ffi_checksum_method_wallet_respond() != 35781) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_liangzheng_ffi_checksum_method_wallet_set_request_root() != 40772) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_liangzheng_ffi_checksum_constructor_issuer_from_pkcs8_pem() != 5852) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_liangzheng_ffi_checksum_constructor_issuer_from_seed() != 22346) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_liangzheng_ffi_checksum_constructor_signingkey_from_ed25519_seed() != 18339) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_liangzheng_ffi_checksum_constructor_signingkey_from_pkcs8_pem() != 15386) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_liangzheng_ffi_checksum_constructor_signingkey_generate() != 36642) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_liangzheng_ffi_checksum_constructor_verifier_new() != 1755) {

@@ -334,6 +334,46 @@ RustBuffer uniffi_liangzheng_ffi_fn_method_issuer_key_id(void*_Nonnull ptr, Rust
 RustBuffer uniffi_liangzheng_ffi_fn_method_issuer_public_key(void*_Nonnull ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_CLONE_SIGNINGKEY
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_CLONE_SIGNINGKEY
+void*_Nonnull uniffi_liangzheng_ffi_fn_clone_signingkey(void*_Nonnull ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_FREE_SIGNINGKEY
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_FREE_SIGNINGKEY
+void uniffi_liangzheng_ffi_fn_free_signingkey(void*_Nonnull ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_CONSTRUCTOR_SIGNINGKEY_FROM_ED25519_SEED
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_CONSTRUCTOR_SIGNINGKEY_FROM_ED25519_SEED
+void*_Nonnull uniffi_liangzheng_ffi_fn_constructor_signingkey_from_ed25519_seed(RustBuffer seed, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_CONSTRUCTOR_SIGNINGKEY_FROM_PKCS8_PEM
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_CONSTRUCTOR_SIGNINGKEY_FROM_PKCS8_PEM
+void*_Nonnull uniffi_liangzheng_ffi_fn_constructor_signingkey_from_pkcs8_pem(RustBuffer pem, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_CONSTRUCTOR_SIGNINGKEY_GENERATE
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_CONSTRUCTOR_SIGNINGKEY_GENERATE
+void*_Nonnull uniffi_liangzheng_ffi_fn_constructor_signingkey_generate(RustBuffer algorithm, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_SIGNINGKEY_ALGORITHM
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_SIGNINGKEY_ALGORITHM
+RustBuffer uniffi_liangzheng_ffi_fn_method_signingkey_algorithm(void*_Nonnull ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_SIGNINGKEY_KEY_ID
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_SIGNINGKEY_KEY_ID
+RustBuffer uniffi_liangzheng_ffi_fn_method_signingkey_key_id(void*_Nonnull ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_SIGNINGKEY_PUBLIC_KEY_SPKI
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_SIGNINGKEY_PUBLIC_KEY_SPKI
+RustBuffer uniffi_liangzheng_ffi_fn_method_signingkey_public_key_spki(void*_Nonnull ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_CLONE_VERIFIER
 #define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_CLONE_VERIFIER
 void*_Nonnull uniffi_liangzheng_ffi_fn_clone_verifier(void*_Nonnull ptr, RustCallStatus *_Nonnull out_status
@@ -362,6 +402,11 @@ void uniffi_liangzheng_ffi_fn_method_verifier_clear_request(void*_Nonnull ptr, R
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_VERIFIER_CREATE_REQUEST
 #define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_VERIFIER_CREATE_REQUEST
 RustBuffer uniffi_liangzheng_ffi_fn_method_verifier_create_request(void*_Nonnull ptr, RustBuffer verifier_id, RustBuffer verifier_name, RustBuffer purpose, RustBuffer type_code, RustBuffer field_keys, uint64_t now, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_VERIFIER_CREATE_SIGNED_REQUEST
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_VERIFIER_CREATE_SIGNED_REQUEST
+RustBuffer uniffi_liangzheng_ffi_fn_method_verifier_create_signed_request(void*_Nonnull ptr, RustBuffer verifier_id, RustBuffer verifier_name, RustBuffer purpose, RustBuffer type_code, RustBuffer field_keys, uint64_t now, void*_Nonnull signer, RustBuffer registration, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_VERIFIER_EXPECT_REQUEST
@@ -436,7 +481,7 @@ RustBuffer uniffi_liangzheng_ffi_fn_method_wallet_present(void*_Nonnull ptr, uin
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_WALLET_READ_REQUEST
 #define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_WALLET_READ_REQUEST
-RustBuffer uniffi_liangzheng_ffi_fn_method_wallet_read_request(void*_Nonnull ptr, RustBuffer qr_text, RustCallStatus *_Nonnull out_status
+RustBuffer uniffi_liangzheng_ffi_fn_method_wallet_read_request(void*_Nonnull ptr, RustBuffer qr_text, RustBuffer policy, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_WALLET_RESPOND
@@ -444,9 +489,19 @@ RustBuffer uniffi_liangzheng_ffi_fn_method_wallet_read_request(void*_Nonnull ptr
 RustBuffer uniffi_liangzheng_ffi_fn_method_wallet_respond(void*_Nonnull ptr, uint32_t index, RustBuffer request, RustBuffer consented_keys, uint64_t now, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_WALLET_SET_REQUEST_ROOT
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_WALLET_SET_REQUEST_ROOT
+void uniffi_liangzheng_ffi_fn_method_wallet_set_request_root(void*_Nonnull ptr, RustBuffer root_public_key, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_FUNC_DEFAULT_POLICY
 #define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_FUNC_DEFAULT_POLICY
 RustBuffer uniffi_liangzheng_ffi_fn_func_default_policy(uint64_t now, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_FUNC_DEFAULT_REQUEST_POLICY
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_FUNC_DEFAULT_REQUEST_POLICY
+RustBuffer uniffi_liangzheng_ffi_fn_func_default_request_policy(uint64_t now, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_FUNC_LIBRARY_BUILD
@@ -460,6 +515,11 @@ RustBuffer uniffi_liangzheng_ffi_fn_func_library_build(RustCallStatus *_Nonnull 
 uint8_t uniffi_liangzheng_ffi_fn_func_qr_version(RustBuffer text, RustBuffer ecc, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_FUNC_READ_REGISTRATION
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_FUNC_READ_REGISTRATION
+RustBuffer uniffi_liangzheng_ffi_fn_func_read_registration(RustBuffer signed_registration, RustBuffer root_public_key, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_FUNC_RENDER_QR_PNG
 #define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_FUNC_RENDER_QR_PNG
 RustBuffer uniffi_liangzheng_ffi_fn_func_render_qr_png(RustBuffer text, RustBuffer style, RustCallStatus *_Nonnull out_status
@@ -468,6 +528,11 @@ RustBuffer uniffi_liangzheng_ffi_fn_func_render_qr_png(RustBuffer text, RustBuff
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_FUNC_RENDER_QR_SVG
 #define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_FUNC_RENDER_QR_SVG
 RustBuffer uniffi_liangzheng_ffi_fn_func_render_qr_svg(RustBuffer text, RustBuffer style, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_FUNC_SIGN_REGISTRATION
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_FUNC_SIGN_REGISTRATION
+RustBuffer uniffi_liangzheng_ffi_fn_func_sign_registration(RustBuffer registration, void*_Nonnull root, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_FFI_LIANGZHENG_FFI_RUSTBUFFER_ALLOC
@@ -756,6 +821,12 @@ uint16_t uniffi_liangzheng_ffi_checksum_func_default_policy(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_FUNC_DEFAULT_REQUEST_POLICY
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_FUNC_DEFAULT_REQUEST_POLICY
+uint16_t uniffi_liangzheng_ffi_checksum_func_default_request_policy(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_FUNC_LIBRARY_BUILD
 #define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_FUNC_LIBRARY_BUILD
 uint16_t uniffi_liangzheng_ffi_checksum_func_library_build(void
@@ -768,6 +839,12 @@ uint16_t uniffi_liangzheng_ffi_checksum_func_qr_version(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_FUNC_READ_REGISTRATION
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_FUNC_READ_REGISTRATION
+uint16_t uniffi_liangzheng_ffi_checksum_func_read_registration(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_FUNC_RENDER_QR_PNG
 #define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_FUNC_RENDER_QR_PNG
 uint16_t uniffi_liangzheng_ffi_checksum_func_render_qr_png(void
@@ -777,6 +854,12 @@ uint16_t uniffi_liangzheng_ffi_checksum_func_render_qr_png(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_FUNC_RENDER_QR_SVG
 #define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_FUNC_RENDER_QR_SVG
 uint16_t uniffi_liangzheng_ffi_checksum_func_render_qr_svg(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_FUNC_SIGN_REGISTRATION
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_FUNC_SIGN_REGISTRATION
+uint16_t uniffi_liangzheng_ffi_checksum_func_sign_registration(void
     
 );
 #endif
@@ -810,6 +893,24 @@ uint16_t uniffi_liangzheng_ffi_checksum_method_issuer_public_key(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_SIGNINGKEY_ALGORITHM
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_SIGNINGKEY_ALGORITHM
+uint16_t uniffi_liangzheng_ffi_checksum_method_signingkey_algorithm(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_SIGNINGKEY_KEY_ID
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_SIGNINGKEY_KEY_ID
+uint16_t uniffi_liangzheng_ffi_checksum_method_signingkey_key_id(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_SIGNINGKEY_PUBLIC_KEY_SPKI
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_SIGNINGKEY_PUBLIC_KEY_SPKI
+uint16_t uniffi_liangzheng_ffi_checksum_method_signingkey_public_key_spki(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_VERIFIER_ADD_STATUS_LIST
 #define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_VERIFIER_ADD_STATUS_LIST
 uint16_t uniffi_liangzheng_ffi_checksum_method_verifier_add_status_list(void
@@ -825,6 +926,12 @@ uint16_t uniffi_liangzheng_ffi_checksum_method_verifier_clear_request(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_VERIFIER_CREATE_REQUEST
 #define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_VERIFIER_CREATE_REQUEST
 uint16_t uniffi_liangzheng_ffi_checksum_method_verifier_create_request(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_VERIFIER_CREATE_SIGNED_REQUEST
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_VERIFIER_CREATE_SIGNED_REQUEST
+uint16_t uniffi_liangzheng_ffi_checksum_method_verifier_create_signed_request(void
     
 );
 #endif
@@ -900,6 +1007,12 @@ uint16_t uniffi_liangzheng_ffi_checksum_method_wallet_respond(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_WALLET_SET_REQUEST_ROOT
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_WALLET_SET_REQUEST_ROOT
+uint16_t uniffi_liangzheng_ffi_checksum_method_wallet_set_request_root(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_CONSTRUCTOR_ISSUER_FROM_PKCS8_PEM
 #define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_CONSTRUCTOR_ISSUER_FROM_PKCS8_PEM
 uint16_t uniffi_liangzheng_ffi_checksum_constructor_issuer_from_pkcs8_pem(void
@@ -909,6 +1022,24 @@ uint16_t uniffi_liangzheng_ffi_checksum_constructor_issuer_from_pkcs8_pem(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_CONSTRUCTOR_ISSUER_FROM_SEED
 #define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_CONSTRUCTOR_ISSUER_FROM_SEED
 uint16_t uniffi_liangzheng_ffi_checksum_constructor_issuer_from_seed(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_CONSTRUCTOR_SIGNINGKEY_FROM_ED25519_SEED
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_CONSTRUCTOR_SIGNINGKEY_FROM_ED25519_SEED
+uint16_t uniffi_liangzheng_ffi_checksum_constructor_signingkey_from_ed25519_seed(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_CONSTRUCTOR_SIGNINGKEY_FROM_PKCS8_PEM
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_CONSTRUCTOR_SIGNINGKEY_FROM_PKCS8_PEM
+uint16_t uniffi_liangzheng_ffi_checksum_constructor_signingkey_from_pkcs8_pem(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_CONSTRUCTOR_SIGNINGKEY_GENERATE
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_CONSTRUCTOR_SIGNINGKEY_GENERATE
+uint16_t uniffi_liangzheng_ffi_checksum_constructor_signingkey_generate(void
     
 );
 #endif

@@ -55,6 +55,7 @@ pub mod keys;
 pub mod lang;
 pub mod presentation;
 pub mod qr;
+pub mod registration;
 pub mod request;
 pub mod schema;
 pub mod status;

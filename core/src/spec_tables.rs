@@ -74,6 +74,7 @@ fn error_samples() -> Vec<(&'static str, &'static str, VerifyError)> {
         ("freshness", "failed", E::Stale),
         ("freshness", "indeterminate", E::AlreadyVerified { at: 0 }),
         ("request", "failed", E::NonceMismatch),
+        ("request", "failed", E::NonceAlreadyUsed),
         ("request", "failed", E::RequestNotAnswered),
         ("request", "failed", E::RequestNotSatisfied),
         ("status", "failed", E::Revoked),
@@ -137,9 +138,10 @@ fn variant_index(e: &VerifyError) -> usize {
         E::StatusIndexOutOfRange => 39,
         E::StatusUnknown => 40,
         E::InvalidImage { .. } => 41,
+        E::NonceAlreadyUsed => 42,
     }
 }
-const VARIANTS: usize = 42;
+const VARIANTS: usize = 43;
 
 fn error_table() -> String {
     let mut out = String::from(

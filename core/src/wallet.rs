@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
+use crate::alg::PublicKey;
 use crate::credential::{Credential, IssuedLicense};
 use crate::disclosure::Disclosure;
 use crate::holder::DeviceSigner;
@@ -12,7 +13,7 @@ use crate::keys::KeyError;
 use crate::lang::Localized;
 use crate::presentation::{transcript, HolderProof, Presentation, DEFAULT_LIFETIME_SECS};
 use crate::qr::{self, QrKind};
-use crate::request::{ReceivedRequest, RequestError};
+use crate::request::{ReceivedRequest, RequestError, RequestPolicy, VerifierIdentity};
 use crate::schema::{LicenseType, Registry};
 use crate::time::UnixTime;
 
@@ -84,8 +85,15 @@ impl fmt::Display for WalletError {
 impl std::error::Error for WalletError {}
 
 /// A request as shown to the holder for consent.
+///
+/// Show [`ConsentPrompt::verifier`] as who asks (its
+/// [`display_zh`](VerifierIdentity::display_zh) is the registered name or
+/// "未认证的核验方"); `request.request.verifier_name` is only what the
+/// request claims.
 #[derive(Debug, Clone)]
 pub struct ConsentPrompt {
+    /// Who asks: verified against the registration and the root, or not.
+    pub verifier: VerifierIdentity,
     /// The parsed request.
     pub request: ReceivedRequest,
     /// Index of a matching license in the wallet, if any.
@@ -100,6 +108,7 @@ pub struct Wallet {
     registry: Arc<Registry>,
     licenses: Vec<(IssuedLicense, String)>,
     lifetime: u64,
+    request_root: Option<PublicKey>,
 }
 
 impl fmt::Debug for Wallet {
@@ -116,7 +125,20 @@ impl Wallet {
             registry: Arc::new(Registry::builtin()),
             licenses: Vec::new(),
             lifetime: DEFAULT_LIFETIME_SECS,
+            request_root: None,
         }
+    }
+
+    /// Pins the root that signs verifier registrations (the trust-list root):
+    /// without it every request's verifier is unverified.
+    pub fn with_request_root(mut self, root: PublicKey) -> Self {
+        self.request_root = Some(root);
+        self
+    }
+
+    /// Replaces (or, with None, removes) the pinned root for verifier registrations.
+    pub fn set_request_root(&mut self, root: Option<PublicKey>) {
+        self.request_root = root;
     }
 
     /// Uses this registry of license types.
@@ -191,13 +213,26 @@ impl Wallet {
         self.build_bytes(index, fields, now, None)
     }
 
-    /// Parses a verifier's request QR and says what it asks, for the consent screen.
-    pub fn read_request(&self, text: &str) -> Result<ConsentPrompt, WalletError> {
+    /// Parses a verifier's request QR, authenticates its verifier against the
+    /// registration it carries and the pinned root
+    /// ([`ReceivedRequest::authenticate`]) and says what it asks, for the
+    /// consent screen. Refused (an error, no prompt): a request older than
+    /// `policy.max_age_secs` or from the future, names or purposes with
+    /// control or bidi characters, and a registered verifier asking beyond
+    /// its registration.
+    pub fn read_request(
+        &self,
+        text: &str,
+        policy: &RequestPolicy,
+    ) -> Result<ConsentPrompt, WalletError> {
         let payload = qr::decode_text(text).map_err(|_| WalletError::NotARequest)?;
         if payload.kind != QrKind::Request {
             return Err(WalletError::NotARequest);
         }
         let request = ReceivedRequest::parse(&payload.body).map_err(WalletError::Request)?;
+        let verifier = request
+            .authenticate(self.request_root.as_ref(), policy)
+            .map_err(WalletError::Request)?;
         let ty = self.registry.get(&request.request.type_code);
         let fields = request
             .request
@@ -217,6 +252,7 @@ impl Wallet {
             .iter()
             .position(|(_, code)| *code == request.request.type_code);
         Ok(ConsentPrompt {
+            verifier,
             request,
             license_index,
             fields,

@@ -38,6 +38,10 @@ fn e<E: std::fmt::Display>(err: E) -> String {
     err.to_string()
 }
 
+mod request_cases;
+
+pub use request_cases::{run_counter_case, run_wallet_case, REQUEST_VECTOR_FORMAT};
+
 /// Policy of a vector, in JSON form.
 #[derive(Serialize, Clone)]
 pub struct PolicyJson {
@@ -1296,6 +1300,7 @@ pub fn generate() -> Res<Vec<(String, String)>> {
         }
         out.push(finish(c)?);
     }
+    out.extend(request_cases::generate(&w, &wallet)?);
     out.push(("../keys.json".into(), keys_json(&w)?));
     Ok(out)
 }

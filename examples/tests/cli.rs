@@ -956,6 +956,155 @@ fn animated_present_then_verify_from_frame_pngs_and_scanner_lines() {
 }
 
 #[test]
+fn rp_register_sign_request_and_the_wallets_view() {
+    let dir = tmp("rp");
+    let now = demo::DEMO_NOW.0;
+    let now_s = now.to_string();
+    ok(&["trust", "init-root", "--out", p(&dir)]);
+    ok(&["keygen", "--alg", "sm2", "--out", p(&dir), "--name", "psb"]);
+    let root_key = dir.join("root.key.pem");
+    let root_pub = dir.join("root.pub.pem");
+    let reg = dir.join("psb.reg");
+    let register = |name: &str| {
+        lz(&[
+            "rp",
+            "register",
+            "--root-key",
+            p(&root_key),
+            "--verifier-key",
+            p(&dir.join("psb.pub.pem")),
+            "--id",
+            "11110000000021135M",
+            "--name",
+            name,
+            "--name-en",
+            "Beijing Municipal Public Security Bureau",
+            "--grant",
+            "id:name,id_number",
+            "--from",
+            &(now - 86_400).to_string(),
+            "--until",
+            &(now + 86_400 * 365).to_string(),
+            "--now",
+            &now_s,
+            "--out",
+            p(&reg),
+        ])
+    };
+    // Bidi characters in a name: the root's tool refuses to sign.
+    let o = register("北京市公安局\u{202e}局安公");
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{out}{err}");
+    assert!(err.contains("U+202E"), "{err}");
+    assert!(!reg.exists());
+    let o = register("北京市公安局");
+    assert!(o.status.success(), "{:?}", text(&o));
+    let json = ok(&["rp", "inspect", p(&reg), "--root-key", p(&root_pub)]);
+    assert!(
+        json.contains("\"name_zh\": \"北京市公安局\"") && json.contains("sm2:"),
+        "{json}"
+    );
+    // Another root does not accept it.
+    ok(&["trust", "init-root", "--out", p(&dir.join("other"))]);
+    let o = lz(&[
+        "rp",
+        "inspect",
+        p(&reg),
+        "--root-key",
+        p(&dir.join("other/root.pub.pem")),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+
+    let request = |fields: &str, signed: bool, time: u64| {
+        let time = time.to_string();
+        let mut args = vec![
+            "request",
+            "--verifier-id",
+            "11110000000021135M",
+            "--verifier-name",
+            "北京市公安局",
+            "--purpose",
+            "办理户籍业务",
+            "--type",
+            "id",
+            "--fields",
+            fields,
+            "--now",
+            &time,
+        ];
+        let key = dir.join("psb.key.pem");
+        if signed {
+            args.extend(["--key", p(&key), "--registration", p(&reg)]);
+        }
+        ok(&args).trim().to_string()
+    };
+    let check = |qr: &str| {
+        let o = lz(&[
+            "rp",
+            "check-request",
+            qr,
+            "--root-key",
+            p(&root_pub),
+            "--now",
+            &now_s,
+        ]);
+        let (out, err) = text(&o);
+        (o.status.code(), out, err)
+    };
+    let (code, out, _) = check(&request("name,id_number", true, now - 5));
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        out.contains("北京市公安局 / Beijing Municipal Public Security Bureau")
+            && out.contains("已认证 verified"),
+        "{out}"
+    );
+    let (code, out, _) = check(&request("name,id_number", false, now - 5));
+    assert_eq!(code, Some(3), "{out}");
+    assert!(
+        out.contains("未认证的核验方 / unverified verifier") && out.contains("[unsigned]"),
+        "{out}"
+    );
+    let (code, out, _) = check(&request("name,address", true, now - 5));
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("[beyond_registration]"), "{out}");
+    let (code, out, _) = check(&request("name", true, now - 3_600));
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("[request_stale]"), "{out}");
+    let (code, out, _) = check(&request("name", false, now + 600));
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("[request_from_future]") && out.contains("核对设备时间"),
+        "{out}"
+    );
+    // No pinned root: unverified.
+    let o = lz(&[
+        "rp",
+        "check-request",
+        &request("name", true, now),
+        "--now",
+        &now_s,
+    ]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(text(&o).0.contains("[no_trust_root]"));
+    // A bidi purpose is refused when making the request.
+    let o = lz(&[
+        "request",
+        "--verifier-id",
+        "x",
+        "--verifier-name",
+        "北京市公安局",
+        "--purpose",
+        "核验\u{2066}",
+        "--type",
+        "id",
+        "--fields",
+        "name",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).1.contains("U+2066"), "{:?}", text(&o));
+}
+
+#[test]
 fn a_portrait_presentation_goes_out_as_frames_and_the_counter_writes_the_signed_photo() {
     let dir = tmp("portrait");
     let now = demo::DEMO_NOW.0 as i64;

@@ -157,3 +157,67 @@ fn batch_verification_gives_the_same_reports() {
         }
     }
 }
+
+fn request_cases() -> Vec<(String, Value)> {
+    let mut out = Vec::new();
+    let dir = vectors_dir().join("requests");
+    for entry in std::fs::read_dir(&dir).expect("test-vectors/requests exists") {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|x| x == "json") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            out.push((
+                path.file_name().unwrap().to_string_lossy().into_owned(),
+                serde_json::from_str(&text).unwrap(),
+            ));
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+#[test]
+fn every_request_vector_gives_its_expected_outcome() {
+    let cases = request_cases();
+    let names: Vec<&str> = cases.iter().map(|(n, _)| n.as_str()).collect();
+    for want in [
+        "registered-request-verified.json",
+        "registration-expired.json",
+        "request-unregistered-key.json",
+        "request-field-beyond-registration.json",
+        "request-stale.json",
+        "request-from-future.json",
+        "request-bidi-in-name.json",
+        "request-nonce-replayed.json",
+    ] {
+        assert!(names.contains(&want), "missing request vector {want}");
+    }
+    for (name, case) in &cases {
+        assert_eq!(
+            case["format"],
+            lz_examples::vectors::REQUEST_VECTOR_FORMAT,
+            "{name}"
+        );
+        match case["kind"].as_str() {
+            Some("wallet") => {
+                let got = lz_examples::vectors::run_wallet_case(&case["input"]).unwrap();
+                assert_eq!(got, case["expected"], "{name}");
+            }
+            Some("counter") => {
+                let got = lz_examples::vectors::run_counter_case(&case["input"]).unwrap();
+                assert_eq!(got, case["expected"]["scans"], "{name}");
+            }
+            other => panic!("{name}: unknown kind {other:?}"),
+        }
+    }
+    // No stale files: every one on disk is generated.
+    let generated = lz_examples::vectors::generate().unwrap();
+    let generated_requests = generated
+        .iter()
+        .filter(|(n, _)| n.starts_with("../requests/"))
+        .count();
+    assert_eq!(
+        cases.len(),
+        generated_requests,
+        "stale files in test-vectors/requests"
+    );
+}

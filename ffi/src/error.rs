@@ -17,6 +17,7 @@ use liangzheng::holder::HolderKeyError;
 use liangzheng::keys::KeyError;
 use liangzheng::lang::Localized;
 use liangzheng::qr::QrError;
+use liangzheng::registration::RegistrationError;
 use liangzheng::request::RequestError;
 use liangzheng::schema::SchemaError;
 use liangzheng::status::StatusError;
@@ -56,6 +57,16 @@ pub enum LzError {
     },
     /// A verifier request (授权用证) could not be read or made.
     Request {
+        /// Stable snake_case code.
+        code: String,
+        /// Message in Simplified Chinese.
+        message_zh: String,
+        /// Message in English.
+        message_en: String,
+    },
+    /// A relying-party registration (核验方登记) could not be read or signed:
+    /// `wrong_root`, `bad_signature`, `malformed`, `unsafe_text`, `unknown_field`.
+    Registration {
         /// Stable snake_case code.
         code: String,
         /// Message in Simplified Chinese.
@@ -151,6 +162,11 @@ impl LzError {
                 message_en,
             }
             | LzError::Request {
+                code,
+                message_zh,
+                message_en,
+            }
+            | LzError::Registration {
                 code,
                 message_zh,
                 message_en,
@@ -262,12 +278,16 @@ impl From<StatusError> for LzError {
 
 impl From<RequestError> for LzError {
     fn from(e: RequestError) -> Self {
-        let code = match &e {
-            RequestError::BadPurpose => "bad_purpose",
-            RequestError::Key(_) => "signer_failed",
-            _ => "malformed",
-        };
-        variant!(Request, code, &e)
+        variant!(Request, e.code(), &e)
+    }
+}
+
+impl From<RegistrationError> for LzError {
+    fn from(e: RegistrationError) -> Self {
+        match &e {
+            RegistrationError::Key(k) => LzError::from(k.clone()),
+            _ => variant!(Registration, e.code(), &e),
+        }
     }
 }
 

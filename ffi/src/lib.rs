@@ -59,6 +59,7 @@ mod error;
 mod issuer;
 pub mod parts;
 mod qr;
+mod registration;
 mod signer;
 mod verifier;
 mod wallet;
@@ -67,6 +68,10 @@ pub use error::LzError;
 pub use issuer::Issuer;
 pub use parts::{library_build, LibraryBuild};
 pub use qr::{qr_version, render_qr_png, render_qr_svg, QrEcc, QrStyle};
+pub use registration::{
+    default_request_policy, read_registration, sign_registration, RegistrationGrant, RequestPolicy,
+    SigningKey, VerifierIdentity, VerifierRegistration,
+};
 pub use signer::{DeviceSigner, HolderKey, HolderKeyAlgorithm};
 pub use verifier::{
     default_policy, CheckOutcome, CheckResult, DisclosedField, Finding, LicenseFacts, Problem,

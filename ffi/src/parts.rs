@@ -92,6 +92,22 @@ mod absent_parts {
             crate::Issuer::from_pkcs8_pem(pem.into(), "x".into(), "y".into()),
             "issuer",
         );
+        // Signing a verifier registration is the root's job: issuer builds only.
+        let key = crate::SigningKey::from_ed25519_seed(vec![3; 32]).expect("signing key");
+        let reg = crate::VerifierRegistration {
+            verifier_id: "x".into(),
+            name_zh: "核验方".into(),
+            name_en: "verifier".into(),
+            grants: vec![crate::RegistrationGrant {
+                type_code: "cn.resident-id-card".into(),
+                field_keys: vec!["name".into()],
+            }],
+            not_before: 0,
+            not_after: 10,
+            issued_at: 0,
+            public_key: key.public_key_spki(),
+        };
+        assert_not_in_build(crate::sign_registration(reg, key), "issuer");
     }
 
     #[test]

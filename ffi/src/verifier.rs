@@ -283,6 +283,45 @@ impl Verifier {
         })
     }
 
+    /// As [`create_request`](Self::create_request), but signed with `signer`
+    /// (the key the verifier's registration names) and carrying the signed
+    /// `registration` (from the root), so a wallet that pins the root shows
+    /// the verifier as verified. `verifier_id` and `verifier_name` must be the
+    /// registration's id and 名称, and the type and fields within its grants,
+    /// or wallets show the verifier as unverified / refuse the request.
+    #[allow(clippy::too_many_arguments)]
+    pub fn create_signed_request(
+        &self,
+        verifier_id: String,
+        verifier_name: String,
+        purpose: String,
+        type_code: String,
+        field_keys: Vec<String>,
+        now: u64,
+        signer: Arc<crate::SigningKey>,
+        registration: Option<Vec<u8>>,
+    ) -> Result<RequestCode, LzError> {
+        let (ty_code, fields) = request_fields(&type_code, &field_keys)?;
+        let mut request = Request::new(
+            &verifier_id,
+            &verifier_name,
+            &purpose,
+            &ty_code,
+            fields,
+            UnixTime(now),
+            &mut rand_core::OsRng,
+        )?;
+        if let Some(reg) = registration {
+            request = request.with_registration(reg);
+        }
+        let body = request.to_signed_bytes(&signer.inner)?;
+        self.write().expect_request(ReceivedRequest::parse(&body)?);
+        Ok(RequestCode {
+            qr_text: qr::encode_text(QrKind::Request, &body),
+            body,
+        })
+    }
+
     /// When the trust list stops being current (Unix seconds), if it says.
     pub fn trust_list_expires(&self) -> Option<u64> {
         self.read().trust().expires.map(|t| t.0)
@@ -321,9 +360,25 @@ impl Verifier {
     }
 }
 
+/// The type code and field ids of a request for `field_keys` of `type_code` (code or id).
+fn request_fields(type_code: &str, field_keys: &[String]) -> Result<(String, Vec<u32>), LzError> {
+    let registry = Registry::builtin();
+    let unknown = |what: &str| LzError::Request {
+        code: "unknown_field".into(),
+        message_zh: format!("未知的证照类型或字段：{what}"),
+        message_en: format!("unknown license type or field: {what}"),
+    };
+    let ty = registry.get(type_code).ok_or_else(|| unknown(type_code))?;
+    let fields = field_keys
+        .iter()
+        .map(|k| ty.field(k).map(|f| f.id).ok_or_else(|| unknown(k)))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((ty.type_code.clone(), fields))
+}
+
 /// The pinned root key: a raw 32-byte Ed25519 key, or a SubjectPublicKeyInfo
 /// (DER) of any supported algorithm.
-fn root_key(bytes: &[u8]) -> Result<liangzheng::alg::PublicKey, LzError> {
+pub(crate) fn root_key(bytes: &[u8]) -> Result<liangzheng::alg::PublicKey, LzError> {
     if bytes.len() == 32 {
         liangzheng::alg::PublicKey::ed25519(bytes)
     } else {

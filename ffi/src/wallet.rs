@@ -22,7 +22,7 @@ use liangzheng::time::UnixTime;
 use crate::parts::{Absent, Part};
 #[cfg(feature = "wallet")]
 use crate::signer::ForeignSigner;
-use crate::{DeviceSigner, HolderKey, LzError};
+use crate::{DeviceSigner, HolderKey, LzError, RequestPolicy, VerifierIdentity};
 
 /// One field of a license type, for a "choose what to show" screen.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -65,14 +65,22 @@ pub struct RequestedField {
 
 /// A verifier's request (授权用证) as shown to the holder for consent.
 ///
+/// Show `display_name_zh` / `display_name_en` as who asks: the registered name
+/// of a verified verifier, or "未认证的核验方" / "unverified verifier". The
+/// name a request claims is only in [`VerifierIdentity::Unverified`].
+///
 /// Pass it back unchanged to [`Wallet::respond`]: only `request_body` is used
 /// there (re-read and bound into the holder's signature), the rest is for display.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct ConsentPrompt {
-    /// Verifier id (e.g. the organisation's 统一社会信用代码).
-    pub verifier_id: String,
-    /// Verifier name.
-    pub verifier_name: String,
+    /// Who asks: verified against its registration and the pinned root, or not.
+    pub verifier: VerifierIdentity,
+    /// The name to show for who asks, in Chinese (registered 名称 or "未认证的核验方").
+    pub display_name_zh: String,
+    /// The name to show for who asks, in English (registered name or "unverified verifier").
+    pub display_name_en: String,
+    /// The verifier id the request carries (authenticated only when `verifier` is `Verified`).
+    pub claimed_verifier_id: String,
     /// Purpose (申请事由).
     pub purpose: String,
     /// License type code asked for.
@@ -81,7 +89,8 @@ pub struct ConsentPrompt {
     pub fields: Vec<RequestedField>,
     /// Index of a license of that type in this wallet, if any.
     pub license_index: Option<u32>,
-    /// Key id (hex) of the verifier's signature, if the request was signed (not checked here).
+    /// Key id (hex) of the verifier's signature, if the request was signed
+    /// (checked only as part of `verifier`).
     pub signed_by: Option<String>,
     /// When the request was made (Unix seconds).
     pub time: u64,
@@ -242,20 +251,49 @@ impl Wallet {
         }
     }
 
-    /// Reads a verifier's request QR (授权用证) for the consent screen.
-    pub fn read_request(&self, qr_text: String) -> Result<ConsentPrompt, LzError> {
+    /// Pins the root that signs verifier registrations (the trust-list root:
+    /// raw 32-byte Ed25519 or SubjectPublicKeyInfo DER). Without it every
+    /// request's verifier is unverified (`no_trust_root`).
+    pub fn set_request_root(&self, root_public_key: Vec<u8>) -> Result<(), LzError> {
         #[cfg(not(feature = "wallet"))]
         {
-            let _ = qr_text;
+            let _ = root_public_key;
             match self.absent {}
         }
         #[cfg(feature = "wallet")]
         {
-            let prompt = self.read().read_request(&qr_text)?;
+            let root = crate::verifier::root_key(&root_public_key)?;
+            self.write().set_request_root(Some(root));
+            Ok(())
+        }
+    }
+
+    /// Reads a verifier's request QR (授权用证) for the consent screen, after
+    /// authenticating its verifier against the registration it carries and
+    /// the pinned root. Refused (`LzError::Request`): `request_stale` (older
+    /// than `policy.max_age_secs`), `request_from_future`, `unsafe_text`
+    /// (control or bidi characters in a name or the purpose),
+    /// `beyond_registration` (a registered verifier asking for more than its
+    /// registration grants), `malformed`.
+    pub fn read_request(
+        &self,
+        qr_text: String,
+        policy: RequestPolicy,
+    ) -> Result<ConsentPrompt, LzError> {
+        #[cfg(not(feature = "wallet"))]
+        {
+            let _ = (qr_text, policy);
+            match self.absent {}
+        }
+        #[cfg(feature = "wallet")]
+        {
+            let prompt = self.read().read_request(&qr_text, &policy.to_core())?;
             let r = &prompt.request.request;
             Ok(ConsentPrompt {
-                verifier_id: r.verifier_id.clone(),
-                verifier_name: r.verifier_name.clone(),
+                verifier: VerifierIdentity::from_core(&prompt.verifier),
+                display_name_zh: prompt.verifier.display_zh().to_string(),
+                display_name_en: prompt.verifier.display_en().to_string(),
+                claimed_verifier_id: r.verifier_id.clone(),
                 purpose: r.purpose.clone(),
                 type_code: r.type_code.clone(),
                 fields: prompt

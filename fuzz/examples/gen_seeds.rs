@@ -112,7 +112,7 @@ fn main() {
         .expect("sign request");
     let bare = request.to_bytes();
     let req_text = qr::encode_text(QrKind::Request, &signed);
-    let prompt = wallet.read_request(&req_text).expect("read request");
+    let prompt = wallet.read_request(&req_text, &liangzheng::request::RequestPolicy::at(NOW)).expect("read request");
     texts.push((
         "id_answer".into(),
         wallet

@@ -71,7 +71,26 @@ def deterministic(data):
     # makes it encode dates back as tag 100.
     if cbor2.dumps(value, canonical=True, datetime_as_timestamp=True) != data:
         raise Reject("malformed_credential")
+    # §1.1 item 2: no floats, no bignums (cbor2 turns tags 2/3 into ints).
+    if data_has_float_or_bignum(value):
+        raise Reject("malformed_credential")
     return value
+
+
+def data_has_float_or_bignum(value):
+    if isinstance(value, float):
+        return True
+    if isinstance(value, bool) or value is None:
+        return False
+    if isinstance(value, int):
+        return not -(1 << 64) <= value < (1 << 64)
+    if isinstance(value, (list, tuple)):
+        return any(data_has_float_or_bignum(v) for v in value)
+    if isinstance(value, dict):
+        return any(data_has_float_or_bignum(k) or data_has_float_or_bignum(v) for k, v in value.items())
+    if isinstance(value, cbor2.CBORTag):
+        return value.tag in (2, 3) or data_has_float_or_bignum(value.value)
+    return False
 
 
 def qr_body(text):
@@ -510,3 +529,18 @@ def test_gmssl_reproduces_the_standards_examples():
     assert not sm2_ok(GMT_PUB, GMT_SIG[:32] + bytes(32), b"message digest")
     with pytest.raises(Reject):
         sm2_point(GMT_PUB[:64] + bytes([GMT_PUB[64] ^ 1]))
+
+
+@pytest.mark.parametrize(
+    "hexdata",
+    [
+        "fb3ff0000000000000",  # 1.0 as float64
+        "f93c00",  # 1.0 as float16
+        "c249010000000000000000",  # bignum 2^64
+        "c34100",  # negative bignum -1 (tag 3 around one byte)
+        "a1fb3ff00000000000000001",  # a float map key
+    ],
+)
+def test_deterministic_refuses_floats_and_bignums(hexdata):
+    with pytest.raises(Reject):
+        deterministic(bytes.fromhex(hexdata))

@@ -79,7 +79,10 @@ impl Holder {
         fields: &[String],
         now: u64,
     ) -> Result<String, LzError> {
-        let prompt = self.wallet.read_request(request_qr_text)?;
+        let prompt = self.wallet.read_request(
+            request_qr_text,
+            &liangzheng::request::RequestPolicy::at(UnixTime(now)),
+        )?;
         let keys: Vec<&str> = fields.iter().map(String::as_str).collect();
         Ok(self
             .wallet

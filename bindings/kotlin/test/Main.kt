@@ -33,6 +33,7 @@ val LzException.code: String
         is LzException.TrustList -> code
         is LzException.StatusList -> code
         is LzException.Request -> code
+        is LzException.Registration -> code
         is LzException.Wallet -> code
         is LzException.Issue -> code
         is LzException.Signer -> code
@@ -112,6 +113,66 @@ fun runCase(c: Case) {
     check(report.verdictZh.isNotEmpty() && report.summary.isNotEmpty()) { "empty verdict text" }
 }
 
+/** A test-vectors/requests case (format liangzheng-request-vector): a wallet's or a counter's decision. */
+fun runRequestCase(file: File) {
+    val json = JsonReader(file.readText(Charsets.UTF_8)).parse().obj()
+    expectEqual("liangzheng-request-vector", json["format"], "format")
+    val input = json["input"].obj()
+    val expected = json["expected"].obj()
+    // Raw Ed25519 roots only in this runner (the FFI takes raw 32 bytes or SPKI DER).
+    expectEqual(-19L, input["root_key_alg"], "root key algorithm")
+    val root = b64(input["root_public_key"] as String)
+    when (json["kind"]) {
+        "wallet" -> {
+            val wallet = Wallet.fromEd25519Seed(ByteArray(32) { 1 })
+            wallet.setRequestRoot(root)
+            val p = input["policy"].obj()
+            val policy = RequestPolicy((input["now"] as Long).toULong(), (p["max_age_secs"] as Long).toULong(),
+                (p["skew_secs"] as Long).toULong())
+            val text = input["request_qr_text"] as String
+            val error = expected["request_error"] as String?
+            if (error != null) {
+                val e = expectError<LzException.Request>(error) { wallet.readRequest(text, policy) }
+                check(e.messageZh.isNotEmpty() && e.messageEn.isNotEmpty()) { "empty message" }
+                return
+            }
+            val prompt = wallet.readRequest(text, policy)
+            expectEqual(expected["display_name_zh"], prompt.displayNameZh, "display name")
+            when (val v = prompt.verifier) {
+                is VerifierIdentity.Verified -> expectEqual("verified", expected["verifier"], "verifier")
+                is VerifierIdentity.Unverified -> {
+                    expectEqual("unverified", expected["verifier"], "verifier")
+                    expectEqual(expected["unverified_reason"], v.reasonCode, "unverified reason")
+                }
+            }
+        }
+        "counter" -> {
+            val counter = Verifier(b64(input["trust_list"] as String), root)
+            for (t in input["status_lists"].arr()) counter.addStatusList(b64(t as String))
+            counter.expectRequest(b64(input["request"] as String))
+            val p = input["policy"].obj()
+            val scans = input["scans"].arr()
+            val want = expected["scans"].arr()
+            expectEqual(want.size, scans.size, "scan count")
+            for ((scan, exp) in scans.zip(want)) {
+                val policy = VerifyPolicy(
+                    now = (scan.obj()["now"] as Long).toULong(),
+                    status = if (p["status"] == "lenient") StatusMode.LENIENT else StatusMode.STRICT,
+                    skewSecs = (p["skew_secs"] as Long).toULong(),
+                    maxPresentationAgeSecs = (p["max_presentation_age_secs"] as Long).toULong(),
+                    requireHolderBinding = p["require_holder_binding"] as Boolean,
+                    acceptedTypes = p["accepted_types"]?.arr()?.map { it as String },
+                )
+                val r = counter.verifyScan(scan.obj()["qr_text"] as String, policy)
+                expectEqual(exp.obj()["verdict"], r.verdict.name.lowercase(), "scan verdict")
+                expectEqual(exp.obj()["failing_check"], r.failingCheck, "scan failing check")
+                expectEqual(exp.obj()["error_code"], r.problem?.code, "scan error code")
+            }
+        }
+        else -> check(false) { "unknown request vector kind ${json["kind"]}" }
+    }
+}
+
 // ------------------------------------------------------------------- demo data
 
 /** A public demo seed, as examples/src/demo.rs derives it (never use for anything real). */
@@ -174,6 +235,12 @@ class Suite(val root: File) {
             check(build.wallet && build.issuer && build.render) { "full build lacks a part: $build" }
         })
         for (c in cases) add("vector ${c.name}" to { runCase(c) })
+        val requestCases = (root.resolve("test-vectors/requests").listFiles() ?: emptyArray())
+            .filter { it.name.endsWith(".json") }.sortedBy { it.name }
+        add("request vectors are present" to {
+            check(requestCases.size >= 8) { "only ${requestCases.size} request vectors found" }
+        })
+        for (f in requestCases) add("request vector ${f.nameWithoutExtension}" to { runRequestCase(f) })
 
         add("demo issuer seed gives the key on the vector trust list" to {
             val keys = JsonReader(root.resolve("test-vectors/keys.json").readText()).parse().obj()
@@ -360,8 +427,12 @@ class Suite(val root: File) {
             val code = counter.createRequest("91370100MA3C8L8X1B", "某银行济南分行", "开立账户",
                 "cn.resident-id-card", listOf("name", "id_number"), base.now)
             check(code.qrText.startsWith("LZ1R")) { "request prefix: ${code.qrText.take(6)}" }
-            val prompt = wallet.readRequest(code.qrText)
-            expectEqual("某银行济南分行", prompt.verifierName, "verifier name")
+            val prompt = wallet.readRequest(code.qrText, defaultRequestPolicy(base.now))
+            // Unsigned: shown as unverified, the claimed name only inside Unverified.
+            expectEqual("未认证的核验方", prompt.displayNameZh, "unverified display name")
+            val claimed = prompt.verifier as VerifierIdentity.Unverified
+            expectEqual("某银行济南分行", claimed.claimedName, "claimed name")
+            expectEqual("unsigned", claimed.reasonCode, "unverified reason")
             expectEqual("开立账户", prompt.purpose, "purpose")
             expectEqual(listOf("name", "id_number"), prompt.fields.map { it.key }, "asked fields")
             expectEqual(i, prompt.licenseIndex, "matching license")
@@ -377,7 +448,68 @@ class Suite(val root: File) {
             elsewhere.createRequest("91370100MA3C8L8X1B", "另一家", "开户", "cn.resident-id-card",
                 listOf("name"), base.now)
             expectEqual("nonce_mismatch", elsewhere.verify(answer, policyAt(base.now + 5u)).problem?.code, "replayed")
-            expectError<LzException.Wallet>("not_a_request") { wallet.readRequest(answer) }
+            expectError<LzException.Wallet>("not_a_request") {
+                wallet.readRequest(answer, defaultRequestPolicy(base.now))
+            }
+        })
+
+        add("registered and unregistered verifiers (核验方登记), single-use nonces" to {
+            val psbId = "11110000000021135M"
+            val root = SigningKey.fromEd25519Seed(demoSeed("root: 山东省一体化政务服务平台"))
+            check(root.publicKeySpki().takeLast(32) == base.root.toList()) { "demo root is the vectors' root" }
+            val wallet = Wallet.fromEd25519Seed(ByteArray(32) { 7 })
+            val i = wallet.add(demoIssuer().issue(ID_CARD_CLAIMS, wallet.holderKey(), base.now))
+            wallet.setRequestRoot(base.root)
+            fun registration(key: SigningKey, fields: List<String>) = VerifierRegistration(
+                psbId, "北京市公安局", "Beijing Municipal Public Security Bureau",
+                listOf(RegistrationGrant("cn.resident-id-card", fields)),
+                base.now - 86400u, base.now + 31536000u, base.now - 86400u, key.publicKeySpki())
+            for (alg in listOf("ed25519", "es256", "sm2")) {
+                val key = SigningKey.generate(alg)
+                val reg = signRegistration(registration(key, listOf("name", "id_number")), root)
+                expectEqual("北京市公安局", readRegistration(reg, base.root).nameZh, "read registration ($alg)")
+                val counter = verifier()
+                val code = counter.createSignedRequest(psbId, "北京市公安局", "办理户籍业务",
+                    "cn.resident-id-card", listOf("name", "id_number"), base.now, key, reg)
+                val prompt = wallet.readRequest(code.qrText, defaultRequestPolicy(base.now + 5u))
+                check(prompt.verifier is VerifierIdentity.Verified) { "registered verifier verified ($alg): ${prompt.verifier}" }
+                expectEqual("北京市公安局", prompt.displayNameZh, "registered name ($alg)")
+                val answer = wallet.respond(i, prompt, listOf("name", "id_number"), base.now + 6u)
+                expectEqual(Verdict.VALID, counter.verifyScan(answer, policyAt(base.now + 7u)).verdict, "answer ($alg)")
+                val second = wallet.respond(i, prompt, listOf("name", "id_number"), base.now + 8u)
+                expectEqual("nonce_already_used", counter.verifyScan(second, policyAt(base.now + 9u)).problem?.code,
+                    "nonce single-use ($alg)")
+            }
+            // A phishing counter: its own key, a registration from another root.
+            val rogue = SigningKey.generate("ed25519")
+            val fake = signRegistration(registration(rogue, listOf("name")), SigningKey.generate("ed25519"))
+            val phish = verifier().createSignedRequest(psbId, "北京市公安局", "核验", "cn.resident-id-card",
+                listOf("name"), base.now, rogue, fake)
+            val prompt = wallet.readRequest(phish.qrText, defaultRequestPolicy(base.now))
+            expectEqual("未认证的核验方", prompt.displayNameZh, "phishing counter display name")
+            expectEqual("unverified verifier", prompt.displayNameEn, "phishing counter display name (en)")
+            expectEqual("registration_invalid", (prompt.verifier as VerifierIdentity.Unverified).reasonCode, "reason")
+            // Refusals are typed errors.
+            val key = SigningKey.generate("es256")
+            val reg = signRegistration(registration(key, listOf("name")), root)
+            val beyond = verifier().createSignedRequest(psbId, "北京市公安局", "核验", "cn.resident-id-card",
+                listOf("name", "address"), base.now, key, reg)
+            expectError<LzException.Request>("beyond_registration") {
+                wallet.readRequest(beyond.qrText, defaultRequestPolicy(base.now))
+            }
+            val ok = verifier().createSignedRequest(psbId, "北京市公安局", "核验", "cn.resident-id-card",
+                listOf("name"), base.now, key, reg)
+            expectError<LzException.Request>("request_stale") {
+                wallet.readRequest(ok.qrText, defaultRequestPolicy(base.now + 331u))
+            }
+            expectError<LzException.Request>("request_from_future") {
+                wallet.readRequest(ok.qrText, defaultRequestPolicy(base.now - 31u))
+            }
+            expectError<LzException.Request>("unsafe_text") {
+                verifier().createRequest(psbId, "北京市公安局\u202e局安公", "核验", "cn.resident-id-card",
+                    listOf("name"), base.now)
+            }
+            expectError<LzException.Registration>("wrong_root") { readRegistration(reg, rogue.publicKeySpki()) }
         })
 
         add("errors carry a code and messages in 中文 and English" to {

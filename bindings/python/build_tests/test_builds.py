@@ -51,6 +51,18 @@ def test_parts_left_out_raise_the_typed_error_and_parts_kept_work():
             assert call() is not None
         else:
             expect_absent(call, part)
+    # Verifier registrations: SigningKey and read_registration in every build, signing
+    # (the root's job) only with the issuer.
+    key = lz.SigningKey.from_ed25519_seed(bytes(32))
+    reg = lz.VerifierRegistration(
+        verifier_id="x", name_zh="核验方", name_en="verifier",
+        grants=[lz.RegistrationGrant(type_code="cn.resident-id-card", field_keys=["name"])],
+        not_before=0, not_after=10, issued_at=0, public_key=key.public_key_spki())
+    if HAS["issuer"]:
+        signed = lz.sign_registration(reg, key)
+        assert lz.read_registration(signed, key.public_key_spki()).name_zh == "核验方"
+    else:
+        expect_absent(lambda: lz.sign_registration(reg, key), "issuer")
     if not HAS["render"]:
         expect_absent(lambda: lz.render_qr_png("LZ1P:HELLO", None), "render")
         expect_absent(lambda: lz.qr_version("LZ1P:HELLO", lz.QrEcc.M), "render")

@@ -92,7 +92,8 @@ def test_request_consent_answer_verify(base):
     counter = lz.Verifier(base.trust_list, base.root)
     code = counter.create_request("91370100MA3C8L8X1B", "某银行济南分行", "开立账户",
                                   "cn.resident-id-card", ["name", "id_number"], base.now)
-    prompt = wallet.read_request(code.qr_text)
+    prompt = wallet.read_request(code.qr_text, lz.default_request_policy(base.now))
+    assert prompt.display_name_zh == "未认证的核验方"  # unsigned: claimed name never shown as verified
     assert prompt.purpose == "开立账户" and prompt.license_index == i
     assert [f.key for f in prompt.fields] == ["name", "id_number"]
     with pytest.raises(lz.LzError.Wallet) as e:

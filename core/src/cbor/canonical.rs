@@ -145,16 +145,11 @@ impl Validator<'_> {
                 Ok(())
             }
             6 => {
-                // A bignum (tag 2 or 3 around a byte string of at most
-                // 16 bytes) is an integer to ciborium, which re-encodes
-                // it otherwise: `decode_strict` refuses it, so do we.
+                // Bignums (tags 2 and 3) are not part of the format
+                // (FORMAT.md §1.1): refused whatever they hold, as
+                // `decode_strict` does.
                 if arg == 2 || arg == 3 {
-                    let (pos, items) = (self.pos, self.items);
-                    let inner = self.head();
-                    (self.pos, self.items) = (pos, items);
-                    if matches!(inner, Ok((2, len)) if len <= 16) {
-                        return Err(CborError::NotDeterministic);
-                    }
+                    return Err(CborError::UnsupportedValue);
                 }
                 self.item(depth_left - 1)
             }

@@ -13,7 +13,10 @@ mod policy;
 mod replay;
 mod report;
 
-pub use replay::{SeenPresentations, DEFAULT_CAPACITY as DEFAULT_REPLAY_CAPACITY};
+pub use replay::{
+    ConsumedNonces, SeenPresentations, DEFAULT_CAPACITY as DEFAULT_REPLAY_CAPACITY,
+    DEFAULT_NONCE_CAPACITY,
+};
 
 pub use bundle::{BundleError, BundleMemberReport, BundleReport};
 pub use policy::{Policy, StatusPolicy};
@@ -57,6 +60,8 @@ pub struct Verifier {
     request: Option<ReceivedRequest>,
     /// Presentations accepted by [`verify_scan`](Self::verify_scan).
     seen: SeenPresentations,
+    /// Request nonces answered by a presentation accepted by [`verify_scan`](Self::verify_scan).
+    nonces: ConsumedNonces,
 }
 
 impl Verifier {
@@ -71,7 +76,13 @@ impl Verifier {
             bad_lists: Vec::new(),
             request: None,
             seen: SeenPresentations::default(),
+            nonces: ConsumedNonces::default(),
         }
+    }
+
+    /// The request nonces this counter accepted an answer to (each is single-use).
+    pub fn consumed_nonces(&self) -> &ConsumedNonces {
+        &self.nonces
     }
 
     /// Remembers at most `capacity` accepted presentations for
@@ -188,8 +199,11 @@ impl Verifier {
     /// and a holder-bound presentation this verifier already accepted (the
     /// same transcript, within its lifetime) is reported as
     /// `already_verified` (indeterminate, at `freshness`, with the time of the
-    /// first acceptance) instead of valid again. Memory is bounded; see
-    /// [`SeenPresentations`].
+    /// first acceptance) instead of valid again. A request's nonce is
+    /// single-use: once a presentation answering it was accepted, another
+    /// presentation answering the same nonce is `nonce_already_used`
+    /// (invalid, at `request`). Memory is bounded; see
+    /// [`SeenPresentations`] and [`ConsumedNonces`].
     pub fn verify_scan(&self, text: &str, policy: &Policy) -> Report {
         match parse_text(text) {
             Ok(parsed) => self.verify_parsed(&parsed, policy, &Direct, Some(&self.seen)),
@@ -507,6 +521,13 @@ impl Verifier {
             (Some(r), Some(n)) => {
                 if r.request.nonce.as_slice() != n.as_slice() {
                     run.fail(CheckKind::Request, VerifyError::NonceMismatch)
+                } else if counter.is_some()
+                    && remember.is_some()
+                    && self.nonces.contains(&r.request.nonce)
+                {
+                    // Another presentation for a request already answered (the
+                    // same presentation again is `already_verified` above).
+                    run.fail(CheckKind::Request, VerifyError::NonceAlreadyUsed)
                 } else if r.request.type_code != cred.type_code
                     || !r.request.fields.iter().all(|f| field_ids.contains(f))
                 {
@@ -633,6 +654,9 @@ impl Verifier {
         let report = run.finish();
         if let (Some(c), Some((key, until)), Verdict::Valid) = (counter, remember, report.verdict) {
             c.remember(key, now, until);
+            if let (Some(r), Some(_)) = (&self.request, nonce) {
+                self.nonces.consume(r.request.nonce);
+            }
         }
         report
     }

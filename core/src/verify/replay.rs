@@ -125,9 +125,101 @@ impl Inner {
     }
 }
 
+/// Request nonces consumed at most, by default (one per answered request).
+pub const DEFAULT_NONCE_CAPACITY: usize = 10_000;
+
+/// The request nonces a counter already accepted an answer to: each request's
+/// nonce is single-use. Bounded: at most `capacity` nonces (16 bytes each,
+/// ≈ 0.3 MB at 10,000 with the set and the queue), oldest forgotten first; a
+/// counter only accepts answers to the request it is expecting, so a nonce
+/// evicted after 10,000 newer answered requests belongs to a request long
+/// past the presentation lifetime.
+#[derive(Debug)]
+pub struct ConsumedNonces {
+    capacity: usize,
+    inner: Mutex<NonceSet>,
+}
+
+/// Consumed nonces, and the same in consumption order (for eviction).
+type NonceSet = (std::collections::HashSet<[u8; 16]>, VecDeque<[u8; 16]>);
+
+impl Default for ConsumedNonces {
+    fn default() -> Self {
+        Self::with_capacity(DEFAULT_NONCE_CAPACITY)
+    }
+}
+
+impl Clone for ConsumedNonces {
+    fn clone(&self) -> Self {
+        ConsumedNonces {
+            capacity: self.capacity,
+            inner: Mutex::new(self.lock().clone()),
+        }
+    }
+}
+
+impl ConsumedNonces {
+    /// Remembers at most `capacity` nonces (at least 1).
+    pub fn with_capacity(capacity: usize) -> Self {
+        ConsumedNonces {
+            capacity: capacity.max(1),
+            inner: Mutex::new(Default::default()),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, NonceSet> {
+        // Every update is one insert/remove pair: a poisoned lock is still consistent.
+        self.inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// How many nonces are remembered.
+    pub fn len(&self) -> usize {
+        self.lock().0.len()
+    }
+
+    /// Whether none is remembered.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether `nonce` was consumed.
+    pub fn contains(&self, nonce: &[u8; 16]) -> bool {
+        self.lock().0.contains(nonce)
+    }
+
+    /// Marks `nonce` consumed.
+    pub(crate) fn consume(&self, nonce: [u8; 16]) {
+        let mut inner = self.lock();
+        if !inner.0.insert(nonce) {
+            return;
+        }
+        inner.1.push_back(nonce);
+        while inner.1.len() > self.capacity {
+            if let Some(old) = inner.1.pop_front() {
+                inner.0.remove(&old);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn consumed_nonces_are_bounded() {
+        let n = ConsumedNonces::with_capacity(2);
+        n.consume([1; 16]);
+        n.consume([1; 16]);
+        n.consume([2; 16]);
+        assert!(n.contains(&[1; 16]));
+        n.consume([3; 16]);
+        assert_eq!(n.len(), 2);
+        assert!(!n.contains(&[1; 16]));
+        assert!(n.contains(&[2; 16]) && n.contains(&[3; 16]));
+    }
 
     #[test]
     fn capacity_bounds_memory_and_the_oldest_goes_first() {

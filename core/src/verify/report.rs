@@ -235,6 +235,9 @@ pub enum VerifyError {
     },
     /// The presentation answers a different request (nonce mismatch).
     NonceMismatch,
+    /// The request it answers was already answered by another accepted
+    /// presentation at this counter (a request's nonce is single-use).
+    NonceAlreadyUsed,
     /// A request was made but the presentation does not answer one.
     RequestNotAnswered,
     /// The presentation lacks fields the request asked for, or is of another type.
@@ -295,6 +298,7 @@ impl VerifyError {
             VerifyError::FromFuture => "from_future",
             VerifyError::AlreadyVerified { .. } => "already_verified",
             VerifyError::NonceMismatch => "nonce_mismatch",
+            VerifyError::NonceAlreadyUsed => "nonce_already_used",
             VerifyError::RequestNotAnswered => "request_not_answered",
             VerifyError::RequestNotSatisfied => "request_not_satisfied",
             VerifyError::Revoked => "revoked",
@@ -355,6 +359,9 @@ impl Localized for VerifyError {
             )
             .into(),
             VerifyError::NonceMismatch => "亮证码不是对本次用证请求的应答".into(),
+            VerifyError::NonceAlreadyUsed => {
+                "本次用证请求已被应答过（请求码只能使用一次），请重新发起用证请求".into()
+            }
             VerifyError::RequestNotAnswered => "本窗口发出了用证请求，但亮证码未应答该请求".into(),
             VerifyError::RequestNotSatisfied => "亮证内容不满足用证请求".into(),
             VerifyError::Revoked => "证照已被吊销".into(),
@@ -405,6 +412,7 @@ impl Localized for VerifyError {
             VerifyError::FromFuture => "presentation time is ahead of this device's clock beyond the allowed skew: check the device clock (this one or the holder's phone)".into(),
             VerifyError::AlreadyVerified { at } => format!("already verified at {} (the same presentation scanned again); ask the holder to refresh the code", clock_time(*at)).into(),
             VerifyError::NonceMismatch => "presentation answers a different request (nonce mismatch)".into(),
+            VerifyError::NonceAlreadyUsed => "this request was already answered (a request's nonce is single-use); make a new request".into(),
             VerifyError::RequestNotAnswered => "a request was made but the presentation does not answer it".into(),
             VerifyError::RequestNotSatisfied => "presentation does not satisfy the request".into(),
             VerifyError::Revoked => "license revoked".into(),

@@ -24,11 +24,21 @@ fn main() -> ExitCode {
         eprintln!("gen-vectors: cannot create {}: {err}", cases_dir.display());
         return ExitCode::FAILURE;
     }
+    let requests_dir = dir.join("requests");
+    if let Err(err) = std::fs::create_dir_all(&requests_dir) {
+        eprintln!(
+            "gen-vectors: cannot create {}: {err}",
+            requests_dir.display()
+        );
+        return ExitCode::FAILURE;
+    }
     // Remove stale cases so renamed vectors do not linger.
-    if let Ok(entries) = std::fs::read_dir(&cases_dir) {
-        for entry in entries.flatten() {
-            if entry.path().extension().is_some_and(|x| x == "json") {
-                let _ = std::fs::remove_file(entry.path());
+    for d in [&cases_dir, &requests_dir] {
+        if let Ok(entries) = std::fs::read_dir(d) {
+            for entry in entries.flatten() {
+                if entry.path().extension().is_some_and(|x| x == "json") {
+                    let _ = std::fs::remove_file(entry.path());
+                }
             }
         }
     }

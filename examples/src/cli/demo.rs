@@ -367,15 +367,33 @@ pub fn run(a: Args) -> CliResult {
     );
 
     let bank = demo::verifier_key();
+    let registry = Registry::builtin();
+    let ty = registry
+        .get(demo::ID_CARD)
+        .ok_or_else(|| CliError::new("ID card type"))?;
+    let ids: Vec<u32> = ["name", "id_number"]
+        .iter()
+        .filter_map(|k| ty.field(k).map(|f| f.id))
+        .collect();
+    // The root registers the bank (核验方登记): its requests show as verified in wallets.
+    let bank_registration = liangzheng::registration::Registration {
+        verifier_id: "91370100MA3C0KTJ2X".into(),
+        name_zh: "示例银行济南泉城路支行".into(),
+        name_en: "Example Bank, Jinan Quancheng Road Branch".into(),
+        grants: vec![liangzheng::registration::Grant {
+            type_code: demo::ID_CARD.into(),
+            fields: ids.clone(),
+        }],
+        not_before: now.minus(30 * 86_400).0,
+        not_after: now.plus(335 * 86_400).0,
+        public_key: bank.public_key(),
+        issued_at: now.minus(30 * 86_400).0,
+    }
+    .sign(demo::root_key().as_ref())
+    .map_err(ctx("registration"))?;
+    zhang_wallet.set_request_root(Some(demo::root_key().public_key()));
     let make_request = |label: &str| -> Result<ReceivedRequest, CliError> {
-        let registry = Registry::builtin();
-        let ty = registry
-            .get(demo::ID_CARD)
-            .ok_or_else(|| CliError::new("ID card type"))?;
-        let ids = ["name", "id_number"]
-            .iter()
-            .filter_map(|k| ty.field(k).map(|f| f.id))
-            .collect();
+        let ids = ids.clone();
         let req = Request::new(
             "91370100MA3C0KTJ2X",
             "示例银行济南泉城路支行",
@@ -385,7 +403,8 @@ pub fn run(a: Args) -> CliResult {
             now.minus(20),
             &mut demo::rng(label),
         )
-        .map_err(ctx("request"))?;
+        .map_err(ctx("request"))?
+        .with_registration(bank_registration.clone());
         let bytes = req.to_signed_bytes(bank.as_ref()).map_err(ctx("request"))?;
         ReceivedRequest::parse(&bytes).map_err(ctx("request"))
     };
@@ -428,20 +447,41 @@ pub fn run(a: Args) -> CliResult {
     let request_text = encode_text(QrKind::Request, &request_a.bytes);
     write(&join(out, "request-a.txt"), format!("{request_text}\n"))?;
     let prompt = zhang_wallet
-        .read_request(&request_text)
+        .read_request(&request_text, &liangzheng::request::RequestPolicy::at(now))
         .map_err(ctx("read request"))?;
     let asked: Vec<String> = prompt
         .fields
         .iter()
         .map(|(_, zh, en)| format!("{zh} {en}"))
         .collect();
+    let who = match &prompt.verifier {
+        liangzheng::request::VerifierIdentity::Verified { registration } => format!(
+            "{} / {} ({}) 已认证 verified",
+            registration.name_zh, registration.name_en, registration.verifier_id
+        ),
+        liangzheng::request::VerifierIdentity::Unverified {
+            claimed_name,
+            reason,
+        } => format!(
+            "{} / {} (自称 claims \"{claimed_name}\", {}: {})",
+            prompt.verifier.display_zh(),
+            prompt.verifier.display_en(),
+            reason.zh(),
+            reason.en()
+        ),
+    };
     println!(
-        "  {} ({}) asks 请求: {}\n  purpose 事由: {}\n  signed by 签名 kid {}\n  holder consents 持证人同意 → answer",
-        prompt.request.request.verifier_name,
+        "  {} [{}] asks 请求: {}\n  purpose 事由: {}\n  signed by 签名 kid {}\n  holder consents 持证人同意 → answer",
+        who,
         prompt.request.request.verifier_id,
         asked.join("、"),
         prompt.request.request.purpose,
         prompt.request.signed_by.map_or("none 无".into(), |k| k.to_hex()),
+    );
+    tally.check(
+        "登记的核验方 the registered bank is shown as verified",
+        prompt.verifier.is_verified() && prompt.verifier.display_zh() == "示例银行济南泉城路支行",
+        "",
     );
     let keys: Vec<&str> = prompt.fields.iter().map(|(k, _, _)| k.as_str()).collect();
     let index = prompt
@@ -450,12 +490,45 @@ pub fn run(a: Args) -> CliResult {
     let answer = zhang_wallet
         .respond(index, &prompt.request, &keys, now)
         .map_err(ctx("respond"))?;
-    let report = bank_counter.verify_text(&answer, &counter);
+    let report = bank_counter.verify_scan(&answer, &counter);
     print!("{}", counter_view(&report, color, false));
     tally.report(
         "授权用证 answer to the right request",
         &report,
         Expect::Valid,
+    );
+    let second = zhang_wallet
+        .respond(index, &prompt.request, &keys, now.plus(1))
+        .map_err(ctx("respond"))?;
+    tally.report(
+        "一次性请求 a second answer to the same request",
+        &bank_counter.verify_scan(&second, &counter),
+        Expect::Error("nonce_already_used"),
+    );
+    // A phishing counter claims to be the police, signing with its own key.
+    let phish = Request::new(
+        "11110000000021135M",
+        "北京市公安局",
+        "核验身份",
+        demo::ID_CARD,
+        ids.clone(),
+        now.minus(5),
+        &mut demo::rng("demo: phishing request"),
+    )
+    .map_err(ctx("request"))?
+    .to_signed_bytes(demo::issuer_key("demo: a phishing counter").as_ref())
+    .map_err(ctx("request"))?;
+    let phish_prompt = zhang_wallet
+        .read_request(
+            &encode_text(QrKind::Request, &phish),
+            &liangzheng::request::RequestPolicy::at(now),
+        )
+        .map_err(ctx("read request"))?;
+    tally.check(
+        "冒充核验方 a counter claiming to be 北京市公安局 is shown as 未认证的核验方",
+        !phish_prompt.verifier.is_verified()
+            && phish_prompt.verifier.display_zh() == "未认证的核验方",
+        &format!(" → {}", phish_prompt.verifier.display_zh()),
     );
 
     // ------------------------------------------------------------ portrait

@@ -7,6 +7,7 @@ mod issue;
 mod keygen;
 mod qr;
 mod registry;
+mod rp;
 mod status;
 mod trust;
 mod verify;
@@ -62,6 +63,8 @@ pub enum Command {
     Status(status::Args),
     /// 登记簿 The issuing authority's registry: issue with allocated status slots, revoke with reasons, publish.
     Registry(registry::Args),
+    /// 核验方登记 Relying-party (verifier) registrations: register a verifier (root key), and a wallet's view of a request.
+    Rp(rp::Args),
     /// 演示 The whole story with the public demo keys; exits 0 only if every expected outcome happened.
     Demo(demo::Args),
 }
@@ -80,6 +83,7 @@ pub fn main() -> ExitCode {
         Command::Trust(a) => trust::run(a),
         Command::Status(a) => status::run(a),
         Command::Registry(a) => registry::run(a),
+        Command::Rp(a) => rp::run(a),
         Command::Demo(a) => demo::run(a),
     };
     match result {

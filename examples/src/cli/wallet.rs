@@ -59,8 +59,9 @@ pub fn present(a: PresentArgs) -> CliResult {
         None => wallet.present_bytes(index, &keys, now),
         Some(path) => {
             let request = load_request(path)?;
+            // Not authenticated here (see `lz rp check-request`): the name is only claimed.
             eprintln!(
-                "答复请求 answering: {} ({}) — {}",
+                "答复请求 answering a request from (自称 claimed, not checked here) {} ({}) — {}",
                 request.request.verifier_name, request.request.verifier_id, request.request.purpose
             );
             wallet.respond_bytes(index, &request, &keys, now)
@@ -148,9 +149,12 @@ pub struct RequestArgs {
     /// 请求字段 Requested fields, comma-separated keys.
     #[arg(long)]
     pub fields: String,
-    /// 签名私钥 Sign the request with this Ed25519 key (PKCS#8 PEM).
+    /// 签名私钥 Sign the request with this key (PKCS#8 PEM: Ed25519, P-256 or SM2): the key the verifier's registration names.
     #[arg(long)]
     pub key: Option<PathBuf>,
+    /// 核验方登记 Embed this signed registration (from `lz rp register`); needs --key.
+    #[arg(long, requires = "key")]
+    pub registration: Option<PathBuf>,
     /// 请求时间 Request time: Unix seconds or YYYY-MM-DD (default: now).
     #[arg(long, value_parser = parse_time)]
     pub now: Option<UnixTime>,
@@ -181,6 +185,10 @@ pub fn request(a: RequestArgs) -> CliResult {
         &mut rand_core::OsRng,
     )
     .map_err(ctx("request"))?;
+    let req = match &a.registration {
+        None => req,
+        Some(path) => req.with_registration(super::read(path)?),
+    };
     let body = match &a.key {
         None => req.to_bytes(),
         Some(k) => {

@@ -806,6 +806,30 @@ internal open class UniffiVTableCallbackInterfaceDeviceSigner(
 
 
 
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
 // For large crates we prevent `MethodTooLargeException` (see #2340)
 // N.B. the name of the extension is very misleading, since it is 
 // rather `InterfaceTooLargeException`, caused by too many methods 
@@ -823,13 +847,19 @@ internal interface IntegrityCheckingUniffiLib : Library {
     // Integrity check functions only
     fun uniffi_liangzheng_ffi_checksum_func_default_policy(
 ): Short
+fun uniffi_liangzheng_ffi_checksum_func_default_request_policy(
+): Short
 fun uniffi_liangzheng_ffi_checksum_func_library_build(
 ): Short
 fun uniffi_liangzheng_ffi_checksum_func_qr_version(
 ): Short
+fun uniffi_liangzheng_ffi_checksum_func_read_registration(
+): Short
 fun uniffi_liangzheng_ffi_checksum_func_render_qr_png(
 ): Short
 fun uniffi_liangzheng_ffi_checksum_func_render_qr_svg(
+): Short
+fun uniffi_liangzheng_ffi_checksum_func_sign_registration(
 ): Short
 fun uniffi_liangzheng_ffi_checksum_method_devicesigner_public_key(
 ): Short
@@ -841,11 +871,19 @@ fun uniffi_liangzheng_ffi_checksum_method_issuer_key_id(
 ): Short
 fun uniffi_liangzheng_ffi_checksum_method_issuer_public_key(
 ): Short
+fun uniffi_liangzheng_ffi_checksum_method_signingkey_algorithm(
+): Short
+fun uniffi_liangzheng_ffi_checksum_method_signingkey_key_id(
+): Short
+fun uniffi_liangzheng_ffi_checksum_method_signingkey_public_key_spki(
+): Short
 fun uniffi_liangzheng_ffi_checksum_method_verifier_add_status_list(
 ): Short
 fun uniffi_liangzheng_ffi_checksum_method_verifier_clear_request(
 ): Short
 fun uniffi_liangzheng_ffi_checksum_method_verifier_create_request(
+): Short
+fun uniffi_liangzheng_ffi_checksum_method_verifier_create_signed_request(
 ): Short
 fun uniffi_liangzheng_ffi_checksum_method_verifier_expect_request(
 ): Short
@@ -871,9 +909,17 @@ fun uniffi_liangzheng_ffi_checksum_method_wallet_read_request(
 ): Short
 fun uniffi_liangzheng_ffi_checksum_method_wallet_respond(
 ): Short
+fun uniffi_liangzheng_ffi_checksum_method_wallet_set_request_root(
+): Short
 fun uniffi_liangzheng_ffi_checksum_constructor_issuer_from_pkcs8_pem(
 ): Short
 fun uniffi_liangzheng_ffi_checksum_constructor_issuer_from_seed(
+): Short
+fun uniffi_liangzheng_ffi_checksum_constructor_signingkey_from_ed25519_seed(
+): Short
+fun uniffi_liangzheng_ffi_checksum_constructor_signingkey_from_pkcs8_pem(
+): Short
+fun uniffi_liangzheng_ffi_checksum_constructor_signingkey_generate(
 ): Short
 fun uniffi_liangzheng_ffi_checksum_constructor_verifier_new(
 ): Short
@@ -955,6 +1001,22 @@ fun uniffi_liangzheng_ffi_fn_method_issuer_key_id(`ptr`: Pointer,uniffi_out_err:
 ): RustBuffer.ByValue
 fun uniffi_liangzheng_ffi_fn_method_issuer_public_key(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
+fun uniffi_liangzheng_ffi_fn_clone_signingkey(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+): Pointer
+fun uniffi_liangzheng_ffi_fn_free_signingkey(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+): Unit
+fun uniffi_liangzheng_ffi_fn_constructor_signingkey_from_ed25519_seed(`seed`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+): Pointer
+fun uniffi_liangzheng_ffi_fn_constructor_signingkey_from_pkcs8_pem(`pem`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+): Pointer
+fun uniffi_liangzheng_ffi_fn_constructor_signingkey_generate(`algorithm`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+): Pointer
+fun uniffi_liangzheng_ffi_fn_method_signingkey_algorithm(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+): RustBuffer.ByValue
+fun uniffi_liangzheng_ffi_fn_method_signingkey_key_id(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+): RustBuffer.ByValue
+fun uniffi_liangzheng_ffi_fn_method_signingkey_public_key_spki(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+): RustBuffer.ByValue
 fun uniffi_liangzheng_ffi_fn_clone_verifier(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
 ): Pointer
 fun uniffi_liangzheng_ffi_fn_free_verifier(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
@@ -966,6 +1028,8 @@ fun uniffi_liangzheng_ffi_fn_method_verifier_add_status_list(`ptr`: Pointer,`tok
 fun uniffi_liangzheng_ffi_fn_method_verifier_clear_request(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
 ): Unit
 fun uniffi_liangzheng_ffi_fn_method_verifier_create_request(`ptr`: Pointer,`verifierId`: RustBuffer.ByValue,`verifierName`: RustBuffer.ByValue,`purpose`: RustBuffer.ByValue,`typeCode`: RustBuffer.ByValue,`fieldKeys`: RustBuffer.ByValue,`now`: Long,uniffi_out_err: UniffiRustCallStatus, 
+): RustBuffer.ByValue
+fun uniffi_liangzheng_ffi_fn_method_verifier_create_signed_request(`ptr`: Pointer,`verifierId`: RustBuffer.ByValue,`verifierName`: RustBuffer.ByValue,`purpose`: RustBuffer.ByValue,`typeCode`: RustBuffer.ByValue,`fieldKeys`: RustBuffer.ByValue,`now`: Long,`signer`: Pointer,`registration`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
 fun uniffi_liangzheng_ffi_fn_method_verifier_expect_request(`ptr`: Pointer,`requestBody`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
 ): Unit
@@ -995,19 +1059,27 @@ fun uniffi_liangzheng_ffi_fn_method_wallet_license_type(`ptr`: Pointer,`index`: 
 ): RustBuffer.ByValue
 fun uniffi_liangzheng_ffi_fn_method_wallet_present(`ptr`: Pointer,`index`: Int,`fieldKeys`: RustBuffer.ByValue,`now`: Long,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
-fun uniffi_liangzheng_ffi_fn_method_wallet_read_request(`ptr`: Pointer,`qrText`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+fun uniffi_liangzheng_ffi_fn_method_wallet_read_request(`ptr`: Pointer,`qrText`: RustBuffer.ByValue,`policy`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
 fun uniffi_liangzheng_ffi_fn_method_wallet_respond(`ptr`: Pointer,`index`: Int,`request`: RustBuffer.ByValue,`consentedKeys`: RustBuffer.ByValue,`now`: Long,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
+fun uniffi_liangzheng_ffi_fn_method_wallet_set_request_root(`ptr`: Pointer,`rootPublicKey`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+): Unit
 fun uniffi_liangzheng_ffi_fn_func_default_policy(`now`: Long,uniffi_out_err: UniffiRustCallStatus, 
+): RustBuffer.ByValue
+fun uniffi_liangzheng_ffi_fn_func_default_request_policy(`now`: Long,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
 fun uniffi_liangzheng_ffi_fn_func_library_build(uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
 fun uniffi_liangzheng_ffi_fn_func_qr_version(`text`: RustBuffer.ByValue,`ecc`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
 ): Byte
+fun uniffi_liangzheng_ffi_fn_func_read_registration(`signedRegistration`: RustBuffer.ByValue,`rootPublicKey`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+): RustBuffer.ByValue
 fun uniffi_liangzheng_ffi_fn_func_render_qr_png(`text`: RustBuffer.ByValue,`style`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
 fun uniffi_liangzheng_ffi_fn_func_render_qr_svg(`text`: RustBuffer.ByValue,`style`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+): RustBuffer.ByValue
+fun uniffi_liangzheng_ffi_fn_func_sign_registration(`registration`: RustBuffer.ByValue,`root`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
 fun ffi_liangzheng_ffi_rustbuffer_alloc(`size`: Long,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
@@ -1138,16 +1210,25 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if (lib.uniffi_liangzheng_ffi_checksum_func_default_policy() != 13312.toShort()) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if (lib.uniffi_liangzheng_ffi_checksum_func_default_request_policy() != 31970.toShort()) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if (lib.uniffi_liangzheng_ffi_checksum_func_library_build() != 43343.toShort()) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if (lib.uniffi_liangzheng_ffi_checksum_func_qr_version() != 20810.toShort()) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if (lib.uniffi_liangzheng_ffi_checksum_func_read_registration() != 41606.toShort()) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if (lib.uniffi_liangzheng_ffi_checksum_func_render_qr_png() != 7235.toShort()) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if (lib.uniffi_liangzheng_ffi_checksum_func_render_qr_svg() != 16009.toShort()) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if (lib.uniffi_liangzheng_ffi_checksum_func_sign_registration() != 64933.toShort()) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if (lib.uniffi_liangzheng_ffi_checksum_method_devicesigner_public_key() != 23775.toShort()) {
@@ -1165,6 +1246,15 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if (lib.uniffi_liangzheng_ffi_checksum_method_issuer_public_key() != 11515.toShort()) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if (lib.uniffi_liangzheng_ffi_checksum_method_signingkey_algorithm() != 64717.toShort()) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if (lib.uniffi_liangzheng_ffi_checksum_method_signingkey_key_id() != 13796.toShort()) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if (lib.uniffi_liangzheng_ffi_checksum_method_signingkey_public_key_spki() != 26262.toShort()) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if (lib.uniffi_liangzheng_ffi_checksum_method_verifier_add_status_list() != 56937.toShort()) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1172,6 +1262,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if (lib.uniffi_liangzheng_ffi_checksum_method_verifier_create_request() != 56917.toShort()) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if (lib.uniffi_liangzheng_ffi_checksum_method_verifier_create_signed_request() != 24692.toShort()) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if (lib.uniffi_liangzheng_ffi_checksum_method_verifier_expect_request() != 36173.toShort()) {
@@ -1204,16 +1297,28 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if (lib.uniffi_liangzheng_ffi_checksum_method_wallet_present() != 56970.toShort()) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if (lib.uniffi_liangzheng_ffi_checksum_method_wallet_read_request() != 41842.toShort()) {
+    if (lib.uniffi_liangzheng_ffi_checksum_method_wallet_read_request() != 21771.toShort()) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if (lib.uniffi_liangzheng_ffi_checksum_method_wallet_respond() != 35781.toShort()) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if (lib.uniffi_liangzheng_ffi_checksum_method_wallet_set_request_root() != 40772.toShort()) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if (lib.uniffi_liangzheng_ffi_checksum_constructor_issuer_from_pkcs8_pem() != 5852.toShort()) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if (lib.uniffi_liangzheng_ffi_checksum_constructor_issuer_from_seed() != 22346.toShort()) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if (lib.uniffi_liangzheng_ffi_checksum_constructor_signingkey_from_ed25519_seed() != 18339.toShort()) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if (lib.uniffi_liangzheng_ffi_checksum_constructor_signingkey_from_pkcs8_pem() != 15386.toShort()) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if (lib.uniffi_liangzheng_ffi_checksum_constructor_signingkey_generate() != 36642.toShort()) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if (lib.uniffi_liangzheng_ffi_checksum_constructor_verifier_new() != 1755.toShort()) {
@@ -2337,6 +2442,344 @@ public object FfiConverterTypeIssuer: FfiConverter<Issuer, Pointer> {
 
 
 /**
+ * A signing key held in memory: a verifier's request-signing key, or (for
+ * tests and tooling) a root key that signs registrations. Ed25519, P-256
+ * (ES256) or SM2. Zeroized on drop; never printed.
+ */
+public interface SigningKeyInterface {
+    
+    /**
+     * The algorithm name: `Ed25519`, `ESP256` or `SM2`.
+     */
+    fun `algorithm`(): kotlin.String
+    
+    /**
+     * The key id (hex, 16 characters).
+     */
+    fun `keyId`(): kotlin.String
+    
+    /**
+     * The public key as SubjectPublicKeyInfo DER (what a registration names,
+     * and what `Verifier::new` and `Wallet::set_request_root` take for a root).
+     */
+    fun `publicKeySpki`(): kotlin.ByteArray
+    
+    companion object
+}
+
+/**
+ * A signing key held in memory: a verifier's request-signing key, or (for
+ * tests and tooling) a root key that signs registrations. Ed25519, P-256
+ * (ES256) or SM2. Zeroized on drop; never printed.
+ */
+open class SigningKey: Disposable, AutoCloseable, SigningKeyInterface
+{
+
+    constructor(pointer: Pointer) {
+        this.pointer = pointer
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(pointer))
+    }
+
+    /**
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noPointer: NoPointer) {
+        this.pointer = null
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(pointer))
+    }
+
+    protected val pointer: Pointer?
+    protected val cleanable: UniffiCleaner.Cleanable
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithPointer(block: (ptr: Pointer) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the pointer being freed concurrently.
+        try {
+            return block(this.uniffiClonePointer())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val pointer: Pointer?) : Runnable {
+        override fun run() {
+            pointer?.let { ptr ->
+                uniffiRustCall { status ->
+                    UniffiLib.INSTANCE.uniffi_liangzheng_ffi_fn_free_signingkey(ptr, status)
+                }
+            }
+        }
+    }
+
+    fun uniffiClonePointer(): Pointer {
+        return uniffiRustCall() { status ->
+            UniffiLib.INSTANCE.uniffi_liangzheng_ffi_fn_clone_signingkey(pointer!!, status)
+        }
+    }
+
+    
+    /**
+     * The algorithm name: `Ed25519`, `ESP256` or `SM2`.
+     */override fun `algorithm`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithPointer {
+    uniffiRustCall() { _status ->
+    UniffiLib.INSTANCE.uniffi_liangzheng_ffi_fn_method_signingkey_algorithm(
+        it, _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The key id (hex, 16 characters).
+     */override fun `keyId`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithPointer {
+    uniffiRustCall() { _status ->
+    UniffiLib.INSTANCE.uniffi_liangzheng_ffi_fn_method_signingkey_key_id(
+        it, _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The public key as SubjectPublicKeyInfo DER (what a registration names,
+     * and what `Verifier::new` and `Wallet::set_request_root` take for a root).
+     */override fun `publicKeySpki`(): kotlin.ByteArray {
+            return FfiConverterByteArray.lift(
+    callWithPointer {
+    uniffiRustCall() { _status ->
+    UniffiLib.INSTANCE.uniffi_liangzheng_ffi_fn_method_signingkey_public_key_spki(
+        it, _status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+    companion object {
+        
+    /**
+     * An Ed25519 key derived from a 32-byte seed (demo keys and tests only).
+     */
+    @Throws(LzException::class) fun `fromEd25519Seed`(`seed`: kotlin.ByteArray): SigningKey {
+            return FfiConverterTypeSigningKey.lift(
+    uniffiRustCallWithError(LzException) { _status ->
+    UniffiLib.INSTANCE.uniffi_liangzheng_ffi_fn_constructor_signingkey_from_ed25519_seed(
+        FfiConverterByteArray.lower(`seed`),_status)
+}
+    )
+    }
+    
+
+        
+    /**
+     * A key from a PKCS#8 PEM private key of any supported algorithm
+     * (`openssl genpkey -algorithm ed25519` / `EC -pkeyopt ec_paramgen_curve:P-256` / `SM2`).
+     */
+    @Throws(LzException::class) fun `fromPkcs8Pem`(`pem`: kotlin.String): SigningKey {
+            return FfiConverterTypeSigningKey.lift(
+    uniffiRustCallWithError(LzException) { _status ->
+    UniffiLib.INSTANCE.uniffi_liangzheng_ffi_fn_constructor_signingkey_from_pkcs8_pem(
+        FfiConverterString.lower(`pem`),_status)
+}
+    )
+    }
+    
+
+        
+    /**
+     * A fresh random key of `algorithm` (`ed25519`, `es256` or `sm2`).
+     */
+    @Throws(LzException::class) fun `generate`(`algorithm`: kotlin.String): SigningKey {
+            return FfiConverterTypeSigningKey.lift(
+    uniffiRustCallWithError(LzException) { _status ->
+    UniffiLib.INSTANCE.uniffi_liangzheng_ffi_fn_constructor_signingkey_generate(
+        FfiConverterString.lower(`algorithm`),_status)
+}
+    )
+    }
+    
+
+        
+    }
+    
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSigningKey: FfiConverter<SigningKey, Pointer> {
+
+    override fun lower(value: SigningKey): Pointer {
+        return value.uniffiClonePointer()
+    }
+
+    override fun lift(value: Pointer): SigningKey {
+        return SigningKey(value)
+    }
+
+    override fun read(buf: ByteBuffer): SigningKey {
+        // The Rust code always writes pointers as 8 bytes, and will
+        // fail to compile if they don't fit.
+        return lift(Pointer(buf.getLong()))
+    }
+
+    override fun allocationSize(value: SigningKey) = 8UL
+
+    override fun write(value: SigningKey, buf: ByteBuffer) {
+        // The Rust code always expects pointers written as 8 bytes,
+        // and will fail to compile if they don't fit.
+        buf.putLong(Pointer.nativeValue(lower(value)))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a Pointer/Arc<T>
+// to the live Rust struct on the other side of the FFI.
+//
+// Each instance implements core operations for working with the Rust `Arc<T>` and the
+// Kotlin Pointer to work with the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque pointer to the underlying Rust struct.
+//     Method calls need to read this pointer from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its pointer should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the pointer, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the pointer, but is interrupted
+//      before it can pass the pointer over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read pointer value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
  * A counter's verifier: a verified trust list, status lists and an optional
  * pending request. Cheap to call from any thread; one [`Verifier::verify`] per scan.
  */
@@ -2360,6 +2803,16 @@ public interface VerifierInterface {
      * returns the QR text to show the holder.
      */
     fun `createRequest`(`verifierId`: kotlin.String, `verifierName`: kotlin.String, `purpose`: kotlin.String, `typeCode`: kotlin.String, `fieldKeys`: List<kotlin.String>, `now`: kotlin.ULong): RequestCode
+    
+    /**
+     * As [`create_request`](Self::create_request), but signed with `signer`
+     * (the key the verifier's registration names) and carrying the signed
+     * `registration` (from the root), so a wallet that pins the root shows
+     * the verifier as verified. `verifier_id` and `verifier_name` must be the
+     * registration's id and 名称, and the type and fields within its grants,
+     * or wallets show the verifier as unverified / refuse the request.
+     */
+    fun `createSignedRequest`(`verifierId`: kotlin.String, `verifierName`: kotlin.String, `purpose`: kotlin.String, `typeCode`: kotlin.String, `fieldKeys`: List<kotlin.String>, `now`: kotlin.ULong, `signer`: SigningKey, `registration`: kotlin.ByteArray?): RequestCode
     
     /**
      * Expects presentations to answer this request (its bytes, e.g. [`RequestCode::body`]):
@@ -2541,6 +2994,27 @@ open class Verifier: Disposable, AutoCloseable, VerifierInterface
     uniffiRustCallWithError(LzException) { _status ->
     UniffiLib.INSTANCE.uniffi_liangzheng_ffi_fn_method_verifier_create_request(
         it, FfiConverterString.lower(`verifierId`),FfiConverterString.lower(`verifierName`),FfiConverterString.lower(`purpose`),FfiConverterString.lower(`typeCode`),FfiConverterSequenceString.lower(`fieldKeys`),FfiConverterULong.lower(`now`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * As [`create_request`](Self::create_request), but signed with `signer`
+     * (the key the verifier's registration names) and carrying the signed
+     * `registration` (from the root), so a wallet that pins the root shows
+     * the verifier as verified. `verifier_id` and `verifier_name` must be the
+     * registration's id and 名称, and the type and fields within its grants,
+     * or wallets show the verifier as unverified / refuse the request.
+     */
+    @Throws(LzException::class)override fun `createSignedRequest`(`verifierId`: kotlin.String, `verifierName`: kotlin.String, `purpose`: kotlin.String, `typeCode`: kotlin.String, `fieldKeys`: List<kotlin.String>, `now`: kotlin.ULong, `signer`: SigningKey, `registration`: kotlin.ByteArray?): RequestCode {
+            return FfiConverterTypeRequestCode.lift(
+    callWithPointer {
+    uniffiRustCallWithError(LzException) { _status ->
+    UniffiLib.INSTANCE.uniffi_liangzheng_ffi_fn_method_verifier_create_signed_request(
+        it, FfiConverterString.lower(`verifierId`),FfiConverterString.lower(`verifierName`),FfiConverterString.lower(`purpose`),FfiConverterString.lower(`typeCode`),FfiConverterSequenceString.lower(`fieldKeys`),FfiConverterULong.lower(`now`),FfiConverterTypeSigningKey.lower(`signer`),FfiConverterOptionalByteArray.lower(`registration`),_status)
 }
     }
     )
@@ -2799,15 +3273,28 @@ public interface WalletInterface {
     fun `present`(`index`: kotlin.UInt, `fieldKeys`: List<kotlin.String>, `now`: kotlin.ULong): kotlin.String
     
     /**
-     * Reads a verifier's request QR (授权用证) for the consent screen.
+     * Reads a verifier's request QR (授权用证) for the consent screen, after
+     * authenticating its verifier against the registration it carries and
+     * the pinned root. Refused (`LzError::Request`): `request_stale` (older
+     * than `policy.max_age_secs`), `request_from_future`, `unsafe_text`
+     * (control or bidi characters in a name or the purpose),
+     * `beyond_registration` (a registered verifier asking for more than its
+     * registration grants), `malformed`.
      */
-    fun `readRequest`(`qrText`: kotlin.String): ConsentPrompt
+    fun `readRequest`(`qrText`: kotlin.String, `policy`: RequestPolicy): ConsentPrompt
     
     /**
      * Answers `request` with license `index`, showing the fields the holder
      * consented to (`consented_keys`, a subset of those asked). Returns the QR text.
      */
     fun `respond`(`index`: kotlin.UInt, `request`: ConsentPrompt, `consentedKeys`: List<kotlin.String>, `now`: kotlin.ULong): kotlin.String
+    
+    /**
+     * Pins the root that signs verifier registrations (the trust-list root:
+     * raw 32-byte Ed25519 or SubjectPublicKeyInfo DER). Without it every
+     * request's verifier is unverified (`no_trust_root`).
+     */
+    fun `setRequestRoot`(`rootPublicKey`: kotlin.ByteArray)
     
     companion object
 }
@@ -2990,14 +3477,20 @@ open class Wallet: Disposable, AutoCloseable, WalletInterface
 
     
     /**
-     * Reads a verifier's request QR (授权用证) for the consent screen.
+     * Reads a verifier's request QR (授权用证) for the consent screen, after
+     * authenticating its verifier against the registration it carries and
+     * the pinned root. Refused (`LzError::Request`): `request_stale` (older
+     * than `policy.max_age_secs`), `request_from_future`, `unsafe_text`
+     * (control or bidi characters in a name or the purpose),
+     * `beyond_registration` (a registered verifier asking for more than its
+     * registration grants), `malformed`.
      */
-    @Throws(LzException::class)override fun `readRequest`(`qrText`: kotlin.String): ConsentPrompt {
+    @Throws(LzException::class)override fun `readRequest`(`qrText`: kotlin.String, `policy`: RequestPolicy): ConsentPrompt {
             return FfiConverterTypeConsentPrompt.lift(
     callWithPointer {
     uniffiRustCallWithError(LzException) { _status ->
     UniffiLib.INSTANCE.uniffi_liangzheng_ffi_fn_method_wallet_read_request(
-        it, FfiConverterString.lower(`qrText`),_status)
+        it, FfiConverterString.lower(`qrText`),FfiConverterTypeRequestPolicy.lower(`policy`),_status)
 }
     }
     )
@@ -3019,6 +3512,23 @@ open class Wallet: Disposable, AutoCloseable, WalletInterface
     }
     )
     }
+    
+
+    
+    /**
+     * Pins the root that signs verifier registrations (the trust-list root:
+     * raw 32-byte Ed25519 or SubjectPublicKeyInfo DER). Without it every
+     * request's verifier is unverified (`no_trust_root`).
+     */
+    @Throws(LzException::class)override fun `setRequestRoot`(`rootPublicKey`: kotlin.ByteArray)
+        = 
+    callWithPointer {
+    uniffiRustCallWithError(LzException) { _status ->
+    UniffiLib.INSTANCE.uniffi_liangzheng_ffi_fn_method_wallet_set_request_root(
+        it, FfiConverterByteArray.lower(`rootPublicKey`),_status)
+}
+    }
+    
     
 
     
@@ -3140,18 +3650,30 @@ public object FfiConverterTypeCheckResult: FfiConverterRustBuffer<CheckResult> {
 /**
  * A verifier's request (授权用证) as shown to the holder for consent.
  *
+ * Show `display_name_zh` / `display_name_en` as who asks: the registered name
+ * of a verified verifier, or "未认证的核验方" / "unverified verifier". The
+ * name a request claims is only in [`VerifierIdentity::Unverified`].
+ *
  * Pass it back unchanged to [`Wallet::respond`]: only `request_body` is used
  * there (re-read and bound into the holder's signature), the rest is for display.
  */
 data class ConsentPrompt (
     /**
-     * Verifier id (e.g. the organisation's 统一社会信用代码).
+     * Who asks: verified against its registration and the pinned root, or not.
      */
-    var `verifierId`: kotlin.String, 
+    var `verifier`: VerifierIdentity, 
     /**
-     * Verifier name.
+     * The name to show for who asks, in Chinese (registered 名称 or "未认证的核验方").
      */
-    var `verifierName`: kotlin.String, 
+    var `displayNameZh`: kotlin.String, 
+    /**
+     * The name to show for who asks, in English (registered name or "unverified verifier").
+     */
+    var `displayNameEn`: kotlin.String, 
+    /**
+     * The verifier id the request carries (authenticated only when `verifier` is `Verified`).
+     */
+    var `claimedVerifierId`: kotlin.String, 
     /**
      * Purpose (申请事由).
      */
@@ -3169,7 +3691,8 @@ data class ConsentPrompt (
      */
     var `licenseIndex`: kotlin.UInt?, 
     /**
-     * Key id (hex) of the verifier's signature, if the request was signed (not checked here).
+     * Key id (hex) of the verifier's signature, if the request was signed
+     * (checked only as part of `verifier`).
      */
     var `signedBy`: kotlin.String?, 
     /**
@@ -3191,6 +3714,8 @@ data class ConsentPrompt (
 public object FfiConverterTypeConsentPrompt: FfiConverterRustBuffer<ConsentPrompt> {
     override fun read(buf: ByteBuffer): ConsentPrompt {
         return ConsentPrompt(
+            FfiConverterTypeVerifierIdentity.read(buf),
+            FfiConverterString.read(buf),
             FfiConverterString.read(buf),
             FfiConverterString.read(buf),
             FfiConverterString.read(buf),
@@ -3204,8 +3729,10 @@ public object FfiConverterTypeConsentPrompt: FfiConverterRustBuffer<ConsentPromp
     }
 
     override fun allocationSize(value: ConsentPrompt) = (
-            FfiConverterString.allocationSize(value.`verifierId`) +
-            FfiConverterString.allocationSize(value.`verifierName`) +
+            FfiConverterTypeVerifierIdentity.allocationSize(value.`verifier`) +
+            FfiConverterString.allocationSize(value.`displayNameZh`) +
+            FfiConverterString.allocationSize(value.`displayNameEn`) +
+            FfiConverterString.allocationSize(value.`claimedVerifierId`) +
             FfiConverterString.allocationSize(value.`purpose`) +
             FfiConverterString.allocationSize(value.`typeCode`) +
             FfiConverterSequenceTypeRequestedField.allocationSize(value.`fields`) +
@@ -3216,8 +3743,10 @@ public object FfiConverterTypeConsentPrompt: FfiConverterRustBuffer<ConsentPromp
     )
 
     override fun write(value: ConsentPrompt, buf: ByteBuffer) {
-            FfiConverterString.write(value.`verifierId`, buf)
-            FfiConverterString.write(value.`verifierName`, buf)
+            FfiConverterTypeVerifierIdentity.write(value.`verifier`, buf)
+            FfiConverterString.write(value.`displayNameZh`, buf)
+            FfiConverterString.write(value.`displayNameEn`, buf)
+            FfiConverterString.write(value.`claimedVerifierId`, buf)
             FfiConverterString.write(value.`purpose`, buf)
             FfiConverterString.write(value.`typeCode`, buf)
             FfiConverterSequenceTypeRequestedField.write(value.`fields`, buf)
@@ -3787,6 +4316,47 @@ public object FfiConverterTypeQrStyle: FfiConverterRustBuffer<QrStyle> {
 
 
 /**
+ * What a registered verifier may request of one license type.
+ */
+data class RegistrationGrant (
+    /**
+     * License type code (or id, e.g. `cn.resident-id-card`, on input).
+     */
+    var `typeCode`: kotlin.String, 
+    /**
+     * Field keys it may request (`name`, `id_number` …).
+     */
+    var `fieldKeys`: List<kotlin.String>
+) {
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeRegistrationGrant: FfiConverterRustBuffer<RegistrationGrant> {
+    override fun read(buf: ByteBuffer): RegistrationGrant {
+        return RegistrationGrant(
+            FfiConverterString.read(buf),
+            FfiConverterSequenceString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: RegistrationGrant) = (
+            FfiConverterString.allocationSize(value.`typeCode`) +
+            FfiConverterSequenceString.allocationSize(value.`fieldKeys`)
+    )
+
+    override fun write(value: RegistrationGrant, buf: ByteBuffer) {
+            FfiConverterString.write(value.`typeCode`, buf)
+            FfiConverterSequenceString.write(value.`fieldKeys`, buf)
+    }
+}
+
+
+
+/**
  * A request QR made by [`Verifier::create_request`].
  */
 data class RequestCode (
@@ -3822,6 +4392,54 @@ public object FfiConverterTypeRequestCode: FfiConverterRustBuffer<RequestCode> {
     override fun write(value: RequestCode, buf: ByteBuffer) {
             FfiConverterString.write(value.`qrText`, buf)
             FfiConverterByteArray.write(value.`body`, buf)
+    }
+}
+
+
+
+/**
+ * The wallet's rules for requests (see [`default_request_policy`]).
+ */
+data class RequestPolicy (
+    /**
+     * The wallet's clock (Unix seconds).
+     */
+    var `now`: kotlin.ULong, 
+    /**
+     * Oldest request answered, in seconds (default 300).
+     */
+    var `maxAgeSecs`: kotlin.ULong, 
+    /**
+     * Tolerated clock difference, in seconds (default 30).
+     */
+    var `skewSecs`: kotlin.ULong
+) {
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeRequestPolicy: FfiConverterRustBuffer<RequestPolicy> {
+    override fun read(buf: ByteBuffer): RequestPolicy {
+        return RequestPolicy(
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: RequestPolicy) = (
+            FfiConverterULong.allocationSize(value.`now`) +
+            FfiConverterULong.allocationSize(value.`maxAgeSecs`) +
+            FfiConverterULong.allocationSize(value.`skewSecs`)
+    )
+
+    override fun write(value: RequestPolicy, buf: ByteBuffer) {
+            FfiConverterULong.write(value.`now`, buf)
+            FfiConverterULong.write(value.`maxAgeSecs`, buf)
+            FfiConverterULong.write(value.`skewSecs`, buf)
     }
 }
 
@@ -3967,6 +4585,90 @@ public object FfiConverterTypeVerificationReport: FfiConverterRustBuffer<Verific
             FfiConverterOptionalTypeLicenseFacts.write(value.`license`, buf)
             FfiConverterSequenceTypeDisclosedField.write(value.`fields`, buf)
             FfiConverterSequenceTypeFinding.write(value.`findings`, buf)
+    }
+}
+
+
+
+/**
+ * A relying-party registration (核验方登记), signed by the trust-list root.
+ */
+data class VerifierRegistration (
+    /**
+     * Verifier id (e.g. its 统一社会信用代码).
+     */
+    var `verifierId`: kotlin.String, 
+    /**
+     * 名称, shown on the consent screen.
+     */
+    var `nameZh`: kotlin.String, 
+    /**
+     * English name.
+     */
+    var `nameEn`: kotlin.String, 
+    /**
+     * License types and fields it may request.
+     */
+    var `grants`: List<RegistrationGrant>, 
+    /**
+     * Start of validity (Unix seconds).
+     */
+    var `notBefore`: kotlin.ULong, 
+    /**
+     * End of validity (Unix seconds, inclusive).
+     */
+    var `notAfter`: kotlin.ULong, 
+    /**
+     * When the root signed it (Unix seconds).
+     */
+    var `issuedAt`: kotlin.ULong, 
+    /**
+     * The verifier's request-signing public key: SubjectPublicKeyInfo DER
+     * (any algorithm; a raw 32-byte Ed25519 key is accepted on input).
+     */
+    var `publicKey`: kotlin.ByteArray
+) {
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeVerifierRegistration: FfiConverterRustBuffer<VerifierRegistration> {
+    override fun read(buf: ByteBuffer): VerifierRegistration {
+        return VerifierRegistration(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterSequenceTypeRegistrationGrant.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterByteArray.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: VerifierRegistration) = (
+            FfiConverterString.allocationSize(value.`verifierId`) +
+            FfiConverterString.allocationSize(value.`nameZh`) +
+            FfiConverterString.allocationSize(value.`nameEn`) +
+            FfiConverterSequenceTypeRegistrationGrant.allocationSize(value.`grants`) +
+            FfiConverterULong.allocationSize(value.`notBefore`) +
+            FfiConverterULong.allocationSize(value.`notAfter`) +
+            FfiConverterULong.allocationSize(value.`issuedAt`) +
+            FfiConverterByteArray.allocationSize(value.`publicKey`)
+    )
+
+    override fun write(value: VerifierRegistration, buf: ByteBuffer) {
+            FfiConverterString.write(value.`verifierId`, buf)
+            FfiConverterString.write(value.`nameZh`, buf)
+            FfiConverterString.write(value.`nameEn`, buf)
+            FfiConverterSequenceTypeRegistrationGrant.write(value.`grants`, buf)
+            FfiConverterULong.write(value.`notBefore`, buf)
+            FfiConverterULong.write(value.`notAfter`, buf)
+            FfiConverterULong.write(value.`issuedAt`, buf)
+            FfiConverterByteArray.write(value.`publicKey`, buf)
     }
 }
 
@@ -4241,6 +4943,31 @@ sealed class LzException: kotlin.Exception() {
     }
     
     /**
+     * A relying-party registration (核验方登记) could not be read or signed:
+     * `wrong_root`, `bad_signature`, `malformed`, `unsafe_text`, `unknown_field`.
+     */
+    class Registration(
+        
+        /**
+         * Stable snake_case code.
+         */
+        val `code`: kotlin.String, 
+        
+        /**
+         * Message in Simplified Chinese.
+         */
+        val `messageZh`: kotlin.String, 
+        
+        /**
+         * Message in English.
+         */
+        val `messageEn`: kotlin.String
+        ) : LzException() {
+        override val message
+            get() = "code=${ `code` }, messageZh=${ `messageZh` }, messageEn=${ `messageEn` }"
+    }
+    
+    /**
      * The wallet could not add, present or answer.
      */
     class Wallet(
@@ -4400,27 +5127,32 @@ public object FfiConverterTypeLzError : FfiConverterRustBuffer<LzException> {
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
                 )
-            5 -> LzException.Wallet(
+            5 -> LzException.Registration(
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
                 )
-            6 -> LzException.Issue(
+            6 -> LzException.Wallet(
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
                 )
-            7 -> LzException.Signer(
+            7 -> LzException.Issue(
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
                 )
-            8 -> LzException.Qr(
+            8 -> LzException.Signer(
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
                 )
-            9 -> LzException.NotInThisBuild(
+            9 -> LzException.Qr(
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                )
+            10 -> LzException.NotInThisBuild(
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
@@ -4453,6 +5185,13 @@ public object FfiConverterTypeLzError : FfiConverterRustBuffer<LzException> {
                 + FfiConverterString.allocationSize(value.`messageEn`)
             )
             is LzException.Request -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`code`)
+                + FfiConverterString.allocationSize(value.`messageZh`)
+                + FfiConverterString.allocationSize(value.`messageEn`)
+            )
+            is LzException.Registration -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
                 + FfiConverterString.allocationSize(value.`code`)
@@ -4527,36 +5266,43 @@ public object FfiConverterTypeLzError : FfiConverterRustBuffer<LzException> {
                 FfiConverterString.write(value.`messageEn`, buf)
                 Unit
             }
-            is LzException.Wallet -> {
+            is LzException.Registration -> {
                 buf.putInt(5)
                 FfiConverterString.write(value.`code`, buf)
                 FfiConverterString.write(value.`messageZh`, buf)
                 FfiConverterString.write(value.`messageEn`, buf)
                 Unit
             }
-            is LzException.Issue -> {
+            is LzException.Wallet -> {
                 buf.putInt(6)
                 FfiConverterString.write(value.`code`, buf)
                 FfiConverterString.write(value.`messageZh`, buf)
                 FfiConverterString.write(value.`messageEn`, buf)
                 Unit
             }
-            is LzException.Signer -> {
+            is LzException.Issue -> {
                 buf.putInt(7)
                 FfiConverterString.write(value.`code`, buf)
                 FfiConverterString.write(value.`messageZh`, buf)
                 FfiConverterString.write(value.`messageEn`, buf)
                 Unit
             }
-            is LzException.Qr -> {
+            is LzException.Signer -> {
                 buf.putInt(8)
                 FfiConverterString.write(value.`code`, buf)
                 FfiConverterString.write(value.`messageZh`, buf)
                 FfiConverterString.write(value.`messageEn`, buf)
                 Unit
             }
-            is LzException.NotInThisBuild -> {
+            is LzException.Qr -> {
                 buf.putInt(9)
+                FfiConverterString.write(value.`code`, buf)
+                FfiConverterString.write(value.`messageZh`, buf)
+                FfiConverterString.write(value.`messageEn`, buf)
+                Unit
+            }
+            is LzException.NotInThisBuild -> {
+                buf.putInt(10)
                 FfiConverterString.write(value.`code`, buf)
                 FfiConverterString.write(value.`messageZh`, buf)
                 FfiConverterString.write(value.`messageEn`, buf)
@@ -4699,6 +5445,117 @@ public object FfiConverterTypeVerdict: FfiConverterRustBuffer<Verdict> {
 
 
 
+/**
+ * Who asks, as the consent screen must show it. Never show an `Unverified`
+ * verifier's claimed name as its name: show "未认证的核验方 / unverified verifier".
+ */
+sealed class VerifierIdentity {
+    
+    /**
+     * Signed by the key the pinned root registered, within the registration's
+     * window and scope: show the registration's names.
+     */
+    data class Verified(
+        /**
+         * The verified registration.
+         */
+        val `registration`: VerifierRegistration) : VerifierIdentity() {
+        companion object
+    }
+    
+    /**
+     * Not authenticated.
+     */
+    data class Unverified(
+        /**
+         * The name the request claims (unauthenticated).
+         */
+        val `claimedName`: kotlin.String, 
+        /**
+         * Why: `unsigned`, `no_registration`, `no_trust_root`,
+         * `registration_invalid`, `registration_not_yet_valid`,
+         * `registration_expired`, `key_not_registered`,
+         * `bad_request_signature`, `verifier_mismatch`.
+         */
+        val `reasonCode`: kotlin.String, 
+        /**
+         * The reason in Chinese.
+         */
+        val `reasonZh`: kotlin.String, 
+        /**
+         * The reason in English.
+         */
+        val `reasonEn`: kotlin.String) : VerifierIdentity() {
+        companion object
+    }
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeVerifierIdentity : FfiConverterRustBuffer<VerifierIdentity>{
+    override fun read(buf: ByteBuffer): VerifierIdentity {
+        return when(buf.getInt()) {
+            1 -> VerifierIdentity.Verified(
+                FfiConverterTypeVerifierRegistration.read(buf),
+                )
+            2 -> VerifierIdentity.Unverified(
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: VerifierIdentity) = when(value) {
+        is VerifierIdentity.Verified -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeVerifierRegistration.allocationSize(value.`registration`)
+            )
+        }
+        is VerifierIdentity.Unverified -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`claimedName`)
+                + FfiConverterString.allocationSize(value.`reasonCode`)
+                + FfiConverterString.allocationSize(value.`reasonZh`)
+                + FfiConverterString.allocationSize(value.`reasonEn`)
+            )
+        }
+    }
+
+    override fun write(value: VerifierIdentity, buf: ByteBuffer) {
+        when(value) {
+            is VerifierIdentity.Verified -> {
+                buf.putInt(1)
+                FfiConverterTypeVerifierRegistration.write(value.`registration`, buf)
+                Unit
+            }
+            is VerifierIdentity.Unverified -> {
+                buf.putInt(2)
+                FfiConverterString.write(value.`claimedName`, buf)
+                FfiConverterString.write(value.`reasonCode`, buf)
+                FfiConverterString.write(value.`reasonZh`, buf)
+                FfiConverterString.write(value.`reasonEn`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
 
 /**
  * @suppress
@@ -4789,6 +5646,38 @@ public object FfiConverterOptionalString: FfiConverterRustBuffer<kotlin.String?>
         } else {
             buf.put(1)
             FfiConverterString.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalByteArray: FfiConverterRustBuffer<kotlin.ByteArray?> {
+    override fun read(buf: ByteBuffer): kotlin.ByteArray? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterByteArray.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.ByteArray?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterByteArray.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.ByteArray?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterByteArray.write(value, buf)
         }
     }
 }
@@ -5099,6 +5988,34 @@ public object FfiConverterSequenceTypeFinding: FfiConverterRustBuffer<List<Findi
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeRegistrationGrant: FfiConverterRustBuffer<List<RegistrationGrant>> {
+    override fun read(buf: ByteBuffer): List<RegistrationGrant> {
+        val len = buf.getInt()
+        return List<RegistrationGrant>(len) {
+            FfiConverterTypeRegistrationGrant.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<RegistrationGrant>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeRegistrationGrant.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<RegistrationGrant>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeRegistrationGrant.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeRequestedField: FfiConverterRustBuffer<List<RequestedField>> {
     override fun read(buf: ByteBuffer): List<RequestedField> {
         val len = buf.getInt()
@@ -5135,6 +6052,19 @@ public object FfiConverterSequenceTypeRequestedField: FfiConverterRustBuffer<Lis
     
 
         /**
+         * The default request rules at `now`: requests older than 5 minutes or more
+         * than 30 s in the future are refused.
+         */ fun `defaultRequestPolicy`(`now`: kotlin.ULong): RequestPolicy {
+            return FfiConverterTypeRequestPolicy.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.INSTANCE.uniffi_liangzheng_ffi_fn_func_default_request_policy(
+        FfiConverterULong.lower(`now`),_status)
+}
+    )
+    }
+    
+
+        /**
          * Which build of the native library this is (the verifier is in every build).
          */ fun `libraryBuild`(): LibraryBuild {
             return FfiConverterTypeLibraryBuild.lift(
@@ -5154,6 +6084,21 @@ public object FfiConverterSequenceTypeRequestedField: FfiConverterRustBuffer<Lis
     uniffiRustCallWithError(LzException) { _status ->
     UniffiLib.INSTANCE.uniffi_liangzheng_ffi_fn_func_qr_version(
         FfiConverterString.lower(`text`),FfiConverterTypeQrEcc.lower(`ecc`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * Verifies a signed registration against the pinned root key (raw 32-byte
+         * Ed25519 or SubjectPublicKeyInfo DER) and reads it. Whether it is valid at
+         * a given time is up to the caller (`not_before` … `not_after`).
+         */
+    @Throws(LzException::class) fun `readRegistration`(`signedRegistration`: kotlin.ByteArray, `rootPublicKey`: kotlin.ByteArray): VerifierRegistration {
+            return FfiConverterTypeVerifierRegistration.lift(
+    uniffiRustCallWithError(LzException) { _status ->
+    UniffiLib.INSTANCE.uniffi_liangzheng_ffi_fn_func_read_registration(
+        FfiConverterByteArray.lower(`signedRegistration`),FfiConverterByteArray.lower(`rootPublicKey`),_status)
 }
     )
     }
@@ -5180,6 +6125,22 @@ public object FfiConverterSequenceTypeRequestedField: FfiConverterRustBuffer<Lis
     uniffiRustCallWithError(LzException) { _status ->
     UniffiLib.INSTANCE.uniffi_liangzheng_ffi_fn_func_render_qr_svg(
         FfiConverterString.lower(`text`),FfiConverterOptionalTypeQrStyle.lower(`style`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * Signs a registration with the root key (the same root that signs the
+         * trust list). Returns the signed bytes a verifier embeds in its requests.
+         * Refused (`LzError::Registration`) when a name holds a control or bidi
+         * character (`unsafe_text`) or a rule is broken (`malformed`).
+         */
+    @Throws(LzException::class) fun `signRegistration`(`registration`: VerifierRegistration, `root`: SigningKey): kotlin.ByteArray {
+            return FfiConverterByteArray.lift(
+    uniffiRustCallWithError(LzException) { _status ->
+    UniffiLib.INSTANCE.uniffi_liangzheng_ffi_fn_func_sign_registration(
+        FfiConverterTypeVerifierRegistration.lower(`registration`),FfiConverterTypeSigningKey.lower(`root`),_status)
 }
     )
     }

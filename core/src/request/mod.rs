@@ -6,10 +6,22 @@
 //! request (its SHA-256 is in the holder's transcript, its nonce in the proof).
 //!
 //! Wire form: the deterministic CBOR map
-//! `{1: verifier id, 2: verifier name, 3: purpose, 4: type code, 5: [field ids], 6: nonce (16 bytes), 7: time}`,
+//! `{1: verifier id, 2: verifier name, 3: purpose, 4: type code, 5: [field ids], 6: nonce (16 bytes), 7: time, ? 8: registration}`,
 //! either bare or as the payload of a COSE_Sign1 (typ `application/lz-request+cbor`)
 //! signed by the verifier's key (any algorithm of [`crate::alg`], named in the
-//! protected header).
+//! protected header). Member 8 is the verifier's signed
+//! [`crate::registration::Registration`]; with it, a wallet that pins the root
+//! authenticates the request ([`ReceivedRequest::authenticate`]).
+//!
+//! Names and purposes never hold control, format (bidi, zero-width) or
+//! separator characters ([`text`]).
+
+mod authenticity;
+pub mod text;
+
+pub use authenticity::{
+    RequestPolicy, UnverifiedReason, VerifierIdentity, DEFAULT_REQUEST_MAX_AGE_SECS,
+};
 
 use std::borrow::Cow;
 use std::fmt;
@@ -50,6 +62,9 @@ pub struct Request {
     pub nonce: [u8; NONCE_LEN],
     /// When the request was made.
     pub time: UnixTime,
+    /// The verifier's signed registration (member 8), embedded so a wallet can
+    /// authenticate the request offline; None for an unregistered verifier.
+    pub registration: Option<Vec<u8>>,
 }
 
 /// A request as received: the request, its exact bytes, and who signed it.
@@ -79,6 +94,50 @@ pub enum RequestError {
     BadPurpose,
     /// The signer failed.
     Key(KeyError),
+    /// The verifier id, name or purpose holds a control, format (bidi,
+    /// zero-width) or separator character.
+    UnsafeText {
+        /// Which member: `verifier id`, `verifier name` or `purpose`.
+        field: &'static str,
+        /// The offending code point.
+        code_point: u32,
+    },
+    /// The request is older than the wallet's limit (default 5 minutes).
+    Stale {
+        /// Its age in seconds.
+        age_secs: u64,
+        /// The limit in seconds.
+        max_age_secs: u64,
+    },
+    /// The request's time is ahead of the wallet's clock beyond the skew.
+    FromFuture {
+        /// How far ahead, in seconds.
+        ahead_secs: u64,
+    },
+    /// A registered verifier asks for a license type or field its registration does not grant.
+    BeyondRegistration {
+        /// The type asked for.
+        type_code: String,
+        /// The field ids asked for that the registration does not grant (empty: the type itself is not granted).
+        fields: Vec<u32>,
+    },
+}
+
+impl RequestError {
+    /// Stable snake_case code (FFI, CLI, test vectors).
+    pub fn code(&self) -> &'static str {
+        match self {
+            RequestError::Cbor(_) | RequestError::Cose(_) | RequestError::Malformed(_) => {
+                "malformed"
+            }
+            RequestError::BadPurpose => "bad_purpose",
+            RequestError::Key(_) => "signer_failed",
+            RequestError::UnsafeText { .. } => "unsafe_text",
+            RequestError::Stale { .. } => "request_stale",
+            RequestError::FromFuture { .. } => "request_from_future",
+            RequestError::BeyondRegistration { .. } => "beyond_registration",
+        }
+    }
 }
 
 impl Localized for RequestError {
@@ -89,6 +148,29 @@ impl Localized for RequestError {
             RequestError::Malformed(_) => "用证请求格式错误".into(),
             RequestError::BadPurpose => "用证事由为空或超过 200 字".into(),
             RequestError::Key(e) => e.zh(),
+            RequestError::UnsafeText { field, code_point } => format!(
+                "用证请求的{}含有控制字符或文字方向字符（U+{code_point:04X}），可能伪装名称，已拒绝",
+                crate::registration::field_zh(field)
+            )
+            .into(),
+            RequestError::Stale {
+                age_secs,
+                max_age_secs,
+            } => format!(
+                "用证请求已过期（{age_secs} 秒前生成，超过 {max_age_secs} 秒），请核验方重新生成"
+            )
+            .into(),
+            RequestError::FromFuture { ahead_secs } => format!(
+                "用证请求时间超前于本机 {ahead_secs} 秒：请核对设备时间"
+            )
+            .into(),
+            RequestError::BeyondRegistration { type_code, fields } => {
+                if fields.is_empty() {
+                    format!("核验方未登记可请求此类证照（{type_code}），已拒绝").into()
+                } else {
+                    format!("核验方请求了登记范围以外的字段 {fields:?}，已拒绝").into()
+                }
+            }
         }
     }
     fn en(&self) -> Cow<'static, str> {
@@ -98,6 +180,28 @@ impl Localized for RequestError {
             RequestError::Malformed(what) => format!("malformed request ({what})").into(),
             RequestError::BadPurpose => "purpose is empty or longer than 200 characters".into(),
             RequestError::Key(e) => e.en(),
+            RequestError::UnsafeText { field, code_point } => format!(
+                "the request's {field} contains a control or bidirectional character (U+{code_point:04X}) that can disguise it; refused"
+            )
+            .into(),
+            RequestError::Stale {
+                age_secs,
+                max_age_secs,
+            } => format!(
+                "request too old (made {age_secs} s ago, limit {max_age_secs} s); ask the verifier for a new one"
+            )
+            .into(),
+            RequestError::FromFuture { ahead_secs } => format!(
+                "request time is {ahead_secs} s ahead of this device's clock: check the device clock"
+            )
+            .into(),
+            RequestError::BeyondRegistration { type_code, fields } => {
+                if fields.is_empty() {
+                    format!("the verifier is not registered to request this license type ({type_code}); refused").into()
+                } else {
+                    format!("the verifier asks for fields {fields:?} beyond its registration; refused").into()
+                }
+            }
         }
     }
 }
@@ -129,9 +233,17 @@ impl Request {
             fields,
             nonce,
             time,
+            registration: None,
         };
         r.check()?;
         Ok(r)
+    }
+
+    /// Embeds the verifier's signed registration (member 8); sign the request
+    /// with the registered key ([`Request::to_signed_bytes`]).
+    pub fn with_registration(mut self, signed_registration: Vec<u8>) -> Self {
+        self.registration = Some(signed_registration);
+        self
     }
 
     fn check(&self) -> Result<(), RequestError> {
@@ -148,11 +260,23 @@ impl Request {
         if self.fields.is_empty() || self.fields.len() > 64 {
             return Err(RequestError::Malformed("fields"));
         }
+        for (field, s) in [
+            ("verifier id", &self.verifier_id),
+            ("verifier name", &self.verifier_name),
+            ("purpose", &self.purpose),
+        ] {
+            if let Some(c) = text::first_unsafe_char(s) {
+                return Err(RequestError::UnsafeText {
+                    field,
+                    code_point: u32::from(c),
+                });
+            }
+        }
         Ok(())
     }
 
     fn to_value(&self) -> Value {
-        Value::Map(vec![
+        let mut m = vec![
             (read::i(1), Value::Text(self.verifier_id.clone())),
             (read::i(2), Value::Text(self.verifier_name.clone())),
             (read::i(3), Value::Text(self.purpose.clone())),
@@ -163,7 +287,11 @@ impl Request {
             ),
             (read::i(6), Value::Bytes(self.nonce.to_vec())),
             (read::i(7), read::u(self.time.0)),
-        ])
+        ];
+        if let Some(reg) = &self.registration {
+            m.push((read::i(8), Value::Bytes(reg.clone())));
+        }
+        Value::Map(m)
     }
 
     /// The unsigned encoding (a QR body).
@@ -179,7 +307,11 @@ impl Request {
     fn from_value(v: &Value) -> Result<Self, RequestError> {
         use RequestError::Malformed as Bad;
         let m = read::map(v).ok_or(Bad("not a map"))?;
-        if m.len() != 7 {
+        let registration = match read::get(m, 8) {
+            None => None,
+            Some(v) => Some(read::bytes(v).ok_or(Bad("registration"))?.to_vec()),
+        };
+        if m.len() != 7 + usize::from(registration.is_some()) {
             return Err(Bad("members"));
         }
         let text = |k: i64, what: &'static str| {
@@ -210,6 +342,7 @@ impl Request {
             fields,
             nonce,
             time: UnixTime(read::get(m, 7).and_then(read::uint).ok_or(Bad("time"))?),
+            registration,
         };
         r.check()?;
         Ok(r)
