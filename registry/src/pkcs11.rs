@@ -2,7 +2,10 @@
 //! through the `cryptoki` crate. The private key never leaves the token: this
 //! module finds it by label, reads the matching public key, and asks the token
 //! to sign — Ed25519 with `CKM_EDDSA`, P-256 with `CKM_ECDSA` over SHA-256 of
-//! the message (the token returns `r‖s`).
+//! the message (the token returns `r‖s`; `s` is normalised to the low half,
+//! since verifiers refuse high-S ES256 signatures). Both are an
+//! [`IssuerSigner`], the trait software keys implement: credentials, views,
+//! status lists and trust lists are signed through it and nothing else.
 //!
 //! A [`Pkcs11Key`] keeps a small pool of logged-in sessions so parallel
 //! issuance signs on several sessions at once. The PIN is taken as a
@@ -21,7 +24,8 @@ use cryptoki::object::{Attribute, AttributeType, KeyType, ObjectClass, ObjectHan
 use cryptoki::session::{Session, UserType};
 use cryptoki::slot::Slot;
 use cryptoki::types::AuthPin;
-use liangzheng::keys::{IssuerSigner, KeyError, KeyId};
+use liangzheng::alg::PublicKey;
+use liangzheng::keys::{IssuerSigner, KeyError};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
@@ -68,6 +72,7 @@ pub struct Pkcs11Key {
     key: ObjectHandle,
     algorithm: HsmAlgorithm,
     public: Vec<u8>,
+    typed: PublicKey,
     next: std::sync::atomic::AtomicUsize,
 }
 
@@ -77,7 +82,7 @@ impl fmt::Debug for Pkcs11Key {
             f,
             "Pkcs11Key {{ algorithm: {:?}, kid: {} }}",
             self.algorithm,
-            KeyId::of_public_key(&self.public)
+            self.typed.key_id()
         )
     }
 }
@@ -220,12 +225,17 @@ impl Pkcs11Key {
             HsmAlgorithm::Ed25519 => raw.len() == 32,
             HsmAlgorithm::P256 => raw.len() == 65 && raw[0] == 0x04,
         };
-        if !ok_len {
+        let typed = match algorithm {
+            _ if !ok_len => None,
+            HsmAlgorithm::Ed25519 => PublicKey::ed25519(&raw).ok(),
+            HsmAlgorithm::P256 => PublicKey::p256_from_sec1(&raw).ok(),
+        };
+        let Some(typed) = typed else {
             return Err(RegistryError::Pkcs11(format!(
-                "unexpected {algorithm:?} public key encoding ({} bytes)",
+                "unexpected {algorithm:?} public key encoding ({} bytes), or not a valid point",
                 raw.len()
             )));
-        }
+        };
         Ok(Pkcs11Key {
             inner: Arc::new(Inner {
                 sessions: sessions.into_iter().map(Mutex::new).collect(),
@@ -234,6 +244,7 @@ impl Pkcs11Key {
             key: private,
             algorithm,
             public: raw,
+            typed,
             next: std::sync::atomic::AtomicUsize::new(0),
         })
     }
@@ -248,8 +259,16 @@ impl Pkcs11Key {
         &self.public
     }
 
+    /// The typed public key (what a trust-list entry names), e.g. for
+    /// [`PublicKey::to_spki_pem`].
+    pub fn typed_public_key(&self) -> &PublicKey {
+        &self.typed
+    }
+
     /// Signs in the token: Ed25519 over `message`, or ECDSA P-256 over
-    /// SHA-256(`message`); returns the 64-byte `R‖S` / `r‖s`.
+    /// SHA-256(`message`); returns the 64-byte `R‖S` / `r‖s`, for P-256 with
+    /// `s` in the low half (`s ≤ n/2`; `(r, n − s)` is the same signature for
+    /// ECDSA but verifiers refuse the high form).
     pub fn sign_raw(&self, message: &[u8]) -> std::result::Result<[u8; 64], KeyError> {
         let sessions = &self.inner.sessions;
         let start = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -268,35 +287,43 @@ impl Pkcs11Key {
             HsmAlgorithm::P256 => guard.sign(&Mechanism::Ecdsa, self.key, &Sha256::digest(message)),
         }
         .map_err(|e| KeyError::SignerFailed(format!("PKCS#11 C_Sign: {e}")))?;
-        <[u8; 64]>::try_from(sig.as_slice()).map_err(|_| {
+        let raw = <[u8; 64]>::try_from(sig.as_slice()).map_err(|_| {
             KeyError::SignerFailed(format!("PKCS#11 signature of {} bytes", sig.len()))
-        })
+        })?;
+        match self.algorithm {
+            HsmAlgorithm::Ed25519 => Ok(raw),
+            HsmAlgorithm::P256 => low_s(&raw),
+        }
     }
 
-    /// This key as an issuer signer (the trait software keys implement).
+    /// This key as an issuer signer (the trait software keys implement):
+    /// Ed25519 keys sign as Ed25519 (COSE −19), P-256 keys as ESP256 (−9).
     pub fn into_issuer_signer(self) -> Result<Arc<dyn IssuerSigner>> {
-        match self.algorithm {
-            HsmAlgorithm::Ed25519 => Ok(Arc::new(Pkcs11Ed25519(self))),
-            HsmAlgorithm::P256 => Err(RegistryError::Pkcs11(
-                "P-256 issuer keys need core's algorithm-generic signer trait (not on main yet)"
-                    .into(),
-            )),
-        }
+        Ok(Arc::new(self))
     }
 }
 
-/// An Ed25519 key in a token, as an [`IssuerSigner`].
-struct Pkcs11Ed25519(Pkcs11Key);
+impl IssuerSigner for Pkcs11Key {
+    fn public_key(&self) -> PublicKey {
+        self.typed.clone()
+    }
 
-impl IssuerSigner for Pkcs11Ed25519 {
-    fn public_key(&self) -> liangzheng::alg::PublicKey {
-        let mut pk = [0u8; 32];
-        pk.copy_from_slice(&self.0.public);
-        liangzheng::alg::PublicKey::Ed25519(pk)
-    }
     fn sign(&self, message: &[u8]) -> std::result::Result<[u8; 64], KeyError> {
-        self.0.sign_raw(message)
+        self.sign_raw(message)
     }
+}
+
+/// A P-256 `r‖s` from the token with `s` moved to the low half (`n − s` when
+/// `s > n/2`); refuses what is not a well-formed signature (`r` or `s` zero or
+/// not below `n`), so a faulty token cannot hand out garbage as a signature.
+fn low_s(raw: &[u8; 64]) -> std::result::Result<[u8; 64], KeyError> {
+    let sig = p256::ecdsa::Signature::from_slice(raw).map_err(|_| {
+        KeyError::SignerFailed("PKCS#11 returned a malformed P-256 signature".into())
+    })?;
+    let sig = sig.normalize_s().unwrap_or(sig);
+    let mut out = [0u8; 64];
+    out.copy_from_slice(&sig.to_bytes());
+    Ok(out)
 }
 
 /// Test and provisioning helper: initialises the token in the first free slot

@@ -1,6 +1,7 @@
-//! HSM signing through PKCS#11 against SoftHSM2: Ed25519 (CKM_EDDSA) issuer
-//! keys sign credentials, views, status lists and trust lists that core's
-//! verifier accepts; P-256 (CKM_ECDSA) signatures verify with the p256 crate.
+//! HSM signing through PKCS#11 against SoftHSM2: Ed25519 (CKM_EDDSA) and
+//! P-256 (CKM_ECDSA, low-S) issuer keys sign credentials, views and status
+//! lists, an Ed25519 root key in the token signs the trust list, and core's
+//! verifier accepts them; P-256 signatures also verify with the p256 crate.
 //! Needs `SOFTHSM2_CONF` (a temp token dir) and `LZ_PKCS11_MODULE`, set by
 //! `scripts/test-registry.sh`; run with `--include-ignored`. Without them the
 //! test fails loudly.
@@ -10,6 +11,7 @@ mod suite;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use liangzheng::alg::{PublicKey, SignatureAlgorithm};
 use liangzheng::credential::{Claims, Issuer};
 use liangzheng::holder::{DeviceSigner, Ed25519DeviceSigner};
 use liangzheng::ids::Uscc;
@@ -108,6 +110,30 @@ fn hsm_keys_sign_everything_core_verifies() {
     vk.verify(msg, &sig).expect("P-256 signature verifies");
     assert!(vk.verify(b"another message", &sig).is_err());
 
+    // --- P-256 through the same IssuerSigner path: raw r‖s, always low-S.
+    let p256_signer: Arc<dyn IssuerSigner> = Pkcs11Key::open(&config("issuer-p256"), &pin)
+        .expect("open p256")
+        .into_issuer_signer()
+        .expect("P-256 HSM key is an issuer signer");
+    assert_eq!(p256_signer.algorithm(), SignatureAlgorithm::Es256);
+    assert_eq!(
+        p256_signer.public_key(),
+        PublicKey::p256_from_sec1(vk.to_encoded_point(false).as_bytes()).expect("point")
+    );
+    let half_n = p256_n_half();
+    for i in 0..64u32 {
+        let m = i.to_be_bytes();
+        let raw = p256_signer.sign(&m).expect("sign p256");
+        assert!(
+            raw[32..] <= half_n[..],
+            "s is in the low half (signature {i})"
+        );
+        assert!(
+            p256_signer.public_key().verify(&m, &raw),
+            "ES256 signature {i} verifies with core"
+        );
+    }
+
     // --- Ed25519 issuer and root keys in the token.
     let hsm_issuer = Pkcs11Key::open(&config("issuer-ed"), &pin).expect("open ed25519");
     assert_eq!(hsm_issuer.algorithm(), HsmAlgorithm::Ed25519);
@@ -123,6 +149,31 @@ fn hsm_keys_sign_everything_core_verifies() {
         .into_issuer_signer()
         .expect("root signer");
 
+    // Each issuer key in the token (Ed25519, then P-256) signs credentials,
+    // views and a status list under a trust list the HSM root signed.
+    for issuer_signer in [signer.clone(), p256_signer.clone()] {
+        issue_publish_verify(issuer_signer, root.clone());
+    }
+
+    // Signatures per second through the token (reported by the bench script; here: it works on 2 sessions in parallel).
+    use rayon::prelude::*;
+    let ok = (0..64u32)
+        .into_par_iter()
+        .filter(|i| {
+            let m = i.to_be_bytes();
+            signer
+                .sign(&m)
+                .is_ok_and(|s| verify_ed25519_strict(signer.public_key().as_bytes(), &m, &s))
+        })
+        .count();
+    assert_eq!(ok, 64);
+}
+
+/// Trust list signed by `root`, two holder-bound ID cards issued with `signer`
+/// (credentials and views), license 1 revoked, a status list published with
+/// `signer`, license 2 revoked after the publish; core's verifier sees exactly
+/// the revocation made before the publish.
+fn issue_publish_verify(signer: Arc<dyn IssuerSigner>, root: Arc<dyn IssuerSigner>) {
     // Trust list signed by the root key in the HSM.
     let trust_bytes = TrustStore::from_issuers(vec![trusted(signer.public_key())])
         .sign(root.as_ref())
@@ -242,16 +293,20 @@ fn hsm_keys_sign_everything_core_verifies() {
             r2.first_problem()
         );
     }
-    // Signatures per second through the token (reported by the bench script; here: it works on 2 sessions in parallel).
-    use rayon::prelude::*;
-    let ok = (0..64u32)
-        .into_par_iter()
-        .filter(|i| {
-            let m = i.to_be_bytes();
-            signer
-                .sign(&m)
-                .is_ok_and(|s| verify_ed25519_strict(signer.public_key().as_bytes(), &m, &s))
-        })
-        .count();
-    assert_eq!(ok, 64);
+}
+
+/// n/2 of P-256 (big-endian), the largest low-S value.
+fn p256_n_half() -> [u8; 32] {
+    let n: [u8; 32] = [
+        0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63,
+        0x25, 0x51,
+    ];
+    let mut half = [0u8; 32];
+    let mut carry = 0u8;
+    for (h, b) in half.iter_mut().zip(n) {
+        *h = (b >> 1) | (carry << 7);
+        carry = b & 1;
+    }
+    half
 }

@@ -145,6 +145,18 @@ pub enum RegistryCommand {
         #[arg(long, value_parser = parse_time)]
         now: Option<UnixTime>,
     },
+    /// 导出公钥 Export the issuer key's public key as a SubjectPublicKeyInfo PEM
+    /// (for `lz trust add --issuer-key`); works for HSM keys (`--pkcs11-module`,
+    /// `--key-label`; PIN from the environment or a prompt) and PEM keys alike.
+    /// Needs no registry database.
+    PublicKey {
+        /// The issuer key.
+        #[command(flatten)]
+        signer: SignerArgs,
+        /// Write the PEM here (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// 统计 Counts by type and status, list use.
     Stats,
     /// 核对 Check batch results and published lists against the registry (exit 1 on any mismatch).
@@ -265,6 +277,26 @@ pub fn load_signer(s: &SignerArgs, sessions: usize) -> Result<Arc<dyn IssuerSign
     }
 }
 
+/// `lz registry public-key`: the signer's public key as SPKI PEM, its algorithm
+/// and key id on standard error (the PEM alone on standard output or in `out`).
+fn export_public_key(s: &SignerArgs, out: Option<&Path>) -> CliResult {
+    let signer = load_signer(s, 1)?;
+    let public = signer.public_key();
+    let pem = public.to_spki_pem().map_err(ctx("public key PEM"))?;
+    match out {
+        Some(path) => write(path, pem.as_bytes())?,
+        None => print!("{pem}"),
+    }
+    eprintln!(
+        "public key 公钥: {} key, kid {}{}",
+        public.alg_name(),
+        public.key_id().to_hex(),
+        out.map(|p| format!(" → {}", p.display()))
+            .unwrap_or_default()
+    );
+    Ok(0)
+}
+
 /// Runs `lz registry`.
 pub fn run(a: Args) -> CliResult {
     match &a.command {
@@ -285,6 +317,7 @@ pub fn run(a: Args) -> CliResult {
             Ok(0)
         }
         RegistryCommand::Issue(i) => issue(&a, i),
+        RegistryCommand::PublicKey { signer, out } => export_public_key(signer, out.as_deref()),
         RegistryCommand::Revoke(c) => change(&a, c, Action::Revoke),
         RegistryCommand::Suspend(c) => change(&a, c, Action::Suspend),
         RegistryCommand::Reinstate(c) => change(&a, c, Action::Reinstate),
