@@ -5,9 +5,14 @@
 # 1,000,000 licenses into each engine (wall time, DB size per license, publish
 # time with 1% revoked); HSM signatures/s through SoftHSM2 vs in-process.
 #   N_BULK=100000 N_BIG=1000000 REPS=3 scripts/bench-registry.sh | tee bench.txt
+# PARTS picks the parts (default all): bulk hsm big-sqlite big-pg, e.g.
+#   PARTS=big-pg scripts/bench-registry.sh
+# Results files of the big runs are deleted after use (≈ 1.7 GB each).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N_BULK="${N_BULK:-100000}"; N_BIG="${N_BIG:-1000000}"; REPS="${REPS:-3}"
+PARTS="${PARTS:-bulk hsm big-sqlite big-pg}"
+part() { case " $PARTS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 source scripts/registry-services.sh
 TARGET="${CARGO_TARGET_DIR:-$PWD/target}"
 cargo build -q --release -p liangzheng-examples --bin lz
@@ -19,10 +24,16 @@ createdb() { "$PSQL" -q -d "$LZ_TEST_PG_URL" -c "CREATE DATABASE $1" >/dev/null;
 CODE=11430000006122244L
 "$LZ" keygen --out "$W/keys" >/dev/null; KEY="$W/keys/issuer.key.pem"
 ISSUE=(issue --key "$KEY" --issuer-name 济南市公安局 --now 2026-01-01)
-python3 scripts/gen-registry-batch.py "$N_BULK" >"$W/bulk.jsonl"
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-secs() { local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null 2>&1; t1=$(date +%s.%N); echo "$t1 - $t0" | bc -l; }
-echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); N_BULK=$N_BULK REPS=$REPS"
+# Times a command; its stderr goes to $W/err.log and a failure stops the script (loudly).
+secs() {
+  local t0 t1; t0=$(date +%s.%N)
+  "$@" >/dev/null 2>"$W/err.log" || { echo "FAILED: $*" >&2; cat "$W/err.log" >&2; exit 1; }
+  t1=$(date +%s.%N); echo "$t1 - $t0" | bc -l
+}
+echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); N_BULK=$N_BULK N_BIG=$N_BIG REPS=$REPS PARTS=$PARTS"
+if part bulk; then
+python3 scripts/gen-registry-batch.py "$N_BULK" >"$W/bulk.jsonl"
 echo "| cores | floor licenses/s (3 sig) | lz issue --batch (no registry) | registry SQLite | registry PostgreSQL |"
 echo "|---:|---:|---:|---:|---:|"
 for cores in 1 2; do
@@ -46,7 +57,9 @@ for cores in 1 2; do
     "$b" "$(echo "100 * $b / $f3" | bc -l)" "$s" "$(echo "100 * $s / $f3" | bc -l)" "$p" "$(echo "100 * $p / $f3" | bc -l)"
 done
 unset RAYON_NUM_THREADS
+fi
 
+if part hsm; then
 echo; echo "HSM (SoftHSM2 2.6.1, Ed25519 CKM_EDDSA) vs in-process ed25519-dalek, signatures/s:"
 export LZ_PKCS11_PIN=bench-pin LZ_HSM_TOKEN=bench LZ_HSM_KEY=bench-ed
 LZ_HSM_INIT=1 "$RB" hsm 1 0.2 >/dev/null
@@ -54,15 +67,22 @@ for th in 1 2; do
   h=$("$RB" hsm "$th" 3); f=$("$RB" floor "$th" 3)
   printf '  %d thread(s): SoftHSM2 %s/s, in-process %s/s, ratio %.2f\n' "$th" "$h" "$f" "$(echo "$h / $f" | bc -l)"
 done
+fi
 
-echo; echo "$N_BIG licenses into each engine (2 cores):"
+if part big-sqlite || part big-pg; then
+echo; echo "$N_BIG licenses into each engine (2 cores, load $(cut -d' ' -f1-3 /proc/loadavg)):"
 python3 scripts/gen-registry-batch.py "$N_BIG" >"$W/big.jsonl"
+fi
+if part big-sqlite; then
 rm -f "$W/big.db"*; "$LZ" registry --db "$W/big.db" init --issuer-code "$CODE" >/dev/null
 /usr/bin/time -f "%e s wall, %M KB max RSS" "$LZ" registry --db "$W/big.db" "${ISSUE[@]}" --batch "$W/big.jsonl" --out "$W/big-sq.out" 2>&1 >/dev/null | tail -2
 sz=$(du -cb "$W/big.db"* | tail -1 | cut -f1)
 echo "  SQLite: $sz bytes = $(echo "$sz / $N_BIG" | bc) B/license (incl. WAL)"
 "$RB" revoke "$W/big.db" 100 "$W/big-sq.out" | sed 's/^/  revoked (1%): /'
 for r in 1 2 3; do "$LZ" registry --db "$W/big.db" publish --key "$KEY" --ttl 86400 --out-dir "$W/pub-sq" 2>&1 >/dev/null | sed 's/^/  SQLite publish: /'; done
+rm -f "$W/big-sq.out" "$W/big.db"*
+fi
+if part big-pg; then
 db=$(createdb big)
 "$LZ" registry --db "$db" init --issuer-code "$CODE" >/dev/null
 /usr/bin/time -f "%e s wall, %M KB max RSS" "$LZ" registry --db "$db" "${ISSUE[@]}" --batch "$W/big.jsonl" --out "$W/big-pg.out" 2>&1 >/dev/null | tail -2
@@ -72,3 +92,5 @@ echo "  PostgreSQL: $sz bytes ($(( (sz - empty) / N_BIG )) B/license above an em
 "$RB" revoke "$db" 100 "$W/big-pg.out" | sed 's/^/  revoked (1%): /'
 for r in 1 2 3; do "$LZ" registry --db "$db" publish --key "$KEY" --ttl 86400 --out-dir "$W/pub-pg" 2>&1 >/dev/null | sed 's/^/  PostgreSQL publish: /'; done
 "$LZ" registry --db "$db" audit --key "$KEY" --published "$W/pub-pg" >/dev/null && echo "  PostgreSQL published lists == registry state"
+rm -f "$W/big-pg.out"
+fi

@@ -1,7 +1,9 @@
 //! Wall-time benches of the whole flow, with the bare Ed25519 operations
 //! measured in the same run as the yardstick: issue → present → verify, a
 //! batch of 1,000 verifications (one by one, and as one ed25519-dalek
-//! `verify_batch` over their 2,000 signatures), and QR rendering.
+//! `verify_batch` over their 2,000 signatures), and QR rendering; then the
+//! same flow under the SM2 + SM3 suite against bare SM2 sign/verify, and SM3
+//! against SHA-256, all in the same run.
 //!
 //! `cargo bench -p liangzheng --bench pipeline` (or `scripts/bench.sh`). After
 //! criterion's own output, a table of medians and ratios to the bare
@@ -238,6 +240,95 @@ fn bench_batch(c: &mut Criterion) {
     g.finish();
 }
 
+/// The SM2 + SM3 suite: bare SM2 and digests, then issue → present → verify
+/// with an SM2 issuer and an SM2 holder key.
+fn bench_sm2(c: &mut Criterion) {
+    use liangzheng::alg::{DigestAlgorithm, SignatureAlgorithm};
+    use liangzheng::keys::IssuerSigner as _;
+    let key = sm2_issuer_key();
+    let pk = key.public_key();
+    let vk = pk.verifying_key().unwrap();
+    // About the size of a credential's Sig_structure, as for Ed25519.
+    let msg = vec![0x5a; 200];
+    let sig = key.sign(&msg).unwrap();
+    assert!(vk.verify(SignatureAlgorithm::Sm2, &msg, &sig));
+    let mut g = c.benchmark_group("sm2");
+    g.bench_function("sign", |b| b.iter(|| key.sign(black_box(&msg)).unwrap()));
+    g.bench_function("verify", |b| {
+        b.iter(|| assert!(vk.verify(SignatureAlgorithm::Sm2, black_box(&msg), &sig)))
+    });
+    // Decode the point and compute Z_A each time (a key not yet in the index).
+    g.bench_function("verify_from_bytes", |b| {
+        b.iter(|| assert!(black_box(&pk).verify(black_box(&msg), &sig)))
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("digest");
+    g.bench_function("sha256_200", |b| {
+        b.iter(|| DigestAlgorithm::Sha256.digest(black_box(&msg)))
+    });
+    g.bench_function("sm3_200", |b| {
+        b.iter(|| DigestAlgorithm::Sm3.digest(black_box(&msg)))
+    });
+    g.finish();
+
+    let phone = sm2_holder(0);
+    let verifier = sm2_verifier();
+    let policy = policy();
+    let license = issue_sm2(ID_CARD, Some(phone.as_ref()));
+    let mut wallet = Wallet::new(phone.clone());
+    let i = wallet.add(license).unwrap();
+    let view_text = wallet.present(i, &["name", "id_number"], NOW).unwrap();
+    let r = verifier.verify_text(&view_text, &policy);
+    assert_eq!(r.verdict, Verdict::Valid, "{}", r.summary());
+    let claims = claims(ID_CARD);
+    let issuer = sm2_issuer();
+    let holder_key = liangzheng::holder::DeviceSigner::public_key(phone.as_ref());
+    let mut g = c.benchmark_group("license_sm2");
+    g.bench_function("issue_id_card", |b| {
+        b.iter(|| {
+            issuer
+                .issue(black_box(&claims), Some(&holder_key), NOW)
+                .unwrap()
+        })
+    });
+    g.bench_function("present_view", |b| {
+        b.iter(|| {
+            wallet
+                .present(i, black_box(&["name", "id_number"]), NOW)
+                .unwrap()
+        })
+    });
+    // The floor again, right next to the presentation bench (a shared
+    // machine's load drifts between groups): two bare SM2 verifications.
+    g.bench_function("two_bare_verifies", |b| {
+        b.iter(|| {
+            assert!(vk.verify(SignatureAlgorithm::Sm2, black_box(&msg), &sig));
+            assert!(vk.verify(SignatureAlgorithm::Sm2, black_box(&msg), &sig));
+        })
+    });
+    g.bench_function("verify_view", |b| {
+        b.iter(|| verifier.verify_text(black_box(&view_text), &policy))
+    });
+    g.finish();
+}
+
+fn sm2_verifier() -> Verifier {
+    let mut v = Verifier::new(sm2_trust());
+    let list = StatusList::new(4096, 2).unwrap();
+    let token = StatusToken::sign(
+        &list,
+        &list_uri("11370100004307520K", 1),
+        NOW,
+        Some(86_400),
+        None,
+        sm2_issuer_key().as_ref(),
+    )
+    .unwrap();
+    v.add_status_list(&token).unwrap();
+    v
+}
+
 fn bench_qr(c: &mut Criterion) {
     let phone = holder(0);
     let mut wallet = Wallet::new(phone.clone());
@@ -382,6 +473,75 @@ fn print_table() {
     }
 }
 
+fn print_sm2_table() {
+    let (Some(sign), Some(verify), Some(ed_verify)) = (
+        median_ns("sm2/sign"),
+        median_ns("sm2/verify"),
+        median_ns("ed25519/verify_strict"),
+    ) else {
+        return;
+    };
+    println!(
+        "\n| SM2 + SM3 bench | median | × bare SM2 verify | × bare SM2 sign | × bare Ed25519 verify_strict | note |"
+    );
+    println!("|---|---:|---:|---:|---:|---|");
+    let rows: [(&str, &str); 6] = [
+        (
+            "sm2/sign",
+            "bare SM2 sign, 200-byte message (RustCrypto sm2 0.13.3)",
+        ),
+        (
+            "sm2/verify",
+            "bare SM2 verify (key decoded, Z_A precomputed)",
+        ),
+        ("sm2/verify_from_bytes", "decode point + Z_A + verify"),
+        (
+            "license_sm2/issue_id_card",
+            "full credential + 2 views = 3 SM2 signatures",
+        ),
+        ("license_sm2/present_view", "1 SM2 holder signature"),
+        (
+            "license_sm2/verify_view",
+            "issuer + holder SM2 signature, SM3 digests, status",
+        ),
+    ];
+    for (id, note) in rows {
+        if let Some(ns) = median_ns(id) {
+            println!(
+                "| {id} | {} | {:.2} | {:.2} | {:.2} | {note} |",
+                fmt(ns),
+                ns / verify,
+                ns / sign,
+                ns / ed_verify
+            );
+        }
+    }
+    if let Some(v) = median_ns("license_sm2/verify_view") {
+        println!(
+            "\nSM2 presentation verify / two bare SM2 verifies: {:.2} against 2 × sm2/verify, \
+             {:.2} against the adjacent license_sm2/two_bare_verifies (goal ≤ 1.25)",
+            v / (2.0 * verify),
+            median_ns("license_sm2/two_bare_verifies").map_or(f64::NAN, |t| v / t)
+        );
+    }
+    if let (Some(sha), Some(sm3)) = (median_ns("digest/sha256_200"), median_ns("digest/sm3_200")) {
+        println!(
+            "SM3 over 200 bytes {sm3:.0} ns vs SHA-256 {sha:.0} ns: {:.1}×",
+            sm3 / sha
+        );
+    }
+    if let (Some(issue), Some(ed_issue)) = (
+        median_ns("license_sm2/issue_id_card"),
+        median_ns("license/issue_id_card"),
+    ) {
+        println!(
+            "Issuance throughput, one core: SM2 {:.0} ID cards/s, Ed25519 {:.0} ID cards/s (same run)",
+            1e9 / issue,
+            1e9 / ed_issue
+        );
+    }
+}
+
 fn main() {
     let mut c = Criterion::default()
         .warm_up_time(Duration::from_secs(1))
@@ -392,6 +552,8 @@ fn main() {
     bench_license(&mut c);
     bench_batch(&mut c);
     bench_qr(&mut c);
+    bench_sm2(&mut c);
     c.final_summary();
     print_table();
+    print_sm2_table();
 }

@@ -183,4 +183,38 @@ fn main() {
             r.body.len() - without_proof + 1
         );
     }
+
+    // The SM2 + SM3 suite: the same ID-card budget case, SM2 issuer and SM2 holder.
+    let phone = sm2_holder(0);
+    let license = issue_sm2(ID_CARD, Some(phone.as_ref()));
+    let mut wallet = Wallet::new(phone.clone());
+    let i = wallet.add(license).unwrap();
+    let sm2 = row(
+        "居民身份证 (SM2 + SM3)",
+        &["name", "id_number"],
+        true,
+        wallet.present(i, &["name", "id_number"], NOW).unwrap(),
+    );
+    let ed = rows
+        .iter()
+        .find(|r| r.ty == "居民身份证" && r.fields == "name, id_number" && r.form != "full");
+    let v = |r: &Row, e| qr::qr_version(&r.text, e).map_or("—".to_string(), |v| v.to_string());
+    println!(
+        "\n| suite | disclosed | credential | CBOR bytes | QR text chars | QR version L / M / Q |"
+    );
+    println!("|---|---|---|---:|---:|---|");
+    for (suite, r) in [("Ed25519 + SHA-256", ed), ("SM2 + SM3", Some(&sm2))] {
+        if let Some(r) = r {
+            println!(
+                "| {suite} | {} | {} | {} | {} | {} / {} / {} |",
+                r.fields,
+                r.form,
+                r.body.len(),
+                r.text.len(),
+                v(r, Ecc::L),
+                v(r, Ecc::M),
+                v(r, Ecc::Q)
+            );
+        }
+    }
 }

@@ -32,6 +32,8 @@ use serde_json::{json, Value as Json};
 
 use crate::demo::{self, AUTHORITIES, BUSINESS, DEMO_NOW, HEALTH, ID_CARD};
 
+mod sm2_cases;
+
 type Res<T> = Result<T, String>;
 
 fn e<E: std::fmt::Display>(err: E) -> String {
@@ -243,6 +245,18 @@ impl Case {
     }
 
     fn to_json(&self, fields: Vec<Json>) -> Json {
+        let mut j = self.to_json_common(fields);
+        // A P-256 or SM2 root also in SubjectPublicKeyInfo DER, the form the FFI
+        // and WASM verifiers take for roots other than a raw Ed25519 key.
+        if self.root_public_key.algorithm() != SignatureAlgorithm::Ed25519 {
+            if let Ok(spki) = self.root_public_key.to_spki_der() {
+                j["input"]["root_public_key_spki"] = Json::String(b64::encode(&spki));
+            }
+        }
+        j
+    }
+
+    fn to_json_common(&self, fields: Vec<Json>) -> Json {
         json!({
             "format": "liangzheng-test-vector",
             "version": 1,
@@ -284,6 +298,14 @@ pub fn case_verifier(input: &Json) -> Res<CaseSetup> {
     };
     let root = PublicKey::from_bytes(root_alg, &get_bytes(&input["root_public_key"])?)
         .map_err(|_| "bad root key".to_string())?;
+    // The SPKI form, when given, is the same key.
+    if !input["root_public_key_spki"].is_null() {
+        let spki = PublicKey::from_spki_der(&get_bytes(&input["root_public_key_spki"])?)
+            .map_err(|_| "bad root SPKI".to_string())?;
+        if spki != root {
+            return Err("root_public_key_spki is not root_public_key".into());
+        }
+    }
     let trust = match TrustStore::from_signed(&get_bytes(&input["trust_list"])?, &root) {
         Ok(t) => t,
         Err(err) => {
@@ -1291,6 +1313,9 @@ pub fn generate() -> Res<Vec<(String, String)>> {
     hardening_cases(&w, &mut cases)?;
     spec_cases(&w, &mut cases)?;
 
+    // ---------- issue 10: the SM2 + SM3 suite ----------
+    sm2_cases::sm2_cases(&w, &mut cases)?;
+
     cases.sort_by(|a, b| a.name.cmp(&b.name));
     let mut seen = BTreeMap::new();
     let mut out = Vec::new();
@@ -1576,6 +1601,7 @@ fn keys_json(w: &World) -> Res<String> {
         "root": {"kid": w.root.key_id().to_hex(), "public_key": b64::encode(w.root.public_key().as_bytes()),
                  "alg": w.root.public_key().cose_alg()},
         "issuers": issuers,
+        "sm2": sm2_cases::keys_json()?,
         "types": {"id_card": ID_CARD, "business_license": BUSINESS, "health_certificate": HEALTH},
     });
     Ok(serde_json::to_string_pretty(&j).map_err(e)? + "\n")

@@ -114,6 +114,88 @@ fn every_failure_kind_has_a_vector() {
     }
 }
 
+/// Issue 10: the SM2 + SM3 suite has a valid vector and one for every failure
+/// that depends on the algorithm, each run in the SM2 world it names.
+#[test]
+fn the_sm2_suite_has_its_vectors() {
+    let cases = cases();
+    let get = |name: &str| {
+        cases
+            .iter()
+            .find(|(n, _)| n == &format!("{name}.json"))
+            .map(|(_, c)| c)
+            .unwrap_or_else(|| panic!("no vector {name}"))
+    };
+    for (name, root_alg, verdict, code) in [
+        ("sm2-id-card-identity-view-valid", -66037, "valid", ""),
+        ("sm2-id-card-revoked", -66037, "invalid", "revoked"),
+        (
+            "sm2-id-card-bad-issuer-signature",
+            -66037,
+            "invalid",
+            "bad_issuer_signature",
+        ),
+        (
+            "sm2-id-card-bad-holder-signature",
+            -66037,
+            "invalid",
+            "bad_holder_signature",
+        ),
+        (
+            "sm2-signature-under-ed25519-key",
+            -19,
+            "invalid",
+            "key_algorithm_mismatch",
+        ),
+        (
+            "ed25519-signature-under-sm2-key",
+            -66037,
+            "invalid",
+            "key_algorithm_mismatch",
+        ),
+        (
+            "sm2-status-list-signed-by-ed25519-key",
+            -66037,
+            "indeterminate",
+            "status_list_invalid",
+        ),
+        (
+            "sm2-cbor-not-deterministic",
+            -66037,
+            "invalid",
+            "malformed_credential",
+        ),
+        (
+            "sm2-issuer-signature-der-encoded",
+            -66037,
+            "invalid",
+            "bad_issuer_signature",
+        ),
+    ] {
+        let c = get(name);
+        assert_eq!(c["input"]["root_key_alg"], root_alg, "{name}: root key alg");
+        assert_eq!(c["expected"]["verdict"], verdict, "{name}: verdict");
+        assert_eq!(
+            c["expected"]["error_code"].as_str().unwrap_or(""),
+            code,
+            "{name}: code"
+        );
+    }
+    // The valid one really is SM2 throughout: the credential's header names SM2
+    // and the holder key in it is an SM2 key.
+    let text = get("sm2-id-card-identity-view-valid")["input"]["qr_text"]
+        .as_str()
+        .unwrap();
+    let body = liangzheng::qr::decode_text(text).unwrap().body;
+    let p = liangzheng::presentation::Presentation::parse(&body).unwrap();
+    let cred = liangzheng::credential::Credential::parse(&p.credential).unwrap();
+    assert_eq!(cred.suite(), liangzheng::alg::Suite::SM2_SM3);
+    assert_eq!(
+        cred.holder.as_ref().map(|k| k.algorithm()),
+        Some(liangzheng::alg::SignatureAlgorithm::Sm2)
+    );
+}
+
 #[test]
 fn vectors_are_reproducible() {
     let generated = lz_examples::vectors::generate().unwrap();

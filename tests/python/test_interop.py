@@ -531,6 +531,26 @@ def test_gmssl_reproduces_the_standards_examples():
         sm2_point(GMT_PUB[:64] + bytes([GMT_PUB[64] ^ 1]))
 
 
+def test_sm2_vectors_are_run_here():
+    """Issue 10: the SM2 + SM3 vectors exist and go through gmssl above (valid and refused)."""
+    sm2 = [p for p in CASES if os.path.basename(p).startswith(("sm2-", "ed25519-signature-under-sm2"))]
+    assert len(sm2) >= 9, sm2
+    valid = load(os.path.join(ROOT, "test-vectors", "cases", "sm2-id-card-identity-view-valid.json"))
+    assert valid["input"]["root_key_alg"] == -66037
+    kid, payload, tbs, sig, alg = sign1(qr_body_credential(valid))
+    assert ALGS[alg] == "sm2"
+    trust = load_trust(valid)
+    issuer = next(e for e in trust[4] if entry_kid(e) == kid)
+    assert ALGS[issuer[9]] == "sm2"
+    assert sm2_ok(issuer[1], sig, tbs)
+    assert not sm2_ok(issuer[1], sig[:63] + bytes([sig[63] ^ 1]), tbs)
+
+
+def qr_body_credential(case):
+    kind, body = qr_body(case["input"]["qr_text"])
+    return deterministic(body)[0]
+
+
 @pytest.mark.parametrize(
     "hexdata",
     [

@@ -64,7 +64,8 @@ class Case(val file: File) {
     val now = (input["now"] as Long).toULong()
     val qrText = input["qr_text"] as String
     val trustList = b64(input["trust_list"] as String)
-    val root = b64(input["root_public_key"] as String)
+    /** The pinned root as the FFI takes it: raw Ed25519, or the SPKI DER the vector gives for P-256 / SM2. */
+    val root = b64((input["root_public_key_spki"] ?: input["root_public_key"]) as String)
     val statusLists = input["status_lists"].arr().map { b64(it as String) }
     val request = (input["request"] as String?)?.let(::b64)
 
@@ -229,6 +230,11 @@ class Suite(val root: File) {
 
     val tests: List<Pair<String, () -> Unit>> = buildList {
         add("test vectors are present" to { check(cases.size >= 40) { "only ${cases.size} cases found" } })
+        add("SM2 + SM3 vectors are present (run below, SM2 root as SPKI)" to {
+            val sm2 = cases.filter { it.name.startsWith("sm2-") }
+            check(sm2.size >= 8 && sm2.any { it.name == "sm2-id-card-identity-view-valid" }) { "SM2 vectors: ${sm2.map { it.name }}" }
+            check(sm2.all { (it.input["root_key_alg"] as Long) == -66037L || it.name == "sm2-signature-under-ed25519-key" })
+        })
         add("the library is the full build" to {
             val build = libraryBuild()
             expectEqual("full", build.name, "build name")

@@ -53,7 +53,9 @@ class Case:
         self.now = self.input["now"]
         self.qr_text = self.input["qr_text"]
         self.trust_list = b64(self.input["trust_list"])
-        self.root = b64(self.input["root_public_key"])
+        # The pinned root as the FFI takes it: raw Ed25519, or the SPKI DER the
+        # vector gives for P-256 / SM2 roots.
+        self.root = b64(self.input.get("root_public_key_spki") or self.input["root_public_key"])
 
     def policy(self):
         p = self.input["policy"]

@@ -12,6 +12,13 @@ def test_vectors_are_present():
     assert len(CASES) >= 40
 
 
+def test_sm2_vectors_are_present():
+    """Issue 10: the SM2 + SM3 vectors are among the cases below (SM2 root given as SPKI)."""
+    sm2 = [p.stem for p in CASES if p.stem.startswith("sm2-")]
+    assert len(sm2) >= 8 and "sm2-id-card-identity-view-valid" in sm2, sm2
+    assert Case(CASES[[p.stem for p in CASES].index("sm2-id-card-identity-view-valid")]).root[:1] == b"\x30"
+
+
 @pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
 def test_vector(path):
     case = Case(path)

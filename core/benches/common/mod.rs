@@ -36,6 +36,38 @@ pub fn holder(i: u32) -> Arc<Ed25519DeviceSigner> {
     Arc::new(Ed25519DeviceSigner::from_seed(&seed))
 }
 
+/// The SM2 issuer key (国密 suite).
+pub fn sm2_issuer_key() -> Arc<liangzheng::keys::Sm2IssuerKey> {
+    Arc::new(liangzheng::keys::Sm2IssuerKey::from_scalar(&[1; 32]).unwrap())
+}
+
+/// An SM2 holder key.
+pub fn sm2_holder(i: u32) -> Arc<liangzheng::holder::Sm2DeviceSigner> {
+    let mut seed = [2u8; 32];
+    seed[..4].copy_from_slice(&i.to_le_bytes());
+    Arc::new(liangzheng::holder::Sm2DeviceSigner::from_scalar(&seed).unwrap())
+}
+
+/// The issuer with the SM2 key.
+pub fn sm2_issuer() -> Issuer {
+    Issuer::new(sm2_issuer_key(), "济南市公安局", Uscc::parse(CODE).unwrap())
+}
+
+/// A trust store with the SM2 issuer key.
+pub fn sm2_trust() -> TrustStore {
+    let mut t = trust();
+    t.issuers[0].public_key = sm2_issuer_key().public_key();
+    t
+}
+
+/// Issues a license of `type_code` with the SM2 issuer, bound to `holder` if given.
+pub fn issue_sm2(type_code: &str, holder: Option<&dyn DeviceSigner>) -> IssuedLicense {
+    let key = holder.map(|h| h.public_key());
+    sm2_issuer()
+        .issue(&claims(type_code), key.as_ref(), NOW)
+        .unwrap()
+}
+
 pub fn issuer() -> Issuer {
     Issuer::new(issuer_key(), "济南市公安局", Uscc::parse(CODE).unwrap())
 }

@@ -252,11 +252,22 @@ impl PublicKey {
                 let mut sec1 = [0u8; 33];
                 sec1[0] = if odd { 0x03 } else { 0x02 };
                 sec1[1..].copy_from_slice(x);
-                if crv == 1 {
-                    Self::p256_from_sec1(&sec1)?
+                // The point is decompressed once, for the verifying key (a
+                // holder key is decoded with every presentation; for SM2 this
+                // also computes Z_A once). The decoder refuses x ≥ p and x with
+                // no point, so these 33 bytes are already the canonical form.
+                let alg = if crv == 1 {
+                    SignatureAlgorithm::Es256
                 } else {
-                    Self::sm2_from_sec1(&sec1)?
-                }
+                    SignatureAlgorithm::Sm2
+                };
+                let vk = VerifyingKey::from_compressed(alg, &sec1)?;
+                let key = if crv == 1 {
+                    PublicKey::P256(sec1)
+                } else {
+                    PublicKey::Sm2(sec1)
+                };
+                return Ok((key, vk));
             }
             _ => return Err(PublicKeyError::BadCoseKey),
         };
@@ -406,6 +417,42 @@ mod tests {
                 Ok(k.clone())
             );
         }
+    }
+
+    #[test]
+    fn cose_ec2_keys_decode_once_and_refuse_non_canonical_or_off_curve_x() {
+        use ciborium::value::Value;
+        let ec2 = |crv: i64, x: Vec<u8>, odd: bool| {
+            Value::Map(vec![
+                (read::i(1), read::i(2)),
+                (read::i(-1), read::i(crv)),
+                (read::i(-2), Value::Bytes(x)),
+                (read::i(-3), Value::Bool(odd)),
+            ])
+        };
+        for k in keys().into_iter().skip(1) {
+            let (key, vk) = PublicKey::from_cose_key_checked(&k.to_cose_key()).expect("valid key");
+            assert_eq!(key, k);
+            assert_eq!(vk.algorithm(), k.algorithm());
+        }
+        // x = p and x = 2^256 - 1 (not canonical field elements): refused on both curves.
+        let p256_p = hex32("ffffffff00000001000000000000000000000000ffffffffffffffffffffffff");
+        let sm2_p = hex32("fffffffeffffffffffffffffffffffffffffffff00000000ffffffffffffffff");
+        for (crv, p) in [(1, p256_p), (COSE_CRV_SM2, sm2_p)] {
+            for x in [p, [0xff; 32]] {
+                for odd in [false, true] {
+                    assert!(PublicKey::from_cose_key_checked(&ec2(crv, x.to_vec(), odd)).is_err());
+                }
+            }
+        }
+    }
+
+    fn hex32(h: &str) -> [u8; 32] {
+        let mut out = [0u8; 32];
+        for (i, b) in out.iter_mut().enumerate() {
+            *b = u8::from_str_radix(&h[2 * i..2 * i + 2], 16).expect("hex");
+        }
+        out
     }
 
     #[test]

@@ -46,6 +46,19 @@ impl VerifyingKey {
         }
     }
 
+    /// A P-256 or SM2 key from its compressed SEC1 bytes, decoded once (the
+    /// point is decompressed and checked; for SM2, `Z_A` is computed).
+    pub(crate) fn from_compressed(
+        algorithm: SignatureAlgorithm,
+        sec1: &[u8; 33],
+    ) -> Result<Self, PublicKeyError> {
+        match algorithm {
+            SignatureAlgorithm::Es256 => Self::new(&PublicKey::P256(*sec1)),
+            SignatureAlgorithm::Sm2 => Self::new(&PublicKey::Sm2(*sec1)),
+            _ => Err(PublicKeyError::InvalidPoint),
+        }
+    }
+
     /// An Ed25519 key from its 32 bytes, refusing non-points and small-order (weak) keys.
     pub(crate) fn ed25519(raw: &[u8; 32]) -> Result<Self, PublicKeyError> {
         let vk = ed25519_dalek::VerifyingKey::from_bytes(raw)
