@@ -22,7 +22,7 @@ target_dir=$(realpath -m "${CARGO_TARGET_DIR:-target}")
 wheels=$target_dir/wheels
 rm -f "$wheels"/liangzheng-*.whl
 echo "test-wheel: building with $(maturin --version)" >&2
-maturin build --quiet --release --strip -m ffi/Cargo.toml -o "$wheels" >&2 || die "maturin build failed"
+maturin build --quiet --release -m ffi/Cargo.toml -o "$wheels" >&2 || die "maturin build failed"
 shopt -s nullglob
 built=("$wheels"/liangzheng-*.whl)
 shopt -u nullglob
