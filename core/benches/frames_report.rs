@@ -9,43 +9,13 @@
 #![allow(clippy::unwrap_used)]
 
 use liangzheng::qr::frames::{
-    encode_frames, FrameAssembler, FrameOptions, FrameStatus, RECOMMENDED_FPS,
-    RECOMMENDED_SYMBOL_SIZE,
+    encode_frames, FrameOptions, RECOMMENDED_FPS, RECOMMENDED_SYMBOL_SIZE,
 };
 use liangzheng::qr::QrKind;
 
-/// xorshift64 for losses and start frames.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-}
-
-/// Display time in frames until assembled, over `runs` runs.
-fn simulate(frames: &[String], loss_percent: u64, runs: usize, seed: u64) -> Vec<usize> {
-    let mut rng = Rng(seed | 1);
-    (0..runs)
-        .map(|_| {
-            let mut assembler = FrameAssembler::new();
-            let start = (rng.next() % frames.len() as u64) as usize;
-            for shown in 1.. {
-                let frame = &frames[(start + shown - 1) % frames.len()];
-                if rng.next() % 100 < loss_percent {
-                    continue;
-                }
-                if let FrameStatus::Complete(_) = assembler.push(frame).unwrap() {
-                    return shown;
-                }
-            }
-            unreachable!()
-        })
-        .collect()
-}
+#[path = "support/frame_sim.rs"]
+mod frame_sim;
+use frame_sim::{simulate, Rng};
 
 /// (median, p95, max) in seconds at the recommended rate.
 fn stats(mut shown: Vec<usize>) -> (f64, f64, f64) {

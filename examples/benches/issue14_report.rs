@@ -16,43 +16,16 @@ use std::time::Instant;
 use ed25519_dalek::{Signer as _, SigningKey};
 use liangzheng::holder::DeviceSigner as _;
 use liangzheng::qr::frames::{
-    encode_frames, FrameAssembler, FrameOptions, FrameStatus, RECOMMENDED_FPS,
-    RECOMMENDED_SYMBOL_SIZE,
+    encode_frames, FrameOptions, RECOMMENDED_FPS, RECOMMENDED_SYMBOL_SIZE,
 };
 use liangzheng::qr::QrKind;
 use liangzheng::verify::{Policy, Verdict, Verifier};
 use liangzheng::wallet::Wallet;
 use lz_examples::demo::{self, AUTHORITIES, HOTEL_USCC, PERMIT_AUTHORITIES};
 
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-}
-
-fn simulate(frames: &[String], loss: u64, runs: usize, seed: u64) -> Vec<usize> {
-    let mut rng = Rng(seed | 1);
-    (0..runs)
-        .map(|_| {
-            let mut a = FrameAssembler::new();
-            let start = (rng.next() % frames.len() as u64) as usize;
-            for shown in 1.. {
-                let f = &frames[(start + shown - 1) % frames.len()];
-                if rng.next() % 100 < loss {
-                    continue;
-                }
-                if let FrameStatus::Complete(_) = a.push(f).unwrap() {
-                    return shown;
-                }
-            }
-            unreachable!()
-        })
-        .collect()
-}
+#[path = "../../core/benches/support/frame_sim.rs"]
+mod frame_sim;
+use frame_sim::simulate;
 
 fn stats(mut v: Vec<usize>) -> String {
     v.sort_unstable();
