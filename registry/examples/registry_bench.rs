@@ -2,9 +2,10 @@
 //!
 //! - `floor THREADS SECS`: bare Ed25519 signatures/s of an in-process key on
 //!   THREADS rayon threads (the floor bulk issuance is compared with);
+//!   `LZ_BENCH_ALG=p256`: of a P-256 (ES256) key;
 //! - `hsm THREADS SECS`: the same through PKCS#11 (`LZ_PKCS11_MODULE`,
-//!   `LZ_PKCS11_PIN`, `LZ_HSM_TOKEN`, `LZ_HSM_KEY`), after provisioning the key
-//!   when `LZ_HSM_INIT=1`;
+//!   `LZ_PKCS11_PIN`, `LZ_HSM_TOKEN`, `LZ_HSM_KEY`), after provisioning a token and the key
+//!   (of the `LZ_BENCH_ALG` algorithm) when `LZ_HSM_INIT=1`, only the key when `=key`;
 //! - `stages FILE N`: single-threaded time per line of each step of bulk
 //!   issuance over the first N lines of a batch file (the profile of the
 //!   pipeline: JSON parse, validation, holder-key parse, issuing with the OS
@@ -17,7 +18,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use liangzheng::keys::{IssuerKey, IssuerSigner};
+use liangzheng::keys::{IssuerKey, IssuerSigner, P256IssuerKey};
 use lz_registry::pkcs11::{generate_key, init_token, HsmAlgorithm, Pkcs11Config, Pkcs11Key};
 use rayon::prelude::*;
 use zeroize::Zeroizing;
@@ -48,6 +49,15 @@ fn rate(signer: &dyn IssuerSigner, threads: usize, secs: f64) -> f64 {
     count as f64 / start.elapsed().as_secs_f64()
 }
 
+/// `LZ_BENCH_ALG=p256` measures P-256 (ES256) keys; default Ed25519.
+fn algorithm() -> HsmAlgorithm {
+    match std::env::var("LZ_BENCH_ALG").as_deref() {
+        Ok("p256") => HsmAlgorithm::P256,
+        Ok("ed25519") | Err(_) => HsmAlgorithm::Ed25519,
+        Ok(other) => panic!("LZ_BENCH_ALG: unknown algorithm {other}"),
+    }
+}
+
 fn env(name: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| panic!("set {name}"))
 }
@@ -59,8 +69,12 @@ fn main() {
         "floor" => {
             let threads: usize = arg(2).parse().expect("THREADS");
             let secs: f64 = arg(3).parse().expect("SECS");
-            let key = IssuerKey::from_seed(&[1; 32]);
-            println!("{:.0}", rate(&key, threads, secs));
+            let key: Box<dyn IssuerSigner> = if algorithm() == HsmAlgorithm::P256 {
+                Box::new(P256IssuerKey::from_scalar(&[1; 32]).expect("P-256 key"))
+            } else {
+                Box::new(IssuerKey::from_seed(&[1; 32]))
+            };
+            println!("{:.0}", rate(key.as_ref(), threads, secs));
         }
         "hsm" => {
             let threads: usize = arg(2).parse().expect("THREADS");
@@ -69,10 +83,14 @@ fn main() {
             let pin = Zeroizing::new(env("LZ_PKCS11_PIN"));
             let token = env("LZ_HSM_TOKEN");
             let label = env("LZ_HSM_KEY");
-            if std::env::var("LZ_HSM_INIT").is_ok_and(|v| v == "1") {
+            // LZ_HSM_INIT=1: a new token and the key; =key: the key on the existing token.
+            let init = std::env::var("LZ_HSM_INIT").unwrap_or_default();
+            if init == "1" {
                 init_token(&module, &token, &Zeroizing::new("so-bench".into()), &pin)
                     .expect("init");
-                generate_key(&module, &token, &pin, &label, HsmAlgorithm::Ed25519).expect("keygen");
+            }
+            if init == "1" || init == "key" {
+                generate_key(&module, &token, &pin, &label, algorithm()).expect("keygen");
             }
             let key = Pkcs11Key::open(
                 &Pkcs11Config {

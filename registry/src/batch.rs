@@ -3,13 +3,16 @@
 //! For each chunk of input lines: validate every line (a bad line gets an error
 //! result and records nothing), record the valid ones in **one** transaction
 //! (which allocates their status slots), sign them in parallel with their slots,
-//! then append their result lines to the output and `fsync` it. The registry is
-//! the source of truth, the output file follows it:
+//! then append their result lines to the output and `fsync` it. The three steps
+//! run as a pipeline (see [`run`]): chunk *k + 1* is recorded while chunk *k* is
+//! signed and chunk *k − 1* written. The registry is the source of truth, the
+//! output file follows it:
 //!
 //! - killed before the commit: nothing of the chunk is recorded, no slot is used;
-//! - killed after the commit, before the output is synced: on resume the lines
-//!   are found in the registry by request id and re-signed **with the same slot**
-//!   (the holder had received nothing; no second record, no second slot);
+//! - killed after a commit, before that chunk's output is synced (a few chunks
+//!   can be in flight): on resume the lines are found in the registry by request
+//!   id and re-signed **with the same slot** (the holder had received nothing; no
+//!   second record, no second slot);
 //! - a torn last output line is cut off on resume.
 //!
 //! Every line gets exactly one result line: the request id (the line's
