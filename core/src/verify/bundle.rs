@@ -8,7 +8,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::{parse_presentation, Direct, Policy, Report, Verdict, Verifier};
+use super::{parse_presentation, Direct, Policy, Report, TranscriptMemo, Verdict, Verifier};
 use crate::alg::DigestAlgorithm;
 use crate::bundle::{transcript, Bundle};
 use crate::credential::Credential;
@@ -215,6 +215,9 @@ impl Verifier {
                 .collect();
             transcript(digest, &list, p.time, p.lifetime)
         });
+        // One holder signature for the whole bundle: each distinct (key,
+        // transcript) pair is verified once, members sharing a key reuse it.
+        let memo = TranscriptMemo::new(t.as_deref().unwrap_or(&[]), &Direct);
         let mut problems = Vec::new();
         let mut members = Vec::with_capacity(bundle.members.len());
         let mut subject: Option<(String, Option<String>)> = None;
@@ -236,7 +239,7 @@ impl Verifier {
                 }),
             };
             let report = match parse_presentation(pres, t.clone()) {
-                Ok(parsed) => self.verify_parsed(&parsed, policy, &Direct, None),
+                Ok(parsed) => self.verify_parsed(&parsed, policy, &memo, None),
                 Err(r) => *r,
             };
             // Subject: the type's holder-code field, as disclosed and verified.
