@@ -784,8 +784,11 @@ impl SignatureCheck for Direct {
 struct TranscriptMemo<'a> {
     transcript: &'a [u8],
     inner: &'a dyn SignatureCheck,
-    seen: std::cell::RefCell<Vec<(SignatureAlgorithm, Vec<u8>, Vec<u8>, bool)>>,
+    seen: std::cell::RefCell<Vec<MemoEntry>>,
 }
+
+/// One remembered check: key algorithm, key bytes, signature, outcome.
+type MemoEntry = (SignatureAlgorithm, Vec<u8>, Vec<u8>, bool);
 
 impl<'a> TranscriptMemo<'a> {
     fn new(transcript: &'a [u8], inner: &'a dyn SignatureCheck) -> Self {
@@ -1025,6 +1028,7 @@ impl Run {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod memo_tests {
     use super::*;
     use crate::alg::PublicKey;
