@@ -259,9 +259,11 @@ fn stages(file: &str, n: usize) {
         .expect("init");
     let chunks: Vec<&[lz_registry::NewLicense]> = items.chunks(1000).collect();
     let per_chunk = n.div_ceil(chunks.len().max(1));
-    step(&format!("Store::record ({engine}, 1,000 per tx)"), chunks.len(), |i| {
-        store.record(chunks[i]).expect("record")
-    });
+    step(
+        &format!("Store::record ({engine}, 1,000 per tx)"),
+        chunks.len(),
+        |i| store.record(chunks[i]).expect("record"),
+    );
     println!("  (the line above is per 1,000-line transaction: divide by {per_chunk})");
     drop(store);
     for suffix in ["", "-wal", "-shm"] {

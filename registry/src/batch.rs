@@ -31,8 +31,8 @@ use liangzheng::time::UnixTime;
 use rand_chacha::ChaCha20Rng;
 use rand_core::{OsRng, SeedableRng};
 use rayon::prelude::*;
-use std::sync::mpsc;
 use serde::{Deserialize, Serialize};
+use std::sync::mpsc;
 
 use crate::error::{RegistryError, Result};
 use crate::holder_fingerprint;
@@ -307,7 +307,9 @@ pub fn run(
         .filter(|(n, _)| !done.contains(n))
         .collect();
     let total_chunks = pending.len().div_ceil(opts.chunk);
-    let chunks = opts.max_chunks.map_or(total_chunks, |m| m.min(total_chunks));
+    let chunks = opts
+        .max_chunks
+        .map_or(total_chunks, |m| m.min(total_chunks));
     let finished = report.already_done;
     (opts.progress)(finished);
     let (fed, signed, written) = std::thread::scope(|s| {

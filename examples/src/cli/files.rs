@@ -210,11 +210,9 @@ pub fn parse_holder_key_text(s: &str) -> Result<HolderPublicKey, CliError> {
         Some((a, d)) => (Some(a), d),
         None => (None, s),
     };
-    let bytes = unhex(data)
-        .or_else(|| b64::decode(data))
-        .ok_or_else(|| {
-            CliError::new("持证人公钥不是十六进制或 base64url / holder key: not hex or base64url")
-        })?;
+    let bytes = unhex(data).or_else(|| b64::decode(data)).ok_or_else(|| {
+        CliError::new("持证人公钥不是十六进制或 base64url / holder key: not hex or base64url")
+    })?;
     let key = match (alg, bytes.len()) {
         (Some("ed25519") | None, 32) => HolderPublicKey::ed25519(&bytes),
         (Some("p256") | None, 33 | 65) => HolderPublicKey::p256_from_sec1(&bytes),

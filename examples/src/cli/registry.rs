@@ -32,8 +32,8 @@ use serde_json::json;
 use zeroize::Zeroizing;
 
 use super::files::{
-    load_issuer_key, parse_holder_key, parse_holder_key_text, save, save_license, StatusTokenFile, STATUS_TOKEN_FORMAT,
-    VERSION,
+    load_issuer_key, parse_holder_key, parse_holder_key_text, save, save_license, StatusTokenFile,
+    STATUS_TOKEN_FORMAT, VERSION,
 };
 use super::{
     ctx, mkdir, now_or, parse_time, read, read_text, write, CliError, CliResult, EXIT_INVALID,
