@@ -181,6 +181,9 @@ impl FrameAssembler {
 
 /// The result of verifying an assembled code.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+// Built once per scan and lowered across the boundary at once; UniFFI enums carry records
+// by value (no Box), so the size difference between the variants costs nothing here.
+#[allow(clippy::large_enum_variant)]
 pub enum AssembledReport {
     /// A presentation (or a request, reported as `not_a_presentation`): the
     /// usual report, with the portrait in `images`.
