@@ -4355,7 +4355,7 @@ class FrameStatus(enum.Enum):
     REJECTED = 5
     """
     The frame was refused; `problem` says why. Codes: `not_a_frame`,
-    `empty`, `too_long`, `bad_encoding`, `truncated`, `bad_message_length`,
+    `empty`, `too_long`, `bad_base45`, `truncated`, `bad_message_length`,
     `bad_symbol_size`, `too_many_symbols`, `bad_index` (this frame is
     unreadable: the assembly goes on); `inconsistent_header`,
     `conflicting_frame` (forged or corrupted: this frame is ignored);

@@ -6098,7 +6098,7 @@ public enum FrameStatus {
     case alreadyComplete
     /**
      * The frame was refused; `problem` says why. Codes: `not_a_frame`,
-     * `empty`, `too_long`, `bad_encoding`, `truncated`, `bad_message_length`,
+     * `empty`, `too_long`, `bad_base45`, `truncated`, `bad_message_length`,
      * `bad_symbol_size`, `too_many_symbols`, `bad_index` (this frame is
      * unreadable: the assembly goes on); `inconsistent_header`,
      * `conflicting_frame` (forged or corrupted: this frame is ignored);

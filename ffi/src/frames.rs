@@ -15,7 +15,7 @@
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use liangzheng::lang::Localized as _;
-use liangzheng::qr::frames::{FrameAssembler as CoreAssembler, FrameError, FrameStatus as Core};
+use liangzheng::qr::frames::{FrameAssembler as CoreAssembler, FrameStatus as Core};
 use liangzheng::qr::{encode_text, frames::Progress, QrKind, QrPayload};
 
 use crate::verifier::Problem;
@@ -57,7 +57,7 @@ pub enum FrameStatus {
     /// A frame of the code already completed (the phone keeps looping).
     AlreadyComplete,
     /// The frame was refused; `problem` says why. Codes: `not_a_frame`,
-    /// `empty`, `too_long`, `bad_encoding`, `truncated`, `bad_message_length`,
+    /// `empty`, `too_long`, `bad_base45`, `truncated`, `bad_message_length`,
     /// `bad_symbol_size`, `too_many_symbols`, `bad_index` (this frame is
     /// unreadable: the assembly goes on); `inconsistent_header`,
     /// `conflicting_frame` (forged or corrupted: this frame is ignored);
@@ -140,7 +140,7 @@ impl FrameAssembler {
             Ok(_) => progress(FrameStatus::Duplicate, state.core.progress(), None, None),
             Err(e) => {
                 let problem = Problem {
-                    code: frame_error_code(&e).into(),
+                    code: e.code().into(),
                     message_zh: e.zh().into_owned(),
                     message_en: e.en().into_owned(),
                 };
@@ -265,28 +265,5 @@ fn progress(
         problem,
         message_zh: zh,
         message_en: en,
-    }
-}
-
-/// The stable code of a frame error (the `problem.code` of a rejected frame).
-pub(crate) fn frame_error_code(e: &FrameError) -> &'static str {
-    match e {
-        FrameError::Empty => "empty",
-        FrameError::TooLong { .. } => "too_long",
-        FrameError::NotAFrame => "not_a_frame",
-        FrameError::Base45(_) => "bad_encoding",
-        FrameError::Truncated { .. } => "truncated",
-        FrameError::BadMessageLength { .. } => "bad_message_length",
-        FrameError::BadSymbolSize { .. } => "bad_symbol_size",
-        FrameError::TooManySymbols { .. } => "too_many_symbols",
-        FrameError::BadIndex { .. } => "bad_index",
-        FrameError::InconsistentHeader => "inconsistent_header",
-        FrameError::ConflictingFrame { .. } => "conflicting_frame",
-        FrameError::HashMismatch => "hash_mismatch",
-        FrameError::TooManyFrames { .. } => "too_many_frames",
-        FrameError::BadMessage => "bad_message",
-        FrameError::Body(_) => "bad_body",
-        FrameError::InvalidOptions => "invalid_options",
-        _ => "bad_frame",
     }
 }

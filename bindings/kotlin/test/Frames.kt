@@ -7,6 +7,7 @@
 package liangzheng.test
 
 import java.io.File
+import java.security.MessageDigest
 import java.util.Base64
 import kotlin.random.Random
 import liangzheng.*
@@ -141,9 +142,75 @@ fun assembleBundle(frames: List<String>, seed: Int): AssembledCode {
     return result
 }
 
+private fun sha256hex(b: ByteArray) = MessageDigest.getInstance("SHA-256").digest(b).joinToString("") { "%02x".format(it) }
+
+private fun checkReport(r: VerificationReport, want: Map<String, Any?>, where: String) {
+    expectEqual(want["verdict"], r.verdict.name.lowercase(), "$where verdict (${r.summary})")
+    expectEqual(want["failing_check"], r.failingCheck, "$where failing check")
+    expectEqual(want["error_code"], r.problem?.code, "$where error code")
+    expectEqual(want["fields"].arr().map { it.obj()["key"] to it.obj()["value"] }, r.fields.map { it.key to it.valueZh }, "$where fields")
+    expectEqual(want["images"].arr().map { val i = it.obj(); listOf(i["key"], i["media_type"], i["width"], i["height"], i["sha256"]) },
+        r.images.map { listOf(it.key, it.mediaType, it.width.toLong(), it.height.toLong(), sha256hex(it.bytes)) }, "$where images")
+}
+
+/** One test-vectors/multiframe case, run as test-vectors/README.md says ("Multi-frame vectors"). */
+fun runMultiframeCase(file: File) {
+    val json = JsonReader(file.readText(Charsets.UTF_8)).parse().obj()
+    expectEqual("liangzheng-frames-vector", json["format"], "format")
+    val input = json["input"].obj()
+    val expected = json["expected"].obj()
+    val root = b64((input["root_public_key_spki"] ?: input["root_public_key"]) as String)
+    val verifier = Verifier(b64(input["trust_list"] as String), root)
+    for (t in input["status_lists"].arr()) verifier.addStatusList(b64(t as String))
+    check(input["request"] == null) { "multi-frame cases carry no request" }
+    val p = input["policy"].obj()
+    val policy = VerifyPolicy(
+        now = (input["now"] as Long).toULong(),
+        status = if (p["status"] == "lenient") StatusMode.LENIENT else StatusMode.STRICT,
+        skewSecs = (p["skew_secs"] as Long).toULong(),
+        maxPresentationAgeSecs = (p["max_presentation_age_secs"] as Long).toULong(),
+        requireHolderBinding = p["require_holder_binding"] as Boolean,
+        acceptedTypes = p["accepted_types"]?.arr()?.map { it as String },
+    )
+    val a = FrameAssembler()
+    val statuses = mutableListOf<String>()
+    for (text in input["frames"].arr()) {
+        val pr = a.push(text as String)
+        statuses += if (pr.status == FrameStatus.REJECTED) pr.problem!!.code else pr.status.name.lowercase()
+        if (pr.status == FrameStatus.COMPLETE) break
+    }
+    expectEqual(expected["statuses"], statuses, "frame statuses")
+    val result = a.result()
+    if (expected["assembly"] == "incomplete") { check(result == null) { "assembled, expected incomplete" }; return }
+    result ?: throw TestFailure("not assembled")
+    expectEqual(expected["kind"], result.kind.name.lowercase(), "kind")
+    when (val r = verifier.verifyAssembled(result, policy)) {
+        is AssembledReport.Presentation -> checkReport(r.report, expected["presentation"].obj(), "presentation")
+        is AssembledReport.Bundle -> {
+            val b = r.report
+            val want = expected["bundle"].obj()
+            expectEqual(want["verdict"], b.verdict.name.lowercase(), "bundle verdict (${b.summary})")
+            expectEqual(listOf(want["holder_signed"], want["subject_code"], want["subject_name"]),
+                listOf(b.holderSigned, b.subjectCode, b.subjectName), "bundle facts")
+            expectEqual(want["problems"].arr().map { it.obj()["code"] to it.obj()["index"] },
+                b.problems.map { it.code to it.memberIndex?.toLong() }, "bundle problems")
+            val members = want["members"].arr().map { it.obj() }
+            expectEqual(members.size, b.members.size, "members")
+            for ((m, w) in b.members.zip(members)) {
+                expectEqual(listOf(w["index"], w["verdict"], w["same_subject"]),
+                    listOf(m.index.toLong(), m.verdict.name.lowercase(), m.sameSubject), "member ${m.index}")
+                checkReport(m.report, w["report"].obj(), "member ${m.index}")
+            }
+        }
+    }
+}
+
 fun frameTests(root: File): List<Pair<String, () -> Unit>> {
     val demo by lazy { FrameDemo(root) }
-    return listOf(
+    val multiframe = (root.resolve("test-vectors/multiframe").listFiles() ?: emptyArray())
+        .filter { it.name.endsWith(".json") }.sortedBy { it.name }
+    return multiframe.map { f -> "multi-frame vector ${f.nameWithoutExtension}" to { runMultiframeCase(f) } } + listOf(
+        "multi-frame vectors are present" to { check(multiframe.size >= 20) { "only ${multiframe.size} multi-frame vectors" } },
         "frames one by one: portrait, 30% lost, shuffled, interleaved with another presentation" to {
             val i = demo.addPortraitIdCard()
             val code = demo.wallet.presentFrames(i, listOf("name", "portrait"), demo.now)
@@ -185,7 +252,7 @@ fun frameTests(root: File): List<Pair<String, () -> Unit>> {
             val frame = code.frames[3]
             expectEqual("truncated", refusal(a.push(frame.dropLast(3))), "one Base45 group cut off")
             expectEqual("truncated", refusal(a.push(frame.take(20))), "shorter than the header")
-            expectEqual("bad_encoding", refusal(a.push(frame.dropLast(2))), "a lone Base45 character")
+            expectEqual("bad_base45", refusal(a.push(frame.dropLast(2))), "a lone Base45 character")
             expectEqual("too_long", refusal(a.push("LZ1F:" + "A".repeat(4297))), "longer than any QR code")
             expectEqual(FrameStatus.ACCEPTED, a.push(frame).status, "the honest frame")
             expectEqual(FrameStatus.DUPLICATE, a.push(frame).status, "the same frame again")

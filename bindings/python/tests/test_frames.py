@@ -103,7 +103,7 @@ def test_truncated_not_a_frame_duplicate_and_conflicting_frames_are_typed(demo):
     frame = code.frames[3]
     assert refusal(a.push(frame[:-3])) == "truncated"  # one Base45 group (2 bytes) cut off
     assert refusal(a.push(frame[:20])) == "truncated"  # shorter than the header
-    assert refusal(a.push(frame[:-2])) == "bad_encoding"  # a lone Base45 character: not Base45
+    assert refusal(a.push(frame[:-2])) == "bad_base45"  # a lone Base45 character: not Base45
     assert refusal(a.push("LZ1F:" + "A" * 4297)) == "too_long"
     first = a.push(frame)
     assert first.status == S.ACCEPTED and first.frames_seen == 1

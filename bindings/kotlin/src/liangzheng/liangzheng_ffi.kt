@@ -6100,7 +6100,7 @@ enum class FrameStatus {
     ALREADY_COMPLETE,
     /**
      * The frame was refused; `problem` says why. Codes: `not_a_frame`,
-     * `empty`, `too_long`, `bad_encoding`, `truncated`, `bad_message_length`,
+     * `empty`, `too_long`, `bad_base45`, `truncated`, `bad_message_length`,
      * `bad_symbol_size`, `too_many_symbols`, `bad_index` (this frame is
      * unreadable: the assembly goes on); `inconsistent_header`,
      * `conflicting_frame` (forged or corrupted: this frame is ignored);
