@@ -210,6 +210,14 @@ fn stages(file: &str, n: usize) {
             .issue_with_rng(&claims[i], Some(&holders[i]), now, &mut rng)
             .expect("issue")
     });
+    let checked: Vec<_> = step("Issuer::check (validate, keep typed values)", n, |i| {
+        issuer.check(claims[i].clone()).expect("valid")
+    });
+    step("CheckedClaims::issue_with_rng (batch path)", n, |i| {
+        checked[i]
+            .issue_with_rng(Some(&holders[i]), now, &mut rng)
+            .expect("issue")
+    });
     let b64s = step("to_bytes + base64url", n, |i| {
         liangzheng::b64::encode(&issued[i].to_bytes())
     });

@@ -25,7 +25,7 @@ use std::io::{BufRead, BufReader, Seek, SeekFrom, Write};
 use std::path::Path;
 
 use liangzheng::b64;
-use liangzheng::credential::{Claims, Issuer};
+use liangzheng::credential::{CheckedClaims, Claims, Issuer};
 use liangzheng::holder::HolderPublicKey;
 use liangzheng::time::UnixTime;
 use rand_chacha::ChaCha20Rng;
@@ -105,8 +105,8 @@ pub struct BatchReport {
     pub complete: bool,
 }
 
-struct Prepared {
-    claims: Claims,
+struct Prepared<'a> {
+    claims: CheckedClaims<'a>,
     holder: Option<HolderPublicKey>,
     item: NewLicense,
 }
@@ -121,12 +121,12 @@ struct Wrapped {
     holder_key: Option<String>,
 }
 
-fn prepare(
-    issuer: &Issuer,
+fn prepare<'a>(
+    issuer: &'a Issuer,
     line_no: u64,
     line: &str,
     opts: &BatchOptions<'_>,
-) -> std::result::Result<Prepared, String> {
+) -> std::result::Result<Prepared<'a>, String> {
     if line.trim().is_empty() {
         return Err("空行 / empty line".into());
     }
@@ -154,19 +154,22 @@ fn parse_slowly(line: &str) -> std::result::Result<Wrapped, String> {
     })
 }
 
-fn finish_prepare(
-    issuer: &Issuer,
+fn finish_prepare<'a>(
+    issuer: &'a Issuer,
     line_no: u64,
     w: Wrapped,
     opts: &BatchOptions<'_>,
-) -> std::result::Result<Prepared, String> {
+) -> std::result::Result<Prepared<'a>, String> {
     if w.claims.status.is_some() {
         return Err(
             "状态列表位置由登记簿分配，请删除 status / the registry allocates status slots: remove `status`"
                 .into(),
         );
     }
-    let (ty, _) = issuer.validate(&w.claims).map_err(|e| e.to_string())?;
+    // Validated once here; the signing stage signs these typed values.
+    let checked = issuer.check(w.claims).map_err(|e| e.to_string())?;
+    let ty = checked.license_type();
+    let claims = checked.claims();
     let holder = w
         .holder_key
         .as_deref()
@@ -177,16 +180,16 @@ fn finish_prepare(
             .request_id
             .unwrap_or_else(|| format!("{}:{line_no}", opts.batch_id)),
         license_type: ty.id.clone(),
-        license_number: w.claims.license_number.trim().to_string(),
+        license_number: claims.license_number.trim().to_string(),
         holder_fingerprint: holder.as_ref().map(holder_fingerprint),
         key_id: issuer.key_id().to_hex(),
         issued_at: opts.now.0,
-        valid_from: w.claims.valid_from.to_string(),
-        valid_until: w.claims.valid_until.map(|d| d.to_string()),
+        valid_from: claims.valid_from.to_string(),
+        valid_until: claims.valid_until.map(|d| d.to_string()),
     };
     crate::check_new(&item).map_err(|e| e.to_string())?;
     Ok(Prepared {
-        claims: w.claims,
+        claims: checked,
         holder,
         item,
     })
@@ -258,7 +261,7 @@ fn fail(line: u64, request_id: Option<String>, error: String) -> ResultLine {
 const PIPELINE_DEPTH: usize = 2;
 
 /// A recorded chunk on its way to the signing workers.
-type SignJob = Vec<(u64, std::result::Result<(Prepared, Recorded), Failed>)>;
+type SignJob<'a> = Vec<(u64, std::result::Result<(Prepared<'a>, Recorded), Failed>)>;
 
 /// A line that failed before signing: its request id (if it had one) and why.
 type Failed = (Option<String>, String);
@@ -317,7 +320,7 @@ pub fn run(
         let (write_tx, write_rx) = mpsc::sync_channel::<WriteJob>(PIPELINE_DEPTH);
         let signer = s.spawn(move || -> Result<()> {
             for job in sign_rx {
-                let done = sign_chunk(issuer, job)?;
+                let done = sign_chunk(job)?;
                 if write_tx.send(done).is_err() {
                     break; // the writer stopped: its error is the one to report
                 }
@@ -371,13 +374,13 @@ pub fn run(
 
 /// Parses and validates a chunk (in parallel), then records its valid lines in
 /// one transaction, which allocates their slots.
-fn record_chunk(
+fn record_chunk<'a>(
     store: &mut dyn Store,
-    issuer: &Issuer,
+    issuer: &'a Issuer,
     chunk: &[(u64, &str)],
     opts: &BatchOptions<'_>,
-) -> Result<SignJob> {
-    let prepared: Vec<(u64, std::result::Result<Prepared, String>)> = chunk
+) -> Result<SignJob<'a>> {
+    let prepared: Vec<(u64, std::result::Result<Prepared<'a>, String>)> = chunk
         .par_iter()
         .map(|(n, l)| (*n, prepare(issuer, *n, l, opts)))
         .collect();
@@ -408,7 +411,7 @@ fn record_chunk(
 /// Signs a recorded chunk on the rayon pool; each worker draws salts and decoys
 /// from its own ChaCha20 generator seeded from the OS (one `getrandom` per
 /// worker and chunk instead of one per salt). Returns the chunk's result lines.
-fn sign_chunk(issuer: &Issuer, job: SignJob) -> Result<WriteJob> {
+fn sign_chunk(job: SignJob<'_>) -> Result<WriteJob> {
     let lines = job.len() as u64;
     let results: Vec<Result<(bool, bool, String)>> = job
         .into_par_iter()
@@ -423,7 +426,7 @@ fn sign_chunk(issuer: &Issuer, job: SignJob) -> Result<WriteJob> {
                                 format!("系统随机数不可用 / OS random number generator: {e}"),
                             ))
                         })?;
-                        sign_line(issuer, n, p, rec, rng)?
+                        sign_line(n, p, rec, rng)?
                     }
                 };
                 let text =
@@ -452,32 +455,16 @@ fn sign_chunk(issuer: &Issuer, job: SignJob) -> Result<WriteJob> {
 }
 
 /// Signs one recorded line with its slot.
-fn sign_line(
-    issuer: &Issuer,
-    n: u64,
-    p: Prepared,
-    rec: Recorded,
-    rng: &mut ChaCha20Rng,
-) -> Result<ResultLine> {
+fn sign_line(n: u64, p: Prepared<'_>, rec: Recorded, rng: &mut ChaCha20Rng) -> Result<ResultLine> {
     let (rec, resumed) = match rec {
         Recorded::New(rec) => (rec, false),
         Recorded::Existing(rec) => (rec, true),
         Recorded::Refused(e) => return Ok(fail(n, Some(p.item.request_id), e.to_string())),
     };
-    let mut claims = p.claims;
-    // (core does not re-export the JSON status type; its serde form is public.)
-    claims.status = serde_json::from_value(serde_json::json!({
-        "list": rec.list,
-        "index": rec.index,
-    }))
-    .map_err(|e| RegistryError::Storage(e.to_string()))?;
-    let license = issuer
-        .issue_with_rng(
-            &claims,
-            p.holder.as_ref(),
-            UnixTime(rec.license.issued_at),
-            rng,
-        )
+    let mut checked = p.claims;
+    checked.set_status(rec.list, rec.index);
+    let license = checked
+        .issue_with_rng(p.holder.as_ref(), UnixTime(rec.license.issued_at), rng)
         .map_err(|e| match e {
             liangzheng::credential::IssueError::Key(k) => RegistryError::Signer(k),
             other => RegistryError::BadInput(other.to_string()),

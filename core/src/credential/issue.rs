@@ -57,6 +57,55 @@ pub struct StatusRefJson {
     pub index: u64,
 }
 
+/// Claims validated by [`Issuer::check`]: the license type and the typed
+/// values, ready to sign without validating again.
+pub struct CheckedClaims<'a> {
+    issuer: &'a Issuer,
+    ty: &'a LicenseType,
+    values: BTreeMap<u32, FieldValue>,
+    claims: Claims,
+}
+
+impl fmt::Debug for CheckedClaims<'_> {
+    /// Names the type only: the values are personal data.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CheckedClaims")
+            .field("license_type", &self.ty.id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl CheckedClaims<'_> {
+    /// The license type the claims were checked against.
+    pub fn license_type(&self) -> &LicenseType {
+        self.ty
+    }
+
+    /// The claims as given.
+    pub fn claims(&self) -> &Claims {
+        &self.claims
+    }
+
+    /// Sets the status-list slot (allocated after checking, e.g. by a
+    /// registry in the transaction that records the license).
+    pub fn set_status(&mut self, list: u32, index: u64) {
+        self.claims.status = Some(StatusRefJson { list, index });
+    }
+
+    /// Issues the license with the issuer that checked the claims, drawing
+    /// salts and decoys from `rng`; the same result as
+    /// [`Issuer::issue_with_rng`] on these claims, without validating again.
+    pub fn issue_with_rng(
+        &self,
+        holder: Option<&HolderPublicKey>,
+        issued_at: UnixTime,
+        rng: &mut (impl RngCore + CryptoRng),
+    ) -> Result<IssuedLicense, IssueError> {
+        self.issuer
+            .sign_checked(self.ty, &self.values, &self.claims, holder, issued_at, rng)
+    }
+}
+
 /// Why a license could not be issued.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -378,6 +427,21 @@ impl Issuer {
         Ok((ty, values))
     }
 
+    /// Validates the claims once and keeps the typed values, so that a bulk
+    /// issuer (a registry recording the license before signing it) does not
+    /// validate the same claims twice: [`CheckedClaims::issue_with_rng`]
+    /// signs them with this issuer. Only the status slot may change afterwards
+    /// ([`CheckedClaims::set_status`]); no rule depends on it.
+    pub fn check(&self, claims: Claims) -> Result<CheckedClaims<'_>, IssueError> {
+        let (ty, values) = self.validate(&claims)?;
+        Ok(CheckedClaims {
+            issuer: self,
+            ty,
+            values,
+            claims,
+        })
+    }
+
     /// Issues a license with fresh randomness from the operating system.
     pub fn issue(
         &self,
@@ -397,6 +461,19 @@ impl Issuer {
         rng: &mut (impl RngCore + CryptoRng),
     ) -> Result<IssuedLicense, IssueError> {
         let (ty, values) = self.validate(claims)?;
+        self.sign_checked(ty, &values, claims, holder, issued_at, rng)
+    }
+
+    /// Signs validated values: the full credential and one per view.
+    fn sign_checked(
+        &self,
+        ty: &LicenseType,
+        values: &BTreeMap<u32, FieldValue>,
+        claims: &Claims,
+        holder: Option<&HolderPublicKey>,
+        issued_at: UnixTime,
+        rng: &mut (impl RngCore + CryptoRng),
+    ) -> Result<IssuedLicense, IssueError> {
         if holder.is_none() && ty.holder_binding == crate::schema::HolderBinding::Required {
             return Err(IssueError::HolderKeyRequired);
         }
@@ -412,7 +489,7 @@ impl Issuer {
         let all: Vec<u32> = values.keys().copied().collect();
         let (credential, disclosures) = self.sign_one(
             ty,
-            &values,
+            values,
             &all,
             None,
             self.decoys,
@@ -436,7 +513,7 @@ impl Issuer {
             }
             let (credential, disclosures) = self.sign_one(
                 ty,
-                &values,
+                values,
                 &ids,
                 Some(view.id),
                 1,

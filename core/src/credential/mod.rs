@@ -18,7 +18,9 @@
 
 mod issue;
 
-pub use issue::{Claims, IssueError, IssuedLicense, IssuedView, Issuer};
+pub use issue::{
+    CheckedClaims, Claims, IssueError, IssuedLicense, IssuedView, Issuer, StatusRefJson,
+};
 
 use ciborium::value::Value;
 
