@@ -32,9 +32,12 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
-echo "== pip install (cbor2, cryptography, zxing-cpp, pillow, pytest, gmssl, maturin)"
+echo "== pip install (cbor2, cryptography, zxing-cpp, pillow, pytest, gmssl, pyraptorq, maturin)"
 # maturin: builds the Python wheel (scripts/test-wheel.sh); the version tested here.
-python3 -m pip install -q --disable-pip-version-check cbor2 cryptography zxing-cpp pillow pytest gmssl==3.2.2 maturin==1.16.0
+# pyraptorq: an RFC 6330 decoder independent of the Rust raptorq crate (a ctypes binding to
+# the C++ td::raptorq of the TON project; the wheel ships the prebuilt .so) for the
+# independent multi-frame verifier (tests/python/test_multiframe.py).
+python3 -m pip install -q --disable-pip-version-check cbor2 cryptography zxing-cpp pillow pytest gmssl==3.2.2 pyraptorq==0.1.7 maturin==1.16.0
 
 if ! rustup component list --installed 2>/dev/null | grep -q '^clippy'; then rustup component add clippy; fi
 if ! rustup component list --installed 2>/dev/null | grep -q '^rustfmt'; then rustup component add rustfmt; fi
@@ -61,6 +64,6 @@ fi
 for tool in zbarimg python3 java node_modules/kotlin-compiler/bin/kotlinc cargo-fuzz wasm-bindgen wasm-ld ffmpeg /usr/bin/chromium /usr/bin/cargo node npm /usr/lib/postgresql/15/bin/initdb softhsm2-util pkcs11-tool; do
   command -v "$tool" >/dev/null 2>&1 || [ -x "$tool" ] || { echo "MISSING after install: $tool" >&2; exit 1; }
 done
-python3 -c "import cbor2, cryptography, zxingcpp, PIL, pytest; from gmssl import sm2, sm3" || { echo "MISSING Python packages after install" >&2; exit 1; }
+python3 -c "import cbor2, cryptography, zxingcpp, PIL, pytest, pyraptorq; from gmssl import sm2, sm3" || { echo "MISSING Python packages after install" >&2; exit 1; }
 [ -f /usr/share/java/jna.jar ] || { echo "MISSING /usr/share/java/jna.jar (libjna-java)" >&2; exit 1; }
 echo "== dependencies ready"

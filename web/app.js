@@ -1,4 +1,5 @@
-// The counter page: scanner gun, camera, 授权用证, trust/status lists, holder demo.
+// The counter page: scanner gun, camera, 授权用证, trust/status lists, holder demo,
+// animated multi-frame codes (portrait beside the verdict, 一照通 bundles member by member).
 // All verification is done by the liangzheng WebAssembly module (lz.js / pkg/).
 import { Lz, LzError, base64urlBytes, classifyFile } from './lz.js';
 
@@ -67,6 +68,7 @@ const state = {
   saved: { rootKeyPem: null, trustList: null, statusLists: [], licenseTypes: null },
   scans: 0,
   request: null, // {qr_text, body, desc, previous}
+  assembler: null, // the FrameAssembler of animated codes (created on the first frame)
 };
 
 function loadSaved() {
@@ -129,6 +131,7 @@ async function recover(e) {
   if (err.kind !== 'internal') return false;
   state.lz = await Lz.load();
   state.verifier = null;
+  state.assembler = null;
   buildVerifier();
   return true;
 }
@@ -229,7 +232,69 @@ const OUTCOME = {
   skipped: ['·', '未执行', 'skipped'],
 };
 
+/** A frame of an animated multi-frame code (FORMAT.md §14): `LZ1F:` in any case. */
+function isFrame(text) {
+  return /^lz1f:/i.test(text.replace(/[\r\n]+$/, ''));
+}
+
+/**
+ * Feeds one frame to the counter's assembler; shows the progress, and once the
+ * code is complete verifies what it carries (a presentation with its portrait,
+ * or a 一照通 bundle). Returns true when the code completed.
+ */
+function pushFrame(text) {
+  const box = $('frames-progress');
+  box.hidden = false;
+  let p;
+  try {
+    state.assembler ??= state.lz.call((m) => new m.FrameAssembler());
+    p = state.lz.call(() => state.assembler.push(text));
+  } catch (e) {
+    const err = LzError.from(e);
+    if (err.kind === 'internal') {
+      showError($('load-error'), err);
+      state.assembler = null;
+      recover(err);
+      return false;
+    }
+    // A cut, forged or foreign frame: say so and keep going with the next one.
+    box.dataset.error = err.code;
+    box.replaceChildren(...bi(`跳过一帧：${err.message_zh}`, `frame skipped: ${err.message_en}`), el('span', { class: 'code' }, ` [${err.code}]`));
+    return false;
+  }
+  box.dataset.error = '';
+  box.dataset.status = p.status;
+  if (p.status !== 'complete') {
+    if (p.status !== 'already_complete') {
+      box.replaceChildren(...bi(`动态码：已收到 ${p.frames_seen} / ${p.frames_needed} 帧（${p.percent}%）`,
+        `multi-frame code: ${p.frames_seen} of ${p.frames_needed} frames (${p.percent}%)`));
+    }
+    return false;
+  }
+  box.replaceChildren(...bi('动态码已拼合', 'multi-frame code assembled'));
+  if (!state.verifier) {
+    showError($('load-error'), new LzError('invalid_input', 'no_trust_list', '尚未载入信任列表，无法核验', 'no trust list loaded: cannot verify'));
+    return true;
+  }
+  let out;
+  try {
+    out = state.lz.call(() => state.verifier.verifyAssembled(state.assembler, policy()));
+  } catch (e) {
+    showError($('load-error'), e);
+    recover(e);
+    return true;
+  }
+  state.scans += 1;
+  if (out.kind === 'bundle') renderBundle(out.bundle);
+  else renderReport(out.report);
+  return true;
+}
+
 async function verifyText(text) {
+  if (isFrame(text)) {
+    pushFrame(text);
+    return;
+  }
   if (!state.verifier) {
     showError($('load-error'), new LzError('invalid_input', 'no_trust_list', '尚未载入信任列表，无法核验', 'no trust list loaded: cannot verify'));
     return;
@@ -246,7 +311,59 @@ async function verifyText(text) {
   renderReport(report);
 }
 
+/** The portrait (FORMAT.md §6.3), exactly the signed bytes, beside the verdict. */
+function renderImages(images) {
+  $('portrait').replaceChildren(...images.map((img) => el('figure', { 'data-key': img.key },
+    el('img', { src: `data:${img.media_type};base64,${img.data_base64}`, alt: `${img.label_zh} ${img.label_en}`,
+      width: img.width, height: img.height }),
+    el('figcaption', {}, ...bi(`${img.label_zh}（签名覆盖）`, `${img.label_en} (signed)`)))));
+}
+
+/** A 一照通 bundle: the overall verdict, the subject, and every member with its own verdict. */
+function renderBundle(b) {
+  const box = $('result');
+  box.className = `result ${b.verdict}`;
+  box.dataset.verdict = b.verdict;
+  box.dataset.kind = 'bundle';
+  const [zh, en, mark] = VERDICT[b.verdict];
+  $('verdict').replaceChildren(el('span', { class: 'mark' }, mark), ` 一照通 ${zh} `, el('span', { class: 'en' }, `bundle ${en}`));
+  const firstBad = b.members.find((m) => m.verdict !== 'valid');
+  const problem = b.problems[0] ?? firstBad?.report.problem ?? null;
+  const reason = $('reason');
+  reason.dataset.code = problem ? problem.code : '';
+  reason.replaceChildren(...(problem ? bi(problem.message_zh, problem.message_en) : []));
+  const facts = [];
+  const fact = (k, v) => facts.push(el('dt', {}, k), el('dd', {}, v));
+  fact('主体 Subject', `${b.subject_name ?? '?'} (${b.subject_code ?? '?'})`);
+  fact('证照 Licenses', `${b.members.filter((m) => m.verdict === 'valid').length} / ${b.members.length} 有效 valid`);
+  $('facts').replaceChildren(...facts);
+  const binding = $('holder-binding');
+  binding.className = `binding ${b.holder_signed ? 'bound' : 'static'}`;
+  binding.dataset.bound = String(b.holder_signed);
+  binding.replaceChildren(...(b.holder_signed
+    ? bi('持证主体手机密钥对整个一照通签名', 'the whole bundle is signed by the holder\'s phone key')
+    : bi('静态一照通：未签名的墙面码', 'static wall bundle: not signed by a holder')));
+  $('portrait').replaceChildren();
+  $('fields').replaceChildren();
+  $('findings').replaceChildren(...b.problems.map((p) => el('li', { 'data-code': p.code }, ...bi(p.message_zh, p.message_en))));
+  $('checks').replaceChildren();
+  $('bundle').replaceChildren(...b.members.map((m) => {
+    const [, , mmark] = VERDICT[m.verdict];
+    const l = m.report.license;
+    const name = l ? `${l.type_zh} · ${l.issuer_zh}` : '无法识别的证照 unreadable license';
+    const number = m.report.fields.find((f) => f.key === 'license_number');
+    const why = m.report.problem ?? b.problems.find((p) => p.index === m.index) ?? null;
+    return el('li', { class: m.verdict, 'data-verdict': m.verdict, 'data-index': String(m.index), 'data-code': why ? why.code : '' },
+      el('span', { class: 'mark' }, mmark), ` ${name}${number ? ` ${number.display}` : ''} `,
+      why ? el('div', { class: 'small' }, `${why.message_zh} / ${why.message_en}`) : '');
+  }));
+  $('scan-count').textContent = `第 ${state.scans} 次核验 · scan #${state.scans} · ${fmtTime(now())}`;
+}
+
 function renderReport(r) {
+  $('bundle').replaceChildren();
+  $('result').dataset.kind = 'presentation';
+  renderImages(r.images);
   const box = $('result');
   box.className = `result ${r.verdict}`;
   box.dataset.verdict = r.verdict;
@@ -403,7 +520,13 @@ async function startCamera() {
         }
         // no_qr_found / undecodable: keep scanning.
       }
-      if (text !== null) {
+      if (text !== null && isFrame(text)) {
+        // An animated code: keep reading frames until it is assembled.
+        if (pushFrame(text)) {
+          stopCamera();
+          return;
+        }
+      } else if (text !== null) {
         stopCamera();
         verifyText(text);
         return;

@@ -158,7 +158,10 @@ fn main() {
     }
     let r = v.verify_bundle(&bundle, &policy);
     assert_eq!(r.verdict, Verdict::Valid, "{}", r.summary());
-    let sigs = 2 * r.members.len();
+    // Floor: one strict verify per member's issuer signature plus one per
+    // distinct holder signature (one phone signs the whole bundle: 13 + 1).
+    let sigs = r.members.len() + 1;
+    let sigs_uncached = 2 * r.members.len();
     let sk = SigningKey::from_bytes(&[7; 32]);
     let vk = sk.verifying_key();
     let msg = vec![0x5a; 300];
@@ -182,10 +185,13 @@ fn main() {
     });
     println!();
     println!(
-        "Bundle verify (13 members, {sigs} Ed25519 signatures: 13 issuer + the holder's one signature checked under 13 members): \
-         median {whole:.0} µs; floor 1 strict Ed25519 verify {floor:.1} µs × {sigs} = {:.0} µs; ratio {:.2}×.",
+        "Bundle verify (13 members, {sigs} distinct Ed25519 signatures: 13 issuer + the holder's one signature, verified once \
+         for the 13 members that share its key): median {whole:.0} µs; floor 1 strict Ed25519 verify {floor:.1} µs × {sigs} = {:.0} µs; \
+         ratio {:.2}× (against the uncached {sigs_uncached}-signature floor {:.0} µs: {:.2}×).",
         floor * sigs as f64,
-        whole / (floor * sigs as f64)
+        whole / (floor * sigs as f64),
+        floor * sigs_uncached as f64,
+        whole / (floor * sigs_uncached as f64)
     );
     println!(
         "ID card + portrait presentation verify (2 Ed25519 signatures, portrait header check): median {single:.0} µs; floor × 2 = {:.0} µs; ratio {:.2}×.",

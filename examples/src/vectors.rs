@@ -32,6 +32,7 @@ use serde_json::{json, Value as Json};
 
 use crate::demo::{self, AUTHORITIES, BUSINESS, DEMO_NOW, HEALTH, ID_CARD};
 
+mod frames_cases;
 mod sm2_cases;
 
 type Res<T> = Result<T, String>;
@@ -42,6 +43,7 @@ fn e<E: std::fmt::Display>(err: E) -> String {
 
 mod request_cases;
 
+pub use frames_cases::{run_frames_case, FRAMES_VECTOR_FORMAT};
 pub use request_cases::{run_counter_case, run_wallet_case, REQUEST_VECTOR_FORMAT};
 
 /// Policy of a vector, in JSON form.
@@ -1326,6 +1328,7 @@ pub fn generate() -> Res<Vec<(String, String)>> {
         out.push(finish(c)?);
     }
     out.extend(request_cases::generate(&w, &wallet)?);
+    out.extend(frames_cases::generate(&w)?);
     out.push(("../keys.json".into(), keys_json(&w)?));
     Ok(out)
 }

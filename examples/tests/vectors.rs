@@ -303,3 +303,86 @@ fn every_request_vector_gives_its_expected_outcome() {
         "stale files in test-vectors/requests"
     );
 }
+
+fn multiframe_cases() -> Vec<(String, Value)> {
+    let mut out = Vec::new();
+    let dir = vectors_dir().join("multiframe");
+    for entry in std::fs::read_dir(&dir).expect("test-vectors/multiframe exists") {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|x| x == "json") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            out.push((
+                path.file_name().unwrap().to_string_lossy().into_owned(),
+                serde_json::from_str(&text).unwrap(),
+            ));
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+/// Issue 14: portraits (FORMAT.md §6.3), frames (§14) and bundles (§15) as a
+/// counter's camera delivers them: every frame's status, then the verdicts.
+#[test]
+fn every_multiframe_vector_gives_its_expected_outcome() {
+    let cases = multiframe_cases();
+    let names: Vec<&str> = cases.iter().map(|(n, _)| n.as_str()).collect();
+    for want in [
+        "portrait-frames-shuffled-lossy-valid.json",
+        "portrait-exif-metadata-signed-by-trusted-key.json",
+        "frames-forged-frame-hash-mismatch.json",
+        "frames-truncated-and-padded-frames.json",
+        "frames-two-presentations-mixed.json",
+        "bundle-13-members-lossy-frames-valid.json",
+        "bundle-member-of-another-subject.json",
+        "bundle-member-dropped-after-signing.json",
+        "bundle-permit-from-unauthorised-department.json",
+        "bundle-member-bound-to-another-key.json",
+    ] {
+        assert!(names.contains(&want), "missing multi-frame vector {want}");
+    }
+    for (name, case) in &cases {
+        assert_eq!(
+            case["format"],
+            lz_examples::vectors::FRAMES_VECTOR_FORMAT,
+            "{name}"
+        );
+        let got = lz_examples::vectors::run_frames_case(&case["input"]).unwrap();
+        assert_eq!(got, case["expected"], "{name}");
+    }
+    // The cases say what they claim: spot checks on the committed expectations.
+    let get = |n: &str| &cases.iter().find(|(x, _)| x == n).unwrap().1["expected"];
+    let other_key = get("bundle-member-bound-to-another-key.json");
+    let members = other_key["bundle"]["members"].as_array().unwrap();
+    assert_eq!(members.len(), 13);
+    for m in &members[..12] {
+        assert_eq!(m["verdict"], "valid", "{m}");
+    }
+    assert_eq!(members[12]["report"]["error_code"], "bad_holder_signature");
+    let dropped = get("bundle-member-dropped-after-signing.json");
+    assert!(dropped["bundle"]["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|m| m["report"]["error_code"] == "bad_holder_signature"));
+    let mixed = get("frames-two-presentations-mixed.json");
+    assert!(mixed["statuses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s == "other_code"));
+    let valid = get("portrait-frames-shuffled-lossy-valid.json");
+    assert_eq!(valid["presentation"]["images"][0]["width"], 102);
+    assert_eq!(valid["presentation"]["images"][0]["height"], 126);
+    // No stale files.
+    let generated = lz_examples::vectors::generate().unwrap();
+    let generated_multi = generated
+        .iter()
+        .filter(|(n, _)| n.starts_with("../multiframe/"))
+        .count();
+    assert_eq!(
+        cases.len(),
+        generated_multi,
+        "stale files in test-vectors/multiframe"
+    );
+}

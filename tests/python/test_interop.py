@@ -268,6 +268,15 @@ VIEWS = {
     "11100000000013338W902": {1: {3, 4, 6}},
     "11100000000013338W903": {1: {3, 7}},
 }
+VIEWS.update({
+    # FORMAT.md §15: the permit types' views.
+    "11100000000013338W911": {1: {3, 4, 8, 9}},
+    "11100000000013338W912": {1: {3, 4, 7}},
+    "11100000000013338W913": {1: {3, 4, 7}},
+})
+# FORMAT.md §6 / §6.3: fields of kind image:jpeg, with the type file's profile
+# (max_bytes, max_width, max_height): 居民身份证 field 10 照片, the defaults.
+IMAGE_FIELDS = {("11100000000013338W901", 10): (3072, 160, 200)}
 # FORMAT.md §6: types whose credentials must carry cnf (居民身份证, 健康证明).
 HOLDER_BINDING_REQUIRED = {"11100000000013338W901", "11100000000013338W903"}
 # FORMAT.md §9: a status list with neither ttl nor exp is current for one day.
@@ -338,12 +347,19 @@ def status_of(case, issuer, list_no, index, now):
 
 def verify(case, trust):
     """Returns the disclosed values {field id: value}; raises Reject(code)."""
-    now = case["input"]["now"]
-    skew = case["input"]["policy"]["skew_secs"]
     kind, body = qr_body(case["input"]["qr_text"])
     if kind != "P":
         raise Reject("not_a_presentation")
-    pres = deterministic(body)
+    return verify_presentation(case, trust, deterministic(body))
+
+
+def verify_presentation(case, trust, pres, bundle_transcript=None):
+    """FORMAT.md §11 over a parsed presentation [credential, disclosures, proof].
+
+    `bundle_transcript`: for a member of a 一照通 bundle (§15), the bytes the
+    bundle's one holder signature covers, instead of the §7 transcript."""
+    now = case["input"]["now"]
+    skew = case["input"]["policy"]["skew_secs"]
     cred_bytes, disclosures, proof = pres
     kid, payload, tbs, sig, alg = sign1(cred_bytes)
     digest = suite_digest(alg)
@@ -388,6 +404,11 @@ def verify(case, trust):
         previous = field_id
         if view is not None and field_id not in view:
             raise Reject("field_not_in_view")
+        if (lz[1], field_id) in IMAGE_FIELDS:
+            # §6.3: the image is checked before anything else touches it.
+            problem = jpeg_profile_problem(value, IMAGE_FIELDS[(lz[1], field_id)])
+            if problem is not None:
+                raise Reject("invalid_image", problem)
         values[field_id] = value
     if lz[1] == "11100000000013338W901":
         check_id_card_rules(claims, values)
@@ -399,10 +420,12 @@ def verify(case, trust):
         time, lifetime, hsig = proof[0], proof[1], proof[2]
         if len(proof) == 4:
             raise Reject("request bound: not covered by this independent verifier")
-        transcript = cbor2.dumps(
-            ["LZ1-presentation", digest(cred_bytes), sorted(values), time, lifetime, None],
-            canonical=True,
-        )
+        transcript = bundle_transcript
+        if transcript is None:
+            transcript = cbor2.dumps(
+                ["LZ1-presentation", digest(cred_bytes), sorted(values), time, lifetime, None],
+                canonical=True,
+            )
         if not holder_ok(claims[8][1], hsig, transcript):
             raise Reject("bad_holder_signature")
         if time > now + skew:
@@ -440,6 +463,131 @@ def verify(case, trust):
         if status == 2:
             raise Reject("suspended")
     return values
+
+
+def jpeg_profile_problem(data, profile):
+    """FORMAT.md §6.3, by marker segments only: None if `data` fits the
+    portrait profile, else the failure code."""
+    max_bytes, max_width, max_height = profile
+    if not isinstance(data, bytes):
+        return "not_jpeg"
+    if len(data) > max_bytes:
+        return "too_large"  # checked first
+    if len(data) < 118 or data[:2] != b"\xff\xd8":
+        return "not_jpeg"
+    pos = 2
+    frame = None  # (width, height, components)
+    have_dqt = have_dht = False
+    while True:
+        if pos + 4 > len(data):
+            return "truncated"
+        if data[pos] != 0xFF:
+            return "bad_segment"  # no fill bytes: a marker starts here
+        marker = data[pos + 1]
+        if marker in (0x00, 0x01, 0xFF) or 0xD0 <= marker <= 0xD9:
+            return "unsupported_marker"  # standalone markers before the scan
+        length = int.from_bytes(data[pos + 2 : pos + 4], "big")
+        if length < 2:
+            return "bad_segment"
+        end = pos + 2 + length
+        if end > len(data):
+            return "truncated"
+        body = data[pos + 4 : end]
+        if marker == 0xE0:
+            if frame is not None or have_dqt or have_dht:
+                return "metadata"  # APP0 only as the first segments
+        elif 0xE1 <= marker <= 0xEF or marker == 0xFE:
+            return "metadata"
+        elif marker == 0xDB:  # DQT: Pq = 0, Tq <= 3, 64 bytes each
+            if not body:
+                return "bad_segment"
+            i = 0
+            while i < len(body):
+                pq, tq = body[i] >> 4, body[i] & 15
+                if pq != 0 or tq > 3 or i + 65 > len(body):
+                    return "bad_segment"
+                i += 65
+            have_dqt = True
+        elif marker == 0xC4:  # DHT: Tc <= 1, Th <= 1, 1 <= sum of counts <= 256
+            if not body:
+                return "bad_segment"
+            i = 0
+            while i < len(body):
+                tc, th = body[i] >> 4, body[i] & 15
+                if i + 17 > len(body):
+                    return "bad_segment"
+                total = sum(body[i + 1 : i + 17])
+                if tc > 1 or th > 1 or not 1 <= total <= 256 or i + 17 + total > len(body):
+                    return "bad_segment"
+                i += 17 + total
+            have_dht = True
+        elif marker == 0xDD:  # DRI
+            if length != 4:
+                return "bad_segment"
+        elif marker == 0xC0:  # SOF0, exactly one
+            if frame is not None:
+                return "bad_scan"
+            if len(body) < 6:
+                return "bad_frame_header"
+            p, height, width, nf = body[0], int.from_bytes(body[1:3], "big"), int.from_bytes(body[3:5], "big"), body[5]
+            comps = body[6:]
+            if p != 8 or nf not in (1, 3) or len(comps) != 3 * nf:
+                return "bad_frame_header"
+            ids = [comps[3 * c] for c in range(nf)]
+            for c in range(nf):
+                h, v, tq = comps[3 * c + 1] >> 4, comps[3 * c + 1] & 15, comps[3 * c + 2]
+                if h not in (1, 2) or v not in (1, 2) or tq > 3:
+                    return "bad_frame_header"
+            if len(set(ids)) != nf:
+                return "bad_frame_header"
+            if not (32 <= width <= max_width and 32 <= height <= max_height):
+                return "dimensions"  # a height of 0 (DNL) included
+            frame = (width, height, nf)
+        elif marker == 0xDA:  # SOS, after SOF0 and the tables
+            if frame is None or not have_dqt or not have_dht:
+                return "missing_tables"
+            ns = body[0] if body else 0
+            if ns != frame[2] or len(body) != 1 + 2 * ns + 3:
+                return "bad_scan"
+            for c in range(ns):
+                td, ta = body[2 + 2 * c] >> 4, body[2 + 2 * c] & 15
+                if td > 1 or ta > 1:
+                    return "bad_scan"
+            if body[1 + 2 * ns :] != b"\x00\x3f\x00":  # Ss = 0, Se = 63, Ah = Al = 0
+                return "bad_scan"
+            return entropy_problem(data, end)
+        else:
+            return "unsupported_marker"  # SOF1/2/3, SOF9.., DAC, DNL, ...
+        pos = end
+
+
+def entropy_problem(data, start):
+    """§6.3 entropy data: the file ends with EOI; before it, non-empty, FF only as FF 00 or FF D0-D7."""
+    if len(data) < start + 2 or data[-2:] != b"\xff\xd9":
+        return "truncated"
+    scan = data[start:-2]
+    if not scan:
+        return "truncated"
+    i = 0
+    while i < len(scan):
+        if scan[i] == 0xFF:
+            nxt = scan[i + 1] if i + 1 < len(scan) else None
+            if nxt is None or not (nxt == 0 or 0xD0 <= nxt <= 0xD7):
+                return "bad_entropy_data"
+            i += 2
+        else:
+            i += 1
+    return None
+
+
+def jpeg_size(data):
+    """(width, height) from the SOF0 of an image the profile accepted."""
+    pos = 2
+    while True:
+        marker, length = data[pos + 1], int.from_bytes(data[pos + 2 : pos + 4], "big")
+        if marker == 0xC0:
+            return int.from_bytes(data[pos + 7 : pos + 9], "big"), int.from_bytes(data[pos + 5 : pos + 7], "big")
+        pos += 2 + length
 
 
 def load(path):

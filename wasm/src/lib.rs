@@ -6,7 +6,8 @@
 //! report as a plain JS object (verdict, every check, disclosed fields with
 //! their masked display, messages in 中文 and English); decode a QR code from a
 //! camera frame (RGBA pixels) with core's pure-Rust `scan` path; present a demo
-//! license as a holder. Like `ffi/`, it converts and delegates: no verification
+//! license as a holder; assemble an animated multi-frame code (portrait,
+//! 一照通 bundle) and verify what it carries. Like `ffi/`, it converts and delegates: no verification
 //! logic of its own.
 //!
 //! Every fallible call throws an `LzError` (see [`LzError`]); a verification
@@ -21,6 +22,7 @@
 mod convert;
 mod demo;
 mod error;
+mod frames;
 mod holder;
 mod panic;
 mod report;
@@ -29,9 +31,14 @@ mod verifier;
 
 pub use convert::unix_seconds;
 pub use error::LzError;
+pub use frames::{
+    Assembled, BundleMember, BundleProblem, BundleReport, FrameAssembler, FrameProgress,
+};
 pub use holder::Holder;
 pub use panic::{start, take_panic_message};
-pub use report::{CheckResult, DisclosedField, Finding, LicenseFacts, Problem, VerificationReport};
+pub use report::{
+    CheckResult, DisclosedField, DisclosedImage, Finding, LicenseFacts, Problem, VerificationReport,
+};
 pub use verifier::{
     root_key_from_pem, RequestCode, StatusListInfo, TrustListInfo, Verifier, VerifyPolicy,
 };

@@ -114,6 +114,37 @@ pub struct VerificationReport {
     pub fields: Vec<DisclosedField>,
     /// Findings that do not change the verdict.
     pub findings: Vec<Finding>,
+    /// Disclosed images (the portrait), exactly the signed bytes, checked
+    /// against the profile of FORMAT.md §6.3 (empty unless the report is sound).
+    pub images: Vec<DisclosedImage>,
+}
+
+/// A disclosed image, ready to show beside the verdict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DisclosedImage {
+    /// Field key (`portrait`).
+    pub key: String,
+    /// Chinese label.
+    pub label_zh: String,
+    /// English label.
+    pub label_en: String,
+    /// Media type (`image/jpeg`).
+    pub media_type: String,
+    /// Width in pixels (from the checked header).
+    pub width: u16,
+    /// Height in pixels.
+    pub height: u16,
+    /// The image bytes, standard Base64 (for a `data:` URL or a Blob).
+    pub data_base64: String,
+}
+
+/// `valid`, `invalid` or `indeterminate`.
+pub(crate) fn verdict_code(v: verify::Verdict) -> &'static str {
+    match v {
+        verify::Verdict::Valid => "valid",
+        verify::Verdict::Invalid => "invalid",
+        verify::Verdict::Indeterminate => "indeterminate",
+    }
 }
 
 fn problem(e: &verify::VerifyError) -> Problem {
@@ -156,11 +187,7 @@ impl VerificationReport {
     pub fn from_core(r: &Report) -> Self {
         let first = r.first_problem();
         VerificationReport {
-            verdict: match r.verdict {
-                verify::Verdict::Valid => "valid",
-                verify::Verdict::Invalid => "invalid",
-                verify::Verdict::Indeterminate => "indeterminate",
-            },
+            verdict: verdict_code(r.verdict),
             verdict_zh: r.verdict.zh().into_owned(),
             verdict_en: r.verdict.en().into_owned(),
             summary: r.summary(),
@@ -205,6 +232,19 @@ impl VerificationReport {
                     code: finding_code(f).to_string(),
                     message_zh: f.zh().into_owned(),
                     message_en: f.en().into_owned(),
+                })
+                .collect(),
+            images: r
+                .images
+                .iter()
+                .map(|i| DisclosedImage {
+                    key: i.key.clone(),
+                    label_zh: i.label_zh.clone(),
+                    label_en: i.label_en.clone(),
+                    media_type: i.media_type.clone(),
+                    width: i.width,
+                    height: i.height,
+                    data_base64: liangzheng::b64::encode_standard(&i.bytes),
                 })
                 .collect(),
         }

@@ -56,6 +56,20 @@ impl VerifyPolicy {
         }
     }
 
+    /// The core policy from a JS policy object (`{now, …}`); throws a typed
+    /// `invalid_input` / `bad_policy` error.
+    pub(crate) fn from_js(policy: JsValue) -> Result<verify::Policy, JsValue> {
+        let policy: VerifyPolicy = serde_wasm_bindgen::from_value(policy).map_err(|e| {
+            LzError::invalid_input(
+                "bad_policy",
+                "核验策略格式错误（至少需要 now）",
+                &format!("bad policy object (now is required): {e}"),
+            )
+            .into_js()
+        })?;
+        policy.to_core().map_err(LzError::into_js)
+    }
+
     /// Core's policy.
     pub fn to_core(&self) -> Result<verify::Policy, LzError> {
         let mut p = verify::Policy::at(UnixTime(self.now));
@@ -264,6 +278,11 @@ impl Verifier {
         })
     }
 
+    /// The core verifier.
+    pub(crate) fn core(&self) -> &verify::Verifier {
+        &self.inner
+    }
+
     /// Verifies scanned QR text (exactly what the camera or scanner gun returned).
     /// Never fails: every problem is in the report.
     pub fn check(&self, qr_text: &str, policy: &verify::Policy) -> VerificationReport {
@@ -357,15 +376,7 @@ impl Verifier {
     /// max_presentation_age_secs?, require_holder_binding?, accepted_types?}`)
     /// and returns the full report as a plain object. Throws only for a bad policy.
     pub fn verify(&self, qr_text: &str, policy: JsValue) -> Result<JsValue, JsValue> {
-        let policy: VerifyPolicy = serde_wasm_bindgen::from_value(policy).map_err(|e| {
-            LzError::invalid_input(
-                "bad_policy",
-                "核验策略格式错误（至少需要 now）",
-                &format!("bad policy object (now is required): {e}"),
-            )
-            .into_js()
-        })?;
-        let policy = policy.to_core().map_err(LzError::into_js)?;
+        let policy = VerifyPolicy::from_js(policy)?;
         to_js(&self.check(qr_text, &policy))
     }
 }

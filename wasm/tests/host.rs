@@ -189,3 +189,109 @@ fn the_demo_verifier_and_a_holder_agree() {
     let wrong = Holder::from_parts(&license.to_bytes(), "ed25519", &[4; 32]).unwrap_err();
     assert_eq!(wrong.code, "wrong_holder_key");
 }
+
+/// Issue 14: every multi-frame vector (portraits, hostile frames, bundles)
+/// through the wasm crate's `FrameAssembler` and `Verifier::check_assembled`:
+/// the status of every frame, then the verdicts, codes, images and members
+/// the Rust suite gives.
+#[test]
+fn every_multiframe_vector_assembles_and_verifies_as_in_the_rust_suite() {
+    use liangzheng_wasm::{Assembled, FrameAssembler};
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors/multiframe");
+    let mut n = 0;
+    let (mut portraits, mut bundles) = (0, 0);
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let c: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let (input, exp) = (&c["input"], &c["expected"]);
+        let name = path.display().to_string();
+        let v = verifier_for(input);
+        let mut asm = FrameAssembler::default();
+        let mut statuses = Vec::new();
+        for f in input["frames"].as_array().unwrap() {
+            match asm.push_text(f.as_str().unwrap()) {
+                Ok(p) => {
+                    statuses.push(Value::from(p.status));
+                    if p.status == "complete" {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    assert_eq!(e.kind, "frame", "{name}");
+                    assert!(!e.message_zh.is_empty() && !e.message_en.is_empty());
+                    statuses.push(Value::from(e.code));
+                }
+            }
+        }
+        assert_eq!(Value::Array(statuses), exp["statuses"], "{name}");
+        match v.check_assembled(&mut asm, &policy(input)).unwrap() {
+            Assembled::Presentation { report } => {
+                let want = &exp["presentation"];
+                assert_eq!(report.verdict, want["verdict"], "{name}");
+                assert_eq!(
+                    report.problem.as_ref().map(|p| p.code.as_str()),
+                    want["error_code"].as_str(),
+                    "{name}"
+                );
+                assert_eq!(
+                    report.images.len(),
+                    want["images"].as_array().unwrap().len()
+                );
+                for (got, w) in report.images.iter().zip(want["images"].as_array().unwrap()) {
+                    assert_eq!(got.width, w["width"].as_u64().unwrap() as u16);
+                    assert_eq!(got.height, w["height"].as_u64().unwrap() as u16);
+                    assert_eq!(got.media_type, "image/jpeg");
+                    let jpeg = b64::decode_standard(&got.data_base64).unwrap();
+                    assert_eq!(&jpeg[..2], &[0xFF, 0xD8]);
+                    portraits += 1;
+                }
+            }
+            Assembled::Bundle { bundle } => {
+                let want = &exp["bundle"];
+                assert_eq!(bundle.verdict, want["verdict"], "{name}");
+                assert_eq!(
+                    bundle.subject_code.as_deref(),
+                    want["subject_code"].as_str()
+                );
+                assert_eq!(
+                    bundle.members.len(),
+                    want["members"].as_array().unwrap().len()
+                );
+                for (m, w) in bundle
+                    .members
+                    .iter()
+                    .zip(want["members"].as_array().unwrap())
+                {
+                    assert_eq!(m.verdict, w["verdict"], "{name} member {}", m.index);
+                    assert_eq!(
+                        m.report.problem.as_ref().map(|p| p.code.as_str()),
+                        w["report"]["error_code"].as_str(),
+                        "{name} member {}",
+                        m.index
+                    );
+                }
+                let codes: Vec<&str> = bundle.problems.iter().map(|p| p.code).collect();
+                let want_codes: Vec<&str> = want["problems"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|p| p["code"].as_str().unwrap())
+                    .collect();
+                assert_eq!(codes, want_codes, "{name}");
+                bundles += 1;
+            }
+        }
+        // Taken once: a second call is a typed error, not a stale result.
+        assert_eq!(
+            v.check_assembled(&mut asm, &policy(input))
+                .unwrap_err()
+                .code,
+            "not_complete"
+        );
+        n += 1;
+    }
+    assert!(
+        n >= 20 && portraits >= 6 && bundles >= 8,
+        "{n} {portraits} {bundles}"
+    );
+}

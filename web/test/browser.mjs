@@ -269,6 +269,108 @@ function same(label, got, want) {
   await ctx.close();
 }
 
+// ------------------------------------------------------------------ (e) multi-frame codes: portrait, 一照通 bundle
+{
+  const mvec = (name) => JSON.parse(readFileSync(path.join(root, 'test-vectors/multiframe', `${name}.json`), 'utf8'));
+  const spkiPem = (rawB64) => {
+    const der = Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), Buffer.from(rawB64, 'base64url')]);
+    return `-----BEGIN PUBLIC KEY-----\n${der.toString('base64')}\n-----END PUBLIC KEY-----\n`;
+  };
+  const files = (c) => {
+    const dir = path.join(WORK, `mfiles-${c.name}`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'root.pub.pem'), spkiPem(c.input.root_public_key));
+    writeFileSync(path.join(dir, 'trust.signed.json'), JSON.stringify({ format: 'liangzheng-trust-list', version: 1, cose: c.input.trust_list }));
+    c.input.status_lists.forEach((s, i) => writeFileSync(path.join(dir, `status-${i}.json`),
+      JSON.stringify({ format: 'liangzheng-status-token', version: 1, uri: '', issued_at: 0, ttl: null, cose: s })));
+    return readdirSync(dir).map((f) => path.join(dir, f));
+  };
+  const { ctx, page, errors } = await launch('frames');
+  const load = async (c) => {
+    await page.goto(`${BASE}/index.html?now=${c.input.now}`);
+    await page.waitForSelector('body[data-ready="true"]');
+    if (await page.locator('#lists-clear').isVisible()) await page.locator('#lists-clear').click();
+    await page.goto(`${BASE}/index.html?now=${c.input.now}`);
+    await page.waitForSelector('body[data-ready="true"]');
+    await page.locator('#files').setInputFiles(files(c));
+    await page.waitForFunction(() => document.querySelectorAll('#lists [data-kind="status_list"]').length > 0);
+  };
+  // Every frame as a scanner gun (or the camera) delivers it: the whole loop pasted, one line per frame.
+  const pasteFrames = async (frames) => {
+    const before = await page.locator('#scan-count').textContent();
+    await page.evaluate((text) => {
+      const dt = new DataTransfer();
+      dt.setData('text', text);
+      document.getElementById('scan').dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+    }, `${frames.join('\r\n')}\r\n`);
+    await page.waitForFunction((b) => document.getElementById('scan-count').textContent !== b, before);
+    return page.evaluate(() => ({
+      verdict: document.getElementById('result').dataset.verdict,
+      kind: document.getElementById('result').dataset.kind,
+      code: document.getElementById('reason').dataset.code,
+      reason: document.getElementById('reason').textContent,
+      progress: document.getElementById('frames-progress').dataset.status,
+      images: [...document.querySelectorAll('#portrait img')].map((i) => ({ w: i.naturalWidth, h: i.naturalHeight, complete: i.complete })),
+      members: [...document.querySelectorAll('#bundle li')].map((li) => ({ verdict: li.dataset.verdict, code: li.dataset.code })),
+    }));
+  };
+
+  const portrait = mvec('portrait-frames-shuffled-lossy-valid');
+  await load(portrait);
+  // Frame by frame with the scanner gun: the progress is shown, no verdict yet.
+  for (const f of portrait.input.frames.slice(0, 3)) {
+    await page.keyboard.insertText(f);
+    await page.keyboard.press('Enter');
+  }
+  assert.match(await page.locator('#frames-progress').textContent(), /已收到 3 \/ 15 帧/);
+  const p = await pasteFrames(portrait.input.frames.slice(3));
+  await page.waitForFunction(() => [...document.querySelectorAll('#portrait img')].every((i) => i.complete && i.naturalWidth > 0));
+  const shown = await page.evaluate(() => [...document.querySelectorAll('#portrait img')].map((i) => [i.naturalWidth, i.naturalHeight]));
+  assert.equal(p.verdict, 'valid', `portrait over frames: ${p.reason}`);
+  // Frames after completion (the phone keeps looping) are `already_complete`: the verdict stays.
+  assert.ok(['complete', 'already_complete'].includes(p.progress), p.progress);
+  assert.match(await page.locator('#frames-progress').textContent(), /动态码已拼合/);
+  assert.deepEqual(shown, [[102, 126]], 'the signed 102x126 portrait is shown beside the verdict');
+  await page.screenshot({ path: path.join(ART, 'portrait-valid-1280x720.png'), fullPage: true });
+  console.log('ok: portrait presentation assembled from shuffled, lossy frames: valid, the 102x126 photo shown');
+
+  const exif = mvec('portrait-exif-metadata-signed-by-trusted-key');
+  await load(exif);
+  const x = await pasteFrames(exif.input.frames);
+  assert.equal(x.verdict, 'invalid');
+  assert.equal(x.code, 'invalid_image');
+  assert.deepEqual(x.images, [], 'a refused image is never shown');
+  console.log(`ok: portrait with EXIF signed by the trusted key: invalid (invalid_image), no image shown — ${x.reason}`);
+
+  const bundle = mvec('bundle-13-members-lossy-frames-valid');
+  await load(bundle);
+  const b = await pasteFrames(bundle.input.frames);
+  assert.equal(b.kind, 'bundle');
+  assert.equal(b.verdict, 'valid', `bundle: ${b.reason}`);
+  assert.equal(b.members.length, 13);
+  assert.ok(b.members.every((m) => m.verdict === 'valid'));
+  assert.match(await page.locator('#facts').textContent(), /杭州示例酒店管理有限公司/);
+  await page.screenshot({ path: path.join(ART, 'bundle-valid-1280x720.png'), fullPage: true });
+  console.log('ok: 一照通 bundle of 13 over lossy frames: valid, every member listed valid');
+
+  const other = mvec('bundle-member-of-another-subject');
+  await load(other);
+  const o = await pasteFrames(other.input.frames);
+  assert.equal(o.verdict, 'invalid');
+  assert.equal(o.code, 'subject_mismatch');
+  assert.deepEqual(o.members.map((m, i) => [i, m.verdict]).filter(([, v]) => v !== 'valid'), [[4, 'invalid']]);
+  assert.equal(o.members[4].code, 'subject_mismatch');
+  console.log('ok: a permit of another company in the bundle: that member alone invalid (subject_mismatch)');
+
+  const forged = mvec('frames-forged-frame-hash-mismatch');
+  await load(forged);
+  const ff = await pasteFrames(forged.input.frames);
+  assert.equal(ff.verdict, 'valid', 'the genuine loop after a forged frame assembles');
+  console.log('ok: a forged frame (hash_mismatch) is dropped with the set it poisoned; the genuine loop verifies');
+  assert.deepEqual(errors, [], 'no page errors');
+  await ctx.close();
+}
+
 // ------------------------------------------------------------------ (b) camera (Chromium's fake camera)
 {
   const y4m = path.join(WORK, 'qr.y4m');

@@ -3,6 +3,7 @@
 // requires. Also checks the typed errors and the panic guard of lz.js.
 // Usage: node web/test/vectors.mjs   (after scripts/build-web.sh)
 import { readFileSync, readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import assert from 'node:assert/strict';
@@ -67,6 +68,69 @@ assert.equal(failures, 0, `${failures} vector case(s) differ from the Rust suite
 const sm2 = files.filter((f) => f.startsWith('sm2-'));
 assert.ok(sm2.length >= 8 && sm2.includes('sm2-id-card-identity-view-valid.json'), `SM2 vectors missing: ${sm2}`);
 console.log(`ok: ${files.length} vector cases (${sm2.length} of them SM2 + SM3) give the Rust suite's verdicts, checks, codes and fields`);
+
+// Issue 14: every multi-frame vector (portraits, hostile frames, 一照通 bundles) through
+// FrameAssembler + verifyAssembled: each frame's status, then verdicts, codes, images, members.
+const mdir = path.join(root, 'test-vectors/multiframe');
+const mfiles = readdirSync(mdir).filter((f) => f.endsWith('.json')).sort();
+assert.ok(mfiles.length >= 20, `expected the multi-frame vectors, found ${mfiles.length}`);
+let mfailures = 0;
+let shownImages = 0;
+let bundleMembers = 0;
+for (const file of mfiles) {
+  const c = JSON.parse(readFileSync(path.join(mdir, file), 'utf8'));
+  const { input, expected: exp } = c;
+  try {
+    const verifier = lz.call((m) => new m.Verifier(b64(input.trust_list), b64(input.root_public_key)));
+    for (const token of input.status_lists) lz.call(() => verifier.addStatusList(b64(token)));
+    const asm = lz.call((m) => new m.FrameAssembler());
+    const statuses = [];
+    for (const text of input.frames) {
+      try {
+        const p = lz.call(() => asm.push(text));
+        statuses.push(p.status);
+        if (p.status === 'complete') break;
+        assert.ok(p.percent >= 0 && p.percent < 100 && p.frames_needed > 0, `${file}: progress`);
+      } catch (e) {
+        assert.ok(e instanceof LzError && e.kind === 'frame', `${file}: typed frame error`);
+        statuses.push(e.code);
+      }
+    }
+    assert.deepEqual(statuses, exp.statuses, `${file}: statuses`);
+    const out = lz.call(() => verifier.verifyAssembled(asm, { now: input.now, ...input.policy }));
+    assert.equal(out.kind, exp.kind, `${file}: kind`);
+    if (out.kind === 'presentation') {
+      assert.equal(out.report.verdict, exp.presentation.verdict, `${file}: verdict`);
+      assert.equal(out.report.problem?.code ?? null, exp.presentation.error_code, `${file}: code`);
+      assert.equal(out.report.images.length, exp.presentation.images.length, `${file}: images`);
+      for (const [i, img] of out.report.images.entries()) {
+        const want = exp.presentation.images[i];
+        assert.equal(img.width, want.width);
+        assert.equal(img.height, want.height);
+        const digest = createHash('sha256').update(Buffer.from(img.data_base64, 'base64')).digest('hex');
+        assert.equal(digest, want.sha256, `${file}: the exact signed image bytes`);
+        shownImages += 1;
+      }
+    } else {
+      assert.equal(out.bundle.verdict, exp.bundle.verdict, `${file}: bundle verdict`);
+      assert.deepEqual(out.bundle.problems.map((p) => [p.code, p.index]), exp.bundle.problems.map((p) => [p.code, p.index ?? null]), `${file}: problems`);
+      assert.equal(out.bundle.members.length, exp.bundle.members.length);
+      for (const [i, m] of out.bundle.members.entries()) {
+        assert.equal(m.verdict, exp.bundle.members[i].verdict, `${file}: member ${i}`);
+        assert.equal(m.report.problem?.code ?? null, exp.bundle.members[i].report.error_code, `${file}: member ${i} code`);
+        bundleMembers += 1;
+      }
+    }
+    verifier.free();
+    asm.free();
+  } catch (e) {
+    mfailures += 1;
+    console.error(`FAIL ${file}: ${e.message}`);
+  }
+}
+assert.equal(mfailures, 0, `${mfailures} multi-frame case(s) differ from the Rust suite`);
+assert.ok(shownImages >= 6 && bundleMembers >= 100, `${shownImages} images, ${bundleMembers} members`);
+console.log(`ok: ${mfiles.length} multi-frame cases (every frame's status, ${shownImages} portraits, ${bundleMembers} bundle members) give the Rust suite's results`);
 
 // Typed errors, never a raw throw.
 const expectLzError = (fn, kind, code) => {

@@ -8,7 +8,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::{parse_presentation, Direct, Policy, Report, Verdict, Verifier};
+use super::{parse_presentation, Direct, Policy, Report, TranscriptMemo, Verdict, Verifier};
 use crate::alg::DigestAlgorithm;
 use crate::bundle::{transcript, Bundle};
 use crate::credential::Credential;
@@ -190,20 +190,48 @@ impl Verifier {
                 }
             }
         };
-        // The transcript names every member's credential and disclosed field ids.
-        let digest = bundle
-            .members
-            .first()
-            .and_then(|m| Credential::parse(&m.credential).ok())
-            .map_or(DigestAlgorithm::Sha256, |c| c.suite().digest);
-        let ids: Vec<Vec<u32>> = bundle
+        // Each member parsed once: its credential (and cnf key) and disclosures
+        // serve the transcript, the member's checks and the subject rule.
+        let proof = bundle.proof.as_ref().map(|p| HolderProof {
+            time: p.time,
+            lifetime: p.lifetime,
+            signature: p.signature.clone(),
+            nonce: None,
+        });
+        let parsed: Vec<Result<super::Parsed, Box<Report>>> = bundle
             .members
             .iter()
             .map(|m| {
-                m.disclosures
+                parse_presentation(
+                    Presentation {
+                        credential: m.credential.clone(),
+                        disclosures: m.disclosures.clone(),
+                        proof: proof.clone(),
+                    },
+                    None,
+                )
+            })
+            .collect();
+        // The transcript names every member's credential and disclosed field ids.
+        let digest = match parsed.first() {
+            Some(Ok(p)) => p.cred.suite().digest,
+            _ => bundle
+                .members
+                .first()
+                .and_then(|m| Credential::parse(&m.credential).ok())
+                .map_or(DigestAlgorithm::Sha256, |c| c.suite().digest),
+        };
+        let ids: Vec<Vec<u32>> = bundle
+            .members
+            .iter()
+            .zip(&parsed)
+            .map(|(m, p)| match p {
+                Ok(p) => p.disclosures.iter().map(|d| d.field_id).collect(),
+                Err(_) => m
+                    .disclosures
                     .iter()
                     .filter_map(|d| Disclosure::parse(d).ok().map(|d| d.field_id))
-                    .collect()
+                    .collect(),
             })
             .collect();
         let t = bundle.proof.as_ref().map(|p| {
@@ -215,34 +243,34 @@ impl Verifier {
                 .collect();
             transcript(digest, &list, p.time, p.lifetime)
         });
+        // One holder signature for the whole bundle: each distinct (key,
+        // transcript) pair is verified once, members sharing a key reuse it.
+        let memo = TranscriptMemo::new(t.as_deref().unwrap_or(&[]), &Direct);
         let mut problems = Vec::new();
         let mut members = Vec::with_capacity(bundle.members.len());
         let mut subject: Option<(String, Option<String>)> = None;
-        for (index, m) in bundle.members.iter().enumerate() {
+        for (index, (m, parsed)) in bundle.members.iter().zip(parsed).enumerate() {
             if bundle.members[..index]
                 .iter()
                 .any(|o| o.credential == m.credential)
             {
                 problems.push(BundleError::DuplicateMember { index });
             }
-            let pres = Presentation {
-                credential: m.credential.clone(),
-                disclosures: m.disclosures.clone(),
-                proof: bundle.proof.as_ref().map(|p| HolderProof {
-                    time: p.time,
-                    lifetime: p.lifetime,
-                    signature: p.signature.clone(),
-                    nonce: None,
-                }),
-            };
-            let report = match parse_presentation(pres, t.clone()) {
-                Ok(parsed) => self.verify_parsed(&parsed, policy, &Direct, None),
-                Err(r) => *r,
+            let (report, type_code) = match parsed {
+                Ok(mut p) => {
+                    p.bundle_transcript.clone_from(&t);
+                    (
+                        self.verify_parsed(&p, policy, &memo, None),
+                        Some(p.cred.type_code.clone()),
+                    )
+                }
+                Err(r) => (
+                    *r,
+                    Credential::parse(&m.credential).ok().map(|c| c.type_code),
+                ),
             };
             // Subject: the type's holder-code field, as disclosed and verified.
-            let ty = Credential::parse(&m.credential)
-                .ok()
-                .and_then(|c| self.registry.get(&c.type_code).cloned());
+            let ty = type_code.and_then(|c| self.registry.get(&c));
             let mut own_problem = false;
             let mut same_subject = None;
             if let Some(ty) = &ty {

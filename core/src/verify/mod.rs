@@ -775,6 +775,62 @@ impl SignatureCheck for Direct {
     }
 }
 
+/// Remembers the outcome of each distinct holder-signature check over one
+/// bundle transcript: a bundle carries one holder signature, checked under
+/// every holder-bound member's `cnf` key, and members that share a key (the
+/// usual case: one wallet) need it verified only once. Keyed by the key's
+/// algorithm and canonical bytes and by the signature; any other message
+/// (the members' issuer signatures) goes straight to `inner`.
+struct TranscriptMemo<'a> {
+    transcript: &'a [u8],
+    inner: &'a dyn SignatureCheck,
+    seen: std::cell::RefCell<Vec<MemoEntry>>,
+}
+
+/// One remembered check: key algorithm, key bytes, signature, outcome.
+type MemoEntry = (SignatureAlgorithm, Vec<u8>, Vec<u8>, bool);
+
+impl<'a> TranscriptMemo<'a> {
+    fn new(transcript: &'a [u8], inner: &'a dyn SignatureCheck) -> Self {
+        Self {
+            transcript,
+            inner,
+            seen: std::cell::RefCell::new(Vec::new()),
+        }
+    }
+}
+
+impl SignatureCheck for TranscriptMemo<'_> {
+    fn verify(
+        &self,
+        public_key: &[u8],
+        key: &VerifyingKey,
+        algorithm: SignatureAlgorithm,
+        message: &[u8],
+        signature: &[u8],
+    ) -> bool {
+        if message != self.transcript {
+            return self
+                .inner
+                .verify(public_key, key, algorithm, message, signature);
+        }
+        let hit = self.seen.borrow().iter().find_map(|(a, k, s, ok)| {
+            (*a == algorithm && k.as_slice() == public_key && s.as_slice() == signature)
+                .then_some(*ok)
+        });
+        if let Some(ok) = hit {
+            return ok;
+        }
+        let ok = self
+            .inner
+            .verify(public_key, key, algorithm, message, signature);
+        self.seen
+            .borrow_mut()
+            .push((algorithm, public_key.to_vec(), signature.to_vec(), ok));
+        ok
+    }
+}
+
 impl SignatureCheck for batch::Results {
     fn verify(
         &self,
@@ -968,5 +1024,75 @@ impl Run {
             },
             findings: self.findings,
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod memo_tests {
+    use super::*;
+    use crate::alg::PublicKey;
+    use ed25519_dalek::{Signer as _, SigningKey};
+    use std::cell::Cell;
+
+    /// Counts the signatures it really verifies.
+    struct Counting(Cell<usize>);
+
+    impl SignatureCheck for Counting {
+        fn verify(
+            &self,
+            _public_key: &[u8],
+            key: &VerifyingKey,
+            algorithm: SignatureAlgorithm,
+            message: &[u8],
+            signature: &[u8],
+        ) -> bool {
+            self.0.set(self.0.get() + 1);
+            key.verify(algorithm, message, signature)
+        }
+    }
+
+    fn key(seed: u8) -> (SigningKey, PublicKey, VerifyingKey) {
+        let sk = SigningKey::from_bytes(&[seed; 32]);
+        let pk = PublicKey::ed25519(&sk.verifying_key().to_bytes()).unwrap();
+        let vk = pk.verifying_key().unwrap();
+        (sk, pk, vk)
+    }
+
+    #[test]
+    fn each_distinct_key_and_transcript_is_verified_once_with_its_own_outcome() {
+        let transcript = b"bundle transcript".to_vec();
+        let (sk, pk, vk) = key(1);
+        let (_, other_pk, other_vk) = key(2);
+        let sig = sk.sign(&transcript).to_bytes().to_vec();
+        let inner = Counting(Cell::new(0));
+        let memo = TranscriptMemo::new(&transcript, &inner);
+        let ed = SignatureAlgorithm::Ed25519;
+        for _ in 0..13 {
+            assert!(memo.verify(pk.as_bytes(), &vk, ed, &transcript, &sig));
+        }
+        assert_eq!(
+            inner.0.get(),
+            1,
+            "13 members with one key: one verification"
+        );
+        // A member with another cnf key gets its own check, and it fails.
+        for _ in 0..3 {
+            assert!(!memo.verify(other_pk.as_bytes(), &other_vk, ed, &transcript, &sig));
+        }
+        assert_eq!(inner.0.get(), 2);
+        // Another signature under the same key is checked on its own.
+        let mut forged = sig.clone();
+        forged[0] ^= 1;
+        assert!(!memo.verify(pk.as_bytes(), &vk, ed, &transcript, &forged));
+        assert!(memo.verify(pk.as_bytes(), &vk, ed, &transcript, &sig));
+        assert_eq!(inner.0.get(), 3);
+        // Other messages (issuer signatures) are never cached.
+        let other = b"issuer Sig_structure".to_vec();
+        let other_sig = sk.sign(&other).to_bytes().to_vec();
+        assert!(memo.verify(pk.as_bytes(), &vk, ed, &other, &other_sig));
+        assert!(memo.verify(pk.as_bytes(), &vk, ed, &other, &other_sig));
+        assert!(!memo.verify(pk.as_bytes(), &vk, ed, &other, &sig));
+        assert_eq!(inner.0.get(), 6);
     }
 }

@@ -25,15 +25,15 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     let requests_dir = dir.join("requests");
-    if let Err(err) = std::fs::create_dir_all(&requests_dir) {
-        eprintln!(
-            "gen-vectors: cannot create {}: {err}",
-            requests_dir.display()
-        );
-        return ExitCode::FAILURE;
+    let multiframe_dir = dir.join("multiframe");
+    for d in [&requests_dir, &multiframe_dir] {
+        if let Err(err) = std::fs::create_dir_all(d) {
+            eprintln!("gen-vectors: cannot create {}: {err}", d.display());
+            return ExitCode::FAILURE;
+        }
     }
     // Remove stale cases so renamed vectors do not linger.
-    for d in [&cases_dir, &requests_dir] {
+    for d in [&cases_dir, &requests_dir, &multiframe_dir] {
         if let Ok(entries) = std::fs::read_dir(d) {
             for entry in entries.flatten() {
                 if entry.path().extension().is_some_and(|x| x == "json") {

@@ -86,6 +86,31 @@ pub enum FrameError {
     InvalidOptions,
 }
 
+impl FrameError {
+    /// Stable snake_case code (docs/FORMAT.md §14.4), the same in every
+    /// binding and in the test vectors.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Empty => "empty",
+            Self::TooLong { .. } => "too_long",
+            Self::NotAFrame => "not_a_frame",
+            Self::Base45(_) => "bad_base45",
+            Self::Truncated { .. } => "truncated",
+            Self::BadMessageLength { .. } => "bad_message_length",
+            Self::BadSymbolSize { .. } => "bad_symbol_size",
+            Self::TooManySymbols { .. } => "too_many_symbols",
+            Self::BadIndex { .. } => "bad_index",
+            Self::InconsistentHeader => "inconsistent_header",
+            Self::ConflictingFrame { .. } => "conflicting_frame",
+            Self::HashMismatch => "hash_mismatch",
+            Self::TooManyFrames { .. } => "too_many_frames",
+            Self::BadMessage => "bad_message",
+            Self::Body(_) => "bad_body",
+            Self::InvalidOptions => "invalid_options",
+        }
+    }
+}
+
 impl Localized for FrameError {
     fn zh(&self) -> Cow<'static, str> {
         match self {

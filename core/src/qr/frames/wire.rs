@@ -128,13 +128,14 @@ pub(super) fn check_geometry(message_len: u32, symbol_size: u16) -> Result<u32, 
 /// Then the header is checked (lengths, sizes, index) before the symbol is
 /// copied, and the symbol must be exactly `symbol_size` bytes.
 pub(super) fn parse_frame(text: &str) -> Result<Frame, FrameError> {
+    // §1.3: the limit counts the bytes left after the trailing CR/LF is stripped.
+    let text = text.trim_end_matches(['\r', '\n']);
     if text.len() > MAX_QR_TEXT_LEN {
         return Err(FrameError::TooLong {
             len: text.len(),
             max: MAX_QR_TEXT_LEN,
         });
     }
-    let text = text.trim_end_matches(['\r', '\n']);
     if text.is_empty() {
         return Err(FrameError::Empty);
     }
