@@ -7,8 +7,9 @@
 #   3. bindings generated from each reduced build's library are byte-identical to the
 #      committed ones (generated from the full build): one binding set for every build;
 #   4. the committed Python module runs against each reduced library: library_build()
-#      names it, every test vector verifies as expected, and every part it leaves out
-#      raises LzError.NotInThisBuild;
+#      names it, every test vector verifies as expected, frames of a portrait and of
+#      一照通 bundles made by the full build assemble and verify, and every part it leaves
+#      out raises LzError.NotInThisBuild;
 #   5. scripts/build-xcframework.sh (macOS only, not runnable here) parses and dry-runs.
 # The reduced builds use their own target directory ($CARGO_TARGET_DIR/ffi-builds) so they
 # never overwrite the full debug library the other suites load. Fails loudly, never skips.
@@ -35,6 +36,16 @@ bindgen=${CARGO_TARGET_DIR:-$root/target}/debug/uniffi-bindgen
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+
+# Animated codes (a portrait, 一照通 bundles) made by the full build, for every build to
+# assemble and verify: the verifier build has no wallet or issuer to make them itself.
+echo "== full build: frames of a portrait and of bundles, for the reduced builds"
+full_lib=${CARGO_TARGET_DIR:-$root/target}/debug/libliangzheng_ffi.so
+[[ -f $full_lib ]] || die "$full_lib missing after gen-bindings.sh --check"
+mkdir -p "$work/full-py"
+cp bindings/python/liangzheng_ffi.py "$full_lib" "$work/full-py/"
+PYTHONPATH="$work/full-py" "$py" bindings/python/build_tests/make_frames.py "$work/frames.json" \
+  || die "make_frames.py failed"
 for build in verifier wallet; do
   features=(--no-default-features --features "$build")
   echo "== $build build: check, clippy, unit tests"
@@ -63,7 +74,7 @@ for build in verifier wallet; do
 
   echo "== $build build: committed Python module against the $build library"
   cp bindings/python/liangzheng_ffi.py "$lib" "$work/$build/py/"
-  LZ_EXPECT_BUILD=$build PYTHONPATH="$work/$build/py" \
+  LZ_EXPECT_BUILD=$build LZ_FRAMES_FILE=$work/frames.json PYTHONPATH="$work/$build/py" \
     "$py" -m pytest -q -p no:cacheprovider bindings/python/build_tests
 done
 

@@ -476,9 +476,17 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_func_sign_registration() != 64933:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_liangzheng_ffi_checksum_func_sign_trust_list() != 57090:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_method_devicesigner_public_key() != 23775:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_method_devicesigner_sign() != 59202:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_liangzheng_ffi_checksum_method_frameassembler_push() != 13929:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_liangzheng_ffi_checksum_method_frameassembler_reset() != 61711:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_liangzheng_ffi_checksum_method_frameassembler_result() != 23191:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_method_issuer_issue() != 20911:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -508,6 +516,8 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_method_verifier_verify() != 7863:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_liangzheng_ffi_checksum_method_verifier_verify_assembled() != 61856:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_method_verifier_verify_scan() != 63849:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_method_wallet_add() != 58591:
@@ -520,11 +530,17 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_method_wallet_present() != 56970:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_liangzheng_ffi_checksum_method_wallet_present_bundle() != 64445:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_liangzheng_ffi_checksum_method_wallet_present_frames() != 20680:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_method_wallet_read_request() != 21771:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_method_wallet_respond() != 35781:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_method_wallet_set_request_root() != 40772:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_liangzheng_ffi_checksum_constructor_frameassembler_new() != 50782:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_constructor_issuer_from_pkcs8_pem() != 5852:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -685,6 +701,36 @@ _UniffiLib.uniffi_liangzheng_ffi_fn_method_devicesigner_sign.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_liangzheng_ffi_fn_method_devicesigner_sign.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_liangzheng_ffi_fn_clone_frameassembler.argtypes = (
+    ctypes.c_void_p,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_liangzheng_ffi_fn_clone_frameassembler.restype = ctypes.c_void_p
+_UniffiLib.uniffi_liangzheng_ffi_fn_free_frameassembler.argtypes = (
+    ctypes.c_void_p,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_liangzheng_ffi_fn_free_frameassembler.restype = None
+_UniffiLib.uniffi_liangzheng_ffi_fn_constructor_frameassembler_new.argtypes = (
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_liangzheng_ffi_fn_constructor_frameassembler_new.restype = ctypes.c_void_p
+_UniffiLib.uniffi_liangzheng_ffi_fn_method_frameassembler_push.argtypes = (
+    ctypes.c_void_p,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_liangzheng_ffi_fn_method_frameassembler_push.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_liangzheng_ffi_fn_method_frameassembler_reset.argtypes = (
+    ctypes.c_void_p,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_liangzheng_ffi_fn_method_frameassembler_reset.restype = None
+_UniffiLib.uniffi_liangzheng_ffi_fn_method_frameassembler_result.argtypes = (
+    ctypes.c_void_p,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_liangzheng_ffi_fn_method_frameassembler_result.restype = _UniffiRustBuffer
 _UniffiLib.uniffi_liangzheng_ffi_fn_clone_issuer.argtypes = (
     ctypes.c_void_p,
     ctypes.POINTER(_UniffiRustCallStatus),
@@ -843,6 +889,13 @@ _UniffiLib.uniffi_liangzheng_ffi_fn_method_verifier_verify.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_liangzheng_ffi_fn_method_verifier_verify.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_liangzheng_ffi_fn_method_verifier_verify_assembled.argtypes = (
+    ctypes.c_void_p,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_liangzheng_ffi_fn_method_verifier_verify_assembled.restype = _UniffiRustBuffer
 _UniffiLib.uniffi_liangzheng_ffi_fn_method_verifier_verify_scan.argtypes = (
     ctypes.c_void_p,
     _UniffiRustBuffer,
@@ -900,6 +953,23 @@ _UniffiLib.uniffi_liangzheng_ffi_fn_method_wallet_present.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_liangzheng_ffi_fn_method_wallet_present.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_liangzheng_ffi_fn_method_wallet_present_bundle.argtypes = (
+    ctypes.c_void_p,
+    _UniffiRustBuffer,
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_liangzheng_ffi_fn_method_wallet_present_bundle.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_liangzheng_ffi_fn_method_wallet_present_frames.argtypes = (
+    ctypes.c_void_p,
+    ctypes.c_uint32,
+    _UniffiRustBuffer,
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_liangzheng_ffi_fn_method_wallet_present_frames.restype = _UniffiRustBuffer
 _UniffiLib.uniffi_liangzheng_ffi_fn_method_wallet_read_request.argtypes = (
     ctypes.c_void_p,
     _UniffiRustBuffer,
@@ -966,6 +1036,14 @@ _UniffiLib.uniffi_liangzheng_ffi_fn_func_sign_registration.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_liangzheng_ffi_fn_func_sign_registration.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_liangzheng_ffi_fn_func_sign_trust_list.argtypes = (
+    _UniffiRustBuffer,
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    ctypes.c_void_p,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_liangzheng_ffi_fn_func_sign_trust_list.restype = _UniffiRustBuffer
 _UniffiLib.ffi_liangzheng_ffi_rustbuffer_alloc.argtypes = (
     ctypes.c_uint64,
     ctypes.POINTER(_UniffiRustCallStatus),
@@ -1258,12 +1336,24 @@ _UniffiLib.uniffi_liangzheng_ffi_checksum_func_render_qr_svg.restype = ctypes.c_
 _UniffiLib.uniffi_liangzheng_ffi_checksum_func_sign_registration.argtypes = (
 )
 _UniffiLib.uniffi_liangzheng_ffi_checksum_func_sign_registration.restype = ctypes.c_uint16
+_UniffiLib.uniffi_liangzheng_ffi_checksum_func_sign_trust_list.argtypes = (
+)
+_UniffiLib.uniffi_liangzheng_ffi_checksum_func_sign_trust_list.restype = ctypes.c_uint16
 _UniffiLib.uniffi_liangzheng_ffi_checksum_method_devicesigner_public_key.argtypes = (
 )
 _UniffiLib.uniffi_liangzheng_ffi_checksum_method_devicesigner_public_key.restype = ctypes.c_uint16
 _UniffiLib.uniffi_liangzheng_ffi_checksum_method_devicesigner_sign.argtypes = (
 )
 _UniffiLib.uniffi_liangzheng_ffi_checksum_method_devicesigner_sign.restype = ctypes.c_uint16
+_UniffiLib.uniffi_liangzheng_ffi_checksum_method_frameassembler_push.argtypes = (
+)
+_UniffiLib.uniffi_liangzheng_ffi_checksum_method_frameassembler_push.restype = ctypes.c_uint16
+_UniffiLib.uniffi_liangzheng_ffi_checksum_method_frameassembler_reset.argtypes = (
+)
+_UniffiLib.uniffi_liangzheng_ffi_checksum_method_frameassembler_reset.restype = ctypes.c_uint16
+_UniffiLib.uniffi_liangzheng_ffi_checksum_method_frameassembler_result.argtypes = (
+)
+_UniffiLib.uniffi_liangzheng_ffi_checksum_method_frameassembler_result.restype = ctypes.c_uint16
 _UniffiLib.uniffi_liangzheng_ffi_checksum_method_issuer_issue.argtypes = (
 )
 _UniffiLib.uniffi_liangzheng_ffi_checksum_method_issuer_issue.restype = ctypes.c_uint16
@@ -1306,6 +1396,9 @@ _UniffiLib.uniffi_liangzheng_ffi_checksum_method_verifier_update_trust_list.rest
 _UniffiLib.uniffi_liangzheng_ffi_checksum_method_verifier_verify.argtypes = (
 )
 _UniffiLib.uniffi_liangzheng_ffi_checksum_method_verifier_verify.restype = ctypes.c_uint16
+_UniffiLib.uniffi_liangzheng_ffi_checksum_method_verifier_verify_assembled.argtypes = (
+)
+_UniffiLib.uniffi_liangzheng_ffi_checksum_method_verifier_verify_assembled.restype = ctypes.c_uint16
 _UniffiLib.uniffi_liangzheng_ffi_checksum_method_verifier_verify_scan.argtypes = (
 )
 _UniffiLib.uniffi_liangzheng_ffi_checksum_method_verifier_verify_scan.restype = ctypes.c_uint16
@@ -1324,6 +1417,12 @@ _UniffiLib.uniffi_liangzheng_ffi_checksum_method_wallet_license_type.restype = c
 _UniffiLib.uniffi_liangzheng_ffi_checksum_method_wallet_present.argtypes = (
 )
 _UniffiLib.uniffi_liangzheng_ffi_checksum_method_wallet_present.restype = ctypes.c_uint16
+_UniffiLib.uniffi_liangzheng_ffi_checksum_method_wallet_present_bundle.argtypes = (
+)
+_UniffiLib.uniffi_liangzheng_ffi_checksum_method_wallet_present_bundle.restype = ctypes.c_uint16
+_UniffiLib.uniffi_liangzheng_ffi_checksum_method_wallet_present_frames.argtypes = (
+)
+_UniffiLib.uniffi_liangzheng_ffi_checksum_method_wallet_present_frames.restype = ctypes.c_uint16
 _UniffiLib.uniffi_liangzheng_ffi_checksum_method_wallet_read_request.argtypes = (
 )
 _UniffiLib.uniffi_liangzheng_ffi_checksum_method_wallet_read_request.restype = ctypes.c_uint16
@@ -1333,6 +1432,9 @@ _UniffiLib.uniffi_liangzheng_ffi_checksum_method_wallet_respond.restype = ctypes
 _UniffiLib.uniffi_liangzheng_ffi_checksum_method_wallet_set_request_root.argtypes = (
 )
 _UniffiLib.uniffi_liangzheng_ffi_checksum_method_wallet_set_request_root.restype = ctypes.c_uint16
+_UniffiLib.uniffi_liangzheng_ffi_checksum_constructor_frameassembler_new.argtypes = (
+)
+_UniffiLib.uniffi_liangzheng_ffi_checksum_constructor_frameassembler_new.restype = ctypes.c_uint16
 _UniffiLib.uniffi_liangzheng_ffi_checksum_constructor_issuer_from_pkcs8_pem.argtypes = (
 )
 _UniffiLib.uniffi_liangzheng_ffi_checksum_constructor_issuer_from_pkcs8_pem.restype = ctypes.c_uint16
@@ -1410,6 +1512,19 @@ class _UniffiConverterUInt8(_UniffiConverterPrimitiveInt):
     @staticmethod
     def write(value, buf):
         buf.write_u8(value)
+
+class _UniffiConverterUInt16(_UniffiConverterPrimitiveInt):
+    CLASS_NAME = "u16"
+    VALUE_MIN = 0
+    VALUE_MAX = 2**16
+
+    @staticmethod
+    def read(buf):
+        return buf.read_u16()
+
+    @staticmethod
+    def write(value, buf):
+        buf.write_u16(value)
 
 class _UniffiConverterUInt32(_UniffiConverterPrimitiveInt):
     CLASS_NAME = "u32"
@@ -1519,6 +1634,456 @@ class _UniffiConverterBytes(_UniffiConverterRustBuffer):
 
 
 
+
+
+
+
+class AnimatedCode:
+    """
+    An animated code for the holder's screen: show `frames` in a loop, one every
+    `1 / fps` seconds, each drawn like any QR text (`renderQrPng`).
+    """
+
+    frames: "typing.List[str]"
+    """
+    One loop of frame texts (`LZ1F:…`): the source frames, then repair frames.
+    """
+
+    source_frames: "int"
+    """
+    Source frames K: a counter needs any K distinct frames (rarely one or two more).
+    """
+
+    symbol_size: "int"
+    """
+    Symbol bytes per frame.
+    """
+
+    qr_version: "int"
+    """
+    The QR version every frame needs at ECC M.
+    """
+
+    fps: "int"
+    """
+    Recommended display rate, frames per second (10).
+    """
+
+    def __init__(self, *, frames: "typing.List[str]", source_frames: "int", symbol_size: "int", qr_version: "int", fps: "int"):
+        self.frames = frames
+        self.source_frames = source_frames
+        self.symbol_size = symbol_size
+        self.qr_version = qr_version
+        self.fps = fps
+
+    def __str__(self):
+        return "AnimatedCode(frames={}, source_frames={}, symbol_size={}, qr_version={}, fps={})".format(self.frames, self.source_frames, self.symbol_size, self.qr_version, self.fps)
+
+    def __eq__(self, other):
+        if self.frames != other.frames:
+            return False
+        if self.source_frames != other.source_frames:
+            return False
+        if self.symbol_size != other.symbol_size:
+            return False
+        if self.qr_version != other.qr_version:
+            return False
+        if self.fps != other.fps:
+            return False
+        return True
+
+class _UniffiConverterTypeAnimatedCode(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return AnimatedCode(
+            frames=_UniffiConverterSequenceString.read(buf),
+            source_frames=_UniffiConverterUInt32.read(buf),
+            symbol_size=_UniffiConverterUInt16.read(buf),
+            qr_version=_UniffiConverterUInt8.read(buf),
+            fps=_UniffiConverterUInt8.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiConverterSequenceString.check_lower(value.frames)
+        _UniffiConverterUInt32.check_lower(value.source_frames)
+        _UniffiConverterUInt16.check_lower(value.symbol_size)
+        _UniffiConverterUInt8.check_lower(value.qr_version)
+        _UniffiConverterUInt8.check_lower(value.fps)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiConverterSequenceString.write(value.frames, buf)
+        _UniffiConverterUInt32.write(value.source_frames, buf)
+        _UniffiConverterUInt16.write(value.symbol_size, buf)
+        _UniffiConverterUInt8.write(value.qr_version, buf)
+        _UniffiConverterUInt8.write(value.fps, buf)
+
+
+class AssembledCode:
+    """
+    A code put back together from its frames.
+    """
+
+    kind: "CodeKind"
+    """
+    What it carries.
+    """
+
+    body: "bytes"
+    """
+    The presentation, bundle or request bytes (already checked against the
+    hash the frames carry, and inflated if they were compressed).
+    """
+
+    def __init__(self, *, kind: "CodeKind", body: "bytes"):
+        self.kind = kind
+        self.body = body
+
+    def __str__(self):
+        return "AssembledCode(kind={}, body={})".format(self.kind, self.body)
+
+    def __eq__(self, other):
+        if self.kind != other.kind:
+            return False
+        if self.body != other.body:
+            return False
+        return True
+
+class _UniffiConverterTypeAssembledCode(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return AssembledCode(
+            kind=_UniffiConverterTypeCodeKind.read(buf),
+            body=_UniffiConverterBytes.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiConverterTypeCodeKind.check_lower(value.kind)
+        _UniffiConverterBytes.check_lower(value.body)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiConverterTypeCodeKind.write(value.kind, buf)
+        _UniffiConverterBytes.write(value.body, buf)
+
+
+class BundleMemberChoice:
+    """
+    One member of a 一照通 bundle: a license in this wallet and the fields to show.
+    """
+
+    index: "int"
+    """
+    Wallet index of the license.
+    """
+
+    field_keys: "typing.List[str]"
+    """
+    Fields to show; include `uscc` (统一社会信用代码), or the counter cannot
+    check that the member belongs to the subject (`subject_not_disclosed`).
+    """
+
+    def __init__(self, *, index: "int", field_keys: "typing.List[str]"):
+        self.index = index
+        self.field_keys = field_keys
+
+    def __str__(self):
+        return "BundleMemberChoice(index={}, field_keys={})".format(self.index, self.field_keys)
+
+    def __eq__(self, other):
+        if self.index != other.index:
+            return False
+        if self.field_keys != other.field_keys:
+            return False
+        return True
+
+class _UniffiConverterTypeBundleMemberChoice(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return BundleMemberChoice(
+            index=_UniffiConverterUInt32.read(buf),
+            field_keys=_UniffiConverterSequenceString.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiConverterUInt32.check_lower(value.index)
+        _UniffiConverterSequenceString.check_lower(value.field_keys)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiConverterUInt32.write(value.index, buf)
+        _UniffiConverterSequenceString.write(value.field_keys, buf)
+
+
+class BundleMemberReport:
+    """
+    One member of a bundle and its result.
+    """
+
+    index: "int"
+    """
+    Position in the bundle (0 is the anchor, normally the 营业执照).
+    """
+
+    verdict: "Verdict"
+    """
+    The member's own verdict: its report's, made invalid by a bundle-level
+    problem of this member (another subject, subject not shown, not an entity's license).
+    """
+
+    same_subject: "typing.Optional[bool]"
+    """
+    Whether the member belongs to the bundle's subject (same 统一社会信用代码);
+    none when undecided (its report is invalid and shows no field).
+    """
+
+    report: "VerificationReport"
+    """
+    The member's full report (license facts, fields, findings in 中文 and English).
+    """
+
+    def __init__(self, *, index: "int", verdict: "Verdict", same_subject: "typing.Optional[bool]", report: "VerificationReport"):
+        self.index = index
+        self.verdict = verdict
+        self.same_subject = same_subject
+        self.report = report
+
+    def __str__(self):
+        return "BundleMemberReport(index={}, verdict={}, same_subject={}, report={})".format(self.index, self.verdict, self.same_subject, self.report)
+
+    def __eq__(self, other):
+        if self.index != other.index:
+            return False
+        if self.verdict != other.verdict:
+            return False
+        if self.same_subject != other.same_subject:
+            return False
+        if self.report != other.report:
+            return False
+        return True
+
+class _UniffiConverterTypeBundleMemberReport(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return BundleMemberReport(
+            index=_UniffiConverterUInt32.read(buf),
+            verdict=_UniffiConverterTypeVerdict.read(buf),
+            same_subject=_UniffiConverterOptionalBool.read(buf),
+            report=_UniffiConverterTypeVerificationReport.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiConverterUInt32.check_lower(value.index)
+        _UniffiConverterTypeVerdict.check_lower(value.verdict)
+        _UniffiConverterOptionalBool.check_lower(value.same_subject)
+        _UniffiConverterTypeVerificationReport.check_lower(value.report)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiConverterUInt32.write(value.index, buf)
+        _UniffiConverterTypeVerdict.write(value.verdict, buf)
+        _UniffiConverterOptionalBool.write(value.same_subject, buf)
+        _UniffiConverterTypeVerificationReport.write(value.report, buf)
+
+
+class BundleProblem:
+    """
+    A bundle-level problem.
+    """
+
+    code: "str"
+    """
+    Stable code: `malformed_bundle`, `duplicate_member`, `not_an_entity`,
+    `subject_not_disclosed`, `subject_mismatch`.
+    """
+
+    member_index: "typing.Optional[int]"
+    """
+    The member it concerns (0-based), if one.
+    """
+
+    message_zh: "str"
+    """
+    Message in Simplified Chinese.
+    """
+
+    message_en: "str"
+    """
+    Message in English.
+    """
+
+    def __init__(self, *, code: "str", member_index: "typing.Optional[int]", message_zh: "str", message_en: "str"):
+        self.code = code
+        self.member_index = member_index
+        self.message_zh = message_zh
+        self.message_en = message_en
+
+    def __str__(self):
+        return "BundleProblem(code={}, member_index={}, message_zh={}, message_en={})".format(self.code, self.member_index, self.message_zh, self.message_en)
+
+    def __eq__(self, other):
+        if self.code != other.code:
+            return False
+        if self.member_index != other.member_index:
+            return False
+        if self.message_zh != other.message_zh:
+            return False
+        if self.message_en != other.message_en:
+            return False
+        return True
+
+class _UniffiConverterTypeBundleProblem(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return BundleProblem(
+            code=_UniffiConverterString.read(buf),
+            member_index=_UniffiConverterOptionalUInt32.read(buf),
+            message_zh=_UniffiConverterString.read(buf),
+            message_en=_UniffiConverterString.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiConverterString.check_lower(value.code)
+        _UniffiConverterOptionalUInt32.check_lower(value.member_index)
+        _UniffiConverterString.check_lower(value.message_zh)
+        _UniffiConverterString.check_lower(value.message_en)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiConverterString.write(value.code, buf)
+        _UniffiConverterOptionalUInt32.write(value.member_index, buf)
+        _UniffiConverterString.write(value.message_zh, buf)
+        _UniffiConverterString.write(value.message_en, buf)
+
+
+class BundleReport:
+    """
+    The result of verifying a 一照通 bundle.
+    """
+
+    verdict: "Verdict"
+    """
+    Overall verdict: valid only when every member is valid and of one subject.
+    """
+
+    verdict_zh: "str"
+    """
+    The verdict in Chinese (有效 / 无效 / 无法确定).
+    """
+
+    verdict_en: "str"
+    """
+    The verdict in English.
+    """
+
+    summary: "str"
+    """
+    One line for the counter, both languages ("有效 / valid — 一照通 bundle …: 13/13 valid").
+    """
+
+    subject_code: "typing.Optional[str]"
+    """
+    The subject's 统一社会信用代码 (from the first member), when shown and verified.
+    """
+
+    subject_name: "typing.Optional[str]"
+    """
+    The subject's name (from the first member).
+    """
+
+    holder_signed: "bool"
+    """
+    Whether the holder signed the bundle (else a static bundle: a wall code).
+    """
+
+    members: "typing.List[BundleMemberReport]"
+    """
+    Every member, in bundle order.
+    """
+
+    problems: "typing.List[BundleProblem]"
+    """
+    Bundle-level problems.
+    """
+
+    def __init__(self, *, verdict: "Verdict", verdict_zh: "str", verdict_en: "str", summary: "str", subject_code: "typing.Optional[str]", subject_name: "typing.Optional[str]", holder_signed: "bool", members: "typing.List[BundleMemberReport]", problems: "typing.List[BundleProblem]"):
+        self.verdict = verdict
+        self.verdict_zh = verdict_zh
+        self.verdict_en = verdict_en
+        self.summary = summary
+        self.subject_code = subject_code
+        self.subject_name = subject_name
+        self.holder_signed = holder_signed
+        self.members = members
+        self.problems = problems
+
+    def __str__(self):
+        return "BundleReport(verdict={}, verdict_zh={}, verdict_en={}, summary={}, subject_code={}, subject_name={}, holder_signed={}, members={}, problems={})".format(self.verdict, self.verdict_zh, self.verdict_en, self.summary, self.subject_code, self.subject_name, self.holder_signed, self.members, self.problems)
+
+    def __eq__(self, other):
+        if self.verdict != other.verdict:
+            return False
+        if self.verdict_zh != other.verdict_zh:
+            return False
+        if self.verdict_en != other.verdict_en:
+            return False
+        if self.summary != other.summary:
+            return False
+        if self.subject_code != other.subject_code:
+            return False
+        if self.subject_name != other.subject_name:
+            return False
+        if self.holder_signed != other.holder_signed:
+            return False
+        if self.members != other.members:
+            return False
+        if self.problems != other.problems:
+            return False
+        return True
+
+class _UniffiConverterTypeBundleReport(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return BundleReport(
+            verdict=_UniffiConverterTypeVerdict.read(buf),
+            verdict_zh=_UniffiConverterString.read(buf),
+            verdict_en=_UniffiConverterString.read(buf),
+            summary=_UniffiConverterString.read(buf),
+            subject_code=_UniffiConverterOptionalString.read(buf),
+            subject_name=_UniffiConverterOptionalString.read(buf),
+            holder_signed=_UniffiConverterBool.read(buf),
+            members=_UniffiConverterSequenceTypeBundleMemberReport.read(buf),
+            problems=_UniffiConverterSequenceTypeBundleProblem.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiConverterTypeVerdict.check_lower(value.verdict)
+        _UniffiConverterString.check_lower(value.verdict_zh)
+        _UniffiConverterString.check_lower(value.verdict_en)
+        _UniffiConverterString.check_lower(value.summary)
+        _UniffiConverterOptionalString.check_lower(value.subject_code)
+        _UniffiConverterOptionalString.check_lower(value.subject_name)
+        _UniffiConverterBool.check_lower(value.holder_signed)
+        _UniffiConverterSequenceTypeBundleMemberReport.check_lower(value.members)
+        _UniffiConverterSequenceTypeBundleProblem.check_lower(value.problems)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiConverterTypeVerdict.write(value.verdict, buf)
+        _UniffiConverterString.write(value.verdict_zh, buf)
+        _UniffiConverterString.write(value.verdict_en, buf)
+        _UniffiConverterString.write(value.summary, buf)
+        _UniffiConverterOptionalString.write(value.subject_code, buf)
+        _UniffiConverterOptionalString.write(value.subject_name, buf)
+        _UniffiConverterBool.write(value.holder_signed, buf)
+        _UniffiConverterSequenceTypeBundleMemberReport.write(value.members, buf)
+        _UniffiConverterSequenceTypeBundleProblem.write(value.problems, buf)
 
 
 class CheckResult:
@@ -1860,6 +2425,116 @@ class _UniffiConverterTypeDisclosedField(_UniffiConverterRustBuffer):
         _UniffiConverterBool.write(value.sensitive, buf)
 
 
+class DisclosedImage:
+    """
+    A disclosed image (the ID card portrait), for the app to show beside the verdict.
+
+    The bytes are exactly what the issuer signed; they passed the portrait
+    profile's check (baseline JPEG within the type's byte and pixel limits, no
+    metadata: docs/FORMAT.md §6.3) before anything else read them, and they are
+    given only when every integrity check passed, like the text fields.
+    Decode them with the platform's image decoder (`BitmapFactory`,
+    `UIImage(data:)`); the width and height are already checked.
+    """
+
+    key: "str"
+    """
+    Field key (`portrait`).
+    """
+
+    label_zh: "str"
+    """
+    Chinese label (照片).
+    """
+
+    label_en: "str"
+    """
+    English label.
+    """
+
+    media_type: "str"
+    """
+    Media type (`image/jpeg`).
+    """
+
+    width: "int"
+    """
+    Width in pixels, from the checked header.
+    """
+
+    height: "int"
+    """
+    Height in pixels, from the checked header.
+    """
+
+    bytes: "bytes"
+    """
+    The image file bytes, exactly as signed.
+    """
+
+    def __init__(self, *, key: "str", label_zh: "str", label_en: "str", media_type: "str", width: "int", height: "int", bytes: "bytes"):
+        self.key = key
+        self.label_zh = label_zh
+        self.label_en = label_en
+        self.media_type = media_type
+        self.width = width
+        self.height = height
+        self.bytes = bytes
+
+    def __str__(self):
+        return "DisclosedImage(key={}, label_zh={}, label_en={}, media_type={}, width={}, height={}, bytes={})".format(self.key, self.label_zh, self.label_en, self.media_type, self.width, self.height, self.bytes)
+
+    def __eq__(self, other):
+        if self.key != other.key:
+            return False
+        if self.label_zh != other.label_zh:
+            return False
+        if self.label_en != other.label_en:
+            return False
+        if self.media_type != other.media_type:
+            return False
+        if self.width != other.width:
+            return False
+        if self.height != other.height:
+            return False
+        if self.bytes != other.bytes:
+            return False
+        return True
+
+class _UniffiConverterTypeDisclosedImage(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return DisclosedImage(
+            key=_UniffiConverterString.read(buf),
+            label_zh=_UniffiConverterString.read(buf),
+            label_en=_UniffiConverterString.read(buf),
+            media_type=_UniffiConverterString.read(buf),
+            width=_UniffiConverterUInt16.read(buf),
+            height=_UniffiConverterUInt16.read(buf),
+            bytes=_UniffiConverterBytes.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiConverterString.check_lower(value.key)
+        _UniffiConverterString.check_lower(value.label_zh)
+        _UniffiConverterString.check_lower(value.label_en)
+        _UniffiConverterString.check_lower(value.media_type)
+        _UniffiConverterUInt16.check_lower(value.width)
+        _UniffiConverterUInt16.check_lower(value.height)
+        _UniffiConverterBytes.check_lower(value.bytes)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiConverterString.write(value.key, buf)
+        _UniffiConverterString.write(value.label_zh, buf)
+        _UniffiConverterString.write(value.label_en, buf)
+        _UniffiConverterString.write(value.media_type, buf)
+        _UniffiConverterUInt16.write(value.width, buf)
+        _UniffiConverterUInt16.write(value.height, buf)
+        _UniffiConverterBytes.write(value.bytes, buf)
+
+
 class FieldInfo:
     """
     One field of a license type, for a "choose what to show" screen.
@@ -1985,6 +2660,190 @@ class _UniffiConverterTypeFinding(_UniffiConverterRustBuffer):
     @staticmethod
     def write(value, buf):
         _UniffiConverterString.write(value.code, buf)
+        _UniffiConverterString.write(value.message_zh, buf)
+        _UniffiConverterString.write(value.message_en, buf)
+
+
+class FrameOptions:
+    """
+    How to cut a presentation into the frames of an animated code.
+    """
+
+    symbol_size: "int"
+    """
+    Symbol bytes per frame (16–2048). The default 179 fills a QR version 10
+    (57 × 57 modules) at ECC M, which low-end phones read from a screen.
+    """
+
+    repair_frames: "typing.Optional[int]"
+    """
+    Repair frames after the source frames in one loop; none = as many as
+    there are source frames (at least 2), so a counter that misses 30% of a
+    loop still assembles it.
+    """
+
+    def __init__(self, *, symbol_size: "int" = _DEFAULT, repair_frames: "typing.Optional[int]" = _DEFAULT):
+        if symbol_size is _DEFAULT:
+            self.symbol_size = 179
+        else:
+            self.symbol_size = symbol_size
+        if repair_frames is _DEFAULT:
+            self.repair_frames = None
+        else:
+            self.repair_frames = repair_frames
+
+    def __str__(self):
+        return "FrameOptions(symbol_size={}, repair_frames={})".format(self.symbol_size, self.repair_frames)
+
+    def __eq__(self, other):
+        if self.symbol_size != other.symbol_size:
+            return False
+        if self.repair_frames != other.repair_frames:
+            return False
+        return True
+
+class _UniffiConverterTypeFrameOptions(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return FrameOptions(
+            symbol_size=_UniffiConverterUInt16.read(buf),
+            repair_frames=_UniffiConverterOptionalUInt32.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiConverterUInt16.check_lower(value.symbol_size)
+        _UniffiConverterOptionalUInt32.check_lower(value.repair_frames)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiConverterUInt16.write(value.symbol_size, buf)
+        _UniffiConverterOptionalUInt32.write(value.repair_frames, buf)
+
+
+class FrameProgress:
+    """
+    Progress after one scanned frame, for the counter's screen.
+    """
+
+    status: "FrameStatus"
+    """
+    What this frame did.
+    """
+
+    frames_seen: "int"
+    """
+    Distinct frames of the current code received so far (of the completed
+    code, for `Complete` / `AlreadyComplete`; 0 when nothing is being assembled).
+    """
+
+    frames_needed: "int"
+    """
+    Frames needed at least (the code's source frame count K; a fountain code
+    occasionally needs one or two more). 0 when nothing is being assembled.
+    """
+
+    percent: "int"
+    """
+    `frames_seen` as a percentage of `frames_needed`: 0–99 until complete, then 100.
+    """
+
+    complete: "bool"
+    """
+    Whether a completed code is ready (`status` is `Complete` or `AlreadyComplete`).
+    """
+
+    kind: "typing.Optional[CodeKind]"
+    """
+    What the completed code carries (when `complete`).
+    """
+
+    problem: "typing.Optional[Problem]"
+    """
+    Why the frame was refused (when `status` is `Rejected`).
+    """
+
+    message_zh: "str"
+    """
+    A line for the counter's screen, in Chinese (正在接收动态码：5/15 帧 …).
+    """
+
+    message_en: "str"
+    """
+    The same line in English.
+    """
+
+    def __init__(self, *, status: "FrameStatus", frames_seen: "int", frames_needed: "int", percent: "int", complete: "bool", kind: "typing.Optional[CodeKind]", problem: "typing.Optional[Problem]", message_zh: "str", message_en: "str"):
+        self.status = status
+        self.frames_seen = frames_seen
+        self.frames_needed = frames_needed
+        self.percent = percent
+        self.complete = complete
+        self.kind = kind
+        self.problem = problem
+        self.message_zh = message_zh
+        self.message_en = message_en
+
+    def __str__(self):
+        return "FrameProgress(status={}, frames_seen={}, frames_needed={}, percent={}, complete={}, kind={}, problem={}, message_zh={}, message_en={})".format(self.status, self.frames_seen, self.frames_needed, self.percent, self.complete, self.kind, self.problem, self.message_zh, self.message_en)
+
+    def __eq__(self, other):
+        if self.status != other.status:
+            return False
+        if self.frames_seen != other.frames_seen:
+            return False
+        if self.frames_needed != other.frames_needed:
+            return False
+        if self.percent != other.percent:
+            return False
+        if self.complete != other.complete:
+            return False
+        if self.kind != other.kind:
+            return False
+        if self.problem != other.problem:
+            return False
+        if self.message_zh != other.message_zh:
+            return False
+        if self.message_en != other.message_en:
+            return False
+        return True
+
+class _UniffiConverterTypeFrameProgress(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return FrameProgress(
+            status=_UniffiConverterTypeFrameStatus.read(buf),
+            frames_seen=_UniffiConverterUInt32.read(buf),
+            frames_needed=_UniffiConverterUInt32.read(buf),
+            percent=_UniffiConverterUInt8.read(buf),
+            complete=_UniffiConverterBool.read(buf),
+            kind=_UniffiConverterOptionalTypeCodeKind.read(buf),
+            problem=_UniffiConverterOptionalTypeProblem.read(buf),
+            message_zh=_UniffiConverterString.read(buf),
+            message_en=_UniffiConverterString.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiConverterTypeFrameStatus.check_lower(value.status)
+        _UniffiConverterUInt32.check_lower(value.frames_seen)
+        _UniffiConverterUInt32.check_lower(value.frames_needed)
+        _UniffiConverterUInt8.check_lower(value.percent)
+        _UniffiConverterBool.check_lower(value.complete)
+        _UniffiConverterOptionalTypeCodeKind.check_lower(value.kind)
+        _UniffiConverterOptionalTypeProblem.check_lower(value.problem)
+        _UniffiConverterString.check_lower(value.message_zh)
+        _UniffiConverterString.check_lower(value.message_en)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiConverterTypeFrameStatus.write(value.status, buf)
+        _UniffiConverterUInt32.write(value.frames_seen, buf)
+        _UniffiConverterUInt32.write(value.frames_needed, buf)
+        _UniffiConverterUInt8.write(value.percent, buf)
+        _UniffiConverterBool.write(value.complete, buf)
+        _UniffiConverterOptionalTypeCodeKind.write(value.kind, buf)
+        _UniffiConverterOptionalTypeProblem.write(value.problem, buf)
         _UniffiConverterString.write(value.message_zh, buf)
         _UniffiConverterString.write(value.message_en, buf)
 
@@ -2700,6 +3559,124 @@ class _UniffiConverterTypeRequestedField(_UniffiConverterRustBuffer):
         _UniffiConverterString.write(value.label_en, buf)
 
 
+class TrustListEntry:
+    """
+    One issuer key on a trust list (docs/FORMAT.md, trust list).
+    """
+
+    public_key: "bytes"
+    """
+    The issuer's public key: a raw 32-byte Ed25519 key (`Issuer.publicKey()`)
+    or a SubjectPublicKeyInfo (DER) of any supported algorithm.
+    """
+
+    name_zh: "str"
+    """
+    颁发机构名称.
+    """
+
+    name_en: "str"
+    """
+    English name.
+    """
+
+    code: "str"
+    """
+    The authority's 统一社会信用代码.
+    """
+
+    region: "str"
+    """
+    行政区划代码.
+    """
+
+    types: "typing.List[str]"
+    """
+    License type codes (or ids) this key may issue.
+    """
+
+    not_before: "int"
+    """
+    Start of the key's issuing window (Unix seconds).
+    """
+
+    not_after: "typing.Optional[int]"
+    """
+    End of the key's issuing window (Unix seconds); none = open.
+    """
+
+    def __init__(self, *, public_key: "bytes", name_zh: "str", name_en: "str", code: "str", region: "str", types: "typing.List[str]", not_before: "int", not_after: "typing.Optional[int]" = _DEFAULT):
+        self.public_key = public_key
+        self.name_zh = name_zh
+        self.name_en = name_en
+        self.code = code
+        self.region = region
+        self.types = types
+        self.not_before = not_before
+        if not_after is _DEFAULT:
+            self.not_after = None
+        else:
+            self.not_after = not_after
+
+    def __str__(self):
+        return "TrustListEntry(public_key={}, name_zh={}, name_en={}, code={}, region={}, types={}, not_before={}, not_after={})".format(self.public_key, self.name_zh, self.name_en, self.code, self.region, self.types, self.not_before, self.not_after)
+
+    def __eq__(self, other):
+        if self.public_key != other.public_key:
+            return False
+        if self.name_zh != other.name_zh:
+            return False
+        if self.name_en != other.name_en:
+            return False
+        if self.code != other.code:
+            return False
+        if self.region != other.region:
+            return False
+        if self.types != other.types:
+            return False
+        if self.not_before != other.not_before:
+            return False
+        if self.not_after != other.not_after:
+            return False
+        return True
+
+class _UniffiConverterTypeTrustListEntry(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return TrustListEntry(
+            public_key=_UniffiConverterBytes.read(buf),
+            name_zh=_UniffiConverterString.read(buf),
+            name_en=_UniffiConverterString.read(buf),
+            code=_UniffiConverterString.read(buf),
+            region=_UniffiConverterString.read(buf),
+            types=_UniffiConverterSequenceString.read(buf),
+            not_before=_UniffiConverterUInt64.read(buf),
+            not_after=_UniffiConverterOptionalUInt64.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiConverterBytes.check_lower(value.public_key)
+        _UniffiConverterString.check_lower(value.name_zh)
+        _UniffiConverterString.check_lower(value.name_en)
+        _UniffiConverterString.check_lower(value.code)
+        _UniffiConverterString.check_lower(value.region)
+        _UniffiConverterSequenceString.check_lower(value.types)
+        _UniffiConverterUInt64.check_lower(value.not_before)
+        _UniffiConverterOptionalUInt64.check_lower(value.not_after)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiConverterBytes.write(value.public_key, buf)
+        _UniffiConverterString.write(value.name_zh, buf)
+        _UniffiConverterString.write(value.name_en, buf)
+        _UniffiConverterString.write(value.code, buf)
+        _UniffiConverterString.write(value.region, buf)
+        _UniffiConverterSequenceString.write(value.types, buf)
+        _UniffiConverterUInt64.write(value.not_before, buf)
+        _UniffiConverterOptionalUInt64.write(value.not_after, buf)
+
+
 class VerificationReport:
     """
     The full result of verifying one scan.
@@ -2750,12 +3727,18 @@ class VerificationReport:
     Disclosed fields (empty unless every integrity check passed).
     """
 
+    images: "typing.List[DisclosedImage]"
+    """
+    Disclosed images (the portrait), under the same rule as `fields`; each is
+    also listed in `fields` with a text description.
+    """
+
     findings: "typing.List[Finding]"
     """
     Findings that do not change the verdict.
     """
 
-    def __init__(self, *, verdict: "Verdict", verdict_zh: "str", verdict_en: "str", summary: "str", failing_check: "typing.Optional[str]", problem: "typing.Optional[Problem]", checks: "typing.List[CheckResult]", license: "typing.Optional[LicenseFacts]", fields: "typing.List[DisclosedField]", findings: "typing.List[Finding]"):
+    def __init__(self, *, verdict: "Verdict", verdict_zh: "str", verdict_en: "str", summary: "str", failing_check: "typing.Optional[str]", problem: "typing.Optional[Problem]", checks: "typing.List[CheckResult]", license: "typing.Optional[LicenseFacts]", fields: "typing.List[DisclosedField]", images: "typing.List[DisclosedImage]", findings: "typing.List[Finding]"):
         self.verdict = verdict
         self.verdict_zh = verdict_zh
         self.verdict_en = verdict_en
@@ -2765,10 +3748,11 @@ class VerificationReport:
         self.checks = checks
         self.license = license
         self.fields = fields
+        self.images = images
         self.findings = findings
 
     def __str__(self):
-        return "VerificationReport(verdict={}, verdict_zh={}, verdict_en={}, summary={}, failing_check={}, problem={}, checks={}, license={}, fields={}, findings={})".format(self.verdict, self.verdict_zh, self.verdict_en, self.summary, self.failing_check, self.problem, self.checks, self.license, self.fields, self.findings)
+        return "VerificationReport(verdict={}, verdict_zh={}, verdict_en={}, summary={}, failing_check={}, problem={}, checks={}, license={}, fields={}, images={}, findings={})".format(self.verdict, self.verdict_zh, self.verdict_en, self.summary, self.failing_check, self.problem, self.checks, self.license, self.fields, self.images, self.findings)
 
     def __eq__(self, other):
         if self.verdict != other.verdict:
@@ -2789,6 +3773,8 @@ class VerificationReport:
             return False
         if self.fields != other.fields:
             return False
+        if self.images != other.images:
+            return False
         if self.findings != other.findings:
             return False
         return True
@@ -2806,6 +3792,7 @@ class _UniffiConverterTypeVerificationReport(_UniffiConverterRustBuffer):
             checks=_UniffiConverterSequenceTypeCheckResult.read(buf),
             license=_UniffiConverterOptionalTypeLicenseFacts.read(buf),
             fields=_UniffiConverterSequenceTypeDisclosedField.read(buf),
+            images=_UniffiConverterSequenceTypeDisclosedImage.read(buf),
             findings=_UniffiConverterSequenceTypeFinding.read(buf),
         )
 
@@ -2820,6 +3807,7 @@ class _UniffiConverterTypeVerificationReport(_UniffiConverterRustBuffer):
         _UniffiConverterSequenceTypeCheckResult.check_lower(value.checks)
         _UniffiConverterOptionalTypeLicenseFacts.check_lower(value.license)
         _UniffiConverterSequenceTypeDisclosedField.check_lower(value.fields)
+        _UniffiConverterSequenceTypeDisclosedImage.check_lower(value.images)
         _UniffiConverterSequenceTypeFinding.check_lower(value.findings)
 
     @staticmethod
@@ -2833,6 +3821,7 @@ class _UniffiConverterTypeVerificationReport(_UniffiConverterRustBuffer):
         _UniffiConverterSequenceTypeCheckResult.write(value.checks, buf)
         _UniffiConverterOptionalTypeLicenseFacts.write(value.license, buf)
         _UniffiConverterSequenceTypeDisclosedField.write(value.fields, buf)
+        _UniffiConverterSequenceTypeDisclosedImage.write(value.images, buf)
         _UniffiConverterSequenceTypeFinding.write(value.findings, buf)
 
 
@@ -3059,6 +4048,126 @@ class _UniffiConverterTypeVerifyPolicy(_UniffiConverterRustBuffer):
 
 
 
+class AssembledReport:
+    """
+    The result of verifying an assembled code.
+    """
+
+    def __init__(self):
+        raise RuntimeError("AssembledReport cannot be instantiated directly")
+
+    # Each enum variant is a nested class of the enum itself.
+    class PRESENTATION:
+        """
+        A presentation (or a request, reported as `not_a_presentation`): the
+        usual report, with the portrait in `images`.
+        """
+
+        report: "VerificationReport"
+        """
+        The report.
+        """
+
+
+        def __init__(self,report: "VerificationReport"):
+            self.report = report
+
+        def __str__(self):
+            return "AssembledReport.PRESENTATION(report={})".format(self.report)
+
+        def __eq__(self, other):
+            if not other.is_PRESENTATION():
+                return False
+            if self.report != other.report:
+                return False
+            return True
+    
+    class BUNDLE:
+        """
+        A 一照通 bundle: every member's report and the overall verdict.
+        """
+
+        report: "BundleReport"
+        """
+        The report.
+        """
+
+
+        def __init__(self,report: "BundleReport"):
+            self.report = report
+
+        def __str__(self):
+            return "AssembledReport.BUNDLE(report={})".format(self.report)
+
+        def __eq__(self, other):
+            if not other.is_BUNDLE():
+                return False
+            if self.report != other.report:
+                return False
+            return True
+    
+    
+
+    # For each variant, we have `is_NAME` and `is_name` methods for easily checking
+    # whether an instance is that variant.
+    def is_PRESENTATION(self) -> bool:
+        return isinstance(self, AssembledReport.PRESENTATION)
+    def is_presentation(self) -> bool:
+        return isinstance(self, AssembledReport.PRESENTATION)
+    def is_BUNDLE(self) -> bool:
+        return isinstance(self, AssembledReport.BUNDLE)
+    def is_bundle(self) -> bool:
+        return isinstance(self, AssembledReport.BUNDLE)
+    
+
+# Now, a little trick - we make each nested variant class be a subclass of the main
+# enum class, so that method calls and instance checks etc will work intuitively.
+# We might be able to do this a little more neatly with a metaclass, but this'll do.
+AssembledReport.PRESENTATION = type("AssembledReport.PRESENTATION", (AssembledReport.PRESENTATION, AssembledReport,), {})  # type: ignore
+AssembledReport.BUNDLE = type("AssembledReport.BUNDLE", (AssembledReport.BUNDLE, AssembledReport,), {})  # type: ignore
+
+
+
+
+class _UniffiConverterTypeAssembledReport(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        variant = buf.read_i32()
+        if variant == 1:
+            return AssembledReport.PRESENTATION(
+                _UniffiConverterTypeVerificationReport.read(buf),
+            )
+        if variant == 2:
+            return AssembledReport.BUNDLE(
+                _UniffiConverterTypeBundleReport.read(buf),
+            )
+        raise InternalError("Raw enum value doesn't match any cases")
+
+    @staticmethod
+    def check_lower(value):
+        if value.is_PRESENTATION():
+            _UniffiConverterTypeVerificationReport.check_lower(value.report)
+            return
+        if value.is_BUNDLE():
+            _UniffiConverterTypeBundleReport.check_lower(value.report)
+            return
+        raise ValueError(value)
+
+    @staticmethod
+    def write(value, buf):
+        if value.is_PRESENTATION():
+            buf.write_i32(1)
+            _UniffiConverterTypeVerificationReport.write(value.report, buf)
+        if value.is_BUNDLE():
+            buf.write_i32(2)
+            _UniffiConverterTypeBundleReport.write(value.report, buf)
+
+
+
+
+
+
+
 class CheckOutcome(enum.Enum):
     """
     The outcome of one check.
@@ -3138,6 +4247,175 @@ class _UniffiConverterTypeCheckOutcome(_UniffiConverterRustBuffer):
             buf.write_i32(4)
         if value == CheckOutcome.SKIPPED:
             buf.write_i32(5)
+
+
+
+
+
+
+
+class CodeKind(enum.Enum):
+    """
+    What an assembled code carries.
+    """
+
+    PRESENTATION = 0
+    """
+    A holder's presentation (亮证), e.g. an ID card with its portrait.
+    """
+
+    
+    BUNDLE = 1
+    """
+    A 一照通 bundle: a business license and permits of the same subject.
+    """
+
+    
+    REQUEST = 2
+    """
+    A verifier's request (授权用证): not something a counter verifies.
+    """
+
+    
+
+
+class _UniffiConverterTypeCodeKind(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        variant = buf.read_i32()
+        if variant == 1:
+            return CodeKind.PRESENTATION
+        if variant == 2:
+            return CodeKind.BUNDLE
+        if variant == 3:
+            return CodeKind.REQUEST
+        raise InternalError("Raw enum value doesn't match any cases")
+
+    @staticmethod
+    def check_lower(value):
+        if value == CodeKind.PRESENTATION:
+            return
+        if value == CodeKind.BUNDLE:
+            return
+        if value == CodeKind.REQUEST:
+            return
+        raise ValueError(value)
+
+    @staticmethod
+    def write(value, buf):
+        if value == CodeKind.PRESENTATION:
+            buf.write_i32(1)
+        if value == CodeKind.BUNDLE:
+            buf.write_i32(2)
+        if value == CodeKind.REQUEST:
+            buf.write_i32(3)
+
+
+
+
+
+
+
+class FrameStatus(enum.Enum):
+    """
+    What one scanned frame did.
+    """
+
+    ACCEPTED = 0
+    """
+    A new frame of the code being assembled; not complete yet.
+    """
+
+    
+    DUPLICATE = 1
+    """
+    A frame already received (the animation loops): nothing changed.
+    """
+
+    
+    OTHER_CODE = 2
+    """
+    A frame of another code (another presentation's hash) while this one is
+    being assembled: ignored, so two codes never mix.
+    """
+
+    
+    COMPLETE = 3
+    """
+    This frame completed the code: [`FrameAssembler::result`] has it.
+    """
+
+    
+    ALREADY_COMPLETE = 4
+    """
+    A frame of the code already completed (the phone keeps looping).
+    """
+
+    
+    REJECTED = 5
+    """
+    The frame was refused; `problem` says why. Codes: `not_a_frame`,
+    `empty`, `too_long`, `bad_base45`, `truncated`, `bad_message_length`,
+    `bad_symbol_size`, `too_many_symbols`, `bad_index` (this frame is
+    unreadable: the assembly goes on); `inconsistent_header`,
+    `conflicting_frame` (forged or corrupted: this frame is ignored);
+    `hash_mismatch`, `too_many_frames` (the frames decoded to something
+    that is not the code they claim: a forged frame; the assembler has
+    started over); `bad_message`, `bad_body` (the assembled code is not
+    one of ours).
+    """
+
+    
+
+
+class _UniffiConverterTypeFrameStatus(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        variant = buf.read_i32()
+        if variant == 1:
+            return FrameStatus.ACCEPTED
+        if variant == 2:
+            return FrameStatus.DUPLICATE
+        if variant == 3:
+            return FrameStatus.OTHER_CODE
+        if variant == 4:
+            return FrameStatus.COMPLETE
+        if variant == 5:
+            return FrameStatus.ALREADY_COMPLETE
+        if variant == 6:
+            return FrameStatus.REJECTED
+        raise InternalError("Raw enum value doesn't match any cases")
+
+    @staticmethod
+    def check_lower(value):
+        if value == FrameStatus.ACCEPTED:
+            return
+        if value == FrameStatus.DUPLICATE:
+            return
+        if value == FrameStatus.OTHER_CODE:
+            return
+        if value == FrameStatus.COMPLETE:
+            return
+        if value == FrameStatus.ALREADY_COMPLETE:
+            return
+        if value == FrameStatus.REJECTED:
+            return
+        raise ValueError(value)
+
+    @staticmethod
+    def write(value, buf):
+        if value == FrameStatus.ACCEPTED:
+            buf.write_i32(1)
+        if value == FrameStatus.DUPLICATE:
+            buf.write_i32(2)
+        if value == FrameStatus.OTHER_CODE:
+            buf.write_i32(3)
+        if value == FrameStatus.COMPLETE:
+            buf.write_i32(4)
+        if value == FrameStatus.ALREADY_COMPLETE:
+            buf.write_i32(5)
+        if value == FrameStatus.REJECTED:
+            buf.write_i32(6)
 
 
 
@@ -3987,6 +5265,33 @@ class _UniffiConverterOptionalUInt64(_UniffiConverterRustBuffer):
 
 
 
+class _UniffiConverterOptionalBool(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            _UniffiConverterBool.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        _UniffiConverterBool.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return _UniffiConverterBool.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
+
+
+
 class _UniffiConverterOptionalString(_UniffiConverterRustBuffer):
     @classmethod
     def check_lower(cls, value):
@@ -4036,6 +5341,60 @@ class _UniffiConverterOptionalBytes(_UniffiConverterRustBuffer):
             return None
         elif flag == 1:
             return _UniffiConverterBytes.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
+
+
+
+class _UniffiConverterOptionalTypeAssembledCode(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            _UniffiConverterTypeAssembledCode.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        _UniffiConverterTypeAssembledCode.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return _UniffiConverterTypeAssembledCode.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
+
+
+
+class _UniffiConverterOptionalTypeFrameOptions(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            _UniffiConverterTypeFrameOptions.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        _UniffiConverterTypeFrameOptions.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return _UniffiConverterTypeFrameOptions.read(buf)
         else:
             raise InternalError("Unexpected flag byte for optional type")
 
@@ -4149,6 +5508,33 @@ class _UniffiConverterOptionalTypeQrStyle(_UniffiConverterRustBuffer):
 
 
 
+class _UniffiConverterOptionalTypeCodeKind(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            _UniffiConverterTypeCodeKind.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        _UniffiConverterTypeCodeKind.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return _UniffiConverterTypeCodeKind.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
+
+
+
 class _UniffiConverterOptionalSequenceString(_UniffiConverterRustBuffer):
     @classmethod
     def check_lower(cls, value):
@@ -4201,6 +5587,81 @@ class _UniffiConverterSequenceString(_UniffiConverterRustBuffer):
 
 
 
+class _UniffiConverterSequenceTypeBundleMemberChoice(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiConverterTypeBundleMemberChoice.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiConverterTypeBundleMemberChoice.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiConverterTypeBundleMemberChoice.read(buf) for i in range(count)
+        ]
+
+
+
+class _UniffiConverterSequenceTypeBundleMemberReport(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiConverterTypeBundleMemberReport.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiConverterTypeBundleMemberReport.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiConverterTypeBundleMemberReport.read(buf) for i in range(count)
+        ]
+
+
+
+class _UniffiConverterSequenceTypeBundleProblem(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiConverterTypeBundleProblem.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiConverterTypeBundleProblem.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiConverterTypeBundleProblem.read(buf) for i in range(count)
+        ]
+
+
+
 class _UniffiConverterSequenceTypeCheckResult(_UniffiConverterRustBuffer):
     @classmethod
     def check_lower(cls, value):
@@ -4247,6 +5708,31 @@ class _UniffiConverterSequenceTypeDisclosedField(_UniffiConverterRustBuffer):
 
         return [
             _UniffiConverterTypeDisclosedField.read(buf) for i in range(count)
+        ]
+
+
+
+class _UniffiConverterSequenceTypeDisclosedImage(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiConverterTypeDisclosedImage.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiConverterTypeDisclosedImage.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiConverterTypeDisclosedImage.read(buf) for i in range(count)
         ]
 
 
@@ -4347,6 +5833,31 @@ class _UniffiConverterSequenceTypeRequestedField(_UniffiConverterRustBuffer):
 
         return [
             _UniffiConverterTypeRequestedField.read(buf) for i in range(count)
+        ]
+
+
+
+class _UniffiConverterSequenceTypeTrustListEntry(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiConverterTypeTrustListEntry.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiConverterTypeTrustListEntry.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiConverterTypeTrustListEntry.read(buf) for i in range(count)
         ]
 
 # objects.
@@ -4566,6 +6077,139 @@ class _UniffiConverterTypeDeviceSigner:
 
     @classmethod
     def write(cls, value: DeviceSignerProtocol, buf: _UniffiRustBuffer):
+        buf.write_u64(cls.lower(value))
+class FrameAssemblerProtocol(typing.Protocol):
+    """
+    Assembles one animated code from scanned frame texts: feed it every text the
+    camera reads that starts with `LZ1F:`, in any order, with gaps and
+    repeats. Never throws: every problem is in the returned [`FrameProgress`].
+    Thread-safe (one lock); one assembler per camera.
+    """
+
+    def push(self, text: "str"):
+        """
+        Takes one scanned frame text.
+        """
+
+        raise NotImplementedError
+    def reset(self, ):
+        """
+        Forgets everything: the code being assembled and the last completed one
+        (call it between two holders).
+        """
+
+        raise NotImplementedError
+    def result(self, ):
+        """
+        The code last completed (it stays until another completes or [`reset`](Self::reset)).
+        """
+
+        raise NotImplementedError
+# FrameAssembler is a Rust-only trait - it's a wrapper around a Rust implementation.
+class FrameAssembler():
+    """
+    Assembles one animated code from scanned frame texts: feed it every text the
+    camera reads that starts with `LZ1F:`, in any order, with gaps and
+    repeats. Never throws: every problem is in the returned [`FrameProgress`].
+    Thread-safe (one lock); one assembler per camera.
+    """
+
+    _pointer: ctypes.c_void_p
+    def __init__(self, ):
+        """
+        An empty assembler.
+        """
+
+        self._pointer = _uniffi_rust_call(_UniffiLib.uniffi_liangzheng_ffi_fn_constructor_frameassembler_new,)
+
+    def __del__(self):
+        # In case of partial initialization of instances.
+        pointer = getattr(self, "_pointer", None)
+        if pointer is not None:
+            _uniffi_rust_call(_UniffiLib.uniffi_liangzheng_ffi_fn_free_frameassembler, pointer)
+
+    def _uniffi_clone_pointer(self):
+        return _uniffi_rust_call(_UniffiLib.uniffi_liangzheng_ffi_fn_clone_frameassembler, self._pointer)
+
+    # Used by alternative constructors or any methods which return this type.
+    @classmethod
+    def _make_instance_(cls, pointer):
+        # Lightly yucky way to bypass the usual __init__ logic
+        # and just create a new instance with the required pointer.
+        inst = cls.__new__(cls)
+        inst._pointer = pointer
+        return inst
+
+
+    def push(self, text: "str") -> "FrameProgress":
+        """
+        Takes one scanned frame text.
+        """
+
+        _UniffiConverterString.check_lower(text)
+        
+        return _UniffiConverterTypeFrameProgress.lift(
+            _uniffi_rust_call(_UniffiLib.uniffi_liangzheng_ffi_fn_method_frameassembler_push,self._uniffi_clone_pointer(),
+        _UniffiConverterString.lower(text))
+        )
+
+
+
+
+
+    def reset(self, ) -> None:
+        """
+        Forgets everything: the code being assembled and the last completed one
+        (call it between two holders).
+        """
+
+        _uniffi_rust_call(_UniffiLib.uniffi_liangzheng_ffi_fn_method_frameassembler_reset,self._uniffi_clone_pointer(),)
+
+
+
+
+
+
+    def result(self, ) -> "typing.Optional[AssembledCode]":
+        """
+        The code last completed (it stays until another completes or [`reset`](Self::reset)).
+        """
+
+        return _UniffiConverterOptionalTypeAssembledCode.lift(
+            _uniffi_rust_call(_UniffiLib.uniffi_liangzheng_ffi_fn_method_frameassembler_result,self._uniffi_clone_pointer(),)
+        )
+
+
+
+
+
+
+class _UniffiConverterTypeFrameAssembler:
+
+    @staticmethod
+    def lift(value: int):
+        return FrameAssembler._make_instance_(value)
+
+    @staticmethod
+    def check_lower(value: FrameAssembler):
+        if not isinstance(value, FrameAssembler):
+            raise TypeError("Expected FrameAssembler instance, {} found".format(type(value).__name__))
+
+    @staticmethod
+    def lower(value: FrameAssemblerProtocol):
+        if not isinstance(value, FrameAssembler):
+            raise TypeError("Expected FrameAssembler instance, {} found".format(type(value).__name__))
+        return value._uniffi_clone_pointer()
+
+    @classmethod
+    def read(cls, buf: _UniffiRustBuffer):
+        ptr = buf.read_u64()
+        if ptr == 0:
+            raise InternalError("Raw pointer value was null")
+        return cls.lift(ptr)
+
+    @classmethod
+    def write(cls, value: FrameAssemblerProtocol, buf: _UniffiRustBuffer):
         buf.write_u64(cls.lower(value))
 class IssuerProtocol(typing.Protocol):
     """
@@ -4975,6 +6619,15 @@ class VerifierProtocol(typing.Protocol):
         """
 
         raise NotImplementedError
+    def verify_assembled(self, code: "AssembledCode",policy: "VerifyPolicy"):
+        """
+        Verifies a code assembled from frames ([`FrameAssembler::result`]) under
+        `policy`: a presentation gives its report (portrait in `images`), a
+        bundle its bundle report, a request the `not_a_presentation` report.
+        Never fails: every problem is in the report.
+        """
+
+        raise NotImplementedError
     def verify_scan(self, qr_text: "str",policy: "VerifyPolicy"):
         """
         Verifies a scan at a counter: as `verify`, and a holder-bound
@@ -5203,6 +6856,28 @@ class Verifier():
 
 
 
+    def verify_assembled(self, code: "AssembledCode",policy: "VerifyPolicy") -> "AssembledReport":
+        """
+        Verifies a code assembled from frames ([`FrameAssembler::result`]) under
+        `policy`: a presentation gives its report (portrait in `images`), a
+        bundle its bundle report, a request the `not_a_presentation` report.
+        Never fails: every problem is in the report.
+        """
+
+        _UniffiConverterTypeAssembledCode.check_lower(code)
+        
+        _UniffiConverterTypeVerifyPolicy.check_lower(policy)
+        
+        return _UniffiConverterTypeAssembledReport.lift(
+            _uniffi_rust_call(_UniffiLib.uniffi_liangzheng_ffi_fn_method_verifier_verify_assembled,self._uniffi_clone_pointer(),
+        _UniffiConverterTypeAssembledCode.lower(code),
+        _UniffiConverterTypeVerifyPolicy.lower(policy))
+        )
+
+
+
+
+
     def verify_scan(self, qr_text: "str",policy: "VerifyPolicy") -> "VerificationReport":
         """
         Verifies a scan at a counter: as `verify`, and a holder-bound
@@ -5288,6 +6963,24 @@ class WalletProtocol(typing.Protocol):
         """
         Shows `field_keys` of license `index` (亮证): returns the QR text, valid for
         60 seconds from `now` (Unix seconds). Signs through the device signer.
+        """
+
+        raise NotImplementedError
+    def present_bundle(self, members: "typing.List[BundleMemberChoice]",now: "int",options: "typing.Union[object, typing.Optional[FrameOptions]]" = _DEFAULT):
+        """
+        Presents several licenses as one 一照通 bundle (a business license and
+        permits of the same subject), always as an animated code. When a
+        member is bound to this wallet's key, the device signer signs the
+        whole bundle once. At most 64 members; `options` as in `present_frames`.
+        """
+
+        raise NotImplementedError
+    def present_frames(self, index: "int",field_keys: "typing.List[str]",now: "int",options: "typing.Union[object, typing.Optional[FrameOptions]]" = _DEFAULT):
+        """
+        As [`present`](Self::present), but as an animated code: for a
+        presentation too large for one QR symbol (one that shows the
+        `portrait`). `options` default: 179-byte symbols (QR version 10), one
+        repair frame per source frame.
         """
 
         raise NotImplementedError
@@ -5445,6 +7138,63 @@ class Wallet():
         _UniffiConverterUInt32.lower(index),
         _UniffiConverterSequenceString.lower(field_keys),
         _UniffiConverterUInt64.lower(now))
+        )
+
+
+
+
+
+    def present_bundle(self, members: "typing.List[BundleMemberChoice]",now: "int",options: "typing.Union[object, typing.Optional[FrameOptions]]" = _DEFAULT) -> "AnimatedCode":
+        """
+        Presents several licenses as one 一照通 bundle (a business license and
+        permits of the same subject), always as an animated code. When a
+        member is bound to this wallet's key, the device signer signs the
+        whole bundle once. At most 64 members; `options` as in `present_frames`.
+        """
+
+        _UniffiConverterSequenceTypeBundleMemberChoice.check_lower(members)
+        
+        _UniffiConverterUInt64.check_lower(now)
+        
+        if options is _DEFAULT:
+            options = None
+        _UniffiConverterOptionalTypeFrameOptions.check_lower(options)
+        
+        return _UniffiConverterTypeAnimatedCode.lift(
+            _uniffi_rust_call_with_error(_UniffiConverterTypeLzError,_UniffiLib.uniffi_liangzheng_ffi_fn_method_wallet_present_bundle,self._uniffi_clone_pointer(),
+        _UniffiConverterSequenceTypeBundleMemberChoice.lower(members),
+        _UniffiConverterUInt64.lower(now),
+        _UniffiConverterOptionalTypeFrameOptions.lower(options))
+        )
+
+
+
+
+
+    def present_frames(self, index: "int",field_keys: "typing.List[str]",now: "int",options: "typing.Union[object, typing.Optional[FrameOptions]]" = _DEFAULT) -> "AnimatedCode":
+        """
+        As [`present`](Self::present), but as an animated code: for a
+        presentation too large for one QR symbol (one that shows the
+        `portrait`). `options` default: 179-byte symbols (QR version 10), one
+        repair frame per source frame.
+        """
+
+        _UniffiConverterUInt32.check_lower(index)
+        
+        _UniffiConverterSequenceString.check_lower(field_keys)
+        
+        _UniffiConverterUInt64.check_lower(now)
+        
+        if options is _DEFAULT:
+            options = None
+        _UniffiConverterOptionalTypeFrameOptions.check_lower(options)
+        
+        return _UniffiConverterTypeAnimatedCode.lift(
+            _uniffi_rust_call_with_error(_UniffiConverterTypeLzError,_UniffiLib.uniffi_liangzheng_ffi_fn_method_wallet_present_frames,self._uniffi_clone_pointer(),
+        _UniffiConverterUInt32.lower(index),
+        _UniffiConverterSequenceString.lower(field_keys),
+        _UniffiConverterUInt64.lower(now),
+        _UniffiConverterOptionalTypeFrameOptions.lower(options))
         )
 
 
@@ -5662,20 +7412,55 @@ def sign_registration(registration: "VerifierRegistration",root: "SigningKey") -
         _UniffiConverterTypeSigningKey.lower(root)))
 
 
+def sign_trust_list(issuers: "typing.List[TrustListEntry]",issued_at: "int",expires: "typing.Optional[int]",root: "SigningKey") -> "bytes":
+    """
+    Signs a trust list of `issuers` with the `root` key, issued at `issued_at`
+    and current until `expires` (Unix seconds). Returns the bytes
+    `Verifier(trustList, rootPublicKey)` takes. Refused (`LzError::TrustList`):
+    `duplicate_key` (a key listed twice); `InvalidInput` `bad_public_key`.
+    """
+
+    _UniffiConverterSequenceTypeTrustListEntry.check_lower(issuers)
+    
+    _UniffiConverterUInt64.check_lower(issued_at)
+    
+    _UniffiConverterOptionalUInt64.check_lower(expires)
+    
+    _UniffiConverterTypeSigningKey.check_lower(root)
+    
+    return _UniffiConverterBytes.lift(_uniffi_rust_call_with_error(_UniffiConverterTypeLzError,_UniffiLib.uniffi_liangzheng_ffi_fn_func_sign_trust_list,
+        _UniffiConverterSequenceTypeTrustListEntry.lower(issuers),
+        _UniffiConverterUInt64.lower(issued_at),
+        _UniffiConverterOptionalUInt64.lower(expires),
+        _UniffiConverterTypeSigningKey.lower(root)))
+
+
 __all__ = [
     "InternalError",
+    "AssembledReport",
     "CheckOutcome",
+    "CodeKind",
+    "FrameStatus",
     "HolderKeyAlgorithm",
     "LzError",
     "QrEcc",
     "StatusMode",
     "Verdict",
     "VerifierIdentity",
+    "AnimatedCode",
+    "AssembledCode",
+    "BundleMemberChoice",
+    "BundleMemberReport",
+    "BundleProblem",
+    "BundleReport",
     "CheckResult",
     "ConsentPrompt",
     "DisclosedField",
+    "DisclosedImage",
     "FieldInfo",
     "Finding",
+    "FrameOptions",
+    "FrameProgress",
     "HolderKey",
     "LibraryBuild",
     "LicenseFacts",
@@ -5686,6 +7471,7 @@ __all__ = [
     "RequestCode",
     "RequestPolicy",
     "RequestedField",
+    "TrustListEntry",
     "VerificationReport",
     "VerifierRegistration",
     "VerifyPolicy",
@@ -5697,7 +7483,9 @@ __all__ = [
     "render_qr_png",
     "render_qr_svg",
     "sign_registration",
+    "sign_trust_list",
     "DeviceSigner",
+    "FrameAssembler",
     "Issuer",
     "SigningKey",
     "Verifier",

@@ -422,6 +422,22 @@ fileprivate struct FfiConverterUInt8: FfiConverterPrimitive {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterUInt16: FfiConverterPrimitive {
+    typealias FfiType = UInt16
+    typealias SwiftType = UInt16
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt16 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
     typealias FfiType = UInt32
     typealias SwiftType = UInt32
@@ -773,6 +789,188 @@ public func FfiConverterTypeDeviceSigner_lift(_ pointer: UnsafeMutableRawPointer
 #endif
 public func FfiConverterTypeDeviceSigner_lower(_ value: DeviceSigner) -> UnsafeMutableRawPointer {
     return FfiConverterTypeDeviceSigner.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Assembles one animated code from scanned frame texts: feed it every text the
+ * camera reads that starts with `LZ1F:`, in any order, with gaps and
+ * repeats. Never throws: every problem is in the returned [`FrameProgress`].
+ * Thread-safe (one lock); one assembler per camera.
+ */
+public protocol FrameAssemblerProtocol: AnyObject, Sendable {
+    
+    /**
+     * Takes one scanned frame text.
+     */
+    func push(text: String)  -> FrameProgress
+    
+    /**
+     * Forgets everything: the code being assembled and the last completed one
+     * (call it between two holders).
+     */
+    func reset() 
+    
+    /**
+     * The code last completed (it stays until another completes or [`reset`](Self::reset)).
+     */
+    func result()  -> AssembledCode?
+    
+}
+/**
+ * Assembles one animated code from scanned frame texts: feed it every text the
+ * camera reads that starts with `LZ1F:`, in any order, with gaps and
+ * repeats. Never throws: every problem is in the returned [`FrameProgress`].
+ * Thread-safe (one lock); one assembler per camera.
+ */
+open class FrameAssembler: FrameAssemblerProtocol, @unchecked Sendable {
+    fileprivate let pointer: UnsafeMutableRawPointer!
+
+    /// Used to instantiate a [FFIObject] without an actual pointer, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoPointer {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromRawPointer pointer: UnsafeMutableRawPointer) {
+        self.pointer = pointer
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noPointer: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing [Pointer] the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noPointer: NoPointer) {
+        self.pointer = nil
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiClonePointer() -> UnsafeMutableRawPointer {
+        return try! rustCall { uniffi_liangzheng_ffi_fn_clone_frameassembler(self.pointer, $0) }
+    }
+    /**
+     * An empty assembler.
+     */
+public convenience init() {
+    let pointer =
+        try! rustCall() {
+    uniffi_liangzheng_ffi_fn_constructor_frameassembler_new($0
+    )
+}
+    self.init(unsafeFromRawPointer: pointer)
+}
+
+    deinit {
+        guard let pointer = pointer else {
+            return
+        }
+
+        try! rustCall { uniffi_liangzheng_ffi_fn_free_frameassembler(pointer, $0) }
+    }
+
+    
+
+    
+    /**
+     * Takes one scanned frame text.
+     */
+open func push(text: String) -> FrameProgress  {
+    return try!  FfiConverterTypeFrameProgress_lift(try! rustCall() {
+    uniffi_liangzheng_ffi_fn_method_frameassembler_push(self.uniffiClonePointer(),
+        FfiConverterString.lower(text),$0
+    )
+})
+}
+    
+    /**
+     * Forgets everything: the code being assembled and the last completed one
+     * (call it between two holders).
+     */
+open func reset()  {try! rustCall() {
+    uniffi_liangzheng_ffi_fn_method_frameassembler_reset(self.uniffiClonePointer(),$0
+    )
+}
+}
+    
+    /**
+     * The code last completed (it stays until another completes or [`reset`](Self::reset)).
+     */
+open func result() -> AssembledCode?  {
+    return try!  FfiConverterOptionTypeAssembledCode.lift(try! rustCall() {
+    uniffi_liangzheng_ffi_fn_method_frameassembler_result(self.uniffiClonePointer(),$0
+    )
+})
+}
+    
+
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFrameAssembler: FfiConverter {
+
+    typealias FfiType = UnsafeMutableRawPointer
+    typealias SwiftType = FrameAssembler
+
+    public static func lift(_ pointer: UnsafeMutableRawPointer) throws -> FrameAssembler {
+        return FrameAssembler(unsafeFromRawPointer: pointer)
+    }
+
+    public static func lower(_ value: FrameAssembler) -> UnsafeMutableRawPointer {
+        return value.uniffiClonePointer()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FrameAssembler {
+        let v: UInt64 = try readInt(&buf)
+        // The Rust code won't compile if a pointer won't fit in a UInt64.
+        // We have to go via `UInt` because that's the thing that's the size of a pointer.
+        let ptr = UnsafeMutableRawPointer(bitPattern: UInt(truncatingIfNeeded: v))
+        if (ptr == nil) {
+            throw UniffiInternalError.unexpectedNullPointer
+        }
+        return try lift(ptr!)
+    }
+
+    public static func write(_ value: FrameAssembler, into buf: inout [UInt8]) {
+        // This fiddling is because `Int` is the thing that's the same size as a pointer.
+        // The Rust code won't compile if a pointer won't fit in a `UInt64`.
+        writeInt(&buf, UInt64(bitPattern: Int64(Int(bitPattern: lower(value)))))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFrameAssembler_lift(_ pointer: UnsafeMutableRawPointer) throws -> FrameAssembler {
+    return try FfiConverterTypeFrameAssembler.lift(pointer)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFrameAssembler_lower(_ value: FrameAssembler) -> UnsafeMutableRawPointer {
+    return FfiConverterTypeFrameAssembler.lower(value)
 }
 
 
@@ -1245,6 +1443,14 @@ public protocol VerifierProtocol: AnyObject, Sendable {
     func verify(qrText: String, policy: VerifyPolicy)  -> VerificationReport
     
     /**
+     * Verifies a code assembled from frames ([`FrameAssembler::result`]) under
+     * `policy`: a presentation gives its report (portrait in `images`), a
+     * bundle its bundle report, a request the `not_a_presentation` report.
+     * Never fails: every problem is in the report.
+     */
+    func verifyAssembled(code: AssembledCode, policy: VerifyPolicy)  -> AssembledReport
+    
+    /**
      * Verifies a scan at a counter: as `verify`, and a holder-bound
      * presentation this verifier already accepted (within its lifetime) is
      * reported as `already_verified` (indeterminate, with the time of the
@@ -1437,6 +1643,21 @@ open func verify(qrText: String, policy: VerifyPolicy) -> VerificationReport  {
 }
     
     /**
+     * Verifies a code assembled from frames ([`FrameAssembler::result`]) under
+     * `policy`: a presentation gives its report (portrait in `images`), a
+     * bundle its bundle report, a request the `not_a_presentation` report.
+     * Never fails: every problem is in the report.
+     */
+open func verifyAssembled(code: AssembledCode, policy: VerifyPolicy) -> AssembledReport  {
+    return try!  FfiConverterTypeAssembledReport_lift(try! rustCall() {
+    uniffi_liangzheng_ffi_fn_method_verifier_verify_assembled(self.uniffiClonePointer(),
+        FfiConverterTypeAssembledCode_lower(code),
+        FfiConverterTypeVerifyPolicy_lower(policy),$0
+    )
+})
+}
+    
+    /**
      * Verifies a scan at a counter: as `verify`, and a holder-bound
      * presentation this verifier already accepted (within its lifetime) is
      * reported as `already_verified` (indeterminate, with the time of the
@@ -1541,6 +1762,22 @@ public protocol WalletProtocol: AnyObject, Sendable {
      * 60 seconds from `now` (Unix seconds). Signs through the device signer.
      */
     func present(index: UInt32, fieldKeys: [String], now: UInt64) throws  -> String
+    
+    /**
+     * Presents several licenses as one 一照通 bundle (a business license and
+     * permits of the same subject), always as an animated code. When a
+     * member is bound to this wallet's key, the device signer signs the
+     * whole bundle once. At most 64 members; `options` as in `present_frames`.
+     */
+    func presentBundle(members: [BundleMemberChoice], now: UInt64, options: FrameOptions?) throws  -> AnimatedCode
+    
+    /**
+     * As [`present`](Self::present), but as an animated code: for a
+     * presentation too large for one QR symbol (one that shows the
+     * `portrait`). `options` default: 179-byte symbols (QR version 10), one
+     * repair frame per source frame.
+     */
+    func presentFrames(index: UInt32, fieldKeys: [String], now: UInt64, options: FrameOptions?) throws  -> AnimatedCode
     
     /**
      * Reads a verifier's request QR (授权用证) for the consent screen, after
@@ -1704,6 +1941,39 @@ open func present(index: UInt32, fieldKeys: [String], now: UInt64)throws  -> Str
 }
     
     /**
+     * Presents several licenses as one 一照通 bundle (a business license and
+     * permits of the same subject), always as an animated code. When a
+     * member is bound to this wallet's key, the device signer signs the
+     * whole bundle once. At most 64 members; `options` as in `present_frames`.
+     */
+open func presentBundle(members: [BundleMemberChoice], now: UInt64, options: FrameOptions? = nil)throws  -> AnimatedCode  {
+    return try  FfiConverterTypeAnimatedCode_lift(try rustCallWithError(FfiConverterTypeLzError_lift) {
+    uniffi_liangzheng_ffi_fn_method_wallet_present_bundle(self.uniffiClonePointer(),
+        FfiConverterSequenceTypeBundleMemberChoice.lower(members),
+        FfiConverterUInt64.lower(now),
+        FfiConverterOptionTypeFrameOptions.lower(options),$0
+    )
+})
+}
+    
+    /**
+     * As [`present`](Self::present), but as an animated code: for a
+     * presentation too large for one QR symbol (one that shows the
+     * `portrait`). `options` default: 179-byte symbols (QR version 10), one
+     * repair frame per source frame.
+     */
+open func presentFrames(index: UInt32, fieldKeys: [String], now: UInt64, options: FrameOptions? = nil)throws  -> AnimatedCode  {
+    return try  FfiConverterTypeAnimatedCode_lift(try rustCallWithError(FfiConverterTypeLzError_lift) {
+    uniffi_liangzheng_ffi_fn_method_wallet_present_frames(self.uniffiClonePointer(),
+        FfiConverterUInt32.lower(index),
+        FfiConverterSequenceString.lower(fieldKeys),
+        FfiConverterUInt64.lower(now),
+        FfiConverterOptionTypeFrameOptions.lower(options),$0
+    )
+})
+}
+    
+    /**
      * Reads a verifier's request QR (授权用证) for the consent screen, after
      * authenticating its verifier against the registration it carries and
      * the pinned root. Refused (`LzError::Request`): `request_stale` (older
@@ -1802,6 +2072,723 @@ public func FfiConverterTypeWallet_lower(_ value: Wallet) -> UnsafeMutableRawPoi
 }
 
 
+
+
+/**
+ * An animated code for the holder's screen: show `frames` in a loop, one every
+ * `1 / fps` seconds, each drawn like any QR text (`renderQrPng`).
+ */
+public struct AnimatedCode {
+    /**
+     * One loop of frame texts (`LZ1F:…`): the source frames, then repair frames.
+     */
+    public var frames: [String]
+    /**
+     * Source frames K: a counter needs any K distinct frames (rarely one or two more).
+     */
+    public var sourceFrames: UInt32
+    /**
+     * Symbol bytes per frame.
+     */
+    public var symbolSize: UInt16
+    /**
+     * The QR version every frame needs at ECC M.
+     */
+    public var qrVersion: UInt8
+    /**
+     * Recommended display rate, frames per second (10).
+     */
+    public var fps: UInt8
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * One loop of frame texts (`LZ1F:…`): the source frames, then repair frames.
+         */frames: [String], 
+        /**
+         * Source frames K: a counter needs any K distinct frames (rarely one or two more).
+         */sourceFrames: UInt32, 
+        /**
+         * Symbol bytes per frame.
+         */symbolSize: UInt16, 
+        /**
+         * The QR version every frame needs at ECC M.
+         */qrVersion: UInt8, 
+        /**
+         * Recommended display rate, frames per second (10).
+         */fps: UInt8) {
+        self.frames = frames
+        self.sourceFrames = sourceFrames
+        self.symbolSize = symbolSize
+        self.qrVersion = qrVersion
+        self.fps = fps
+    }
+}
+
+#if compiler(>=6)
+extension AnimatedCode: Sendable {}
+#endif
+
+
+extension AnimatedCode: Equatable, Hashable {
+    public static func ==(lhs: AnimatedCode, rhs: AnimatedCode) -> Bool {
+        if lhs.frames != rhs.frames {
+            return false
+        }
+        if lhs.sourceFrames != rhs.sourceFrames {
+            return false
+        }
+        if lhs.symbolSize != rhs.symbolSize {
+            return false
+        }
+        if lhs.qrVersion != rhs.qrVersion {
+            return false
+        }
+        if lhs.fps != rhs.fps {
+            return false
+        }
+        return true
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(frames)
+        hasher.combine(sourceFrames)
+        hasher.combine(symbolSize)
+        hasher.combine(qrVersion)
+        hasher.combine(fps)
+    }
+}
+
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAnimatedCode: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AnimatedCode {
+        return
+            try AnimatedCode(
+                frames: FfiConverterSequenceString.read(from: &buf), 
+                sourceFrames: FfiConverterUInt32.read(from: &buf), 
+                symbolSize: FfiConverterUInt16.read(from: &buf), 
+                qrVersion: FfiConverterUInt8.read(from: &buf), 
+                fps: FfiConverterUInt8.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: AnimatedCode, into buf: inout [UInt8]) {
+        FfiConverterSequenceString.write(value.frames, into: &buf)
+        FfiConverterUInt32.write(value.sourceFrames, into: &buf)
+        FfiConverterUInt16.write(value.symbolSize, into: &buf)
+        FfiConverterUInt8.write(value.qrVersion, into: &buf)
+        FfiConverterUInt8.write(value.fps, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAnimatedCode_lift(_ buf: RustBuffer) throws -> AnimatedCode {
+    return try FfiConverterTypeAnimatedCode.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAnimatedCode_lower(_ value: AnimatedCode) -> RustBuffer {
+    return FfiConverterTypeAnimatedCode.lower(value)
+}
+
+
+/**
+ * A code put back together from its frames.
+ */
+public struct AssembledCode {
+    /**
+     * What it carries.
+     */
+    public var kind: CodeKind
+    /**
+     * The presentation, bundle or request bytes (already checked against the
+     * hash the frames carry, and inflated if they were compressed).
+     */
+    public var body: Data
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * What it carries.
+         */kind: CodeKind, 
+        /**
+         * The presentation, bundle or request bytes (already checked against the
+         * hash the frames carry, and inflated if they were compressed).
+         */body: Data) {
+        self.kind = kind
+        self.body = body
+    }
+}
+
+#if compiler(>=6)
+extension AssembledCode: Sendable {}
+#endif
+
+
+extension AssembledCode: Equatable, Hashable {
+    public static func ==(lhs: AssembledCode, rhs: AssembledCode) -> Bool {
+        if lhs.kind != rhs.kind {
+            return false
+        }
+        if lhs.body != rhs.body {
+            return false
+        }
+        return true
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(kind)
+        hasher.combine(body)
+    }
+}
+
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAssembledCode: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AssembledCode {
+        return
+            try AssembledCode(
+                kind: FfiConverterTypeCodeKind.read(from: &buf), 
+                body: FfiConverterData.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: AssembledCode, into buf: inout [UInt8]) {
+        FfiConverterTypeCodeKind.write(value.kind, into: &buf)
+        FfiConverterData.write(value.body, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAssembledCode_lift(_ buf: RustBuffer) throws -> AssembledCode {
+    return try FfiConverterTypeAssembledCode.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAssembledCode_lower(_ value: AssembledCode) -> RustBuffer {
+    return FfiConverterTypeAssembledCode.lower(value)
+}
+
+
+/**
+ * One member of a 一照通 bundle: a license in this wallet and the fields to show.
+ */
+public struct BundleMemberChoice {
+    /**
+     * Wallet index of the license.
+     */
+    public var index: UInt32
+    /**
+     * Fields to show; include `uscc` (统一社会信用代码), or the counter cannot
+     * check that the member belongs to the subject (`subject_not_disclosed`).
+     */
+    public var fieldKeys: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Wallet index of the license.
+         */index: UInt32, 
+        /**
+         * Fields to show; include `uscc` (统一社会信用代码), or the counter cannot
+         * check that the member belongs to the subject (`subject_not_disclosed`).
+         */fieldKeys: [String]) {
+        self.index = index
+        self.fieldKeys = fieldKeys
+    }
+}
+
+#if compiler(>=6)
+extension BundleMemberChoice: Sendable {}
+#endif
+
+
+extension BundleMemberChoice: Equatable, Hashable {
+    public static func ==(lhs: BundleMemberChoice, rhs: BundleMemberChoice) -> Bool {
+        if lhs.index != rhs.index {
+            return false
+        }
+        if lhs.fieldKeys != rhs.fieldKeys {
+            return false
+        }
+        return true
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(index)
+        hasher.combine(fieldKeys)
+    }
+}
+
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBundleMemberChoice: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BundleMemberChoice {
+        return
+            try BundleMemberChoice(
+                index: FfiConverterUInt32.read(from: &buf), 
+                fieldKeys: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: BundleMemberChoice, into buf: inout [UInt8]) {
+        FfiConverterUInt32.write(value.index, into: &buf)
+        FfiConverterSequenceString.write(value.fieldKeys, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBundleMemberChoice_lift(_ buf: RustBuffer) throws -> BundleMemberChoice {
+    return try FfiConverterTypeBundleMemberChoice.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBundleMemberChoice_lower(_ value: BundleMemberChoice) -> RustBuffer {
+    return FfiConverterTypeBundleMemberChoice.lower(value)
+}
+
+
+/**
+ * One member of a bundle and its result.
+ */
+public struct BundleMemberReport {
+    /**
+     * Position in the bundle (0 is the anchor, normally the 营业执照).
+     */
+    public var index: UInt32
+    /**
+     * The member's own verdict: its report's, made invalid by a bundle-level
+     * problem of this member (another subject, subject not shown, not an entity's license).
+     */
+    public var verdict: Verdict
+    /**
+     * Whether the member belongs to the bundle's subject (same 统一社会信用代码);
+     * none when undecided (its report is invalid and shows no field).
+     */
+    public var sameSubject: Bool?
+    /**
+     * The member's full report (license facts, fields, findings in 中文 and English).
+     */
+    public var report: VerificationReport
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Position in the bundle (0 is the anchor, normally the 营业执照).
+         */index: UInt32, 
+        /**
+         * The member's own verdict: its report's, made invalid by a bundle-level
+         * problem of this member (another subject, subject not shown, not an entity's license).
+         */verdict: Verdict, 
+        /**
+         * Whether the member belongs to the bundle's subject (same 统一社会信用代码);
+         * none when undecided (its report is invalid and shows no field).
+         */sameSubject: Bool?, 
+        /**
+         * The member's full report (license facts, fields, findings in 中文 and English).
+         */report: VerificationReport) {
+        self.index = index
+        self.verdict = verdict
+        self.sameSubject = sameSubject
+        self.report = report
+    }
+}
+
+#if compiler(>=6)
+extension BundleMemberReport: Sendable {}
+#endif
+
+
+extension BundleMemberReport: Equatable, Hashable {
+    public static func ==(lhs: BundleMemberReport, rhs: BundleMemberReport) -> Bool {
+        if lhs.index != rhs.index {
+            return false
+        }
+        if lhs.verdict != rhs.verdict {
+            return false
+        }
+        if lhs.sameSubject != rhs.sameSubject {
+            return false
+        }
+        if lhs.report != rhs.report {
+            return false
+        }
+        return true
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(index)
+        hasher.combine(verdict)
+        hasher.combine(sameSubject)
+        hasher.combine(report)
+    }
+}
+
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBundleMemberReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BundleMemberReport {
+        return
+            try BundleMemberReport(
+                index: FfiConverterUInt32.read(from: &buf), 
+                verdict: FfiConverterTypeVerdict.read(from: &buf), 
+                sameSubject: FfiConverterOptionBool.read(from: &buf), 
+                report: FfiConverterTypeVerificationReport.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: BundleMemberReport, into buf: inout [UInt8]) {
+        FfiConverterUInt32.write(value.index, into: &buf)
+        FfiConverterTypeVerdict.write(value.verdict, into: &buf)
+        FfiConverterOptionBool.write(value.sameSubject, into: &buf)
+        FfiConverterTypeVerificationReport.write(value.report, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBundleMemberReport_lift(_ buf: RustBuffer) throws -> BundleMemberReport {
+    return try FfiConverterTypeBundleMemberReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBundleMemberReport_lower(_ value: BundleMemberReport) -> RustBuffer {
+    return FfiConverterTypeBundleMemberReport.lower(value)
+}
+
+
+/**
+ * A bundle-level problem.
+ */
+public struct BundleProblem {
+    /**
+     * Stable code: `malformed_bundle`, `duplicate_member`, `not_an_entity`,
+     * `subject_not_disclosed`, `subject_mismatch`.
+     */
+    public var code: String
+    /**
+     * The member it concerns (0-based), if one.
+     */
+    public var memberIndex: UInt32?
+    /**
+     * Message in Simplified Chinese.
+     */
+    public var messageZh: String
+    /**
+     * Message in English.
+     */
+    public var messageEn: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Stable code: `malformed_bundle`, `duplicate_member`, `not_an_entity`,
+         * `subject_not_disclosed`, `subject_mismatch`.
+         */code: String, 
+        /**
+         * The member it concerns (0-based), if one.
+         */memberIndex: UInt32?, 
+        /**
+         * Message in Simplified Chinese.
+         */messageZh: String, 
+        /**
+         * Message in English.
+         */messageEn: String) {
+        self.code = code
+        self.memberIndex = memberIndex
+        self.messageZh = messageZh
+        self.messageEn = messageEn
+    }
+}
+
+#if compiler(>=6)
+extension BundleProblem: Sendable {}
+#endif
+
+
+extension BundleProblem: Equatable, Hashable {
+    public static func ==(lhs: BundleProblem, rhs: BundleProblem) -> Bool {
+        if lhs.code != rhs.code {
+            return false
+        }
+        if lhs.memberIndex != rhs.memberIndex {
+            return false
+        }
+        if lhs.messageZh != rhs.messageZh {
+            return false
+        }
+        if lhs.messageEn != rhs.messageEn {
+            return false
+        }
+        return true
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(code)
+        hasher.combine(memberIndex)
+        hasher.combine(messageZh)
+        hasher.combine(messageEn)
+    }
+}
+
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBundleProblem: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BundleProblem {
+        return
+            try BundleProblem(
+                code: FfiConverterString.read(from: &buf), 
+                memberIndex: FfiConverterOptionUInt32.read(from: &buf), 
+                messageZh: FfiConverterString.read(from: &buf), 
+                messageEn: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: BundleProblem, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.code, into: &buf)
+        FfiConverterOptionUInt32.write(value.memberIndex, into: &buf)
+        FfiConverterString.write(value.messageZh, into: &buf)
+        FfiConverterString.write(value.messageEn, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBundleProblem_lift(_ buf: RustBuffer) throws -> BundleProblem {
+    return try FfiConverterTypeBundleProblem.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBundleProblem_lower(_ value: BundleProblem) -> RustBuffer {
+    return FfiConverterTypeBundleProblem.lower(value)
+}
+
+
+/**
+ * The result of verifying a 一照通 bundle.
+ */
+public struct BundleReport {
+    /**
+     * Overall verdict: valid only when every member is valid and of one subject.
+     */
+    public var verdict: Verdict
+    /**
+     * The verdict in Chinese (有效 / 无效 / 无法确定).
+     */
+    public var verdictZh: String
+    /**
+     * The verdict in English.
+     */
+    public var verdictEn: String
+    /**
+     * One line for the counter, both languages ("有效 / valid — 一照通 bundle …: 13/13 valid").
+     */
+    public var summary: String
+    /**
+     * The subject's 统一社会信用代码 (from the first member), when shown and verified.
+     */
+    public var subjectCode: String?
+    /**
+     * The subject's name (from the first member).
+     */
+    public var subjectName: String?
+    /**
+     * Whether the holder signed the bundle (else a static bundle: a wall code).
+     */
+    public var holderSigned: Bool
+    /**
+     * Every member, in bundle order.
+     */
+    public var members: [BundleMemberReport]
+    /**
+     * Bundle-level problems.
+     */
+    public var problems: [BundleProblem]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Overall verdict: valid only when every member is valid and of one subject.
+         */verdict: Verdict, 
+        /**
+         * The verdict in Chinese (有效 / 无效 / 无法确定).
+         */verdictZh: String, 
+        /**
+         * The verdict in English.
+         */verdictEn: String, 
+        /**
+         * One line for the counter, both languages ("有效 / valid — 一照通 bundle …: 13/13 valid").
+         */summary: String, 
+        /**
+         * The subject's 统一社会信用代码 (from the first member), when shown and verified.
+         */subjectCode: String?, 
+        /**
+         * The subject's name (from the first member).
+         */subjectName: String?, 
+        /**
+         * Whether the holder signed the bundle (else a static bundle: a wall code).
+         */holderSigned: Bool, 
+        /**
+         * Every member, in bundle order.
+         */members: [BundleMemberReport], 
+        /**
+         * Bundle-level problems.
+         */problems: [BundleProblem]) {
+        self.verdict = verdict
+        self.verdictZh = verdictZh
+        self.verdictEn = verdictEn
+        self.summary = summary
+        self.subjectCode = subjectCode
+        self.subjectName = subjectName
+        self.holderSigned = holderSigned
+        self.members = members
+        self.problems = problems
+    }
+}
+
+#if compiler(>=6)
+extension BundleReport: Sendable {}
+#endif
+
+
+extension BundleReport: Equatable, Hashable {
+    public static func ==(lhs: BundleReport, rhs: BundleReport) -> Bool {
+        if lhs.verdict != rhs.verdict {
+            return false
+        }
+        if lhs.verdictZh != rhs.verdictZh {
+            return false
+        }
+        if lhs.verdictEn != rhs.verdictEn {
+            return false
+        }
+        if lhs.summary != rhs.summary {
+            return false
+        }
+        if lhs.subjectCode != rhs.subjectCode {
+            return false
+        }
+        if lhs.subjectName != rhs.subjectName {
+            return false
+        }
+        if lhs.holderSigned != rhs.holderSigned {
+            return false
+        }
+        if lhs.members != rhs.members {
+            return false
+        }
+        if lhs.problems != rhs.problems {
+            return false
+        }
+        return true
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(verdict)
+        hasher.combine(verdictZh)
+        hasher.combine(verdictEn)
+        hasher.combine(summary)
+        hasher.combine(subjectCode)
+        hasher.combine(subjectName)
+        hasher.combine(holderSigned)
+        hasher.combine(members)
+        hasher.combine(problems)
+    }
+}
+
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBundleReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BundleReport {
+        return
+            try BundleReport(
+                verdict: FfiConverterTypeVerdict.read(from: &buf), 
+                verdictZh: FfiConverterString.read(from: &buf), 
+                verdictEn: FfiConverterString.read(from: &buf), 
+                summary: FfiConverterString.read(from: &buf), 
+                subjectCode: FfiConverterOptionString.read(from: &buf), 
+                subjectName: FfiConverterOptionString.read(from: &buf), 
+                holderSigned: FfiConverterBool.read(from: &buf), 
+                members: FfiConverterSequenceTypeBundleMemberReport.read(from: &buf), 
+                problems: FfiConverterSequenceTypeBundleProblem.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: BundleReport, into buf: inout [UInt8]) {
+        FfiConverterTypeVerdict.write(value.verdict, into: &buf)
+        FfiConverterString.write(value.verdictZh, into: &buf)
+        FfiConverterString.write(value.verdictEn, into: &buf)
+        FfiConverterString.write(value.summary, into: &buf)
+        FfiConverterOptionString.write(value.subjectCode, into: &buf)
+        FfiConverterOptionString.write(value.subjectName, into: &buf)
+        FfiConverterBool.write(value.holderSigned, into: &buf)
+        FfiConverterSequenceTypeBundleMemberReport.write(value.members, into: &buf)
+        FfiConverterSequenceTypeBundleProblem.write(value.problems, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBundleReport_lift(_ buf: RustBuffer) throws -> BundleReport {
+    return try FfiConverterTypeBundleReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBundleReport_lower(_ value: BundleReport) -> RustBuffer {
+    return FfiConverterTypeBundleReport.lower(value)
+}
 
 
 /**
@@ -2307,6 +3294,168 @@ public func FfiConverterTypeDisclosedField_lower(_ value: DisclosedField) -> Rus
 
 
 /**
+ * A disclosed image (the ID card portrait), for the app to show beside the verdict.
+ *
+ * The bytes are exactly what the issuer signed; they passed the portrait
+ * profile's check (baseline JPEG within the type's byte and pixel limits, no
+ * metadata: docs/FORMAT.md §6.3) before anything else read them, and they are
+ * given only when every integrity check passed, like the text fields.
+ * Decode them with the platform's image decoder (`BitmapFactory`,
+ * `UIImage(data:)`); the width and height are already checked.
+ */
+public struct DisclosedImage {
+    /**
+     * Field key (`portrait`).
+     */
+    public var key: String
+    /**
+     * Chinese label (照片).
+     */
+    public var labelZh: String
+    /**
+     * English label.
+     */
+    public var labelEn: String
+    /**
+     * Media type (`image/jpeg`).
+     */
+    public var mediaType: String
+    /**
+     * Width in pixels, from the checked header.
+     */
+    public var width: UInt16
+    /**
+     * Height in pixels, from the checked header.
+     */
+    public var height: UInt16
+    /**
+     * The image file bytes, exactly as signed.
+     */
+    public var bytes: Data
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Field key (`portrait`).
+         */key: String, 
+        /**
+         * Chinese label (照片).
+         */labelZh: String, 
+        /**
+         * English label.
+         */labelEn: String, 
+        /**
+         * Media type (`image/jpeg`).
+         */mediaType: String, 
+        /**
+         * Width in pixels, from the checked header.
+         */width: UInt16, 
+        /**
+         * Height in pixels, from the checked header.
+         */height: UInt16, 
+        /**
+         * The image file bytes, exactly as signed.
+         */bytes: Data) {
+        self.key = key
+        self.labelZh = labelZh
+        self.labelEn = labelEn
+        self.mediaType = mediaType
+        self.width = width
+        self.height = height
+        self.bytes = bytes
+    }
+}
+
+#if compiler(>=6)
+extension DisclosedImage: Sendable {}
+#endif
+
+
+extension DisclosedImage: Equatable, Hashable {
+    public static func ==(lhs: DisclosedImage, rhs: DisclosedImage) -> Bool {
+        if lhs.key != rhs.key {
+            return false
+        }
+        if lhs.labelZh != rhs.labelZh {
+            return false
+        }
+        if lhs.labelEn != rhs.labelEn {
+            return false
+        }
+        if lhs.mediaType != rhs.mediaType {
+            return false
+        }
+        if lhs.width != rhs.width {
+            return false
+        }
+        if lhs.height != rhs.height {
+            return false
+        }
+        if lhs.bytes != rhs.bytes {
+            return false
+        }
+        return true
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(key)
+        hasher.combine(labelZh)
+        hasher.combine(labelEn)
+        hasher.combine(mediaType)
+        hasher.combine(width)
+        hasher.combine(height)
+        hasher.combine(bytes)
+    }
+}
+
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDisclosedImage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DisclosedImage {
+        return
+            try DisclosedImage(
+                key: FfiConverterString.read(from: &buf), 
+                labelZh: FfiConverterString.read(from: &buf), 
+                labelEn: FfiConverterString.read(from: &buf), 
+                mediaType: FfiConverterString.read(from: &buf), 
+                width: FfiConverterUInt16.read(from: &buf), 
+                height: FfiConverterUInt16.read(from: &buf), 
+                bytes: FfiConverterData.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DisclosedImage, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.key, into: &buf)
+        FfiConverterString.write(value.labelZh, into: &buf)
+        FfiConverterString.write(value.labelEn, into: &buf)
+        FfiConverterString.write(value.mediaType, into: &buf)
+        FfiConverterUInt16.write(value.width, into: &buf)
+        FfiConverterUInt16.write(value.height, into: &buf)
+        FfiConverterData.write(value.bytes, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDisclosedImage_lift(_ buf: RustBuffer) throws -> DisclosedImage {
+    return try FfiConverterTypeDisclosedImage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDisclosedImage_lower(_ value: DisclosedImage) -> RustBuffer {
+    return FfiConverterTypeDisclosedImage.lower(value)
+}
+
+
+/**
  * One field of a license type, for a "choose what to show" screen.
  */
 public struct FieldInfo {
@@ -2515,6 +3664,284 @@ public func FfiConverterTypeFinding_lift(_ buf: RustBuffer) throws -> Finding {
 #endif
 public func FfiConverterTypeFinding_lower(_ value: Finding) -> RustBuffer {
     return FfiConverterTypeFinding.lower(value)
+}
+
+
+/**
+ * How to cut a presentation into the frames of an animated code.
+ */
+public struct FrameOptions {
+    /**
+     * Symbol bytes per frame (16–2048). The default 179 fills a QR version 10
+     * (57 × 57 modules) at ECC M, which low-end phones read from a screen.
+     */
+    public var symbolSize: UInt16
+    /**
+     * Repair frames after the source frames in one loop; none = as many as
+     * there are source frames (at least 2), so a counter that misses 30% of a
+     * loop still assembles it.
+     */
+    public var repairFrames: UInt32?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Symbol bytes per frame (16–2048). The default 179 fills a QR version 10
+         * (57 × 57 modules) at ECC M, which low-end phones read from a screen.
+         */symbolSize: UInt16 = UInt16(179), 
+        /**
+         * Repair frames after the source frames in one loop; none = as many as
+         * there are source frames (at least 2), so a counter that misses 30% of a
+         * loop still assembles it.
+         */repairFrames: UInt32? = nil) {
+        self.symbolSize = symbolSize
+        self.repairFrames = repairFrames
+    }
+}
+
+#if compiler(>=6)
+extension FrameOptions: Sendable {}
+#endif
+
+
+extension FrameOptions: Equatable, Hashable {
+    public static func ==(lhs: FrameOptions, rhs: FrameOptions) -> Bool {
+        if lhs.symbolSize != rhs.symbolSize {
+            return false
+        }
+        if lhs.repairFrames != rhs.repairFrames {
+            return false
+        }
+        return true
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(symbolSize)
+        hasher.combine(repairFrames)
+    }
+}
+
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFrameOptions: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FrameOptions {
+        return
+            try FrameOptions(
+                symbolSize: FfiConverterUInt16.read(from: &buf), 
+                repairFrames: FfiConverterOptionUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FrameOptions, into buf: inout [UInt8]) {
+        FfiConverterUInt16.write(value.symbolSize, into: &buf)
+        FfiConverterOptionUInt32.write(value.repairFrames, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFrameOptions_lift(_ buf: RustBuffer) throws -> FrameOptions {
+    return try FfiConverterTypeFrameOptions.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFrameOptions_lower(_ value: FrameOptions) -> RustBuffer {
+    return FfiConverterTypeFrameOptions.lower(value)
+}
+
+
+/**
+ * Progress after one scanned frame, for the counter's screen.
+ */
+public struct FrameProgress {
+    /**
+     * What this frame did.
+     */
+    public var status: FrameStatus
+    /**
+     * Distinct frames of the current code received so far (of the completed
+     * code, for `Complete` / `AlreadyComplete`; 0 when nothing is being assembled).
+     */
+    public var framesSeen: UInt32
+    /**
+     * Frames needed at least (the code's source frame count K; a fountain code
+     * occasionally needs one or two more). 0 when nothing is being assembled.
+     */
+    public var framesNeeded: UInt32
+    /**
+     * `frames_seen` as a percentage of `frames_needed`: 0–99 until complete, then 100.
+     */
+    public var percent: UInt8
+    /**
+     * Whether a completed code is ready (`status` is `Complete` or `AlreadyComplete`).
+     */
+    public var complete: Bool
+    /**
+     * What the completed code carries (when `complete`).
+     */
+    public var kind: CodeKind?
+    /**
+     * Why the frame was refused (when `status` is `Rejected`).
+     */
+    public var problem: Problem?
+    /**
+     * A line for the counter's screen, in Chinese (正在接收动态码：5/15 帧 …).
+     */
+    public var messageZh: String
+    /**
+     * The same line in English.
+     */
+    public var messageEn: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * What this frame did.
+         */status: FrameStatus, 
+        /**
+         * Distinct frames of the current code received so far (of the completed
+         * code, for `Complete` / `AlreadyComplete`; 0 when nothing is being assembled).
+         */framesSeen: UInt32, 
+        /**
+         * Frames needed at least (the code's source frame count K; a fountain code
+         * occasionally needs one or two more). 0 when nothing is being assembled.
+         */framesNeeded: UInt32, 
+        /**
+         * `frames_seen` as a percentage of `frames_needed`: 0–99 until complete, then 100.
+         */percent: UInt8, 
+        /**
+         * Whether a completed code is ready (`status` is `Complete` or `AlreadyComplete`).
+         */complete: Bool, 
+        /**
+         * What the completed code carries (when `complete`).
+         */kind: CodeKind?, 
+        /**
+         * Why the frame was refused (when `status` is `Rejected`).
+         */problem: Problem?, 
+        /**
+         * A line for the counter's screen, in Chinese (正在接收动态码：5/15 帧 …).
+         */messageZh: String, 
+        /**
+         * The same line in English.
+         */messageEn: String) {
+        self.status = status
+        self.framesSeen = framesSeen
+        self.framesNeeded = framesNeeded
+        self.percent = percent
+        self.complete = complete
+        self.kind = kind
+        self.problem = problem
+        self.messageZh = messageZh
+        self.messageEn = messageEn
+    }
+}
+
+#if compiler(>=6)
+extension FrameProgress: Sendable {}
+#endif
+
+
+extension FrameProgress: Equatable, Hashable {
+    public static func ==(lhs: FrameProgress, rhs: FrameProgress) -> Bool {
+        if lhs.status != rhs.status {
+            return false
+        }
+        if lhs.framesSeen != rhs.framesSeen {
+            return false
+        }
+        if lhs.framesNeeded != rhs.framesNeeded {
+            return false
+        }
+        if lhs.percent != rhs.percent {
+            return false
+        }
+        if lhs.complete != rhs.complete {
+            return false
+        }
+        if lhs.kind != rhs.kind {
+            return false
+        }
+        if lhs.problem != rhs.problem {
+            return false
+        }
+        if lhs.messageZh != rhs.messageZh {
+            return false
+        }
+        if lhs.messageEn != rhs.messageEn {
+            return false
+        }
+        return true
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(status)
+        hasher.combine(framesSeen)
+        hasher.combine(framesNeeded)
+        hasher.combine(percent)
+        hasher.combine(complete)
+        hasher.combine(kind)
+        hasher.combine(problem)
+        hasher.combine(messageZh)
+        hasher.combine(messageEn)
+    }
+}
+
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFrameProgress: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FrameProgress {
+        return
+            try FrameProgress(
+                status: FfiConverterTypeFrameStatus.read(from: &buf), 
+                framesSeen: FfiConverterUInt32.read(from: &buf), 
+                framesNeeded: FfiConverterUInt32.read(from: &buf), 
+                percent: FfiConverterUInt8.read(from: &buf), 
+                complete: FfiConverterBool.read(from: &buf), 
+                kind: FfiConverterOptionTypeCodeKind.read(from: &buf), 
+                problem: FfiConverterOptionTypeProblem.read(from: &buf), 
+                messageZh: FfiConverterString.read(from: &buf), 
+                messageEn: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FrameProgress, into buf: inout [UInt8]) {
+        FfiConverterTypeFrameStatus.write(value.status, into: &buf)
+        FfiConverterUInt32.write(value.framesSeen, into: &buf)
+        FfiConverterUInt32.write(value.framesNeeded, into: &buf)
+        FfiConverterUInt8.write(value.percent, into: &buf)
+        FfiConverterBool.write(value.complete, into: &buf)
+        FfiConverterOptionTypeCodeKind.write(value.kind, into: &buf)
+        FfiConverterOptionTypeProblem.write(value.problem, into: &buf)
+        FfiConverterString.write(value.messageZh, into: &buf)
+        FfiConverterString.write(value.messageEn, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFrameProgress_lift(_ buf: RustBuffer) throws -> FrameProgress {
+    return try FfiConverterTypeFrameProgress.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFrameProgress_lower(_ value: FrameProgress) -> RustBuffer {
+    return FfiConverterTypeFrameProgress.lower(value)
 }
 
 
@@ -3654,6 +5081,177 @@ public func FfiConverterTypeRequestedField_lower(_ value: RequestedField) -> Rus
 
 
 /**
+ * One issuer key on a trust list (docs/FORMAT.md, trust list).
+ */
+public struct TrustListEntry {
+    /**
+     * The issuer's public key: a raw 32-byte Ed25519 key (`Issuer.publicKey()`)
+     * or a SubjectPublicKeyInfo (DER) of any supported algorithm.
+     */
+    public var publicKey: Data
+    /**
+     * 颁发机构名称.
+     */
+    public var nameZh: String
+    /**
+     * English name.
+     */
+    public var nameEn: String
+    /**
+     * The authority's 统一社会信用代码.
+     */
+    public var code: String
+    /**
+     * 行政区划代码.
+     */
+    public var region: String
+    /**
+     * License type codes (or ids) this key may issue.
+     */
+    public var types: [String]
+    /**
+     * Start of the key's issuing window (Unix seconds).
+     */
+    public var notBefore: UInt64
+    /**
+     * End of the key's issuing window (Unix seconds); none = open.
+     */
+    public var notAfter: UInt64?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The issuer's public key: a raw 32-byte Ed25519 key (`Issuer.publicKey()`)
+         * or a SubjectPublicKeyInfo (DER) of any supported algorithm.
+         */publicKey: Data, 
+        /**
+         * 颁发机构名称.
+         */nameZh: String, 
+        /**
+         * English name.
+         */nameEn: String, 
+        /**
+         * The authority's 统一社会信用代码.
+         */code: String, 
+        /**
+         * 行政区划代码.
+         */region: String, 
+        /**
+         * License type codes (or ids) this key may issue.
+         */types: [String], 
+        /**
+         * Start of the key's issuing window (Unix seconds).
+         */notBefore: UInt64, 
+        /**
+         * End of the key's issuing window (Unix seconds); none = open.
+         */notAfter: UInt64? = nil) {
+        self.publicKey = publicKey
+        self.nameZh = nameZh
+        self.nameEn = nameEn
+        self.code = code
+        self.region = region
+        self.types = types
+        self.notBefore = notBefore
+        self.notAfter = notAfter
+    }
+}
+
+#if compiler(>=6)
+extension TrustListEntry: Sendable {}
+#endif
+
+
+extension TrustListEntry: Equatable, Hashable {
+    public static func ==(lhs: TrustListEntry, rhs: TrustListEntry) -> Bool {
+        if lhs.publicKey != rhs.publicKey {
+            return false
+        }
+        if lhs.nameZh != rhs.nameZh {
+            return false
+        }
+        if lhs.nameEn != rhs.nameEn {
+            return false
+        }
+        if lhs.code != rhs.code {
+            return false
+        }
+        if lhs.region != rhs.region {
+            return false
+        }
+        if lhs.types != rhs.types {
+            return false
+        }
+        if lhs.notBefore != rhs.notBefore {
+            return false
+        }
+        if lhs.notAfter != rhs.notAfter {
+            return false
+        }
+        return true
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(publicKey)
+        hasher.combine(nameZh)
+        hasher.combine(nameEn)
+        hasher.combine(code)
+        hasher.combine(region)
+        hasher.combine(types)
+        hasher.combine(notBefore)
+        hasher.combine(notAfter)
+    }
+}
+
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTrustListEntry: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TrustListEntry {
+        return
+            try TrustListEntry(
+                publicKey: FfiConverterData.read(from: &buf), 
+                nameZh: FfiConverterString.read(from: &buf), 
+                nameEn: FfiConverterString.read(from: &buf), 
+                code: FfiConverterString.read(from: &buf), 
+                region: FfiConverterString.read(from: &buf), 
+                types: FfiConverterSequenceString.read(from: &buf), 
+                notBefore: FfiConverterUInt64.read(from: &buf), 
+                notAfter: FfiConverterOptionUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TrustListEntry, into buf: inout [UInt8]) {
+        FfiConverterData.write(value.publicKey, into: &buf)
+        FfiConverterString.write(value.nameZh, into: &buf)
+        FfiConverterString.write(value.nameEn, into: &buf)
+        FfiConverterString.write(value.code, into: &buf)
+        FfiConverterString.write(value.region, into: &buf)
+        FfiConverterSequenceString.write(value.types, into: &buf)
+        FfiConverterUInt64.write(value.notBefore, into: &buf)
+        FfiConverterOptionUInt64.write(value.notAfter, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTrustListEntry_lift(_ buf: RustBuffer) throws -> TrustListEntry {
+    return try FfiConverterTypeTrustListEntry.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTrustListEntry_lower(_ value: TrustListEntry) -> RustBuffer {
+    return FfiConverterTypeTrustListEntry.lower(value)
+}
+
+
+/**
  * The full result of verifying one scan.
  */
 public struct VerificationReport {
@@ -3694,6 +5292,11 @@ public struct VerificationReport {
      */
     public var fields: [DisclosedField]
     /**
+     * Disclosed images (the portrait), under the same rule as `fields`; each is
+     * also listed in `fields` with a text description.
+     */
+    public var images: [DisclosedImage]
+    /**
      * Findings that do not change the verdict.
      */
     public var findings: [Finding]
@@ -3729,6 +5332,10 @@ public struct VerificationReport {
          * Disclosed fields (empty unless every integrity check passed).
          */fields: [DisclosedField], 
         /**
+         * Disclosed images (the portrait), under the same rule as `fields`; each is
+         * also listed in `fields` with a text description.
+         */images: [DisclosedImage], 
+        /**
          * Findings that do not change the verdict.
          */findings: [Finding]) {
         self.verdict = verdict
@@ -3740,6 +5347,7 @@ public struct VerificationReport {
         self.checks = checks
         self.license = license
         self.fields = fields
+        self.images = images
         self.findings = findings
     }
 }
@@ -3778,6 +5386,9 @@ extension VerificationReport: Equatable, Hashable {
         if lhs.fields != rhs.fields {
             return false
         }
+        if lhs.images != rhs.images {
+            return false
+        }
         if lhs.findings != rhs.findings {
             return false
         }
@@ -3794,6 +5405,7 @@ extension VerificationReport: Equatable, Hashable {
         hasher.combine(checks)
         hasher.combine(license)
         hasher.combine(fields)
+        hasher.combine(images)
         hasher.combine(findings)
     }
 }
@@ -3816,6 +5428,7 @@ public struct FfiConverterTypeVerificationReport: FfiConverterRustBuffer {
                 checks: FfiConverterSequenceTypeCheckResult.read(from: &buf), 
                 license: FfiConverterOptionTypeLicenseFacts.read(from: &buf), 
                 fields: FfiConverterSequenceTypeDisclosedField.read(from: &buf), 
+                images: FfiConverterSequenceTypeDisclosedImage.read(from: &buf), 
                 findings: FfiConverterSequenceTypeFinding.read(from: &buf)
         )
     }
@@ -3830,6 +5443,7 @@ public struct FfiConverterTypeVerificationReport: FfiConverterRustBuffer {
         FfiConverterSequenceTypeCheckResult.write(value.checks, into: &buf)
         FfiConverterOptionTypeLicenseFacts.write(value.license, into: &buf)
         FfiConverterSequenceTypeDisclosedField.write(value.fields, into: &buf)
+        FfiConverterSequenceTypeDisclosedImage.write(value.images, into: &buf)
         FfiConverterSequenceTypeFinding.write(value.findings, into: &buf)
     }
 }
@@ -4166,6 +5780,98 @@ public func FfiConverterTypeVerifyPolicy_lower(_ value: VerifyPolicy) -> RustBuf
 // Note that we don't yet support `indirect` for enums.
 // See https://github.com/mozilla/uniffi-rs/issues/396 for further discussion.
 /**
+ * The result of verifying an assembled code.
+ */
+
+public enum AssembledReport {
+    
+    /**
+     * A presentation (or a request, reported as `not_a_presentation`): the
+     * usual report, with the portrait in `images`.
+     */
+    case presentation(
+        /**
+         * The report.
+         */report: VerificationReport
+    )
+    /**
+     * A 一照通 bundle: every member's report and the overall verdict.
+     */
+    case bundle(
+        /**
+         * The report.
+         */report: BundleReport
+    )
+}
+
+
+#if compiler(>=6)
+extension AssembledReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAssembledReport: FfiConverterRustBuffer {
+    typealias SwiftType = AssembledReport
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AssembledReport {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .presentation(report: try FfiConverterTypeVerificationReport.read(from: &buf)
+        )
+        
+        case 2: return .bundle(report: try FfiConverterTypeBundleReport.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: AssembledReport, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .presentation(report):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeVerificationReport.write(report, into: &buf)
+            
+        
+        case let .bundle(report):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeBundleReport.write(report, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAssembledReport_lift(_ buf: RustBuffer) throws -> AssembledReport {
+    return try FfiConverterTypeAssembledReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAssembledReport_lower(_ value: AssembledReport) -> RustBuffer {
+    return FfiConverterTypeAssembledReport.lower(value)
+}
+
+
+extension AssembledReport: Equatable, Hashable {}
+
+
+
+
+
+
+// Note that we don't yet support `indirect` for enums.
+// See https://github.com/mozilla/uniffi-rs/issues/396 for further discussion.
+/**
  * The outcome of one check.
  */
 
@@ -4266,6 +5972,223 @@ public func FfiConverterTypeCheckOutcome_lower(_ value: CheckOutcome) -> RustBuf
 
 
 extension CheckOutcome: Equatable, Hashable {}
+
+
+
+
+
+
+// Note that we don't yet support `indirect` for enums.
+// See https://github.com/mozilla/uniffi-rs/issues/396 for further discussion.
+/**
+ * What an assembled code carries.
+ */
+
+public enum CodeKind {
+    
+    /**
+     * A holder's presentation (亮证), e.g. an ID card with its portrait.
+     */
+    case presentation
+    /**
+     * A 一照通 bundle: a business license and permits of the same subject.
+     */
+    case bundle
+    /**
+     * A verifier's request (授权用证): not something a counter verifies.
+     */
+    case request
+}
+
+
+#if compiler(>=6)
+extension CodeKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCodeKind: FfiConverterRustBuffer {
+    typealias SwiftType = CodeKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CodeKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .presentation
+        
+        case 2: return .bundle
+        
+        case 3: return .request
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: CodeKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .presentation:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .bundle:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .request:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCodeKind_lift(_ buf: RustBuffer) throws -> CodeKind {
+    return try FfiConverterTypeCodeKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCodeKind_lower(_ value: CodeKind) -> RustBuffer {
+    return FfiConverterTypeCodeKind.lower(value)
+}
+
+
+extension CodeKind: Equatable, Hashable {}
+
+
+
+
+
+
+// Note that we don't yet support `indirect` for enums.
+// See https://github.com/mozilla/uniffi-rs/issues/396 for further discussion.
+/**
+ * What one scanned frame did.
+ */
+
+public enum FrameStatus {
+    
+    /**
+     * A new frame of the code being assembled; not complete yet.
+     */
+    case accepted
+    /**
+     * A frame already received (the animation loops): nothing changed.
+     */
+    case duplicate
+    /**
+     * A frame of another code (another presentation's hash) while this one is
+     * being assembled: ignored, so two codes never mix.
+     */
+    case otherCode
+    /**
+     * This frame completed the code: [`FrameAssembler::result`] has it.
+     */
+    case complete
+    /**
+     * A frame of the code already completed (the phone keeps looping).
+     */
+    case alreadyComplete
+    /**
+     * The frame was refused; `problem` says why. Codes: `not_a_frame`,
+     * `empty`, `too_long`, `bad_base45`, `truncated`, `bad_message_length`,
+     * `bad_symbol_size`, `too_many_symbols`, `bad_index` (this frame is
+     * unreadable: the assembly goes on); `inconsistent_header`,
+     * `conflicting_frame` (forged or corrupted: this frame is ignored);
+     * `hash_mismatch`, `too_many_frames` (the frames decoded to something
+     * that is not the code they claim: a forged frame; the assembler has
+     * started over); `bad_message`, `bad_body` (the assembled code is not
+     * one of ours).
+     */
+    case rejected
+}
+
+
+#if compiler(>=6)
+extension FrameStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFrameStatus: FfiConverterRustBuffer {
+    typealias SwiftType = FrameStatus
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FrameStatus {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .accepted
+        
+        case 2: return .duplicate
+        
+        case 3: return .otherCode
+        
+        case 4: return .complete
+        
+        case 5: return .alreadyComplete
+        
+        case 6: return .rejected
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: FrameStatus, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .accepted:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .duplicate:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .otherCode:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .complete:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .alreadyComplete:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .rejected:
+            writeInt(&buf, Int32(6))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFrameStatus_lift(_ buf: RustBuffer) throws -> FrameStatus {
+    return try FfiConverterTypeFrameStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFrameStatus_lower(_ value: FrameStatus) -> RustBuffer {
+    return FfiConverterTypeFrameStatus.lower(value)
+}
+
+
+extension FrameStatus: Equatable, Hashable {}
 
 
 
@@ -5123,6 +7046,30 @@ fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionBool: FfiConverterRustBuffer {
+    typealias SwiftType = Bool?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterBool.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterBool.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
     typealias SwiftType = String?
 
@@ -5163,6 +7110,54 @@ fileprivate struct FfiConverterOptionData: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterData.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeAssembledCode: FfiConverterRustBuffer {
+    typealias SwiftType = AssembledCode?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeAssembledCode.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeAssembledCode.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeFrameOptions: FfiConverterRustBuffer {
+    typealias SwiftType = FrameOptions?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeFrameOptions.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeFrameOptions.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -5267,6 +7262,30 @@ fileprivate struct FfiConverterOptionTypeQrStyle: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeCodeKind: FfiConverterRustBuffer {
+    typealias SwiftType = CodeKind?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeCodeKind.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeCodeKind.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionSequenceString: FfiConverterRustBuffer {
     typealias SwiftType = [String]?
 
@@ -5308,6 +7327,81 @@ fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterString.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeBundleMemberChoice: FfiConverterRustBuffer {
+    typealias SwiftType = [BundleMemberChoice]
+
+    public static func write(_ value: [BundleMemberChoice], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeBundleMemberChoice.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [BundleMemberChoice] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [BundleMemberChoice]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeBundleMemberChoice.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeBundleMemberReport: FfiConverterRustBuffer {
+    typealias SwiftType = [BundleMemberReport]
+
+    public static func write(_ value: [BundleMemberReport], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeBundleMemberReport.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [BundleMemberReport] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [BundleMemberReport]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeBundleMemberReport.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeBundleProblem: FfiConverterRustBuffer {
+    typealias SwiftType = [BundleProblem]
+
+    public static func write(_ value: [BundleProblem], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeBundleProblem.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [BundleProblem] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [BundleProblem]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeBundleProblem.read(from: &buf))
         }
         return seq
     }
@@ -5358,6 +7452,31 @@ fileprivate struct FfiConverterSequenceTypeDisclosedField: FfiConverterRustBuffe
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeDisclosedField.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeDisclosedImage: FfiConverterRustBuffer {
+    typealias SwiftType = [DisclosedImage]
+
+    public static func write(_ value: [DisclosedImage], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeDisclosedImage.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [DisclosedImage] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [DisclosedImage]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeDisclosedImage.read(from: &buf))
         }
         return seq
     }
@@ -5462,6 +7581,31 @@ fileprivate struct FfiConverterSequenceTypeRequestedField: FfiConverterRustBuffe
         return seq
     }
 }
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeTrustListEntry: FfiConverterRustBuffer {
+    typealias SwiftType = [TrustListEntry]
+
+    public static func write(_ value: [TrustListEntry], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeTrustListEntry.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [TrustListEntry] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [TrustListEntry]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeTrustListEntry.read(from: &buf))
+        }
+        return seq
+    }
+}
 /**
  * The default policy at `now` (Unix seconds): 30 s skew, 60 s presentations,
  * strict status, holder binding as each license type requires (居民身份证 and
@@ -5554,6 +7698,22 @@ public func signRegistration(registration: VerifierRegistration, root: SigningKe
     )
 })
 }
+/**
+ * Signs a trust list of `issuers` with the `root` key, issued at `issued_at`
+ * and current until `expires` (Unix seconds). Returns the bytes
+ * `Verifier(trustList, rootPublicKey)` takes. Refused (`LzError::TrustList`):
+ * `duplicate_key` (a key listed twice); `InvalidInput` `bad_public_key`.
+ */
+public func signTrustList(issuers: [TrustListEntry], issuedAt: UInt64, expires: UInt64?, root: SigningKey)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeLzError_lift) {
+    uniffi_liangzheng_ffi_fn_func_sign_trust_list(
+        FfiConverterSequenceTypeTrustListEntry.lower(issuers),
+        FfiConverterUInt64.lower(issuedAt),
+        FfiConverterOptionUInt64.lower(expires),
+        FfiConverterTypeSigningKey_lower(root),$0
+    )
+})
+}
 
 private enum InitializationResult {
     case ok
@@ -5594,10 +7754,22 @@ private let initializationResult: InitializationResult = {
     if (uniffi_liangzheng_ffi_checksum_func_sign_registration() != 64933) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_liangzheng_ffi_checksum_func_sign_trust_list() != 57090) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_liangzheng_ffi_checksum_method_devicesigner_public_key() != 23775) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_liangzheng_ffi_checksum_method_devicesigner_sign() != 59202) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_liangzheng_ffi_checksum_method_frameassembler_push() != 13929) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_liangzheng_ffi_checksum_method_frameassembler_reset() != 61711) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_liangzheng_ffi_checksum_method_frameassembler_result() != 23191) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_liangzheng_ffi_checksum_method_issuer_issue() != 20911) {
@@ -5642,6 +7814,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_liangzheng_ffi_checksum_method_verifier_verify() != 7863) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_liangzheng_ffi_checksum_method_verifier_verify_assembled() != 61856) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_liangzheng_ffi_checksum_method_verifier_verify_scan() != 63849) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -5660,6 +7835,12 @@ private let initializationResult: InitializationResult = {
     if (uniffi_liangzheng_ffi_checksum_method_wallet_present() != 56970) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_liangzheng_ffi_checksum_method_wallet_present_bundle() != 64445) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_liangzheng_ffi_checksum_method_wallet_present_frames() != 20680) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_liangzheng_ffi_checksum_method_wallet_read_request() != 21771) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -5667,6 +7848,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_liangzheng_ffi_checksum_method_wallet_set_request_root() != 40772) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_liangzheng_ffi_checksum_constructor_frameassembler_new() != 50782) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_liangzheng_ffi_checksum_constructor_issuer_from_pkcs8_pem() != 5852) {

@@ -299,6 +299,37 @@ RustBuffer uniffi_liangzheng_ffi_fn_method_devicesigner_public_key(void*_Nonnull
 RustBuffer uniffi_liangzheng_ffi_fn_method_devicesigner_sign(void*_Nonnull ptr, RustBuffer message, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_CLONE_FRAMEASSEMBLER
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_CLONE_FRAMEASSEMBLER
+void*_Nonnull uniffi_liangzheng_ffi_fn_clone_frameassembler(void*_Nonnull ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_FREE_FRAMEASSEMBLER
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_FREE_FRAMEASSEMBLER
+void uniffi_liangzheng_ffi_fn_free_frameassembler(void*_Nonnull ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_CONSTRUCTOR_FRAMEASSEMBLER_NEW
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_CONSTRUCTOR_FRAMEASSEMBLER_NEW
+void*_Nonnull uniffi_liangzheng_ffi_fn_constructor_frameassembler_new(RustCallStatus *_Nonnull out_status
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_FRAMEASSEMBLER_PUSH
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_FRAMEASSEMBLER_PUSH
+RustBuffer uniffi_liangzheng_ffi_fn_method_frameassembler_push(void*_Nonnull ptr, RustBuffer text, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_FRAMEASSEMBLER_RESET
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_FRAMEASSEMBLER_RESET
+void uniffi_liangzheng_ffi_fn_method_frameassembler_reset(void*_Nonnull ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_FRAMEASSEMBLER_RESULT
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_FRAMEASSEMBLER_RESULT
+RustBuffer uniffi_liangzheng_ffi_fn_method_frameassembler_result(void*_Nonnull ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_CLONE_ISSUER
 #define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_CLONE_ISSUER
 void*_Nonnull uniffi_liangzheng_ffi_fn_clone_issuer(void*_Nonnull ptr, RustCallStatus *_Nonnull out_status
@@ -429,6 +460,11 @@ void uniffi_liangzheng_ffi_fn_method_verifier_update_trust_list(void*_Nonnull pt
 RustBuffer uniffi_liangzheng_ffi_fn_method_verifier_verify(void*_Nonnull ptr, RustBuffer qr_text, RustBuffer policy, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_VERIFIER_VERIFY_ASSEMBLED
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_VERIFIER_VERIFY_ASSEMBLED
+RustBuffer uniffi_liangzheng_ffi_fn_method_verifier_verify_assembled(void*_Nonnull ptr, RustBuffer code, RustBuffer policy, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_VERIFIER_VERIFY_SCAN
 #define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_VERIFIER_VERIFY_SCAN
 RustBuffer uniffi_liangzheng_ffi_fn_method_verifier_verify_scan(void*_Nonnull ptr, RustBuffer qr_text, RustBuffer policy, RustCallStatus *_Nonnull out_status
@@ -477,6 +513,16 @@ RustBuffer uniffi_liangzheng_ffi_fn_method_wallet_license_type(void*_Nonnull ptr
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_WALLET_PRESENT
 #define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_WALLET_PRESENT
 RustBuffer uniffi_liangzheng_ffi_fn_method_wallet_present(void*_Nonnull ptr, uint32_t index, RustBuffer field_keys, uint64_t now, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_WALLET_PRESENT_BUNDLE
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_WALLET_PRESENT_BUNDLE
+RustBuffer uniffi_liangzheng_ffi_fn_method_wallet_present_bundle(void*_Nonnull ptr, RustBuffer members, uint64_t now, RustBuffer options, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_WALLET_PRESENT_FRAMES
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_WALLET_PRESENT_FRAMES
+RustBuffer uniffi_liangzheng_ffi_fn_method_wallet_present_frames(void*_Nonnull ptr, uint32_t index, RustBuffer field_keys, uint64_t now, RustBuffer options, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_WALLET_READ_REQUEST
@@ -533,6 +579,11 @@ RustBuffer uniffi_liangzheng_ffi_fn_func_render_qr_svg(RustBuffer text, RustBuff
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_FUNC_SIGN_REGISTRATION
 #define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_FUNC_SIGN_REGISTRATION
 RustBuffer uniffi_liangzheng_ffi_fn_func_sign_registration(RustBuffer registration, void*_Nonnull root, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_FUNC_SIGN_TRUST_LIST
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_FUNC_SIGN_TRUST_LIST
+RustBuffer uniffi_liangzheng_ffi_fn_func_sign_trust_list(RustBuffer issuers, uint64_t issued_at, RustBuffer expires, void*_Nonnull root, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_FFI_LIANGZHENG_FFI_RUSTBUFFER_ALLOC
@@ -863,6 +914,12 @@ uint16_t uniffi_liangzheng_ffi_checksum_func_sign_registration(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_FUNC_SIGN_TRUST_LIST
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_FUNC_SIGN_TRUST_LIST
+uint16_t uniffi_liangzheng_ffi_checksum_func_sign_trust_list(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_DEVICESIGNER_PUBLIC_KEY
 #define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_DEVICESIGNER_PUBLIC_KEY
 uint16_t uniffi_liangzheng_ffi_checksum_method_devicesigner_public_key(void
@@ -872,6 +929,24 @@ uint16_t uniffi_liangzheng_ffi_checksum_method_devicesigner_public_key(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_DEVICESIGNER_SIGN
 #define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_DEVICESIGNER_SIGN
 uint16_t uniffi_liangzheng_ffi_checksum_method_devicesigner_sign(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_FRAMEASSEMBLER_PUSH
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_FRAMEASSEMBLER_PUSH
+uint16_t uniffi_liangzheng_ffi_checksum_method_frameassembler_push(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_FRAMEASSEMBLER_RESET
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_FRAMEASSEMBLER_RESET
+uint16_t uniffi_liangzheng_ffi_checksum_method_frameassembler_reset(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_FRAMEASSEMBLER_RESULT
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_FRAMEASSEMBLER_RESULT
+uint16_t uniffi_liangzheng_ffi_checksum_method_frameassembler_result(void
     
 );
 #endif
@@ -959,6 +1034,12 @@ uint16_t uniffi_liangzheng_ffi_checksum_method_verifier_verify(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_VERIFIER_VERIFY_ASSEMBLED
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_VERIFIER_VERIFY_ASSEMBLED
+uint16_t uniffi_liangzheng_ffi_checksum_method_verifier_verify_assembled(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_VERIFIER_VERIFY_SCAN
 #define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_VERIFIER_VERIFY_SCAN
 uint16_t uniffi_liangzheng_ffi_checksum_method_verifier_verify_scan(void
@@ -995,6 +1076,18 @@ uint16_t uniffi_liangzheng_ffi_checksum_method_wallet_present(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_WALLET_PRESENT_BUNDLE
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_WALLET_PRESENT_BUNDLE
+uint16_t uniffi_liangzheng_ffi_checksum_method_wallet_present_bundle(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_WALLET_PRESENT_FRAMES
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_WALLET_PRESENT_FRAMES
+uint16_t uniffi_liangzheng_ffi_checksum_method_wallet_present_frames(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_WALLET_READ_REQUEST
 #define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_WALLET_READ_REQUEST
 uint16_t uniffi_liangzheng_ffi_checksum_method_wallet_read_request(void
@@ -1010,6 +1103,12 @@ uint16_t uniffi_liangzheng_ffi_checksum_method_wallet_respond(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_WALLET_SET_REQUEST_ROOT
 #define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_WALLET_SET_REQUEST_ROOT
 uint16_t uniffi_liangzheng_ffi_checksum_method_wallet_set_request_root(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_CONSTRUCTOR_FRAMEASSEMBLER_NEW
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_CONSTRUCTOR_FRAMEASSEMBLER_NEW
+uint16_t uniffi_liangzheng_ffi_checksum_constructor_frameassembler_new(void
     
 );
 #endif

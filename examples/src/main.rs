@@ -12,6 +12,11 @@
 
 mod cli;
 
+/// mimalloc instead of glibc malloc: bulk issuance allocates per field and per
+/// signature on every core (docs/benchmarks.md, "Bulk issuance").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     cli::main()
 }

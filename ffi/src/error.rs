@@ -361,6 +361,18 @@ impl From<QrError> for LzError {
     }
 }
 
+/// A presentation could not be cut into frames (options out of range, or a
+/// presentation larger than the 64 KiB an animated code carries): `LzError::Qr`.
+#[allow(dead_code)] // only the wallet presents as frames
+pub(crate) fn frames(e: liangzheng::qr::frames::FrameError) -> LzError {
+    let code = match &e {
+        liangzheng::qr::frames::FrameError::InvalidOptions
+        | liangzheng::qr::frames::FrameError::BadSymbolSize { .. } => "invalid_options",
+        _ => "does_not_fit",
+    };
+    variant!(Qr, code, &e)
+}
+
 /// An exception the app's callback threw that was not an `LzError` (a bug or a
 /// platform failure in the app's signer): reported as a signer failure.
 impl From<uniffi::UnexpectedUniFFICallbackError> for LzError {

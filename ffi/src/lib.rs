@@ -55,16 +55,25 @@
 //! # Ok::<(), liangzheng_ffi::LzError>(())
 //! ```
 
+mod bundle;
 mod error;
+mod frames;
+mod images;
 mod issuer;
 pub mod parts;
 mod qr;
 mod registration;
 mod signer;
+mod trust_list;
 mod verifier;
 mod wallet;
 
+pub use bundle::{BundleMemberReport, BundleProblem, BundleReport};
 pub use error::LzError;
+pub use frames::{
+    AssembledCode, AssembledReport, CodeKind, FrameAssembler, FrameProgress, FrameStatus,
+};
+pub use images::DisclosedImage;
 pub use issuer::Issuer;
 pub use parts::{library_build, LibraryBuild};
 pub use qr::{qr_version, render_qr_png, render_qr_svg, QrEcc, QrStyle};
@@ -73,10 +82,14 @@ pub use registration::{
     SigningKey, VerifierIdentity, VerifierRegistration,
 };
 pub use signer::{DeviceSigner, HolderKey, HolderKeyAlgorithm};
+pub use trust_list::{sign_trust_list, TrustListEntry};
 pub use verifier::{
     default_policy, CheckOutcome, CheckResult, DisclosedField, Finding, LicenseFacts, Problem,
     RequestCode, StatusMode, Verdict, VerificationReport, Verifier, VerifyPolicy,
 };
-pub use wallet::{ConsentPrompt, FieldInfo, LicenseTypeInfo, RequestedField, Wallet};
+pub use wallet::{
+    AnimatedCode, BundleMemberChoice, ConsentPrompt, FieldInfo, FrameOptions, LicenseTypeInfo,
+    RequestedField, Wallet,
+};
 
 uniffi::setup_scaffolding!();

@@ -146,6 +146,9 @@ pub struct VerificationReport {
     pub license: Option<LicenseFacts>,
     /// Disclosed fields (empty unless every integrity check passed).
     pub fields: Vec<DisclosedField>,
+    /// Disclosed images (the portrait), under the same rule as `fields`; each is
+    /// also listed in `fields` with a text description.
+    pub images: Vec<crate::DisclosedImage>,
     /// Findings that do not change the verdict.
     pub findings: Vec<Finding>,
 }
@@ -396,7 +399,7 @@ pub(crate) fn root_key(bytes: &[u8]) -> Result<liangzheng::alg::PublicKey, LzErr
 impl Verifier {
     // The verifier is only replaced whole-field under the lock, so a poisoned
     // lock (a panic elsewhere) still guards a consistent value.
-    fn read(&self) -> RwLockReadGuard<'_, verify::Verifier> {
+    pub(crate) fn read(&self) -> RwLockReadGuard<'_, verify::Verifier> {
         self.inner
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -410,7 +413,7 @@ impl Verifier {
 }
 
 impl VerifyPolicy {
-    fn to_core(&self) -> verify::Policy {
+    pub(crate) fn to_core(&self) -> verify::Policy {
         let mut p = verify::Policy::at(UnixTime(self.now));
         p.skew_secs = self.skew_secs;
         p.max_presentation_age_secs = self.max_presentation_age_secs;
@@ -474,7 +477,7 @@ fn check_result(kind: CheckKind, outcome: &Outcome) -> CheckResult {
 }
 
 impl VerificationReport {
-    fn from_core(r: &Report) -> Self {
+    pub(crate) fn from_core(r: &Report) -> Self {
         let first = r.first_problem();
         VerificationReport {
             verdict: match r.verdict {
@@ -519,6 +522,7 @@ impl VerificationReport {
                     sensitive: f.sensitive,
                 })
                 .collect(),
+            images: crate::images::from_report(r),
             findings: r
                 .findings
                 .iter()

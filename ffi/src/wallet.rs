@@ -98,6 +98,46 @@ pub struct ConsentPrompt {
     pub request_body: Vec<u8>,
 }
 
+/// How to cut a presentation into the frames of an animated code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
+pub struct FrameOptions {
+    /// Symbol bytes per frame (16–2048). The default 179 fills a QR version 10
+    /// (57 × 57 modules) at ECC M, which low-end phones read from a screen.
+    #[uniffi(default = 179)]
+    pub symbol_size: u16,
+    /// Repair frames after the source frames in one loop; none = as many as
+    /// there are source frames (at least 2), so a counter that misses 30% of a
+    /// loop still assembles it.
+    #[uniffi(default = None)]
+    pub repair_frames: Option<u32>,
+}
+
+/// An animated code for the holder's screen: show `frames` in a loop, one every
+/// `1 / fps` seconds, each drawn like any QR text (`renderQrPng`).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct AnimatedCode {
+    /// One loop of frame texts (`LZ1F:…`): the source frames, then repair frames.
+    pub frames: Vec<String>,
+    /// Source frames K: a counter needs any K distinct frames (rarely one or two more).
+    pub source_frames: u32,
+    /// Symbol bytes per frame.
+    pub symbol_size: u16,
+    /// The QR version every frame needs at ECC M.
+    pub qr_version: u8,
+    /// Recommended display rate, frames per second (10).
+    pub fps: u8,
+}
+
+/// One member of a 一照通 bundle: a license in this wallet and the fields to show.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct BundleMemberChoice {
+    /// Wallet index of the license.
+    pub index: u32,
+    /// Fields to show; include `uscc` (统一社会信用代码), or the counter cannot
+    /// check that the member belongs to the subject (`subject_not_disclosed`).
+    pub field_keys: Vec<String>,
+}
+
 /// The holder's wallet: stored licenses and the holder key that signs presentations.
 #[derive(uniffi::Object)]
 pub struct Wallet {
@@ -251,6 +291,65 @@ impl Wallet {
         }
     }
 
+    /// As [`present`](Self::present), but as an animated code: for a
+    /// presentation too large for one QR symbol (one that shows the
+    /// `portrait`). `options` default: 179-byte symbols (QR version 10), one
+    /// repair frame per source frame.
+    #[uniffi::method(default(options = None))]
+    pub fn present_frames(
+        &self,
+        index: u32,
+        field_keys: Vec<String>,
+        now: u64,
+        options: Option<FrameOptions>,
+    ) -> Result<AnimatedCode, LzError> {
+        #[cfg(not(feature = "wallet"))]
+        {
+            let _ = (index, field_keys, now, options);
+            match self.absent {}
+        }
+        #[cfg(feature = "wallet")]
+        {
+            let keys: Vec<&str> = field_keys.iter().map(String::as_str).collect();
+            let body = self
+                .read()
+                .present_bytes(index_in(index), &keys, UnixTime(now))?;
+            animated(liangzheng::qr::QrKind::Presentation, &body, options)
+        }
+    }
+
+    /// Presents several licenses as one 一照通 bundle (a business license and
+    /// permits of the same subject), always as an animated code. When a
+    /// member is bound to this wallet's key, the device signer signs the
+    /// whole bundle once. At most 64 members; `options` as in `present_frames`.
+    #[uniffi::method(default(options = None))]
+    pub fn present_bundle(
+        &self,
+        members: Vec<BundleMemberChoice>,
+        now: u64,
+        options: Option<FrameOptions>,
+    ) -> Result<AnimatedCode, LzError> {
+        #[cfg(not(feature = "wallet"))]
+        {
+            let _ = (members, now, options);
+            match self.absent {}
+        }
+        #[cfg(feature = "wallet")]
+        {
+            let keys: Vec<Vec<&str>> = members
+                .iter()
+                .map(|m| m.field_keys.iter().map(String::as_str).collect())
+                .collect();
+            let chosen: Vec<(usize, &[&str])> = members
+                .iter()
+                .zip(&keys)
+                .map(|(m, k)| (index_in(m.index), k.as_slice()))
+                .collect();
+            let body = self.read().present_bundle(&chosen, UnixTime(now))?;
+            animated(liangzheng::qr::QrKind::Bundle, &body, options)
+        }
+    }
+
     /// Pins the root that signs verifier registrations (the trust-list root:
     /// raw 32-byte Ed25519 or SubjectPublicKeyInfo DER). Without it every
     /// request's verifier is unverified (`no_trust_root`).
@@ -360,6 +459,41 @@ impl Wallet {
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
+}
+
+/// The frames of `body` with `options` (default: recommended symbol size, one
+/// repair frame per source frame).
+#[cfg(feature = "wallet")]
+fn animated(
+    kind: liangzheng::qr::QrKind,
+    body: &[u8],
+    options: Option<FrameOptions>,
+) -> Result<AnimatedCode, LzError> {
+    use liangzheng::qr::frames;
+    let symbol_size = options.map_or(frames::RECOMMENDED_SYMBOL_SIZE, |o| o.symbol_size);
+    let encoder =
+        frames::FrameEncoder::new(kind, body, symbol_size).map_err(crate::error::frames)?;
+    let source_frames = encoder.source_frames();
+    // As core's `encode_frames`: one repair frame per source frame (at least 2) unless asked.
+    let repair = options
+        .and_then(|o| o.repair_frames)
+        .unwrap_or(source_frames.max(2));
+    let count = source_frames
+        .checked_add(repair)
+        .ok_or(frames::FrameError::InvalidOptions)
+        .map_err(crate::error::frames)?;
+    let texts = encoder.frames(count).map_err(crate::error::frames)?;
+    let qr_version = match texts.first() {
+        Some(t) => liangzheng::qr::qr_version(t, liangzheng::qr::Ecc::M)?,
+        None => return Err(crate::error::frames(frames::FrameError::InvalidOptions)),
+    };
+    Ok(AnimatedCode {
+        frames: texts,
+        source_frames,
+        symbol_size,
+        qr_version,
+        fps: frames::RECOMMENDED_FPS,
+    })
 }
 
 /// A wallet index as the foreign side sees it (wallets hold far fewer than 2³² licenses).

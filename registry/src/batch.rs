@@ -3,13 +3,16 @@
 //! For each chunk of input lines: validate every line (a bad line gets an error
 //! result and records nothing), record the valid ones in **one** transaction
 //! (which allocates their status slots), sign them in parallel with their slots,
-//! then append their result lines to the output and `fsync` it. The registry is
-//! the source of truth, the output file follows it:
+//! then append their result lines to the output and `fsync` it. The three steps
+//! run as a pipeline (see [`run`]): chunk *k + 1* is recorded while chunk *k* is
+//! signed and chunk *k − 1* written. The registry is the source of truth, the
+//! output file follows it:
 //!
 //! - killed before the commit: nothing of the chunk is recorded, no slot is used;
-//! - killed after the commit, before the output is synced: on resume the lines
-//!   are found in the registry by request id and re-signed **with the same slot**
-//!   (the holder had received nothing; no second record, no second slot);
+//! - killed after a commit, before that chunk's output is synced (a few chunks
+//!   can be in flight): on resume the lines are found in the registry by request
+//!   id and re-signed **with the same slot** (the holder had received nothing; no
+//!   second record, no second slot);
 //! - a torn last output line is cut off on resume.
 //!
 //! Every line gets exactly one result line: the request id (the line's
@@ -25,8 +28,11 @@ use liangzheng::b64;
 use liangzheng::credential::{Claims, Issuer};
 use liangzheng::holder::HolderPublicKey;
 use liangzheng::time::UnixTime;
+use rand_chacha::ChaCha20Rng;
+use rand_core::{OsRng, SeedableRng};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use std::sync::mpsc;
 
 use crate::error::{RegistryError, Result};
 use crate::holder_fingerprint;
@@ -124,9 +130,19 @@ fn prepare(
     if line.trim().is_empty() {
         return Err("空行 / empty line".into());
     }
+    // One pass into the typed line (the usual case); anything else goes the slow
+    // way through a JSON value, which tells a bare claims object from a bad line.
+    let w: Wrapped = match serde_json::from_str::<Wrapped>(line) {
+        Ok(w) => w,
+        Err(_) => parse_slowly(line)?,
+    };
+    finish_prepare(issuer, line_no, w, opts)
+}
+
+fn parse_slowly(line: &str) -> std::result::Result<Wrapped, String> {
     let v: serde_json::Value =
         serde_json::from_str(line).map_err(|e| format!("不是 JSON / not JSON: {e}"))?;
-    let w: Wrapped = if v.get("claims").is_some() {
+    Ok(if v.get("claims").is_some() {
         serde_json::from_value(v).map_err(|e| format!("批量行格式错误 / bad batch line: {e}"))?
     } else {
         Wrapped {
@@ -135,7 +151,15 @@ fn prepare(
                 .map_err(|e| format!("证照信息格式错误 / bad claims: {e}"))?,
             holder_key: None,
         }
-    };
+    })
+}
+
+fn finish_prepare(
+    issuer: &Issuer,
+    line_no: u64,
+    w: Wrapped,
+    opts: &BatchOptions<'_>,
+) -> std::result::Result<Prepared, String> {
     if w.claims.status.is_some() {
         return Err(
             "状态列表位置由登记簿分配，请删除 status / the registry allocates status slots: remove `status`"
@@ -228,8 +252,37 @@ fn fail(line: u64, request_id: Option<String>, error: String) -> ResultLine {
     }
 }
 
+/// Chunks that may wait between two pipeline stages (bounded: memory stays
+/// flat, and at most a few chunks are recorded but not yet in the output when
+/// the process dies, which a resume re-signs with their slots).
+const PIPELINE_DEPTH: usize = 2;
+
+/// A recorded chunk on its way to the signing workers.
+type SignJob = Vec<(u64, std::result::Result<(Prepared, Recorded), Failed>)>;
+
+/// A line that failed before signing: its request id (if it had one) and why.
+type Failed = (Option<String>, String);
+
+/// A signed chunk on its way to the output writer: its result lines (JSON
+/// text without the newline, in input order) and what it counts.
+struct WriteJob {
+    lines: u64,
+    text: Vec<String>,
+    issued: u64,
+    resumed: u64,
+    failed: u64,
+}
+
 /// Issues the lines of a JSONL batch through the registry, appending one result
 /// line per input line to `out` (resuming where an earlier run stopped).
+///
+/// Three stages run at the same time, joined by bounded channels: the calling
+/// thread parses and validates a chunk (on the rayon pool) and records it in
+/// one transaction (the only thread that touches the registry); a signing
+/// thread signs recorded chunks on the rayon pool; a writer thread appends
+/// their result lines and `fsync`s the output. A chunk's licenses are signed
+/// only after its transaction committed, so the output never holds a license
+/// the registry lacks.
 pub fn run(
     store: &mut dyn Store,
     issuer: &Issuer,
@@ -241,7 +294,7 @@ pub fn run(
         return Err(RegistryError::BadInput("chunk size 0".into()));
     }
     let lines: Vec<&str> = input.lines().collect();
-    let (mut file, done) = resume_output(out)?;
+    let (file, done) = resume_output(out)?;
     let mut report = BatchReport {
         lines: lines.len() as u64,
         already_done: done.len() as u64,
@@ -253,106 +306,193 @@ pub fn run(
         .map(|(i, l)| (i as u64 + 1, *l))
         .filter(|(n, _)| !done.contains(n))
         .collect();
-    let mut finished = report.already_done;
+    let total_chunks = pending.len().div_ceil(opts.chunk);
+    let chunks = opts
+        .max_chunks
+        .map_or(total_chunks, |m| m.min(total_chunks));
+    let finished = report.already_done;
     (opts.progress)(finished);
-    for (chunk_no, chunk) in pending.chunks(opts.chunk).enumerate() {
-        if opts.max_chunks.is_some_and(|m| chunk_no >= m) {
-            return Ok(report);
-        }
-        let prepared: Vec<(u64, std::result::Result<Prepared, String>)> = chunk
-            .par_iter()
-            .map(|(n, l)| (*n, prepare(issuer, *n, l, opts)))
-            .collect();
-        let items: Vec<NewLicense> = prepared
-            .iter()
-            .filter_map(|(_, p)| p.as_ref().ok().map(|p| p.item.clone()))
-            .collect();
-        let mut recorded = store.record(&items)?.into_iter();
-        let work: Vec<(
-            u64,
-            Option<&Prepared>,
-            std::result::Result<Recorded, String>,
-        )> = prepared
-            .iter()
-            .map(|(n, p)| match p {
+    let (fed, signed, written) = std::thread::scope(|s| {
+        let (sign_tx, sign_rx) = mpsc::sync_channel::<SignJob>(PIPELINE_DEPTH);
+        let (write_tx, write_rx) = mpsc::sync_channel::<WriteJob>(PIPELINE_DEPTH);
+        let signer = s.spawn(move || -> Result<()> {
+            for job in sign_rx {
+                let done = sign_chunk(issuer, job)?;
+                if write_tx.send(done).is_err() {
+                    break; // the writer stopped: its error is the one to report
+                }
+            }
+            Ok(())
+        });
+        let progress = opts.progress;
+        let writer = s.spawn(move || -> Result<(u64, u64, u64)> {
+            let mut file = std::io::BufWriter::with_capacity(1 << 16, file);
+            let (mut finished, mut counts) = (finished, (0, 0, 0));
+            for job in write_rx {
+                for line in &job.text {
+                    file.write_all(line.as_bytes())
+                        .and_then(|()| file.write_all(b"\n"))
+                        .map_err(|e| io_error(out, e))?;
+                }
+                file.flush().map_err(|e| io_error(out, e))?;
+                file.get_ref().sync_data().map_err(|e| io_error(out, e))?;
+                counts.0 += job.issued;
+                counts.1 += job.resumed;
+                counts.2 += job.failed;
+                finished += job.lines;
+                progress(finished);
+            }
+            Ok(counts)
+        });
+        let fed = (|| -> Result<()> {
+            for chunk in pending.chunks(opts.chunk).take(chunks) {
+                let job = record_chunk(store, issuer, chunk, opts)?;
+                if sign_tx.send(job).is_err() {
+                    break; // a later stage stopped: its error is the one to report
+                }
+            }
+            Ok(())
+        })();
+        drop(sign_tx);
+        let signed = signer.join();
+        let written = writer.join();
+        (fed, signed, written)
+    });
+    let panicked = || RegistryError::Storage("internal: a batch worker panicked".into());
+    fed?;
+    signed.map_err(|_| panicked())??;
+    let (issued, resumed, failed) = written.map_err(|_| panicked())??;
+    report.issued = issued;
+    report.resumed = resumed;
+    report.failed = failed;
+    report.complete = chunks == total_chunks;
+    Ok(report)
+}
+
+/// Parses and validates a chunk (in parallel), then records its valid lines in
+/// one transaction, which allocates their slots.
+fn record_chunk(
+    store: &mut dyn Store,
+    issuer: &Issuer,
+    chunk: &[(u64, &str)],
+    opts: &BatchOptions<'_>,
+) -> Result<SignJob> {
+    let prepared: Vec<(u64, std::result::Result<Prepared, String>)> = chunk
+        .par_iter()
+        .map(|(n, l)| (*n, prepare(issuer, *n, l, opts)))
+        .collect();
+    let items: Vec<NewLicense> = prepared
+        .iter()
+        .filter_map(|(_, p)| p.as_ref().ok().map(|p| p.item.clone()))
+        .collect();
+    let mut recorded = store.record(&items)?.into_iter();
+    Ok(prepared
+        .into_iter()
+        .map(|(n, p)| {
+            let work = match p {
                 Ok(p) => match recorded.next() {
-                    Some(r) => (*n, Some(p), Ok(r)),
-                    None => (*n, Some(p), Err("internal: missing record".to_string())),
+                    Some(Recorded::Refused(e)) => Err((Some(p.item.request_id), e.to_string())),
+                    Some(r) => Ok((p, r)),
+                    None => Err((
+                        Some(p.item.request_id),
+                        "internal: missing record".to_string(),
+                    )),
                 },
-                Err(e) => (*n, None, Err(e.clone())),
-            })
-            .collect();
-        let results: Vec<std::result::Result<ResultLine, RegistryError>> = work
-            .par_iter()
-            .map(|(n, p, r)| {
-                let (rec, resumed) = match (p, r) {
-                    (_, Err(e)) => {
-                        return Ok(fail(*n, p.map(|p| p.item.request_id.clone()), e.clone()))
-                    }
-                    (_, Ok(Recorded::Refused(e))) => {
-                        return Ok(fail(
-                            *n,
-                            p.map(|p| p.item.request_id.clone()),
-                            e.to_string(),
-                        ))
-                    }
-                    (Some(_), Ok(Recorded::New(rec))) => (rec, false),
-                    (Some(_), Ok(Recorded::Existing(rec))) => (rec, true),
-                    (None, Ok(_)) => {
-                        return Err(RegistryError::Storage(
-                            "internal: record without line".into(),
-                        ))
+                Err(e) => Err((None, e)),
+            };
+            (n, work)
+        })
+        .collect())
+}
+
+/// Signs a recorded chunk on the rayon pool; each worker draws salts and decoys
+/// from its own ChaCha20 generator seeded from the OS (one `getrandom` per
+/// worker and chunk instead of one per salt). Returns the chunk's result lines.
+fn sign_chunk(issuer: &Issuer, job: SignJob) -> Result<WriteJob> {
+    let lines = job.len() as u64;
+    let results: Vec<Result<(bool, bool, String)>> = job
+        .into_par_iter()
+        .map_init(
+            || ChaCha20Rng::from_rng(OsRng),
+            |rng, (n, work)| {
+                let r = match work {
+                    Err((request_id, error)) => fail(n, request_id, error),
+                    Ok((p, rec)) => {
+                        let rng = rng.as_mut().map_err(|e| {
+                            RegistryError::Signer(liangzheng::keys::KeyError::SignerFailed(
+                                format!("系统随机数不可用 / OS random number generator: {e}"),
+                            ))
+                        })?;
+                        sign_line(issuer, n, p, rec, rng)?
                     }
                 };
-                let p = p.ok_or_else(|| RegistryError::Storage("internal".into()))?;
-                let mut claims = p.claims.clone();
-                // (core does not re-export the JSON status type; its serde form is public.)
-                claims.status = serde_json::from_value(serde_json::json!({
-                    "list": rec.list,
-                    "index": rec.index,
-                }))
-                .map_err(|e| RegistryError::Storage(e.to_string()))?;
-                let issued_at = UnixTime(rec.license.issued_at);
-                let license = issuer
-                    .issue(&claims, p.holder.as_ref(), issued_at)
-                    .map_err(|e| match e {
-                        liangzheng::credential::IssueError::Key(k) => RegistryError::Signer(k),
-                        other => RegistryError::BadInput(other.to_string()),
-                    })?;
-                Ok(ResultLine {
-                    line: *n,
-                    ok: true,
-                    request_id: Some(rec.license.request_id.clone()),
-                    license_number: Some(rec.license.license_number.clone()),
-                    list: Some(rec.list),
-                    index: Some(rec.index),
-                    resumed,
-                    license: Some(b64::encode(&license.to_bytes())),
-                    error: None,
-                })
-            })
-            .collect();
-        let mut text = String::new();
-        for r in results {
-            let r = r?;
-            match (r.ok, r.resumed) {
-                (true, false) => report.issued += 1,
-                (true, true) => report.resumed += 1,
-                (false, _) => report.failed += 1,
-            }
-            text.push_str(
-                &serde_json::to_string(&r).map_err(|e| RegistryError::Storage(e.to_string()))?,
-            );
-            text.push('\n');
+                let text =
+                    serde_json::to_string(&r).map_err(|e| RegistryError::Storage(e.to_string()))?;
+                Ok((r.ok, r.resumed, text))
+            },
+        )
+        .collect();
+    let mut done = WriteJob {
+        lines,
+        text: Vec::with_capacity(results.len()),
+        issued: 0,
+        resumed: 0,
+        failed: 0,
+    };
+    for r in results {
+        let (ok, resumed, text) = r?;
+        match (ok, resumed) {
+            (true, false) => done.issued += 1,
+            (true, true) => done.resumed += 1,
+            (false, _) => done.failed += 1,
         }
-        file.write_all(text.as_bytes())
-            .map_err(|e| io_error(out, e))?;
-        file.sync_data().map_err(|e| io_error(out, e))?;
-        finished += chunk.len() as u64;
-        (opts.progress)(finished);
+        done.text.push(text);
     }
-    report.complete = true;
-    Ok(report)
+    Ok(done)
+}
+
+/// Signs one recorded line with its slot.
+fn sign_line(
+    issuer: &Issuer,
+    n: u64,
+    p: Prepared,
+    rec: Recorded,
+    rng: &mut ChaCha20Rng,
+) -> Result<ResultLine> {
+    let (rec, resumed) = match rec {
+        Recorded::New(rec) => (rec, false),
+        Recorded::Existing(rec) => (rec, true),
+        Recorded::Refused(e) => return Ok(fail(n, Some(p.item.request_id), e.to_string())),
+    };
+    let mut claims = p.claims;
+    // (core does not re-export the JSON status type; its serde form is public.)
+    claims.status = serde_json::from_value(serde_json::json!({
+        "list": rec.list,
+        "index": rec.index,
+    }))
+    .map_err(|e| RegistryError::Storage(e.to_string()))?;
+    let license = issuer
+        .issue_with_rng(
+            &claims,
+            p.holder.as_ref(),
+            UnixTime(rec.license.issued_at),
+            rng,
+        )
+        .map_err(|e| match e {
+            liangzheng::credential::IssueError::Key(k) => RegistryError::Signer(k),
+            other => RegistryError::BadInput(other.to_string()),
+        })?;
+    Ok(ResultLine {
+        line: n,
+        ok: true,
+        request_id: Some(rec.license.request_id),
+        license_number: Some(rec.license.license_number),
+        list: Some(rec.list),
+        index: Some(rec.index),
+        resumed,
+        license: Some(b64::encode(&license.to_bytes())),
+        error: None,
+    })
 }
 
 /// The batch id of an input: hex SHA-256 of its bytes, first 16 bytes.

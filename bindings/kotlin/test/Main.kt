@@ -620,6 +620,8 @@ class Suite(val root: File) {
             expectEqual(p, VerifyPolicy(now = 42u, status = StatusMode.STRICT), "record defaults")
             check(verifier().trustListExpires() != null) { "trust list expiry" }
         })
+        // Animated codes: the frame assembler, portraits and 一照通 bundles (Frames.kt).
+        addAll(frameTests(root))
     }
 
     /** Median per-call time of `verify` over n calls, plus a trivial call for the bare crossing cost. */

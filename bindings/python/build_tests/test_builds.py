@@ -106,3 +106,56 @@ def test_every_build_verifies_every_vector(path):
 
 def test_vectors_are_present():
     assert len(CASES) >= 40
+
+
+FACE = (ROOT / "examples" / "data" / "synthetic-face.jpg").read_bytes()
+
+
+@pytest.fixture(scope="module")
+def made():
+    """Frames made by the full build (build_tests/make_frames.py, run by test-ffi-builds.sh)."""
+    path = os.environ.get("LZ_FRAMES_FILE")
+    if not path:
+        pytest.fail("LZ_FRAMES_FILE is not set: run this suite through scripts/test-ffi-builds.sh")
+    return json.loads(pathlib.Path(path).read_text(encoding="utf-8"))
+
+
+def assemble(frames):
+    """Every other frame, from the end (a counter that started late and misses half)."""
+    a = lz.FrameAssembler()
+    for text in frames[::-2]:
+        p = a.push(text)
+        assert p.status in (lz.FrameStatus.ACCEPTED, lz.FrameStatus.COMPLETE), p.problem
+        if p.complete:
+            return a.result()
+    pytest.fail("not assembled")
+
+
+def test_every_build_assembles_and_verifies_portraits_and_bundles(made):
+    verifier = lz.Verifier(base64.b64decode(made["trust_list"]), base64.b64decode(made["root"]))
+    policy = lz.default_policy(made["now"] + 5)
+    policy.status = lz.StatusMode.LENIENT
+    portrait = verifier.verify_assembled(assemble(made["portrait_frames"]), policy)
+    assert isinstance(portrait, lz.AssembledReport.PRESENTATION)
+    assert portrait.report.verdict == lz.Verdict.VALID, portrait.report.summary
+    assert portrait.report.images[0].bytes == FACE
+    bundle = verifier.verify_assembled(assemble(made["bundle_frames"]), policy)
+    assert isinstance(bundle, lz.AssembledReport.BUNDLE)
+    assert bundle.report.verdict == lz.Verdict.VALID, bundle.report.summary
+    assert [m.verdict for m in bundle.report.members] == [lz.Verdict.VALID] * 13
+    mismatch = verifier.verify_assembled(assemble(made["mismatch_frames"]), policy).report
+    assert mismatch.verdict == lz.Verdict.INVALID
+    assert [p.code for p in mismatch.problems] == ["subject_mismatch"]
+    assert lz.FrameAssembler().push("LZ1P:%69 VD92EX0").problem.code == "not_a_frame"
+
+
+def test_signing_a_trust_list_is_the_issuer_builds_job():
+    key = lz.SigningKey.from_ed25519_seed(bytes(32))
+    entry = lz.TrustListEntry(public_key=bytes(range(32)), name_zh="某局", name_en="a bureau",
+                              code="11370100004307520K", region="370100", types=["cn.resident-id-card"],
+                              not_before=0, not_after=None)
+    if HAS["issuer"]:
+        signed = lz.sign_trust_list([entry], 1, None, key)
+        assert lz.Verifier(signed, key.public_key_spki()).trust_list_expires() is None
+    else:
+        expect_absent(lambda: lz.sign_trust_list([entry], 1, None, key), "issuer")

@@ -51,11 +51,13 @@
 //! `render_terminal` draw the text in the smallest QR version for the chosen
 //! `Ecc`; `qr_version` says which version that is without drawing anything.
 //! A verifier-only build leaves the feature, and the `qrcode` and `image`
-//! crates, out.
+//! crates, out. The multi-frame transport [`frames`] needs only the
+//! `frames` feature (raptorq; `render` includes it); drawing frames
+//! ([`frames::render_gif`]) and sizing them to a QR version need `render`.
 
 pub mod base45;
 mod error;
-#[cfg(feature = "render")]
+#[cfg(feature = "frames")]
 pub mod frames;
 #[cfg(feature = "render")]
 mod render;

@@ -197,24 +197,33 @@ pub fn parse_holder_key(s: &str) -> Result<HolderPublicKey, CliError> {
         }
         return parse_holder_key(text).map_err(ctx(path.display().to_string()));
     }
+    parse_holder_key_text(s)
+        .map_err(|e| CliError::new(format!("--holder-key (不是文件 not a file): {}", e.message)))
+}
+
+/// Parses a holder key given as text only (a batch line's `holder_key`):
+/// `ed25519:`/`p256:`/`sm2:` + hex or base64url, or bare hex / base64url. Never
+/// reads a file (a batch line naming a file on the issuer's disk is refused, and
+/// each line costs no file-system lookup).
+pub fn parse_holder_key_text(s: &str) -> Result<HolderPublicKey, CliError> {
     let (alg, data) = match s.split_once(':') {
         Some((a, d)) => (Some(a), d),
         None => (None, s),
     };
-    let bytes = unhex(data)
-        .or_else(|| b64::decode(data))
-        .ok_or_else(|| CliError::new("--holder-key: not a file, hex or base64url"))?;
+    let bytes = unhex(data).or_else(|| b64::decode(data)).ok_or_else(|| {
+        CliError::new("持证人公钥不是十六进制或 base64url / holder key: not hex or base64url")
+    })?;
     let key = match (alg, bytes.len()) {
         (Some("ed25519") | None, 32) => HolderPublicKey::ed25519(&bytes),
         (Some("p256") | None, 33 | 65) => HolderPublicKey::p256_from_sec1(&bytes),
         (Some("sm2"), 33 | 65) => HolderPublicKey::sm2_from_sec1(&bytes),
         _ => {
             return Err(CliError::new(
-                "--holder-key: wrong length for the algorithm",
+                "持证人公钥长度与算法不符 / holder key: wrong length for the algorithm",
             ))
         }
     };
-    key.map_err(ctx("--holder-key"))
+    key.map_err(ctx("持证人公钥 holder key"))
 }
 
 // ---------------------------------------------------------------- trust lists

@@ -14,14 +14,15 @@ use std::time::Instant;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use liangzheng::b64;
 use liangzheng::credential::{Claims, Issuer};
-use liangzheng::holder::HolderPublicKey;
 use liangzheng::ids::Uscc;
 use liangzheng::keys::IssuerSigner;
 use liangzheng::time::UnixTime;
+use rand_chacha::ChaCha20Rng;
+use rand_core::{OsRng, SeedableRng};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::files::{load_issuer_key, parse_holder_key, save_license};
+use super::files::{load_issuer_key, parse_holder_key, parse_holder_key_text, save_license};
 use super::{
     ctx, join, mkdir, now_or, parse_time, read_text, write, CliError, CliResult, EXIT_INVALID,
 };
@@ -108,30 +109,55 @@ pub fn run(a: Args) -> CliResult {
     }
 }
 
-fn issue_line(issuer: &Issuer, line: &str, now: UnixTime) -> Result<(String, String), String> {
+/// A batch line in the usual `{"claims": …, "holder_key": "…"}` form, parsed in one pass.
+#[derive(serde::Deserialize)]
+struct BatchLine {
+    claims: Claims,
+    #[serde(default)]
+    holder_key: Option<String>,
+}
+
+fn issue_line(
+    issuer: &Issuer,
+    line: &str,
+    now: UnixTime,
+    rng: &mut ChaCha20Rng,
+) -> Result<(String, String), String> {
     if line.trim().is_empty() {
         return Err("empty line 空行".into());
     }
+    // One pass into the typed line; anything else (a bare claims object, a bad
+    // line) goes the slow way through a JSON value for the precise error.
+    let (claims, holder) = match serde_json::from_str::<BatchLine>(line) {
+        Ok(l) => (l.claims, l.holder_key),
+        Err(_) => parse_line_slowly(line)?,
+    };
+    let holder = holder
+        .as_deref()
+        .map(|s| parse_holder_key_text(s).map_err(|e| e.message))
+        .transpose()?;
+    let license = issuer
+        .issue_with_rng(&claims, holder.as_ref(), now, rng)
+        .map_err(|e| e.to_string())?;
+    Ok((claims.license_number, b64::encode(&license.to_bytes())))
+}
+
+fn parse_line_slowly(line: &str) -> Result<(Claims, Option<String>), String> {
     let v: serde_json::Value = serde_json::from_str(line).map_err(|e| format!("not JSON: {e}"))?;
     let (claims_v, holder) = match v.get("claims") {
         Some(c) => {
             let holder = match v.get("holder_key") {
                 None | Some(serde_json::Value::Null) => None,
-                Some(serde_json::Value::String(s)) => {
-                    Some(parse_holder_key(s).map_err(|e| e.message)?)
-                }
+                Some(serde_json::Value::String(s)) => Some(s.clone()),
                 Some(_) => return Err("holder_key must be a string".into()),
             };
             (c.clone(), holder)
         }
-        None => (v, None::<HolderPublicKey>),
+        None => (v, None),
     };
     let claims: Claims =
         serde_json::from_value(claims_v).map_err(|e| format!("bad claims: {e}"))?;
-    let license = issuer
-        .issue(&claims, holder.as_ref(), now)
-        .map_err(|e| e.to_string())?;
-    Ok((claims.license_number, b64::encode(&license.to_bytes())))
+    Ok((claims, holder))
 }
 
 fn batch_issue(issuer: &Issuer, text: &str, dir: &std::path::Path, now: UnixTime) -> CliResult {
@@ -149,47 +175,54 @@ fn batch_issue(issuer: &Issuer, text: &str, dir: &std::path::Path, now: UnixTime
         bar.set_style(style.progress_chars("=> "));
     }
     let started = Instant::now();
-    let results: Vec<LineResult> = lines
+    // Each worker draws salts and decoys from its own ChaCha20 generator seeded
+    // from the OS (one getrandom per worker split, not one per 16-byte salt), and
+    // serialises its result lines itself: only the concatenation is serial.
+    let results: Vec<(String, Option<(usize, String)>)> = lines
         .par_iter()
         .enumerate()
-        .map(|(i, line)| {
-            let r = issue_line(issuer, line, now);
-            bar.inc(1);
-            match r {
-                Ok((number, license)) => LineResult {
-                    line: i + 1,
-                    ok: true,
-                    license_number: Some(number),
-                    license: Some(license),
-                    error: None,
-                },
-                Err(e) => LineResult {
-                    line: i + 1,
-                    ok: false,
-                    license_number: None,
-                    license: None,
-                    error: Some(e),
-                },
-            }
-        })
-        .collect();
+        .map_init(
+            || ChaCha20Rng::from_rng(OsRng),
+            |rng, (i, line)| {
+                let r = match rng.as_mut() {
+                    Ok(rng) => issue_line(issuer, line, now, rng),
+                    Err(e) => Err(format!("系统随机数不可用 OS random number generator: {e}")),
+                };
+                bar.inc(1);
+                let result = match r {
+                    Ok((number, license)) => LineResult {
+                        line: i + 1,
+                        ok: true,
+                        license_number: Some(number),
+                        license: Some(license),
+                        error: None,
+                    },
+                    Err(e) => LineResult {
+                        line: i + 1,
+                        ok: false,
+                        license_number: None,
+                        license: None,
+                        error: Some(e),
+                    },
+                };
+                let failed = result.error.clone().map(|e| (result.line, e));
+                let json = serde_json::to_string(&result).map_err(ctx("JSON"));
+                json.map(|j| (j, failed))
+            },
+        )
+        .collect::<Result<_, CliError>>()?;
     bar.finish_and_clear();
     let elapsed = started.elapsed().as_secs_f64();
-    let mut out = String::new();
-    for r in &results {
-        out.push_str(&serde_json::to_string(r).map_err(ctx("JSON"))?);
+    let mut out = String::with_capacity(results.iter().map(|(j, _)| j.len() + 1).sum());
+    for (json, _) in &results {
+        out.push_str(json);
         out.push('\n');
     }
     let path = join(dir, "results.jsonl");
     write(&path, out)?;
-    let failed: Vec<&LineResult> = results.iter().filter(|r| !r.ok).collect();
-    for r in &failed {
-        eprintln!(
-            "line {} 第{}行: {}",
-            r.line,
-            r.line,
-            r.error.as_deref().unwrap_or("")
-        );
+    let failed: Vec<&(usize, String)> = results.iter().filter_map(|(_, f)| f.as_ref()).collect();
+    for (line, error) in &failed {
+        eprintln!("line {line} 第{line}行: {error}");
     }
     let issued = results.len() - failed.len();
     eprintln!(

@@ -32,8 +32,8 @@ use serde_json::json;
 use zeroize::Zeroizing;
 
 use super::files::{
-    load_issuer_key, parse_holder_key, save, save_license, StatusTokenFile, STATUS_TOKEN_FORMAT,
-    VERSION,
+    load_issuer_key, parse_holder_key, parse_holder_key_text, save, save_license, StatusTokenFile,
+    STATUS_TOKEN_FORMAT, VERSION,
 };
 use super::{
     ctx, mkdir, now_or, parse_time, read, read_text, write, CliError, CliResult, EXIT_INVALID,
@@ -476,7 +476,8 @@ fn issue(a: &Args, i: &IssueArgs) -> CliResult {
         .out
         .as_deref()
         .ok_or_else(|| CliError::new("give --out"))?;
-    let holder_parser = |s: &str| parse_holder_key(s).map_err(|e| e.message);
+    // Batch lines carry the holder key as text (never a file name).
+    let holder_parser = |s: &str| parse_holder_key_text(s).map_err(|e| e.message);
     if let Some(claims_path) = &i.claims {
         let claims: Claims =
             serde_json::from_str(&read_text(claims_path)?).map_err(ctx(claims_path.display()))?;
@@ -489,7 +490,8 @@ fn issue(a: &Args, i: &IssueArgs) -> CliResult {
             .unwrap_or_else(|| format!("{}/{}", ty.id, claims.license_number.trim()));
         let mut line = json!({"request_id": request_id, "claims": claims});
         if let Some(h) = &i.holder_key {
-            line["holder_key"] = json!(h);
+            // `--holder-key` may name a key file: resolve it to the key's text here.
+            line["holder_key"] = json!(parse_holder_key(h)?.to_text());
         }
         let input = serde_json::to_string(&line).map_err(ctx("JSON"))?;
         let dir = tempdir_near(out)?;

@@ -861,6 +861,24 @@ internal open class UniffiVTableCallbackInterfaceDeviceSigner(
 
 
 
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
 // For large crates we prevent `MethodTooLargeException` (see #2340)
 // N.B. the name of the extension is very misleading, since it is 
 // rather `InterfaceTooLargeException`, caused by too many methods 
@@ -892,9 +910,17 @@ fun uniffi_liangzheng_ffi_checksum_func_render_qr_svg(
 ): Short
 fun uniffi_liangzheng_ffi_checksum_func_sign_registration(
 ): Short
+fun uniffi_liangzheng_ffi_checksum_func_sign_trust_list(
+): Short
 fun uniffi_liangzheng_ffi_checksum_method_devicesigner_public_key(
 ): Short
 fun uniffi_liangzheng_ffi_checksum_method_devicesigner_sign(
+): Short
+fun uniffi_liangzheng_ffi_checksum_method_frameassembler_push(
+): Short
+fun uniffi_liangzheng_ffi_checksum_method_frameassembler_reset(
+): Short
+fun uniffi_liangzheng_ffi_checksum_method_frameassembler_result(
 ): Short
 fun uniffi_liangzheng_ffi_checksum_method_issuer_issue(
 ): Short
@@ -924,6 +950,8 @@ fun uniffi_liangzheng_ffi_checksum_method_verifier_update_trust_list(
 ): Short
 fun uniffi_liangzheng_ffi_checksum_method_verifier_verify(
 ): Short
+fun uniffi_liangzheng_ffi_checksum_method_verifier_verify_assembled(
+): Short
 fun uniffi_liangzheng_ffi_checksum_method_verifier_verify_scan(
 ): Short
 fun uniffi_liangzheng_ffi_checksum_method_wallet_add(
@@ -936,11 +964,17 @@ fun uniffi_liangzheng_ffi_checksum_method_wallet_license_type(
 ): Short
 fun uniffi_liangzheng_ffi_checksum_method_wallet_present(
 ): Short
+fun uniffi_liangzheng_ffi_checksum_method_wallet_present_bundle(
+): Short
+fun uniffi_liangzheng_ffi_checksum_method_wallet_present_frames(
+): Short
 fun uniffi_liangzheng_ffi_checksum_method_wallet_read_request(
 ): Short
 fun uniffi_liangzheng_ffi_checksum_method_wallet_respond(
 ): Short
 fun uniffi_liangzheng_ffi_checksum_method_wallet_set_request_root(
+): Short
+fun uniffi_liangzheng_ffi_checksum_constructor_frameassembler_new(
 ): Short
 fun uniffi_liangzheng_ffi_checksum_constructor_issuer_from_pkcs8_pem(
 ): Short
@@ -1018,6 +1052,18 @@ internal object UniffiLib : Library {
 ): RustBuffer.ByValue
     external fun uniffi_liangzheng_ffi_fn_method_devicesigner_sign(`ptr`: Pointer,`message`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
+    external fun uniffi_liangzheng_ffi_fn_clone_frameassembler(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+): Pointer
+    external fun uniffi_liangzheng_ffi_fn_free_frameassembler(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+): Unit
+    external fun uniffi_liangzheng_ffi_fn_constructor_frameassembler_new(uniffi_out_err: UniffiRustCallStatus, 
+): Pointer
+    external fun uniffi_liangzheng_ffi_fn_method_frameassembler_push(`ptr`: Pointer,`text`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+): RustBuffer.ByValue
+    external fun uniffi_liangzheng_ffi_fn_method_frameassembler_reset(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+): Unit
+    external fun uniffi_liangzheng_ffi_fn_method_frameassembler_result(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+): RustBuffer.ByValue
     external fun uniffi_liangzheng_ffi_fn_clone_issuer(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
 ): Pointer
     external fun uniffi_liangzheng_ffi_fn_free_issuer(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
@@ -1070,6 +1116,8 @@ internal object UniffiLib : Library {
 ): Unit
     external fun uniffi_liangzheng_ffi_fn_method_verifier_verify(`ptr`: Pointer,`qrText`: RustBuffer.ByValue,`policy`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
+    external fun uniffi_liangzheng_ffi_fn_method_verifier_verify_assembled(`ptr`: Pointer,`code`: RustBuffer.ByValue,`policy`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+): RustBuffer.ByValue
     external fun uniffi_liangzheng_ffi_fn_method_verifier_verify_scan(`ptr`: Pointer,`qrText`: RustBuffer.ByValue,`policy`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
     external fun uniffi_liangzheng_ffi_fn_clone_wallet(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
@@ -1089,6 +1137,10 @@ internal object UniffiLib : Library {
     external fun uniffi_liangzheng_ffi_fn_method_wallet_license_type(`ptr`: Pointer,`index`: Int,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
     external fun uniffi_liangzheng_ffi_fn_method_wallet_present(`ptr`: Pointer,`index`: Int,`fieldKeys`: RustBuffer.ByValue,`now`: Long,uniffi_out_err: UniffiRustCallStatus, 
+): RustBuffer.ByValue
+    external fun uniffi_liangzheng_ffi_fn_method_wallet_present_bundle(`ptr`: Pointer,`members`: RustBuffer.ByValue,`now`: Long,`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+): RustBuffer.ByValue
+    external fun uniffi_liangzheng_ffi_fn_method_wallet_present_frames(`ptr`: Pointer,`index`: Int,`fieldKeys`: RustBuffer.ByValue,`now`: Long,`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
     external fun uniffi_liangzheng_ffi_fn_method_wallet_read_request(`ptr`: Pointer,`qrText`: RustBuffer.ByValue,`policy`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
@@ -1111,6 +1163,8 @@ internal object UniffiLib : Library {
     external fun uniffi_liangzheng_ffi_fn_func_render_qr_svg(`text`: RustBuffer.ByValue,`style`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
     external fun uniffi_liangzheng_ffi_fn_func_sign_registration(`registration`: RustBuffer.ByValue,`root`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+): RustBuffer.ByValue
+    external fun uniffi_liangzheng_ffi_fn_func_sign_trust_list(`issuers`: RustBuffer.ByValue,`issuedAt`: Long,`expires`: RustBuffer.ByValue,`root`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
     external fun ffi_liangzheng_ffi_rustbuffer_alloc(`size`: Long,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
@@ -1262,10 +1316,22 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if (lib.uniffi_liangzheng_ffi_checksum_func_sign_registration() != 64933.toShort()) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if (lib.uniffi_liangzheng_ffi_checksum_func_sign_trust_list() != 57090.toShort()) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if (lib.uniffi_liangzheng_ffi_checksum_method_devicesigner_public_key() != 23775.toShort()) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if (lib.uniffi_liangzheng_ffi_checksum_method_devicesigner_sign() != 59202.toShort()) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if (lib.uniffi_liangzheng_ffi_checksum_method_frameassembler_push() != 13929.toShort()) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if (lib.uniffi_liangzheng_ffi_checksum_method_frameassembler_reset() != 61711.toShort()) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if (lib.uniffi_liangzheng_ffi_checksum_method_frameassembler_result() != 23191.toShort()) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if (lib.uniffi_liangzheng_ffi_checksum_method_issuer_issue() != 20911.toShort()) {
@@ -1310,6 +1376,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if (lib.uniffi_liangzheng_ffi_checksum_method_verifier_verify() != 7863.toShort()) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if (lib.uniffi_liangzheng_ffi_checksum_method_verifier_verify_assembled() != 61856.toShort()) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if (lib.uniffi_liangzheng_ffi_checksum_method_verifier_verify_scan() != 63849.toShort()) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1328,6 +1397,12 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if (lib.uniffi_liangzheng_ffi_checksum_method_wallet_present() != 56970.toShort()) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if (lib.uniffi_liangzheng_ffi_checksum_method_wallet_present_bundle() != 64445.toShort()) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if (lib.uniffi_liangzheng_ffi_checksum_method_wallet_present_frames() != 20680.toShort()) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if (lib.uniffi_liangzheng_ffi_checksum_method_wallet_read_request() != 21771.toShort()) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1335,6 +1410,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if (lib.uniffi_liangzheng_ffi_checksum_method_wallet_set_request_root() != 40772.toShort()) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if (lib.uniffi_liangzheng_ffi_checksum_constructor_frameassembler_new() != 50782.toShort()) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if (lib.uniffi_liangzheng_ffi_checksum_constructor_issuer_from_pkcs8_pem() != 5852.toShort()) {
@@ -1555,6 +1633,29 @@ public object FfiConverterUByte: FfiConverter<UByte, Byte> {
 
     override fun write(value: UByte, buf: ByteBuffer) {
         buf.put(value.toByte())
+    }
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterUShort: FfiConverter<UShort, Short> {
+    override fun lift(value: Short): UShort {
+        return value.toUShort()
+    }
+
+    override fun read(buf: ByteBuffer): UShort {
+        return lift(buf.getShort())
+    }
+
+    override fun lower(value: UShort): Short {
+        return value.toShort()
+    }
+
+    override fun allocationSize(value: UShort) = 2UL
+
+    override fun write(value: UShort, buf: ByteBuffer) {
+        buf.putShort(value.toShort())
     }
 }
 
@@ -2042,6 +2143,311 @@ public object FfiConverterTypeDeviceSigner: FfiConverter<DeviceSigner, Pointer> 
     override fun allocationSize(value: DeviceSigner) = 8UL
 
     override fun write(value: DeviceSigner, buf: ByteBuffer) {
+        // The Rust code always expects pointers written as 8 bytes,
+        // and will fail to compile if they don't fit.
+        buf.putLong(Pointer.nativeValue(lower(value)))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a Pointer/Arc<T>
+// to the live Rust struct on the other side of the FFI.
+//
+// Each instance implements core operations for working with the Rust `Arc<T>` and the
+// Kotlin Pointer to work with the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque pointer to the underlying Rust struct.
+//     Method calls need to read this pointer from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its pointer should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the pointer, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the pointer, but is interrupted
+//      before it can pass the pointer over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read pointer value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * Assembles one animated code from scanned frame texts: feed it every text the
+ * camera reads that starts with `LZ1F:`, in any order, with gaps and
+ * repeats. Never throws: every problem is in the returned [`FrameProgress`].
+ * Thread-safe (one lock); one assembler per camera.
+ */
+public interface FrameAssemblerInterface {
+    
+    /**
+     * Takes one scanned frame text.
+     */
+    fun `push`(`text`: kotlin.String): FrameProgress
+    
+    /**
+     * Forgets everything: the code being assembled and the last completed one
+     * (call it between two holders).
+     */
+    fun `reset`()
+    
+    /**
+     * The code last completed (it stays until another completes or [`reset`](Self::reset)).
+     */
+    fun `result`(): AssembledCode?
+    
+    companion object
+}
+
+/**
+ * Assembles one animated code from scanned frame texts: feed it every text the
+ * camera reads that starts with `LZ1F:`, in any order, with gaps and
+ * repeats. Never throws: every problem is in the returned [`FrameProgress`].
+ * Thread-safe (one lock); one assembler per camera.
+ */
+open class FrameAssembler: Disposable, AutoCloseable, FrameAssemblerInterface
+{
+
+    constructor(pointer: Pointer) {
+        this.pointer = pointer
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(pointer))
+    }
+
+    /**
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noPointer: NoPointer) {
+        this.pointer = null
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(pointer))
+    }
+    /**
+     * An empty assembler.
+     */
+    constructor() :
+        this(
+    uniffiRustCall() { _status ->
+    UniffiLib.INSTANCE.uniffi_liangzheng_ffi_fn_constructor_frameassembler_new(
+        _status)
+}
+    )
+
+    protected val pointer: Pointer?
+    protected val cleanable: UniffiCleaner.Cleanable
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithPointer(block: (ptr: Pointer) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the pointer being freed concurrently.
+        try {
+            return block(this.uniffiClonePointer())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val pointer: Pointer?) : Runnable {
+        override fun run() {
+            pointer?.let { ptr ->
+                uniffiRustCall { status ->
+                    UniffiLib.INSTANCE.uniffi_liangzheng_ffi_fn_free_frameassembler(ptr, status)
+                }
+            }
+        }
+    }
+
+    fun uniffiClonePointer(): Pointer {
+        return uniffiRustCall() { status ->
+            UniffiLib.INSTANCE.uniffi_liangzheng_ffi_fn_clone_frameassembler(pointer!!, status)
+        }
+    }
+
+    
+    /**
+     * Takes one scanned frame text.
+     */override fun `push`(`text`: kotlin.String): FrameProgress {
+            return FfiConverterTypeFrameProgress.lift(
+    callWithPointer {
+    uniffiRustCall() { _status ->
+    UniffiLib.INSTANCE.uniffi_liangzheng_ffi_fn_method_frameassembler_push(
+        it, FfiConverterString.lower(`text`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Forgets everything: the code being assembled and the last completed one
+     * (call it between two holders).
+     */override fun `reset`()
+        = 
+    callWithPointer {
+    uniffiRustCall() { _status ->
+    UniffiLib.INSTANCE.uniffi_liangzheng_ffi_fn_method_frameassembler_reset(
+        it, _status)
+}
+    }
+    
+    
+
+    
+    /**
+     * The code last completed (it stays until another completes or [`reset`](Self::reset)).
+     */override fun `result`(): AssembledCode? {
+            return FfiConverterOptionalTypeAssembledCode.lift(
+    callWithPointer {
+    uniffiRustCall() { _status ->
+    UniffiLib.INSTANCE.uniffi_liangzheng_ffi_fn_method_frameassembler_result(
+        it, _status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+    
+    companion object
+    
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeFrameAssembler: FfiConverter<FrameAssembler, Pointer> {
+
+    override fun lower(value: FrameAssembler): Pointer {
+        return value.uniffiClonePointer()
+    }
+
+    override fun lift(value: Pointer): FrameAssembler {
+        return FrameAssembler(value)
+    }
+
+    override fun read(buf: ByteBuffer): FrameAssembler {
+        // The Rust code always writes pointers as 8 bytes, and will
+        // fail to compile if they don't fit.
+        return lift(Pointer(buf.getLong()))
+    }
+
+    override fun allocationSize(value: FrameAssembler) = 8UL
+
+    override fun write(value: FrameAssembler, buf: ByteBuffer) {
         // The Rust code always expects pointers written as 8 bytes,
         // and will fail to compile if they don't fit.
         buf.putLong(Pointer.nativeValue(lower(value)))
@@ -2871,6 +3277,14 @@ public interface VerifierInterface {
     fun `verify`(`qrText`: kotlin.String, `policy`: VerifyPolicy): VerificationReport
     
     /**
+     * Verifies a code assembled from frames ([`FrameAssembler::result`]) under
+     * `policy`: a presentation gives its report (portrait in `images`), a
+     * bundle its bundle report, a request the `not_a_presentation` report.
+     * Never fails: every problem is in the report.
+     */
+    fun `verifyAssembled`(`code`: AssembledCode, `policy`: VerifyPolicy): AssembledReport
+    
+    /**
      * Verifies a scan at a counter: as `verify`, and a holder-bound
      * presentation this verifier already accepted (within its lifetime) is
      * reported as `already_verified` (indeterminate, with the time of the
@@ -3119,6 +3533,24 @@ open class Verifier: Disposable, AutoCloseable, VerifierInterface
 
     
     /**
+     * Verifies a code assembled from frames ([`FrameAssembler::result`]) under
+     * `policy`: a presentation gives its report (portrait in `images`), a
+     * bundle its bundle report, a request the `not_a_presentation` report.
+     * Never fails: every problem is in the report.
+     */override fun `verifyAssembled`(`code`: AssembledCode, `policy`: VerifyPolicy): AssembledReport {
+            return FfiConverterTypeAssembledReport.lift(
+    callWithPointer {
+    uniffiRustCall() { _status ->
+    UniffiLib.INSTANCE.uniffi_liangzheng_ffi_fn_method_verifier_verify_assembled(
+        it, FfiConverterTypeAssembledCode.lower(`code`),FfiConverterTypeVerifyPolicy.lower(`policy`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * Verifies a scan at a counter: as `verify`, and a holder-bound
      * presentation this verifier already accepted (within its lifetime) is
      * reported as `already_verified` (indeterminate, with the time of the
@@ -3302,6 +3734,22 @@ public interface WalletInterface {
      * 60 seconds from `now` (Unix seconds). Signs through the device signer.
      */
     fun `present`(`index`: kotlin.UInt, `fieldKeys`: List<kotlin.String>, `now`: kotlin.ULong): kotlin.String
+    
+    /**
+     * Presents several licenses as one 一照通 bundle (a business license and
+     * permits of the same subject), always as an animated code. When a
+     * member is bound to this wallet's key, the device signer signs the
+     * whole bundle once. At most 64 members; `options` as in `present_frames`.
+     */
+    fun `presentBundle`(`members`: List<BundleMemberChoice>, `now`: kotlin.ULong, `options`: FrameOptions? = null): AnimatedCode
+    
+    /**
+     * As [`present`](Self::present), but as an animated code: for a
+     * presentation too large for one QR symbol (one that shows the
+     * `portrait`). `options` default: 179-byte symbols (QR version 10), one
+     * repair frame per source frame.
+     */
+    fun `presentFrames`(`index`: kotlin.UInt, `fieldKeys`: List<kotlin.String>, `now`: kotlin.ULong, `options`: FrameOptions? = null): AnimatedCode
     
     /**
      * Reads a verifier's request QR (授权用证) for the consent screen, after
@@ -3508,6 +3956,44 @@ open class Wallet: Disposable, AutoCloseable, WalletInterface
 
     
     /**
+     * Presents several licenses as one 一照通 bundle (a business license and
+     * permits of the same subject), always as an animated code. When a
+     * member is bound to this wallet's key, the device signer signs the
+     * whole bundle once. At most 64 members; `options` as in `present_frames`.
+     */
+    @Throws(LzException::class)override fun `presentBundle`(`members`: List<BundleMemberChoice>, `now`: kotlin.ULong, `options`: FrameOptions?): AnimatedCode {
+            return FfiConverterTypeAnimatedCode.lift(
+    callWithPointer {
+    uniffiRustCallWithError(LzException) { _status ->
+    UniffiLib.INSTANCE.uniffi_liangzheng_ffi_fn_method_wallet_present_bundle(
+        it, FfiConverterSequenceTypeBundleMemberChoice.lower(`members`),FfiConverterULong.lower(`now`),FfiConverterOptionalTypeFrameOptions.lower(`options`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * As [`present`](Self::present), but as an animated code: for a
+     * presentation too large for one QR symbol (one that shows the
+     * `portrait`). `options` default: 179-byte symbols (QR version 10), one
+     * repair frame per source frame.
+     */
+    @Throws(LzException::class)override fun `presentFrames`(`index`: kotlin.UInt, `fieldKeys`: List<kotlin.String>, `now`: kotlin.ULong, `options`: FrameOptions?): AnimatedCode {
+            return FfiConverterTypeAnimatedCode.lift(
+    callWithPointer {
+    uniffiRustCallWithError(LzException) { _status ->
+    UniffiLib.INSTANCE.uniffi_liangzheng_ffi_fn_method_wallet_present_frames(
+        it, FfiConverterUInt.lower(`index`),FfiConverterSequenceString.lower(`fieldKeys`),FfiConverterULong.lower(`now`),FfiConverterOptionalTypeFrameOptions.lower(`options`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * Reads a verifier's request QR (授权用证) for the consent screen, after
      * authenticating its verifier against the registration it carries and
      * the pinned root. Refused (`LzError::Request`): `request_stale` (older
@@ -3611,6 +4097,356 @@ public object FfiConverterTypeWallet: FfiConverter<Wallet, Pointer> {
         // The Rust code always expects pointers written as 8 bytes,
         // and will fail to compile if they don't fit.
         buf.putLong(Pointer.nativeValue(lower(value)))
+    }
+}
+
+
+
+/**
+ * An animated code for the holder's screen: show `frames` in a loop, one every
+ * `1 / fps` seconds, each drawn like any QR text (`renderQrPng`).
+ */
+data class AnimatedCode (
+    /**
+     * One loop of frame texts (`LZ1F:…`): the source frames, then repair frames.
+     */
+    var `frames`: List<kotlin.String>, 
+    /**
+     * Source frames K: a counter needs any K distinct frames (rarely one or two more).
+     */
+    var `sourceFrames`: kotlin.UInt, 
+    /**
+     * Symbol bytes per frame.
+     */
+    var `symbolSize`: kotlin.UShort, 
+    /**
+     * The QR version every frame needs at ECC M.
+     */
+    var `qrVersion`: kotlin.UByte, 
+    /**
+     * Recommended display rate, frames per second (10).
+     */
+    var `fps`: kotlin.UByte
+) {
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAnimatedCode: FfiConverterRustBuffer<AnimatedCode> {
+    override fun read(buf: ByteBuffer): AnimatedCode {
+        return AnimatedCode(
+            FfiConverterSequenceString.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterUShort.read(buf),
+            FfiConverterUByte.read(buf),
+            FfiConverterUByte.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: AnimatedCode) = (
+            FfiConverterSequenceString.allocationSize(value.`frames`) +
+            FfiConverterUInt.allocationSize(value.`sourceFrames`) +
+            FfiConverterUShort.allocationSize(value.`symbolSize`) +
+            FfiConverterUByte.allocationSize(value.`qrVersion`) +
+            FfiConverterUByte.allocationSize(value.`fps`)
+    )
+
+    override fun write(value: AnimatedCode, buf: ByteBuffer) {
+            FfiConverterSequenceString.write(value.`frames`, buf)
+            FfiConverterUInt.write(value.`sourceFrames`, buf)
+            FfiConverterUShort.write(value.`symbolSize`, buf)
+            FfiConverterUByte.write(value.`qrVersion`, buf)
+            FfiConverterUByte.write(value.`fps`, buf)
+    }
+}
+
+
+
+/**
+ * A code put back together from its frames.
+ */
+data class AssembledCode (
+    /**
+     * What it carries.
+     */
+    var `kind`: CodeKind, 
+    /**
+     * The presentation, bundle or request bytes (already checked against the
+     * hash the frames carry, and inflated if they were compressed).
+     */
+    var `body`: kotlin.ByteArray
+) {
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAssembledCode: FfiConverterRustBuffer<AssembledCode> {
+    override fun read(buf: ByteBuffer): AssembledCode {
+        return AssembledCode(
+            FfiConverterTypeCodeKind.read(buf),
+            FfiConverterByteArray.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: AssembledCode) = (
+            FfiConverterTypeCodeKind.allocationSize(value.`kind`) +
+            FfiConverterByteArray.allocationSize(value.`body`)
+    )
+
+    override fun write(value: AssembledCode, buf: ByteBuffer) {
+            FfiConverterTypeCodeKind.write(value.`kind`, buf)
+            FfiConverterByteArray.write(value.`body`, buf)
+    }
+}
+
+
+
+/**
+ * One member of a 一照通 bundle: a license in this wallet and the fields to show.
+ */
+data class BundleMemberChoice (
+    /**
+     * Wallet index of the license.
+     */
+    var `index`: kotlin.UInt, 
+    /**
+     * Fields to show; include `uscc` (统一社会信用代码), or the counter cannot
+     * check that the member belongs to the subject (`subject_not_disclosed`).
+     */
+    var `fieldKeys`: List<kotlin.String>
+) {
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeBundleMemberChoice: FfiConverterRustBuffer<BundleMemberChoice> {
+    override fun read(buf: ByteBuffer): BundleMemberChoice {
+        return BundleMemberChoice(
+            FfiConverterUInt.read(buf),
+            FfiConverterSequenceString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: BundleMemberChoice) = (
+            FfiConverterUInt.allocationSize(value.`index`) +
+            FfiConverterSequenceString.allocationSize(value.`fieldKeys`)
+    )
+
+    override fun write(value: BundleMemberChoice, buf: ByteBuffer) {
+            FfiConverterUInt.write(value.`index`, buf)
+            FfiConverterSequenceString.write(value.`fieldKeys`, buf)
+    }
+}
+
+
+
+/**
+ * One member of a bundle and its result.
+ */
+data class BundleMemberReport (
+    /**
+     * Position in the bundle (0 is the anchor, normally the 营业执照).
+     */
+    var `index`: kotlin.UInt, 
+    /**
+     * The member's own verdict: its report's, made invalid by a bundle-level
+     * problem of this member (another subject, subject not shown, not an entity's license).
+     */
+    var `verdict`: Verdict, 
+    /**
+     * Whether the member belongs to the bundle's subject (same 统一社会信用代码);
+     * none when undecided (its report is invalid and shows no field).
+     */
+    var `sameSubject`: kotlin.Boolean?, 
+    /**
+     * The member's full report (license facts, fields, findings in 中文 and English).
+     */
+    var `report`: VerificationReport
+) {
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeBundleMemberReport: FfiConverterRustBuffer<BundleMemberReport> {
+    override fun read(buf: ByteBuffer): BundleMemberReport {
+        return BundleMemberReport(
+            FfiConverterUInt.read(buf),
+            FfiConverterTypeVerdict.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterTypeVerificationReport.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: BundleMemberReport) = (
+            FfiConverterUInt.allocationSize(value.`index`) +
+            FfiConverterTypeVerdict.allocationSize(value.`verdict`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`sameSubject`) +
+            FfiConverterTypeVerificationReport.allocationSize(value.`report`)
+    )
+
+    override fun write(value: BundleMemberReport, buf: ByteBuffer) {
+            FfiConverterUInt.write(value.`index`, buf)
+            FfiConverterTypeVerdict.write(value.`verdict`, buf)
+            FfiConverterOptionalBoolean.write(value.`sameSubject`, buf)
+            FfiConverterTypeVerificationReport.write(value.`report`, buf)
+    }
+}
+
+
+
+/**
+ * A bundle-level problem.
+ */
+data class BundleProblem (
+    /**
+     * Stable code: `malformed_bundle`, `duplicate_member`, `not_an_entity`,
+     * `subject_not_disclosed`, `subject_mismatch`.
+     */
+    var `code`: kotlin.String, 
+    /**
+     * The member it concerns (0-based), if one.
+     */
+    var `memberIndex`: kotlin.UInt?, 
+    /**
+     * Message in Simplified Chinese.
+     */
+    var `messageZh`: kotlin.String, 
+    /**
+     * Message in English.
+     */
+    var `messageEn`: kotlin.String
+) {
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeBundleProblem: FfiConverterRustBuffer<BundleProblem> {
+    override fun read(buf: ByteBuffer): BundleProblem {
+        return BundleProblem(
+            FfiConverterString.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: BundleProblem) = (
+            FfiConverterString.allocationSize(value.`code`) +
+            FfiConverterOptionalUInt.allocationSize(value.`memberIndex`) +
+            FfiConverterString.allocationSize(value.`messageZh`) +
+            FfiConverterString.allocationSize(value.`messageEn`)
+    )
+
+    override fun write(value: BundleProblem, buf: ByteBuffer) {
+            FfiConverterString.write(value.`code`, buf)
+            FfiConverterOptionalUInt.write(value.`memberIndex`, buf)
+            FfiConverterString.write(value.`messageZh`, buf)
+            FfiConverterString.write(value.`messageEn`, buf)
+    }
+}
+
+
+
+/**
+ * The result of verifying a 一照通 bundle.
+ */
+data class BundleReport (
+    /**
+     * Overall verdict: valid only when every member is valid and of one subject.
+     */
+    var `verdict`: Verdict, 
+    /**
+     * The verdict in Chinese (有效 / 无效 / 无法确定).
+     */
+    var `verdictZh`: kotlin.String, 
+    /**
+     * The verdict in English.
+     */
+    var `verdictEn`: kotlin.String, 
+    /**
+     * One line for the counter, both languages ("有效 / valid — 一照通 bundle …: 13/13 valid").
+     */
+    var `summary`: kotlin.String, 
+    /**
+     * The subject's 统一社会信用代码 (from the first member), when shown and verified.
+     */
+    var `subjectCode`: kotlin.String?, 
+    /**
+     * The subject's name (from the first member).
+     */
+    var `subjectName`: kotlin.String?, 
+    /**
+     * Whether the holder signed the bundle (else a static bundle: a wall code).
+     */
+    var `holderSigned`: kotlin.Boolean, 
+    /**
+     * Every member, in bundle order.
+     */
+    var `members`: List<BundleMemberReport>, 
+    /**
+     * Bundle-level problems.
+     */
+    var `problems`: List<BundleProblem>
+) {
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeBundleReport: FfiConverterRustBuffer<BundleReport> {
+    override fun read(buf: ByteBuffer): BundleReport {
+        return BundleReport(
+            FfiConverterTypeVerdict.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterSequenceTypeBundleMemberReport.read(buf),
+            FfiConverterSequenceTypeBundleProblem.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: BundleReport) = (
+            FfiConverterTypeVerdict.allocationSize(value.`verdict`) +
+            FfiConverterString.allocationSize(value.`verdictZh`) +
+            FfiConverterString.allocationSize(value.`verdictEn`) +
+            FfiConverterString.allocationSize(value.`summary`) +
+            FfiConverterOptionalString.allocationSize(value.`subjectCode`) +
+            FfiConverterOptionalString.allocationSize(value.`subjectName`) +
+            FfiConverterBoolean.allocationSize(value.`holderSigned`) +
+            FfiConverterSequenceTypeBundleMemberReport.allocationSize(value.`members`) +
+            FfiConverterSequenceTypeBundleProblem.allocationSize(value.`problems`)
+    )
+
+    override fun write(value: BundleReport, buf: ByteBuffer) {
+            FfiConverterTypeVerdict.write(value.`verdict`, buf)
+            FfiConverterString.write(value.`verdictZh`, buf)
+            FfiConverterString.write(value.`verdictEn`, buf)
+            FfiConverterString.write(value.`summary`, buf)
+            FfiConverterOptionalString.write(value.`subjectCode`, buf)
+            FfiConverterOptionalString.write(value.`subjectName`, buf)
+            FfiConverterBoolean.write(value.`holderSigned`, buf)
+            FfiConverterSequenceTypeBundleMemberReport.write(value.`members`, buf)
+            FfiConverterSequenceTypeBundleProblem.write(value.`problems`, buf)
     }
 }
 
@@ -3867,6 +4703,89 @@ public object FfiConverterTypeDisclosedField: FfiConverterRustBuffer<DisclosedFi
 
 
 /**
+ * A disclosed image (the ID card portrait), for the app to show beside the verdict.
+ *
+ * The bytes are exactly what the issuer signed; they passed the portrait
+ * profile's check (baseline JPEG within the type's byte and pixel limits, no
+ * metadata: docs/FORMAT.md §6.3) before anything else read them, and they are
+ * given only when every integrity check passed, like the text fields.
+ * Decode them with the platform's image decoder (`BitmapFactory`,
+ * `UIImage(data:)`); the width and height are already checked.
+ */
+data class DisclosedImage (
+    /**
+     * Field key (`portrait`).
+     */
+    var `key`: kotlin.String, 
+    /**
+     * Chinese label (照片).
+     */
+    var `labelZh`: kotlin.String, 
+    /**
+     * English label.
+     */
+    var `labelEn`: kotlin.String, 
+    /**
+     * Media type (`image/jpeg`).
+     */
+    var `mediaType`: kotlin.String, 
+    /**
+     * Width in pixels, from the checked header.
+     */
+    var `width`: kotlin.UShort, 
+    /**
+     * Height in pixels, from the checked header.
+     */
+    var `height`: kotlin.UShort, 
+    /**
+     * The image file bytes, exactly as signed.
+     */
+    var `bytes`: kotlin.ByteArray
+) {
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeDisclosedImage: FfiConverterRustBuffer<DisclosedImage> {
+    override fun read(buf: ByteBuffer): DisclosedImage {
+        return DisclosedImage(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterUShort.read(buf),
+            FfiConverterUShort.read(buf),
+            FfiConverterByteArray.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: DisclosedImage) = (
+            FfiConverterString.allocationSize(value.`key`) +
+            FfiConverterString.allocationSize(value.`labelZh`) +
+            FfiConverterString.allocationSize(value.`labelEn`) +
+            FfiConverterString.allocationSize(value.`mediaType`) +
+            FfiConverterUShort.allocationSize(value.`width`) +
+            FfiConverterUShort.allocationSize(value.`height`) +
+            FfiConverterByteArray.allocationSize(value.`bytes`)
+    )
+
+    override fun write(value: DisclosedImage, buf: ByteBuffer) {
+            FfiConverterString.write(value.`key`, buf)
+            FfiConverterString.write(value.`labelZh`, buf)
+            FfiConverterString.write(value.`labelEn`, buf)
+            FfiConverterString.write(value.`mediaType`, buf)
+            FfiConverterUShort.write(value.`width`, buf)
+            FfiConverterUShort.write(value.`height`, buf)
+            FfiConverterByteArray.write(value.`bytes`, buf)
+    }
+}
+
+
+
+/**
  * One field of a license type, for a "choose what to show" screen.
  */
 data class FieldInfo (
@@ -3962,6 +4881,142 @@ public object FfiConverterTypeFinding: FfiConverterRustBuffer<Finding> {
 
     override fun write(value: Finding, buf: ByteBuffer) {
             FfiConverterString.write(value.`code`, buf)
+            FfiConverterString.write(value.`messageZh`, buf)
+            FfiConverterString.write(value.`messageEn`, buf)
+    }
+}
+
+
+
+/**
+ * How to cut a presentation into the frames of an animated code.
+ */
+data class FrameOptions (
+    /**
+     * Symbol bytes per frame (16–2048). The default 179 fills a QR version 10
+     * (57 × 57 modules) at ECC M, which low-end phones read from a screen.
+     */
+    var `symbolSize`: kotlin.UShort = 179u, 
+    /**
+     * Repair frames after the source frames in one loop; none = as many as
+     * there are source frames (at least 2), so a counter that misses 30% of a
+     * loop still assembles it.
+     */
+    var `repairFrames`: kotlin.UInt? = null
+) {
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeFrameOptions: FfiConverterRustBuffer<FrameOptions> {
+    override fun read(buf: ByteBuffer): FrameOptions {
+        return FrameOptions(
+            FfiConverterUShort.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: FrameOptions) = (
+            FfiConverterUShort.allocationSize(value.`symbolSize`) +
+            FfiConverterOptionalUInt.allocationSize(value.`repairFrames`)
+    )
+
+    override fun write(value: FrameOptions, buf: ByteBuffer) {
+            FfiConverterUShort.write(value.`symbolSize`, buf)
+            FfiConverterOptionalUInt.write(value.`repairFrames`, buf)
+    }
+}
+
+
+
+/**
+ * Progress after one scanned frame, for the counter's screen.
+ */
+data class FrameProgress (
+    /**
+     * What this frame did.
+     */
+    var `status`: FrameStatus, 
+    /**
+     * Distinct frames of the current code received so far (of the completed
+     * code, for `Complete` / `AlreadyComplete`; 0 when nothing is being assembled).
+     */
+    var `framesSeen`: kotlin.UInt, 
+    /**
+     * Frames needed at least (the code's source frame count K; a fountain code
+     * occasionally needs one or two more). 0 when nothing is being assembled.
+     */
+    var `framesNeeded`: kotlin.UInt, 
+    /**
+     * `frames_seen` as a percentage of `frames_needed`: 0–99 until complete, then 100.
+     */
+    var `percent`: kotlin.UByte, 
+    /**
+     * Whether a completed code is ready (`status` is `Complete` or `AlreadyComplete`).
+     */
+    var `complete`: kotlin.Boolean, 
+    /**
+     * What the completed code carries (when `complete`).
+     */
+    var `kind`: CodeKind?, 
+    /**
+     * Why the frame was refused (when `status` is `Rejected`).
+     */
+    var `problem`: Problem?, 
+    /**
+     * A line for the counter's screen, in Chinese (正在接收动态码：5/15 帧 …).
+     */
+    var `messageZh`: kotlin.String, 
+    /**
+     * The same line in English.
+     */
+    var `messageEn`: kotlin.String
+) {
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeFrameProgress: FfiConverterRustBuffer<FrameProgress> {
+    override fun read(buf: ByteBuffer): FrameProgress {
+        return FrameProgress(
+            FfiConverterTypeFrameStatus.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterUByte.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterOptionalTypeCodeKind.read(buf),
+            FfiConverterOptionalTypeProblem.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: FrameProgress) = (
+            FfiConverterTypeFrameStatus.allocationSize(value.`status`) +
+            FfiConverterUInt.allocationSize(value.`framesSeen`) +
+            FfiConverterUInt.allocationSize(value.`framesNeeded`) +
+            FfiConverterUByte.allocationSize(value.`percent`) +
+            FfiConverterBoolean.allocationSize(value.`complete`) +
+            FfiConverterOptionalTypeCodeKind.allocationSize(value.`kind`) +
+            FfiConverterOptionalTypeProblem.allocationSize(value.`problem`) +
+            FfiConverterString.allocationSize(value.`messageZh`) +
+            FfiConverterString.allocationSize(value.`messageEn`)
+    )
+
+    override fun write(value: FrameProgress, buf: ByteBuffer) {
+            FfiConverterTypeFrameStatus.write(value.`status`, buf)
+            FfiConverterUInt.write(value.`framesSeen`, buf)
+            FfiConverterUInt.write(value.`framesNeeded`, buf)
+            FfiConverterUByte.write(value.`percent`, buf)
+            FfiConverterBoolean.write(value.`complete`, buf)
+            FfiConverterOptionalTypeCodeKind.write(value.`kind`, buf)
+            FfiConverterOptionalTypeProblem.write(value.`problem`, buf)
             FfiConverterString.write(value.`messageZh`, buf)
             FfiConverterString.write(value.`messageEn`, buf)
     }
@@ -4525,6 +5580,90 @@ public object FfiConverterTypeRequestedField: FfiConverterRustBuffer<RequestedFi
 
 
 /**
+ * One issuer key on a trust list (docs/FORMAT.md, trust list).
+ */
+data class TrustListEntry (
+    /**
+     * The issuer's public key: a raw 32-byte Ed25519 key (`Issuer.publicKey()`)
+     * or a SubjectPublicKeyInfo (DER) of any supported algorithm.
+     */
+    var `publicKey`: kotlin.ByteArray, 
+    /**
+     * 颁发机构名称.
+     */
+    var `nameZh`: kotlin.String, 
+    /**
+     * English name.
+     */
+    var `nameEn`: kotlin.String, 
+    /**
+     * The authority's 统一社会信用代码.
+     */
+    var `code`: kotlin.String, 
+    /**
+     * 行政区划代码.
+     */
+    var `region`: kotlin.String, 
+    /**
+     * License type codes (or ids) this key may issue.
+     */
+    var `types`: List<kotlin.String>, 
+    /**
+     * Start of the key's issuing window (Unix seconds).
+     */
+    var `notBefore`: kotlin.ULong, 
+    /**
+     * End of the key's issuing window (Unix seconds); none = open.
+     */
+    var `notAfter`: kotlin.ULong? = null
+) {
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTrustListEntry: FfiConverterRustBuffer<TrustListEntry> {
+    override fun read(buf: ByteBuffer): TrustListEntry {
+        return TrustListEntry(
+            FfiConverterByteArray.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterOptionalULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: TrustListEntry) = (
+            FfiConverterByteArray.allocationSize(value.`publicKey`) +
+            FfiConverterString.allocationSize(value.`nameZh`) +
+            FfiConverterString.allocationSize(value.`nameEn`) +
+            FfiConverterString.allocationSize(value.`code`) +
+            FfiConverterString.allocationSize(value.`region`) +
+            FfiConverterSequenceString.allocationSize(value.`types`) +
+            FfiConverterULong.allocationSize(value.`notBefore`) +
+            FfiConverterOptionalULong.allocationSize(value.`notAfter`)
+    )
+
+    override fun write(value: TrustListEntry, buf: ByteBuffer) {
+            FfiConverterByteArray.write(value.`publicKey`, buf)
+            FfiConverterString.write(value.`nameZh`, buf)
+            FfiConverterString.write(value.`nameEn`, buf)
+            FfiConverterString.write(value.`code`, buf)
+            FfiConverterString.write(value.`region`, buf)
+            FfiConverterSequenceString.write(value.`types`, buf)
+            FfiConverterULong.write(value.`notBefore`, buf)
+            FfiConverterOptionalULong.write(value.`notAfter`, buf)
+    }
+}
+
+
+
+/**
  * The full result of verifying one scan.
  */
 data class VerificationReport (
@@ -4565,6 +5704,11 @@ data class VerificationReport (
      */
     var `fields`: List<DisclosedField>, 
     /**
+     * Disclosed images (the portrait), under the same rule as `fields`; each is
+     * also listed in `fields` with a text description.
+     */
+    var `images`: List<DisclosedImage>, 
+    /**
      * Findings that do not change the verdict.
      */
     var `findings`: List<Finding>
@@ -4588,6 +5732,7 @@ public object FfiConverterTypeVerificationReport: FfiConverterRustBuffer<Verific
             FfiConverterSequenceTypeCheckResult.read(buf),
             FfiConverterOptionalTypeLicenseFacts.read(buf),
             FfiConverterSequenceTypeDisclosedField.read(buf),
+            FfiConverterSequenceTypeDisclosedImage.read(buf),
             FfiConverterSequenceTypeFinding.read(buf),
         )
     }
@@ -4602,6 +5747,7 @@ public object FfiConverterTypeVerificationReport: FfiConverterRustBuffer<Verific
             FfiConverterSequenceTypeCheckResult.allocationSize(value.`checks`) +
             FfiConverterOptionalTypeLicenseFacts.allocationSize(value.`license`) +
             FfiConverterSequenceTypeDisclosedField.allocationSize(value.`fields`) +
+            FfiConverterSequenceTypeDisclosedImage.allocationSize(value.`images`) +
             FfiConverterSequenceTypeFinding.allocationSize(value.`findings`)
     )
 
@@ -4615,6 +5761,7 @@ public object FfiConverterTypeVerificationReport: FfiConverterRustBuffer<Verific
             FfiConverterSequenceTypeCheckResult.write(value.`checks`, buf)
             FfiConverterOptionalTypeLicenseFacts.write(value.`license`, buf)
             FfiConverterSequenceTypeDisclosedField.write(value.`fields`, buf)
+            FfiConverterSequenceTypeDisclosedImage.write(value.`images`, buf)
             FfiConverterSequenceTypeFinding.write(value.`findings`, buf)
     }
 }
@@ -4776,6 +5923,92 @@ public object FfiConverterTypeVerifyPolicy: FfiConverterRustBuffer<VerifyPolicy>
 
 
 /**
+ * The result of verifying an assembled code.
+ */
+sealed class AssembledReport {
+    
+    /**
+     * A presentation (or a request, reported as `not_a_presentation`): the
+     * usual report, with the portrait in `images`.
+     */
+    data class Presentation(
+        /**
+         * The report.
+         */
+        val `report`: VerificationReport) : AssembledReport() {
+        companion object
+    }
+    
+    /**
+     * A 一照通 bundle: every member's report and the overall verdict.
+     */
+    data class Bundle(
+        /**
+         * The report.
+         */
+        val `report`: BundleReport) : AssembledReport() {
+        companion object
+    }
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAssembledReport : FfiConverterRustBuffer<AssembledReport>{
+    override fun read(buf: ByteBuffer): AssembledReport {
+        return when(buf.getInt()) {
+            1 -> AssembledReport.Presentation(
+                FfiConverterTypeVerificationReport.read(buf),
+                )
+            2 -> AssembledReport.Bundle(
+                FfiConverterTypeBundleReport.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: AssembledReport) = when(value) {
+        is AssembledReport.Presentation -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeVerificationReport.allocationSize(value.`report`)
+            )
+        }
+        is AssembledReport.Bundle -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeBundleReport.allocationSize(value.`report`)
+            )
+        }
+    }
+
+    override fun write(value: AssembledReport, buf: ByteBuffer) {
+        when(value) {
+            is AssembledReport.Presentation -> {
+                buf.putInt(1)
+                FfiConverterTypeVerificationReport.write(value.`report`, buf)
+                Unit
+            }
+            is AssembledReport.Bundle -> {
+                buf.putInt(2)
+                FfiConverterTypeBundleReport.write(value.`report`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
  * The outcome of one check.
  */
 
@@ -4818,6 +6051,113 @@ public object FfiConverterTypeCheckOutcome: FfiConverterRustBuffer<CheckOutcome>
     override fun allocationSize(value: CheckOutcome) = 4UL
 
     override fun write(value: CheckOutcome, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * What an assembled code carries.
+ */
+
+enum class CodeKind {
+    
+    /**
+     * A holder's presentation (亮证), e.g. an ID card with its portrait.
+     */
+    PRESENTATION,
+    /**
+     * A 一照通 bundle: a business license and permits of the same subject.
+     */
+    BUNDLE,
+    /**
+     * A verifier's request (授权用证): not something a counter verifies.
+     */
+    REQUEST;
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCodeKind: FfiConverterRustBuffer<CodeKind> {
+    override fun read(buf: ByteBuffer) = try {
+        CodeKind.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: CodeKind) = 4UL
+
+    override fun write(value: CodeKind, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * What one scanned frame did.
+ */
+
+enum class FrameStatus {
+    
+    /**
+     * A new frame of the code being assembled; not complete yet.
+     */
+    ACCEPTED,
+    /**
+     * A frame already received (the animation loops): nothing changed.
+     */
+    DUPLICATE,
+    /**
+     * A frame of another code (another presentation's hash) while this one is
+     * being assembled: ignored, so two codes never mix.
+     */
+    OTHER_CODE,
+    /**
+     * This frame completed the code: [`FrameAssembler::result`] has it.
+     */
+    COMPLETE,
+    /**
+     * A frame of the code already completed (the phone keeps looping).
+     */
+    ALREADY_COMPLETE,
+    /**
+     * The frame was refused; `problem` says why. Codes: `not_a_frame`,
+     * `empty`, `too_long`, `bad_base45`, `truncated`, `bad_message_length`,
+     * `bad_symbol_size`, `too_many_symbols`, `bad_index` (this frame is
+     * unreadable: the assembly goes on); `inconsistent_header`,
+     * `conflicting_frame` (forged or corrupted: this frame is ignored);
+     * `hash_mismatch`, `too_many_frames` (the frames decoded to something
+     * that is not the code they claim: a forged frame; the assembler has
+     * started over); `bad_message`, `bad_body` (the assembled code is not
+     * one of ours).
+     */
+    REJECTED;
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeFrameStatus: FfiConverterRustBuffer<FrameStatus> {
+    override fun read(buf: ByteBuffer) = try {
+        FrameStatus.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: FrameStatus) = 4UL
+
+    override fun write(value: FrameStatus, buf: ByteBuffer) {
         buf.putInt(value.ordinal + 1)
     }
 }
@@ -5655,6 +6995,38 @@ public object FfiConverterOptionalULong: FfiConverterRustBuffer<kotlin.ULong?> {
 /**
  * @suppress
  */
+public object FfiConverterOptionalBoolean: FfiConverterRustBuffer<kotlin.Boolean?> {
+    override fun read(buf: ByteBuffer): kotlin.Boolean? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterBoolean.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.Boolean?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterBoolean.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.Boolean?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterBoolean.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalString: FfiConverterRustBuffer<kotlin.String?> {
     override fun read(buf: ByteBuffer): kotlin.String? {
         if (buf.get().toInt() == 0) {
@@ -5709,6 +7081,70 @@ public object FfiConverterOptionalByteArray: FfiConverterRustBuffer<kotlin.ByteA
         } else {
             buf.put(1)
             FfiConverterByteArray.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeAssembledCode: FfiConverterRustBuffer<AssembledCode?> {
+    override fun read(buf: ByteBuffer): AssembledCode? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeAssembledCode.read(buf)
+    }
+
+    override fun allocationSize(value: AssembledCode?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeAssembledCode.allocationSize(value)
+        }
+    }
+
+    override fun write(value: AssembledCode?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeAssembledCode.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeFrameOptions: FfiConverterRustBuffer<FrameOptions?> {
+    override fun read(buf: ByteBuffer): FrameOptions? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeFrameOptions.read(buf)
+    }
+
+    override fun allocationSize(value: FrameOptions?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeFrameOptions.allocationSize(value)
+        }
+    }
+
+    override fun write(value: FrameOptions?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeFrameOptions.write(value, buf)
         }
     }
 }
@@ -5847,6 +7283,38 @@ public object FfiConverterOptionalTypeQrStyle: FfiConverterRustBuffer<QrStyle?> 
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeCodeKind: FfiConverterRustBuffer<CodeKind?> {
+    override fun read(buf: ByteBuffer): CodeKind? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeCodeKind.read(buf)
+    }
+
+    override fun allocationSize(value: CodeKind?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeCodeKind.allocationSize(value)
+        }
+    }
+
+    override fun write(value: CodeKind?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeCodeKind.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalSequenceString: FfiConverterRustBuffer<List<kotlin.String>?> {
     override fun read(buf: ByteBuffer): List<kotlin.String>? {
         if (buf.get().toInt() == 0) {
@@ -5907,6 +7375,90 @@ public object FfiConverterSequenceString: FfiConverterRustBuffer<List<kotlin.Str
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeBundleMemberChoice: FfiConverterRustBuffer<List<BundleMemberChoice>> {
+    override fun read(buf: ByteBuffer): List<BundleMemberChoice> {
+        val len = buf.getInt()
+        return List<BundleMemberChoice>(len) {
+            FfiConverterTypeBundleMemberChoice.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<BundleMemberChoice>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeBundleMemberChoice.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<BundleMemberChoice>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeBundleMemberChoice.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeBundleMemberReport: FfiConverterRustBuffer<List<BundleMemberReport>> {
+    override fun read(buf: ByteBuffer): List<BundleMemberReport> {
+        val len = buf.getInt()
+        return List<BundleMemberReport>(len) {
+            FfiConverterTypeBundleMemberReport.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<BundleMemberReport>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeBundleMemberReport.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<BundleMemberReport>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeBundleMemberReport.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeBundleProblem: FfiConverterRustBuffer<List<BundleProblem>> {
+    override fun read(buf: ByteBuffer): List<BundleProblem> {
+        val len = buf.getInt()
+        return List<BundleProblem>(len) {
+            FfiConverterTypeBundleProblem.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<BundleProblem>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeBundleProblem.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<BundleProblem>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeBundleProblem.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeCheckResult: FfiConverterRustBuffer<List<CheckResult>> {
     override fun read(buf: ByteBuffer): List<CheckResult> {
         val len = buf.getInt()
@@ -5953,6 +7505,34 @@ public object FfiConverterSequenceTypeDisclosedField: FfiConverterRustBuffer<Lis
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeDisclosedField.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeDisclosedImage: FfiConverterRustBuffer<List<DisclosedImage>> {
+    override fun read(buf: ByteBuffer): List<DisclosedImage> {
+        val len = buf.getInt()
+        return List<DisclosedImage>(len) {
+            FfiConverterTypeDisclosedImage.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<DisclosedImage>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeDisclosedImage.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<DisclosedImage>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeDisclosedImage.write(it, buf)
         }
     }
 }
@@ -6068,6 +7648,34 @@ public object FfiConverterSequenceTypeRequestedField: FfiConverterRustBuffer<Lis
         }
     }
 }
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeTrustListEntry: FfiConverterRustBuffer<List<TrustListEntry>> {
+    override fun read(buf: ByteBuffer): List<TrustListEntry> {
+        val len = buf.getInt()
+        return List<TrustListEntry>(len) {
+            FfiConverterTypeTrustListEntry.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<TrustListEntry>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeTrustListEntry.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<TrustListEntry>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeTrustListEntry.write(it, buf)
+        }
+    }
+}
         /**
          * The default policy at `now` (Unix seconds): 30 s skew, 60 s presentations,
          * strict status, holder binding as each license type requires (居民身份证 and
@@ -6172,6 +7780,22 @@ public object FfiConverterSequenceTypeRequestedField: FfiConverterRustBuffer<Lis
     uniffiRustCallWithError(LzException) { _status ->
     UniffiLib.INSTANCE.uniffi_liangzheng_ffi_fn_func_sign_registration(
         FfiConverterTypeVerifierRegistration.lower(`registration`),FfiConverterTypeSigningKey.lower(`root`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * Signs a trust list of `issuers` with the `root` key, issued at `issued_at`
+         * and current until `expires` (Unix seconds). Returns the bytes
+         * `Verifier(trustList, rootPublicKey)` takes. Refused (`LzError::TrustList`):
+         * `duplicate_key` (a key listed twice); `InvalidInput` `bad_public_key`.
+         */
+    @Throws(LzException::class) fun `signTrustList`(`issuers`: List<TrustListEntry>, `issuedAt`: kotlin.ULong, `expires`: kotlin.ULong?, `root`: SigningKey): kotlin.ByteArray {
+            return FfiConverterByteArray.lift(
+    uniffiRustCallWithError(LzException) { _status ->
+    UniffiLib.INSTANCE.uniffi_liangzheng_ffi_fn_func_sign_trust_list(
+        FfiConverterSequenceTypeTrustListEntry.lower(`issuers`),FfiConverterULong.lower(`issuedAt`),FfiConverterOptionalULong.lower(`expires`),FfiConverterTypeSigningKey.lower(`root`),_status)
 }
     )
     }

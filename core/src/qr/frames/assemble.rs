@@ -128,6 +128,7 @@ impl Assembly {
 pub struct FrameAssembler {
     current: Option<Assembly>,
     completed: Option<[u8; ID_LEN]>,
+    completed_progress: Option<Progress>,
 }
 
 impl FrameAssembler {
@@ -139,6 +140,13 @@ impl FrameAssembler {
     /// Progress of the code being assembled, if any.
     pub fn progress(&self) -> Option<Progress> {
         self.current.as_ref().map(Assembly::progress)
+    }
+
+    /// How the last completed code ended: the distinct frames it took, its
+    /// source frame count, and `percent` 100. `None` before any completion
+    /// and after [`reset`](Self::reset).
+    pub fn completed_progress(&self) -> Option<Progress> {
+        self.completed_progress
     }
 
     /// Forgets everything, including the last completed code.
@@ -196,9 +204,14 @@ impl FrameAssembler {
             Ok(None) => Ok(FrameStatus::Accepted(assembly.progress())),
             Ok(Some(message)) => {
                 let id = assembly.id;
+                let done = Progress {
+                    percent: 100,
+                    ..assembly.progress()
+                };
                 self.current = None;
                 let payload = wire::parse_message(&message)?;
                 self.completed = Some(id);
+                self.completed_progress = Some(done);
                 Ok(FrameStatus::Complete(payload))
             }
             Err(e) => {

@@ -2,9 +2,16 @@
 
 use raptorq::{ObjectTransmissionInformation, SourceBlockEncoder};
 
-use super::super::{base45, qr_version, Ecc, QrError, QrKind};
-use super::wire::{self, Frame, FRAME_HEADER_LEN, FRAME_PREFIX, ID_LEN};
-use super::{FrameError, MAX_FRAME_INDEX, MAX_SYMBOL_SIZE, MIN_SYMBOL_SIZE};
+use super::super::QrKind;
+#[cfg(feature = "render")]
+use super::super::{base45, qr_version, Ecc, QrError};
+use super::wire::{self, Frame, ID_LEN};
+#[cfg(feature = "render")]
+use super::wire::{FRAME_HEADER_LEN, FRAME_PREFIX};
+use super::FrameError;
+use super::MAX_FRAME_INDEX;
+#[cfg(feature = "render")]
+use super::{MAX_SYMBOL_SIZE, MIN_SYMBOL_SIZE};
 
 /// The QR version recommended for frames: 57 × 57 modules, which low-end
 /// phones read quickly from a screen at arm's length.
@@ -47,6 +54,7 @@ impl Default for FrameOptions {
 /// # use liangzheng::qr::{Ecc, frames::{symbol_size_for_version, RECOMMENDED_SYMBOL_SIZE}};
 /// assert_eq!(symbol_size_for_version(10, Ecc::M).unwrap(), RECOMMENDED_SYMBOL_SIZE);
 /// ```
+#[cfg(feature = "render")]
 pub fn symbol_size_for_version(version: u8, ecc: Ecc) -> Result<u16, FrameError> {
     if !(1..=40).contains(&version) {
         return Err(FrameError::InvalidOptions);
@@ -205,6 +213,7 @@ pub fn encode_frames(
 
 /// Whether a single-symbol text should travel as frames instead: when it
 /// needs a QR version above `max_version` at `ecc` (or fits none at all).
+#[cfg(feature = "render")]
 pub fn needs_frames(text: &str, ecc: Ecc, max_version: u8) -> Result<bool, QrError> {
     match qr_version(text, ecc) {
         Ok(v) => Ok(v > max_version),

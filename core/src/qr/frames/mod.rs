@@ -32,21 +32,25 @@
 //! assert_eq!(result.unwrap().body, body);
 //! ```
 
+#[cfg(feature = "render")]
 mod animate;
 mod assemble;
 mod encode;
 mod error;
 mod wire;
 
-#[cfg(test)]
+#[cfg(all(test, feature = "render"))]
 mod tests;
 
+#[cfg(feature = "render")]
 pub use animate::{render_gif, MAX_FPS};
 pub use assemble::{FrameAssembler, FrameStatus, Progress};
 pub use encode::{
-    encode_frames, needs_frames, symbol_size_for_version, FrameEncoder, FrameOptions,
-    RECOMMENDED_FPS, RECOMMENDED_SYMBOL_SIZE, RECOMMENDED_VERSION,
+    encode_frames, FrameEncoder, FrameOptions, RECOMMENDED_FPS, RECOMMENDED_SYMBOL_SIZE,
+    RECOMMENDED_VERSION,
 };
+#[cfg(feature = "render")]
+pub use encode::{needs_frames, symbol_size_for_version};
 pub use error::FrameError;
 pub use wire::{FRAME_HEADER_LEN, FRAME_PREFIX, ID_LEN};
 

@@ -557,3 +557,24 @@ fn gif_has_every_frame_at_the_chosen_rate() {
         Err(QrError::InvalidOptions)
     );
 }
+
+#[test]
+fn completion_reports_the_frames_it_took_and_reset_forgets_it() {
+    let body = Rng::new(14).bytes(1500);
+    let frames = encode_frames(QrKind::Presentation, &body, &FrameOptions::default()).expect("ok");
+    let mut assembler = FrameAssembler::new();
+    assert_eq!(assembler.completed_progress(), None);
+    // Start at the last frame and go backwards (repair frames first).
+    let (payload, used) = assemble(&mut assembler, frames.iter().rev()).expect("assembled");
+    assert_eq!(payload.body, body);
+    let done = assembler.completed_progress().expect("completed");
+    assert_eq!(done.percent, 100);
+    assert_eq!(done.frames_seen as usize, used);
+    assert_eq!(done.frames_needed, frames.len() as u32 / 2);
+    assert!(done.frames_seen >= done.frames_needed);
+    // Later frames of the same code change nothing.
+    assert_eq!(assembler.push(&frames[0]), Ok(FrameStatus::AlreadyComplete));
+    assert_eq!(assembler.completed_progress(), Some(done));
+    assembler.reset();
+    assert_eq!(assembler.completed_progress(), None);
+}
