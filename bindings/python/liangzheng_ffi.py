@@ -518,6 +518,8 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_method_verifier_verify_assembled() != 61856:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_liangzheng_ffi_checksum_method_verifier_verify_assembled_scan() != 47813:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_method_verifier_verify_scan() != 63849:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_method_wallet_add() != 58591:
@@ -896,6 +898,13 @@ _UniffiLib.uniffi_liangzheng_ffi_fn_method_verifier_verify_assembled.argtypes = 
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_liangzheng_ffi_fn_method_verifier_verify_assembled.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_liangzheng_ffi_fn_method_verifier_verify_assembled_scan.argtypes = (
+    ctypes.c_void_p,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_liangzheng_ffi_fn_method_verifier_verify_assembled_scan.restype = _UniffiRustBuffer
 _UniffiLib.uniffi_liangzheng_ffi_fn_method_verifier_verify_scan.argtypes = (
     ctypes.c_void_p,
     _UniffiRustBuffer,
@@ -1399,6 +1408,9 @@ _UniffiLib.uniffi_liangzheng_ffi_checksum_method_verifier_verify.restype = ctype
 _UniffiLib.uniffi_liangzheng_ffi_checksum_method_verifier_verify_assembled.argtypes = (
 )
 _UniffiLib.uniffi_liangzheng_ffi_checksum_method_verifier_verify_assembled.restype = ctypes.c_uint16
+_UniffiLib.uniffi_liangzheng_ffi_checksum_method_verifier_verify_assembled_scan.argtypes = (
+)
+_UniffiLib.uniffi_liangzheng_ffi_checksum_method_verifier_verify_assembled_scan.restype = ctypes.c_uint16
 _UniffiLib.uniffi_liangzheng_ffi_checksum_method_verifier_verify_scan.argtypes = (
 )
 _UniffiLib.uniffi_liangzheng_ffi_checksum_method_verifier_verify_scan.restype = ctypes.c_uint16
@@ -6628,6 +6640,16 @@ class VerifierProtocol(typing.Protocol):
         """
 
         raise NotImplementedError
+    def verify_assembled_scan(self, code: "AssembledCode",policy: "VerifyPolicy"):
+        """
+        As [`verify_assembled`](Self::verify_assembled), for a counter: a
+        holder-bound presentation this verifier already accepted (within its
+        lifetime) is `already_verified` (indeterminate, 已核验过) instead of valid
+        again, as `verify_scan` does for single-symbol codes. Bundles are verified
+        as by `verify_assembled` (no memory of bundles yet).
+        """
+
+        raise NotImplementedError
     def verify_scan(self, qr_text: "str",policy: "VerifyPolicy"):
         """
         Verifies a scan at a counter: as `verify`, and a holder-bound
@@ -6870,6 +6892,29 @@ class Verifier():
         
         return _UniffiConverterTypeAssembledReport.lift(
             _uniffi_rust_call(_UniffiLib.uniffi_liangzheng_ffi_fn_method_verifier_verify_assembled,self._uniffi_clone_pointer(),
+        _UniffiConverterTypeAssembledCode.lower(code),
+        _UniffiConverterTypeVerifyPolicy.lower(policy))
+        )
+
+
+
+
+
+    def verify_assembled_scan(self, code: "AssembledCode",policy: "VerifyPolicy") -> "AssembledReport":
+        """
+        As [`verify_assembled`](Self::verify_assembled), for a counter: a
+        holder-bound presentation this verifier already accepted (within its
+        lifetime) is `already_verified` (indeterminate, 已核验过) instead of valid
+        again, as `verify_scan` does for single-symbol codes. Bundles are verified
+        as by `verify_assembled` (no memory of bundles yet).
+        """
+
+        _UniffiConverterTypeAssembledCode.check_lower(code)
+        
+        _UniffiConverterTypeVerifyPolicy.check_lower(policy)
+        
+        return _UniffiConverterTypeAssembledReport.lift(
+            _uniffi_rust_call(_UniffiLib.uniffi_liangzheng_ffi_fn_method_verifier_verify_assembled_scan,self._uniffi_clone_pointer(),
         _UniffiConverterTypeAssembledCode.lower(code),
         _UniffiConverterTypeVerifyPolicy.lower(policy))
         )

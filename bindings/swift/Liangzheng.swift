@@ -1451,6 +1451,15 @@ public protocol VerifierProtocol: AnyObject, Sendable {
     func verifyAssembled(code: AssembledCode, policy: VerifyPolicy)  -> AssembledReport
     
     /**
+     * As [`verify_assembled`](Self::verify_assembled), for a counter: a
+     * holder-bound presentation this verifier already accepted (within its
+     * lifetime) is `already_verified` (indeterminate, 已核验过) instead of valid
+     * again, as `verify_scan` does for single-symbol codes. Bundles are verified
+     * as by `verify_assembled` (no memory of bundles yet).
+     */
+    func verifyAssembledScan(code: AssembledCode, policy: VerifyPolicy)  -> AssembledReport
+    
+    /**
      * Verifies a scan at a counter: as `verify`, and a holder-bound
      * presentation this verifier already accepted (within its lifetime) is
      * reported as `already_verified` (indeterminate, with the time of the
@@ -1651,6 +1660,22 @@ open func verify(qrText: String, policy: VerifyPolicy) -> VerificationReport  {
 open func verifyAssembled(code: AssembledCode, policy: VerifyPolicy) -> AssembledReport  {
     return try!  FfiConverterTypeAssembledReport_lift(try! rustCall() {
     uniffi_liangzheng_ffi_fn_method_verifier_verify_assembled(self.uniffiClonePointer(),
+        FfiConverterTypeAssembledCode_lower(code),
+        FfiConverterTypeVerifyPolicy_lower(policy),$0
+    )
+})
+}
+    
+    /**
+     * As [`verify_assembled`](Self::verify_assembled), for a counter: a
+     * holder-bound presentation this verifier already accepted (within its
+     * lifetime) is `already_verified` (indeterminate, 已核验过) instead of valid
+     * again, as `verify_scan` does for single-symbol codes. Bundles are verified
+     * as by `verify_assembled` (no memory of bundles yet).
+     */
+open func verifyAssembledScan(code: AssembledCode, policy: VerifyPolicy) -> AssembledReport  {
+    return try!  FfiConverterTypeAssembledReport_lift(try! rustCall() {
+    uniffi_liangzheng_ffi_fn_method_verifier_verify_assembled_scan(self.uniffiClonePointer(),
         FfiConverterTypeAssembledCode_lower(code),
         FfiConverterTypeVerifyPolicy_lower(policy),$0
     )
@@ -7815,6 +7840,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_liangzheng_ffi_checksum_method_verifier_verify_assembled() != 61856) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_liangzheng_ffi_checksum_method_verifier_verify_assembled_scan() != 47813) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_liangzheng_ffi_checksum_method_verifier_verify_scan() != 63849) {

@@ -465,6 +465,11 @@ RustBuffer uniffi_liangzheng_ffi_fn_method_verifier_verify(void*_Nonnull ptr, Ru
 RustBuffer uniffi_liangzheng_ffi_fn_method_verifier_verify_assembled(void*_Nonnull ptr, RustBuffer code, RustBuffer policy, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_VERIFIER_VERIFY_ASSEMBLED_SCAN
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_VERIFIER_VERIFY_ASSEMBLED_SCAN
+RustBuffer uniffi_liangzheng_ffi_fn_method_verifier_verify_assembled_scan(void*_Nonnull ptr, RustBuffer code, RustBuffer policy, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_VERIFIER_VERIFY_SCAN
 #define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_VERIFIER_VERIFY_SCAN
 RustBuffer uniffi_liangzheng_ffi_fn_method_verifier_verify_scan(void*_Nonnull ptr, RustBuffer qr_text, RustBuffer policy, RustCallStatus *_Nonnull out_status
@@ -1037,6 +1042,12 @@ uint16_t uniffi_liangzheng_ffi_checksum_method_verifier_verify(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_VERIFIER_VERIFY_ASSEMBLED
 #define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_VERIFIER_VERIFY_ASSEMBLED
 uint16_t uniffi_liangzheng_ffi_checksum_method_verifier_verify_assembled(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_VERIFIER_VERIFY_ASSEMBLED_SCAN
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_VERIFIER_VERIFY_ASSEMBLED_SCAN
+uint16_t uniffi_liangzheng_ffi_checksum_method_verifier_verify_assembled_scan(void
     
 );
 #endif

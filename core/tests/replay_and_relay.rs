@@ -153,3 +153,29 @@ fn a_clock_ahead_says_check_the_device_clock_and_stale_says_show_again() {
     assert_eq!(stale.code(), "stale");
     assert!(!stale.zh().contains("核对设备时间") && stale.zh().contains("重新亮证"));
 }
+
+#[test]
+fn a_second_scan_of_an_assembled_presentation_is_already_verified_too() {
+    let w = wallet();
+    let v = verifier();
+    let body = w.present_bytes(0, &["name"], NOW).unwrap();
+    // Stateless verification never remembers; the counter's scan does, across both forms.
+    assert_eq!(v.verify_body(&body, &policy(NOW)).verdict, Verdict::Valid);
+    assert_eq!(v.verify_body(&body, &policy(NOW)).verdict, Verdict::Valid);
+    assert_eq!(
+        v.verify_scan_body(&body, &policy(NOW)).verdict,
+        Verdict::Valid
+    );
+    let again = v.verify_scan_body(&body, &policy(NOW.plus(5)));
+    assert_eq!(again.verdict, Verdict::Indeterminate);
+    assert_eq!(again.first_problem().unwrap().1.code(), "already_verified");
+    let text = liangzheng::qr::encode_text(liangzheng::qr::QrKind::Presentation, &body);
+    assert_eq!(
+        v.verify_scan(&text, &policy(NOW.plus(6)))
+            .first_problem()
+            .unwrap()
+            .1
+            .code(),
+        "already_verified"
+    );
+}

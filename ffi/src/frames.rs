@@ -224,6 +224,28 @@ impl Verifier {
     }
 }
 
+#[uniffi::export]
+impl Verifier {
+    /// As [`verify_assembled`](Self::verify_assembled), for a counter: a
+    /// holder-bound presentation this verifier already accepted (within its
+    /// lifetime) is `already_verified` (indeterminate, 已核验过) instead of valid
+    /// again, as `verify_scan` does for single-symbol codes. Bundles are verified
+    /// as by `verify_assembled` (no memory of bundles yet).
+    pub fn verify_assembled_scan(
+        &self,
+        code: AssembledCode,
+        policy: VerifyPolicy,
+    ) -> AssembledReport {
+        if code.kind != CodeKind::Presentation {
+            return self.verify_assembled(code, policy);
+        }
+        let report = self.read().verify_scan_body(&code.body, &policy.to_core());
+        AssembledReport::Presentation {
+            report: VerificationReport::from_core(&report),
+        }
+    }
+}
+
 fn kind_of(kind: QrKind) -> CodeKind {
     match kind {
         QrKind::Bundle => CodeKind::Bundle,

@@ -275,6 +275,21 @@ fun frameTests(root: File): List<Pair<String, () -> Unit>> {
             expectEqual(Verdict.VALID, report.verdict, "verdict after the honest loop")
             check(report.images[0].bytes.contentEquals(demo.face)) { "portrait bytes" }
         },
+        "a counter scan of an assembled presentation is remembered (already_verified)" to {
+            val code = demo.wallet.presentFrames(demo.addPortraitIdCard(), listOf("name", "portrait"), demo.now)
+            val a = FrameAssembler()
+            feed(a, lossyShuffle(code.frames, 20))
+            val v = demo.verifier()
+            val first = (v.verifyAssembledScan(a.result()!!, demo.policy()) as AssembledReport.Presentation).report
+            expectEqual(Verdict.VALID, first.verdict, "first scan (${first.summary})")
+            a.reset()
+            feed(a, lossyShuffle(code.frames, 21))
+            val again = (v.verifyAssembledScan(a.result()!!, demo.policy(demo.now + 10u)) as AssembledReport.Presentation).report
+            expectEqual(Verdict.INDETERMINATE, again.verdict, "second scan")
+            expectEqual("already_verified", again.problem?.code, "second scan's problem")
+            val stateless = (v.verifyAssembled(a.result()!!, demo.policy(demo.now + 10u)) as AssembledReport.Presentation).report
+            expectEqual(Verdict.VALID, stateless.verdict, "verifyAssembled keeps no memory")
+        },
         "一照通: business license + 12 permits over lossy frames, 13 valid member verdicts" to {
             val permits = demo.fixture["permits"].arr()
             expectEqual(12, permits.size, "permits in the fixture")

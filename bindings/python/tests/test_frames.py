@@ -218,3 +218,23 @@ def test_an_assembled_request_is_not_a_presentation(demo):
     report = verifier.verify_assembled(lz.AssembledCode(kind=lz.CodeKind.REQUEST, body=code.body), policy())
     assert report.report.verdict == lz.Verdict.INVALID
     assert report.report.problem.code == "not_a_presentation"
+
+
+def test_a_counter_scan_of_an_assembled_presentation_is_remembered(demo):
+    i = demo.add_portrait_id_card()
+    code = demo.wallet.present_frames(i, ["name", "portrait"], NOW, None)
+    a = lz.FrameAssembler()
+    feed(a, lossy_shuffle(code.frames, seed=20))
+    verifier = demo.verifier()
+    first = verifier.verify_assembled_scan(a.result(), policy()).report
+    assert first.verdict == lz.Verdict.VALID, first.summary
+    # The same animated code assembled again (the holder re-shows it): 已核验过.
+    a.reset()
+    feed(a, lossy_shuffle(code.frames, seed=21))
+    again = verifier.verify_assembled_scan(a.result(), policy(NOW + 10)).report
+    assert again.verdict == lz.Verdict.INDETERMINATE
+    assert again.problem.code == "already_verified" and "已核验过" in again.problem.message_zh
+    # Integrity still holds (the fields and portrait are genuine); the verdict says it was seen.
+    assert again.images[0].bytes == FACE
+    # verify_assembled is stateless: still valid.
+    assert verifier.verify_assembled(a.result(), policy(NOW + 10)).report.verdict == lz.Verdict.VALID

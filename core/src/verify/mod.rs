@@ -219,6 +219,18 @@ impl Verifier {
         }
     }
 
+    /// As [`verify_body`](Self::verify_body), with a counter's memory, as
+    /// [`verify_scan`](Self::verify_scan) has it: for the presentation of an
+    /// animated code, assembled from frames. A holder-bound presentation this
+    /// verifier already accepted is `already_verified`; a second answer to a
+    /// request's nonce is `nonce_already_used`.
+    pub fn verify_scan_body(&self, body: &[u8], policy: &Policy) -> Report {
+        match parse_body(body) {
+            Ok(parsed) => self.verify_parsed(&parsed, policy, &Direct, Some(&self.seen)),
+            Err(report) => *report,
+        }
+    }
+
     /// Verifies a QR payload already taken out of its text: what a
     /// [`FrameAssembler`](crate::qr::frames::FrameAssembler) completes from
     /// the frames of an animated code. A payload of another kind (a request)

@@ -879,6 +879,8 @@ internal open class UniffiVTableCallbackInterfaceDeviceSigner(
 
 
 
+
+
 // For large crates we prevent `MethodTooLargeException` (see #2340)
 // N.B. the name of the extension is very misleading, since it is 
 // rather `InterfaceTooLargeException`, caused by too many methods 
@@ -951,6 +953,8 @@ fun uniffi_liangzheng_ffi_checksum_method_verifier_update_trust_list(
 fun uniffi_liangzheng_ffi_checksum_method_verifier_verify(
 ): Short
 fun uniffi_liangzheng_ffi_checksum_method_verifier_verify_assembled(
+): Short
+fun uniffi_liangzheng_ffi_checksum_method_verifier_verify_assembled_scan(
 ): Short
 fun uniffi_liangzheng_ffi_checksum_method_verifier_verify_scan(
 ): Short
@@ -1117,6 +1121,8 @@ internal object UniffiLib : Library {
     external fun uniffi_liangzheng_ffi_fn_method_verifier_verify(`ptr`: Pointer,`qrText`: RustBuffer.ByValue,`policy`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
     external fun uniffi_liangzheng_ffi_fn_method_verifier_verify_assembled(`ptr`: Pointer,`code`: RustBuffer.ByValue,`policy`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+): RustBuffer.ByValue
+    external fun uniffi_liangzheng_ffi_fn_method_verifier_verify_assembled_scan(`ptr`: Pointer,`code`: RustBuffer.ByValue,`policy`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
     external fun uniffi_liangzheng_ffi_fn_method_verifier_verify_scan(`ptr`: Pointer,`qrText`: RustBuffer.ByValue,`policy`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
@@ -1377,6 +1383,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if (lib.uniffi_liangzheng_ffi_checksum_method_verifier_verify_assembled() != 61856.toShort()) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if (lib.uniffi_liangzheng_ffi_checksum_method_verifier_verify_assembled_scan() != 47813.toShort()) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if (lib.uniffi_liangzheng_ffi_checksum_method_verifier_verify_scan() != 63849.toShort()) {
@@ -3285,6 +3294,15 @@ public interface VerifierInterface {
     fun `verifyAssembled`(`code`: AssembledCode, `policy`: VerifyPolicy): AssembledReport
     
     /**
+     * As [`verify_assembled`](Self::verify_assembled), for a counter: a
+     * holder-bound presentation this verifier already accepted (within its
+     * lifetime) is `already_verified` (indeterminate, 已核验过) instead of valid
+     * again, as `verify_scan` does for single-symbol codes. Bundles are verified
+     * as by `verify_assembled` (no memory of bundles yet).
+     */
+    fun `verifyAssembledScan`(`code`: AssembledCode, `policy`: VerifyPolicy): AssembledReport
+    
+    /**
      * Verifies a scan at a counter: as `verify`, and a holder-bound
      * presentation this verifier already accepted (within its lifetime) is
      * reported as `already_verified` (indeterminate, with the time of the
@@ -3542,6 +3560,25 @@ open class Verifier: Disposable, AutoCloseable, VerifierInterface
     callWithPointer {
     uniffiRustCall() { _status ->
     UniffiLib.INSTANCE.uniffi_liangzheng_ffi_fn_method_verifier_verify_assembled(
+        it, FfiConverterTypeAssembledCode.lower(`code`),FfiConverterTypeVerifyPolicy.lower(`policy`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * As [`verify_assembled`](Self::verify_assembled), for a counter: a
+     * holder-bound presentation this verifier already accepted (within its
+     * lifetime) is `already_verified` (indeterminate, 已核验过) instead of valid
+     * again, as `verify_scan` does for single-symbol codes. Bundles are verified
+     * as by `verify_assembled` (no memory of bundles yet).
+     */override fun `verifyAssembledScan`(`code`: AssembledCode, `policy`: VerifyPolicy): AssembledReport {
+            return FfiConverterTypeAssembledReport.lift(
+    callWithPointer {
+    uniffiRustCall() { _status ->
+    UniffiLib.INSTANCE.uniffi_liangzheng_ffi_fn_method_verifier_verify_assembled_scan(
         it, FfiConverterTypeAssembledCode.lower(`code`),FfiConverterTypeVerifyPolicy.lower(`policy`),_status)
 }
     }
