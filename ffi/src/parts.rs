@@ -6,7 +6,7 @@
 //! | build | cargo features | contains | for |
 //! |---|---|---|---|
 //! | verifier | `--no-default-features --features verifier` | [`crate::Verifier`], [`crate::default_policy`], [`crate::FrameAssembler`] | counter apps (核验端) |
-//! | verifier-lean | `--no-default-features` | the verifier without [`crate::FrameAssembler`] (≈ 140 KB smaller) | counter apps that never read animated codes |
+//! | verifier-lean | `--no-default-features` | the verifier without [`crate::FrameAssembler`] (≈ 220 KB smaller) | counter apps that never read animated codes |
 //! | wallet | `--no-default-features --features wallet` | verifier + [`crate::Wallet`] + QR rendering | holder apps (持证端) |
 //! | full | default (`full`) | wallet + [`crate::Issuer`] | issuing back offices, tests, demos |
 //!
