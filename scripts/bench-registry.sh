@@ -62,7 +62,7 @@ for cores in 1 2; do
   [ "$cores" = 2 ] && sq2=$(echo "100 * $s / $f3" | bc -l)
 done
 unset RAYON_NUM_THREADS
-printf 'Goal (registry SQLite >= 50 %% of the floor on 2 cores): %.0f %% -> %s\n' "$sq2" \
+printf 'Goal (registry SQLite >= 50 %% of the floor on 2 cores): %.1f %% -> %s\n' "$sq2" \
   "$(if [ "$(echo "$sq2 >= 50" | bc -l)" = 1 ]; then echo met; else echo MISSED; fi)"
 fi
 

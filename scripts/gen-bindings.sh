@@ -35,6 +35,9 @@ generate() { # language, directory under $out
   "$bindgen" generate --library "$lib" --language "$1" --out-dir "$out/$2" --no-format >/dev/null
 }
 generate kotlin kotlin/src
+# UniFFI 0.29 maps the FFI through a JNA interface (a reflective proxy per call); rewrite that one
+# declaration block to JNA direct mapping, as newer UniFFI generates it (see the script's header).
+python3 scripts/postprocess-kotlin.py "$out/kotlin/src/liangzheng/liangzheng_ffi.kt"
 generate swift swift
 generate python python
 

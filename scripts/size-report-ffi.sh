@@ -16,10 +16,19 @@
 #          lld is the default Android linker and knows both flags).
 #
 #   scripts/size-report-ffi.sh [TARGET]   TARGET: a Rust target triple (needs its toolchain)
+#   scripts/size-report-ffi.sh --symbols BUILD [TARGET]
+#       where the bytes go: builds BUILD (verifier, verifier+ring, wallet, wallet+ring, full)
+#       unstripped with the tuned link and prints its symbol sizes grouped by crate
+#       (scripts/size-symbols.py; docs/bindings.md "Size and embedding" quotes it)
 #
 # Prints a table of stripped and gzip -9 sizes. Honours CARGO_TARGET_DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+symbols=
+if [[ ${1:-} == --symbols ]]; then
+  symbols=${2:?usage: $0 --symbols BUILD [TARGET]}
+  shift 2
+fi
 target=${1:-}
 die() { echo "size-report-ffi: error: $*" >&2; exit 1; }
 command -v strip >/dev/null || die "strip not found (binutils)"
@@ -49,6 +58,17 @@ features_of() {
     full) echo "" ;; # default features: full + p256-ring
   esac
 }
+
+if [[ -n $symbols ]]; then
+  command -v nm >/dev/null || die "nm not found (binutils)"
+  features=$(features_of "$symbols")
+  [[ -n $features || $symbols == full ]] || die "unknown build $symbols (verifier, verifier+ring, wallet, wallet+ring, full)"
+  # shellcheck disable=SC2086
+  CARGO_PROFILE_RELEASE_SMALL_STRIP=false cargo rustc --quiet -p liangzheng-ffi --lib --crate-type cdylib \
+    --profile release-small $features "${triple_args[@]}" -- "${tuned_flags[@]}" || die "build $symbols failed"
+  python3 scripts/size-symbols.py "$dir/libliangzheng_ffi.so" 30
+  exit 0
+fi
 
 printf '\nlibliangzheng_ffi.so, %s, profile release-small, stripped (bytes; KiB = 1024 bytes)\n\n' "${target:-$host}"
 printf '| build | link | stripped | gzip -9 |\n|---|---|---:|---:|\n'

@@ -62,6 +62,8 @@ for build in verifier verifier-lean wallet; do
   for lang in kotlin swift python; do
     "$bindgen" generate --library "$lib" --language "$lang" --out-dir "$work/$build/bindings/$lang" --no-format >/dev/null
   done
+  # The same post-processing as scripts/gen-bindings.sh (JNA direct mapping).
+  python3 scripts/postprocess-kotlin.py "$work/$build/bindings/kotlin/liangzheng/liangzheng_ffi.kt"
   for pair in kotlin/liangzheng/liangzheng_ffi.kt:kotlin/src/liangzheng/liangzheng_ffi.kt \
               swift/Liangzheng.swift:swift/Liangzheng.swift swift/LiangzhengFFI.h:swift/LiangzhengFFI.h \
               python/liangzheng_ffi.py:python/liangzheng_ffi.py; do

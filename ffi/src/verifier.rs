@@ -66,8 +66,18 @@ pub struct CheckResult {
     pub problem: Option<Problem>,
 }
 
+// One definition of the two report records that are field-for-field core's (issue 13 item 6,
+// docs/decisions/0018-remote-report-records.md): `#[uniffi::remote(Record)]` restates core's
+// fields for UniFFI's metadata but defines no type of its own; the converter it generates builds
+// and destructures core's struct, so a field added, removed, renamed or retyped in core fails to
+// compile here instead of drifting. Core needs no `uniffi` at all.
+pub use liangzheng::verify::DisclosedField;
+/// Facts about the license, from its signed part: core's `LicenseInfo`, under the name the
+/// bindings have always used.
+pub use liangzheng::verify::LicenseInfo as LicenseFacts;
+
 /// A disclosed field, ready to show.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[uniffi::remote(Record)]
 pub struct DisclosedField {
     /// Field key.
     pub key: String,
@@ -97,7 +107,7 @@ pub struct Finding {
 }
 
 /// Facts about the license, from its signed part.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[uniffi::remote(Record)]
 pub struct LicenseFacts {
     /// 证照类型代码.
     pub type_code: String,
@@ -495,33 +505,8 @@ impl VerificationReport {
                 .iter()
                 .map(|c| check_result(c.kind, &c.outcome))
                 .collect(),
-            license: r.license.as_ref().map(|l| LicenseFacts {
-                type_code: l.type_code.clone(),
-                type_zh: l.type_zh.clone(),
-                type_en: l.type_en.clone(),
-                view: l.view.clone(),
-                issuer_zh: l.issuer_zh.clone(),
-                issuer_en: l.issuer_en.clone(),
-                issuer_code: l.issuer_code.clone(),
-                key_id: l.key_id.clone(),
-                issued_at: l.issued_at,
-                valid_from: l.valid_from,
-                valid_until: l.valid_until,
-                holder_bound: l.holder_bound,
-            }),
-            fields: r
-                .fields
-                .iter()
-                .map(|f| DisclosedField {
-                    key: f.key.clone(),
-                    label_zh: f.label_zh.clone(),
-                    label_en: f.label_en.clone(),
-                    value_zh: f.value_zh.clone(),
-                    value_en: f.value_en.clone(),
-                    display: f.display.clone(),
-                    sensitive: f.sensitive,
-                })
-                .collect(),
+            license: r.license.clone(),
+            fields: r.fields.clone(),
             images: crate::images::from_report(r),
             findings: r
                 .findings

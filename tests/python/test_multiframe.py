@@ -430,3 +430,30 @@ def test_portrait_profile_agrees_with_the_vectors_and_pillow():
             with pytest.raises(OSError):
                 im.load()
     assert {None, "metadata", "unsupported_marker", "dimensions", "bad_entropy_data", "truncated", "too_large"} <= seen
+
+
+def test_systematic_path_and_raptorq_agree_on_the_same_frames():
+    """The cross-check in decode(): the K source frames of the portrait code plus three
+    of its repair frames decode both ways to the same block; pyraptorq given only the
+    source frames returns exactly their concatenation (RaptorQ is systematic, §14.2)."""
+    def frames_of(name):
+        case = load(os.path.join(ROOT, "test-vectors", "multiframe", name))
+        return [parse_frame(f) for f in case["input"]["frames"]]
+
+    source = frames_of("portrait-frames-source-in-order-valid.json")
+    repair = frames_of("portrait-frames-repair-only-valid.json")
+    mid, length, t, k = source[0][:4]
+    assert repair[0][:4] == (mid, length, t, k), "one code, two frame sets"
+    assert sorted(f[4] for f in source) == list(range(k))
+    held = {f[4]: f[5] for f in source}
+    held.update({f[4]: f[5] for f in repair[:3]})
+    for key in DECODER_USED:
+        DECODER_USED[key] = 0
+    block = decode(held, length, t, k)
+    assert DECODER_USED["both"] == 1
+    assert hashlib.sha256(block[:length]).digest()[:16] == mid
+    dec = RaptorQDecoder(k, t, k * t, RAPTORQ)
+    for f in source:
+        dec.add_symbol(f[4], f[5])
+    assert dec.may_try_decode()
+    assert dec.try_decode() == b"".join(f[5] for f in sorted(source, key=lambda f: f[4]))

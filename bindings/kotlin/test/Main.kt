@@ -418,6 +418,51 @@ class Suite(val root: File) {
             expectError<LzException.Signer>("signer_failed") { wallet.present(i, listOf("name"), base.now) }
         })
 
+        // The bindings reuse per-thread call statuses (scripts/postprocess-kotlin.py): a callback
+        // that calls into Rust while the outer call is in flight, with a failing and a passing
+        // call, must leave the outer call's status alone, and a failed call must not leak its
+        // error into the next call on the thread.
+        add("calls into Rust from inside a signer callback, failing and passing, leave the outer call intact" to {
+            val inner = JavaP256Signer()
+            var nested = 0
+            val wallet = Wallet(object : DeviceSigner {
+                override fun publicKey() = inner.publicKey()
+                override fun sign(message: ByteArray): ByteArray {
+                    expectError<LzException.Qr>("not_alphanumeric") { renderQrSvg("lower case") }
+                    check(qrVersion("LZ1P:ABC", QrEcc.M).toInt() == 1) { "nested call's result" }
+                    expectEqual(VerifyPolicy(now = 7u, status = StatusMode.STRICT), defaultPolicy(7u), "nested record")
+                    nested++
+                    return inner.sign(message)
+                }
+            })
+            val i = wallet.add(demoIssuer().issue(ID_CARD_CLAIMS, inner.publicKey(), base.now))
+            val qr = wallet.present(i, listOf("name"), base.now)
+            check(nested == 1) { "signer called $nested times" }
+            val r = verifier().verify(qr, policyAt(base.now).copy(status = StatusMode.LENIENT))
+            expectEqual(Verdict.VALID, r.verdict, "verdict after nested calls")
+            // An error, then at once a success and another error on the same thread.
+            expectError<LzException.Wallet>("bad_license") { wallet.add(byteArrayOf(1, 2, 3)) }
+            expectEqual(1u, wallet.count(), "a call right after an error")
+            expectError<LzException.Wallet>("bad_license") { wallet.add(byteArrayOf(4)) }
+            // Many threads at once, each with its own statuses.
+            val v = verifier()
+            val failures = java.util.concurrent.ConcurrentLinkedQueue<Throwable>()
+            val threads = (1..4).map {
+                Thread {
+                    try {
+                        repeat(200) { n ->
+                            if (n % 2 == 0) check(v.verify(qr, policyAt(base.now).copy(status = StatusMode.LENIENT)).verdict == Verdict.VALID) { "thread verify" }
+                            else expectError<LzException.Qr>("not_alphanumeric") { renderQrSvg("lower case") }
+                        }
+                    } catch (e: Throwable) {
+                        failures.add(e)
+                    }
+                }.also { it.start() }
+            }
+            threads.forEach { it.join() }
+            check(failures.isEmpty()) { "threads failed: ${failures.map { it.message }}" }
+        })
+
         add("a license bound to another holder key is refused" to {
             val other = Wallet.fromEd25519Seed(ByteArray(32) { 1 })
             val wallet = Wallet.fromEd25519Seed(ByteArray(32) { 2 })
@@ -596,8 +641,22 @@ class Suite(val root: File) {
         }
         val verify = median(3_000) { check(v.verify(base.qrText, policy).verdict == Verdict.VALID) { "bench case not valid" } }
         val trivial = median(20_000) { v.trustListExpires() }
+        // The Kotlin half of the cost without any native call: reading the report's records and
+        // strings out of a buffer laid out as the library returns it (written by the bindings' own
+        // converter from one real report), and writing the policy record the call sends.
+        val report = v.verify(base.qrText, policy)
+        val reportBuf = java.nio.ByteBuffer.allocate(FfiConverterTypeVerificationReport.allocationSize(report).toInt())
+        FfiConverterTypeVerificationReport.write(report, reportBuf)
+        val reportBytes = reportBuf.position()
+        val lift = median(20_000) {
+            reportBuf.rewind()
+            check(FfiConverterTypeVerificationReport.read(reportBuf).verdict == Verdict.VALID) { "lift" }
+        }
+        val policyBuf = java.nio.ByteBuffer.allocate(FfiConverterTypeVerifyPolicy.allocationSize(policy).toInt())
+        val lower = median(20_000) { policyBuf.rewind(); FfiConverterTypeVerifyPolicy.write(policy, policyBuf) }
         println("bench: verify via Kotlin/JNA: median %.1f µs per call (n=%d, case %s)".format(verify, n, base.name))
         println("bench: trivial call (trustListExpires) via Kotlin/JNA: median %.2f µs per call (n=%d)".format(trivial, n))
+        println("bench: of which Kotlin only: read the %d-byte report %.2f µs, write the policy %.2f µs (medians, n=%d)".format(reportBytes, lift, lower, n))
     }
 }
 

@@ -442,10 +442,11 @@ pub(super) fn generate(w: &World) -> Res<Vec<(String, String)>> {
     let portrait = wallet
         .present_bytes(0, &["name", "id_number", "portrait"], shown_at)
         .map_err(e)?;
-    let (enc, loop_frames) = frames_of(QrKind::Presentation, &portrait, 1)?;
+    // One loop as the phone shows it: K source frames, then K repair frames.
+    let enc =
+        FrameEncoder::new(QrKind::Presentation, &portrait, RECOMMENDED_SYMBOL_SIZE).map_err(e)?;
     let k = enc.source_frames();
-    let (_, loop_frames2) = frames_of(QrKind::Presentation, &portrait, 2 * k)?;
-    drop(loop_frames);
+    let loop_frames2 = enc.frames(2 * k).map_err(e)?;
     let base = |name, description, frames, intent| FramesCase {
         name,
         description,
@@ -555,7 +556,7 @@ pub(super) fn generate(w: &World) -> Res<Vec<(String, String)>> {
         ),
     ] {
         let body = raw_portrait(w, &jpeg, name, shown_at)?;
-        let (enc, _) = frames_of(QrKind::Presentation, &body, 1)?;
+        let enc = FrameEncoder::new(QrKind::Presentation, &body, RECOMMENDED_SYMBOL_SIZE).map_err(e)?;
         let frames = enc.frames(enc.source_frames()).map_err(e)?;
         let mut c = base(
             name,
@@ -679,10 +680,8 @@ pub(super) fn generate(w: &World) -> Res<Vec<(String, String)>> {
     let b = Bundles::new(w, now)?;
     let hotel = b.wallet(true)?;
     let body = hotel.present_bundle(&members(13), shown_at).map_err(e)?;
-    let (benc, bframes) = frames_of(QrKind::Bundle, &body, 1)?;
-    let bk = benc.source_frames();
-    let (_, bloop) = frames_of(QrKind::Bundle, &body, 2 * bk)?;
-    drop(bframes);
+    let benc = FrameEncoder::new(QrKind::Bundle, &body, RECOMMENDED_SYMBOL_SIZE).map_err(e)?;
+    let bloop = benc.frames(2 * benc.source_frames()).map_err(e)?;
     cases.push(b.case(
         w,
         "bundle-13-members-lossy-frames-valid",

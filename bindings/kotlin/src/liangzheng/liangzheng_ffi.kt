@@ -5,6 +5,8 @@
 
 package liangzheng
 
+// liangzheng: rewritten by scripts/postprocess-kotlin.py
+
 // Common helper code.
 //
 // Ideally this would live in a separate .kt file where it can be unittested etc
@@ -265,11 +267,40 @@ interface UniffiRustCallStatusErrorHandler<E> {
 
 // Call a rust function that returns a Result<>.  Pass in the Error class companion that corresponds to the Err
 private inline fun <U, E: kotlin.Exception> uniffiRustCallWithError(errorHandler: UniffiRustCallStatusErrorHandler<E>, callback: (UniffiRustCallStatus) -> U): U {
-    var status = UniffiRustCallStatus()
-    val return_value = callback(status)
-    uniffiCheckCallStatus(errorHandler, status)
-    return return_value
+    // liangzheng: a reused status (scripts/postprocess-kotlin.py), not a new JNA Structure per call.
+    val statuses = uniffiCallStatuses.get()
+    val status = statuses.take()
+    try {
+        val return_value = callback(status)
+        uniffiCheckCallStatus(errorHandler, status)
+        return return_value
+    } finally {
+        statuses.give(status)
+    }
 }
+
+// liangzheng: the calling thread's spare call statuses (scripts/postprocess-kotlin.py). A status
+// is taken for one call and given back after its check, so calls in flight on a thread (a
+// callback calling into Rust, lifting an error) each hold their own.
+internal class UniffiCallStatusCache {
+    private val spare = ArrayList<UniffiRustCallStatus>(4)
+
+    fun take(): UniffiRustCallStatus {
+        val status = if (spare.isEmpty()) UniffiRustCallStatus() else spare.removeAt(spare.size - 1)
+        status.code = UNIFFI_CALL_SUCCESS
+        status.error_buf.capacity = 0
+        status.error_buf.len = 0
+        status.error_buf.data = null
+        return status
+    }
+
+    fun give(status: UniffiRustCallStatus) {
+        if (spare.size < 4) spare.add(status)
+    }
+}
+
+private val uniffiCallStatuses: ThreadLocal<UniffiCallStatusCache> =
+    ThreadLocal.withInitial { UniffiCallStatusCache() }
 
 // Check UniffiRustCallStatus and throw an error if the call wasn't successful
 private fun<E: kotlin.Exception> uniffiCheckCallStatus(errorHandler: UniffiRustCallStatusErrorHandler<E>, status: UniffiRustCallStatus) {
@@ -972,8 +1003,8 @@ fun ffi_liangzheng_ffi_uniffi_contract_version(
 
 // A JNA Library to expose the extern-C FFI definitions.
 // This is an implementation detail which will be called internally by the public API.
-internal interface UniffiLib : Library {
-    companion object {
+// liangzheng: JNA direct mapping (scripts/postprocess-kotlin.py)
+internal object UniffiLib : Library {
         internal val INSTANCE: UniffiLib by lazy {
             val componentName = "liangzheng_ffi"
             // For large crates we prevent `MethodTooLargeException` (see #2340)
@@ -1000,7 +1031,8 @@ internal interface UniffiLib : Library {
             // error. So we must call `loadIndirect` twice. For crates large enough
             // to trigger this issue, the performance impact is negligible, running on
             // a macOS M1 machine the `loadIndirect` call takes ~50ms.
-            val lib = loadIndirect<UniffiLib>(componentName)
+            Native.register(UniffiLib::class.java, findLibraryName(componentName))
+            val lib = UniffiLib
             // No need to check the contract version and checksums, since 
             // we already did that with `IntegrityCheckingUniffiLib` above.
             uniffiCallbackInterfaceDeviceSigner.register(lib)
@@ -1012,246 +1044,245 @@ internal interface UniffiLib : Library {
         internal val CLEANER: UniffiCleaner by lazy {
             UniffiCleaner.create()
         }
-    }
 
-    // FFI functions
-    fun uniffi_liangzheng_ffi_fn_clone_devicesigner(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    // FFI functions, bound once by Native.register (direct mapping)
+    external fun uniffi_liangzheng_ffi_fn_clone_devicesigner(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
 ): Pointer
-fun uniffi_liangzheng_ffi_fn_free_devicesigner(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_free_devicesigner(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
 ): Unit
-fun uniffi_liangzheng_ffi_fn_init_callback_vtable_devicesigner(`vtable`: UniffiVTableCallbackInterfaceDeviceSigner,
+    external fun uniffi_liangzheng_ffi_fn_init_callback_vtable_devicesigner(`vtable`: UniffiVTableCallbackInterfaceDeviceSigner,
 ): Unit
-fun uniffi_liangzheng_ffi_fn_method_devicesigner_public_key(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_devicesigner_public_key(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
-fun uniffi_liangzheng_ffi_fn_method_devicesigner_sign(`ptr`: Pointer,`message`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_devicesigner_sign(`ptr`: Pointer,`message`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
-fun uniffi_liangzheng_ffi_fn_clone_frameassembler(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_clone_frameassembler(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
 ): Pointer
-fun uniffi_liangzheng_ffi_fn_free_frameassembler(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_free_frameassembler(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
 ): Unit
-fun uniffi_liangzheng_ffi_fn_constructor_frameassembler_new(uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_constructor_frameassembler_new(uniffi_out_err: UniffiRustCallStatus, 
 ): Pointer
-fun uniffi_liangzheng_ffi_fn_method_frameassembler_push(`ptr`: Pointer,`text`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_frameassembler_push(`ptr`: Pointer,`text`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
-fun uniffi_liangzheng_ffi_fn_method_frameassembler_reset(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_frameassembler_reset(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
 ): Unit
-fun uniffi_liangzheng_ffi_fn_method_frameassembler_result(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_frameassembler_result(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
-fun uniffi_liangzheng_ffi_fn_clone_issuer(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_clone_issuer(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
 ): Pointer
-fun uniffi_liangzheng_ffi_fn_free_issuer(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_free_issuer(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
 ): Unit
-fun uniffi_liangzheng_ffi_fn_constructor_issuer_from_pkcs8_pem(`pem`: RustBuffer.ByValue,`name`: RustBuffer.ByValue,`uscc`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_constructor_issuer_from_pkcs8_pem(`pem`: RustBuffer.ByValue,`name`: RustBuffer.ByValue,`uscc`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
 ): Pointer
-fun uniffi_liangzheng_ffi_fn_constructor_issuer_from_seed(`seed`: RustBuffer.ByValue,`name`: RustBuffer.ByValue,`uscc`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_constructor_issuer_from_seed(`seed`: RustBuffer.ByValue,`name`: RustBuffer.ByValue,`uscc`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
 ): Pointer
-fun uniffi_liangzheng_ffi_fn_method_issuer_issue(`ptr`: Pointer,`claimsJson`: RustBuffer.ByValue,`holder`: RustBuffer.ByValue,`now`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_issuer_issue(`ptr`: Pointer,`claimsJson`: RustBuffer.ByValue,`holder`: RustBuffer.ByValue,`now`: Long,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
-fun uniffi_liangzheng_ffi_fn_method_issuer_key_id(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_issuer_key_id(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
-fun uniffi_liangzheng_ffi_fn_method_issuer_public_key(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_issuer_public_key(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
-fun uniffi_liangzheng_ffi_fn_clone_signingkey(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_clone_signingkey(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
 ): Pointer
-fun uniffi_liangzheng_ffi_fn_free_signingkey(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_free_signingkey(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
 ): Unit
-fun uniffi_liangzheng_ffi_fn_constructor_signingkey_from_ed25519_seed(`seed`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_constructor_signingkey_from_ed25519_seed(`seed`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
 ): Pointer
-fun uniffi_liangzheng_ffi_fn_constructor_signingkey_from_pkcs8_pem(`pem`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_constructor_signingkey_from_pkcs8_pem(`pem`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
 ): Pointer
-fun uniffi_liangzheng_ffi_fn_constructor_signingkey_generate(`algorithm`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_constructor_signingkey_generate(`algorithm`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
 ): Pointer
-fun uniffi_liangzheng_ffi_fn_method_signingkey_algorithm(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_signingkey_algorithm(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
-fun uniffi_liangzheng_ffi_fn_method_signingkey_key_id(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_signingkey_key_id(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
-fun uniffi_liangzheng_ffi_fn_method_signingkey_public_key_spki(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_signingkey_public_key_spki(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
-fun uniffi_liangzheng_ffi_fn_clone_verifier(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_clone_verifier(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
 ): Pointer
-fun uniffi_liangzheng_ffi_fn_free_verifier(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_free_verifier(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
 ): Unit
-fun uniffi_liangzheng_ffi_fn_constructor_verifier_new(`trustList`: RustBuffer.ByValue,`rootPublicKey`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_constructor_verifier_new(`trustList`: RustBuffer.ByValue,`rootPublicKey`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
 ): Pointer
-fun uniffi_liangzheng_ffi_fn_method_verifier_add_status_list(`ptr`: Pointer,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_verifier_add_status_list(`ptr`: Pointer,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
 ): Unit
-fun uniffi_liangzheng_ffi_fn_method_verifier_clear_request(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_verifier_clear_request(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
 ): Unit
-fun uniffi_liangzheng_ffi_fn_method_verifier_create_request(`ptr`: Pointer,`verifierId`: RustBuffer.ByValue,`verifierName`: RustBuffer.ByValue,`purpose`: RustBuffer.ByValue,`typeCode`: RustBuffer.ByValue,`fieldKeys`: RustBuffer.ByValue,`now`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_verifier_create_request(`ptr`: Pointer,`verifierId`: RustBuffer.ByValue,`verifierName`: RustBuffer.ByValue,`purpose`: RustBuffer.ByValue,`typeCode`: RustBuffer.ByValue,`fieldKeys`: RustBuffer.ByValue,`now`: Long,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
-fun uniffi_liangzheng_ffi_fn_method_verifier_create_signed_request(`ptr`: Pointer,`verifierId`: RustBuffer.ByValue,`verifierName`: RustBuffer.ByValue,`purpose`: RustBuffer.ByValue,`typeCode`: RustBuffer.ByValue,`fieldKeys`: RustBuffer.ByValue,`now`: Long,`signer`: Pointer,`registration`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_verifier_create_signed_request(`ptr`: Pointer,`verifierId`: RustBuffer.ByValue,`verifierName`: RustBuffer.ByValue,`purpose`: RustBuffer.ByValue,`typeCode`: RustBuffer.ByValue,`fieldKeys`: RustBuffer.ByValue,`now`: Long,`signer`: Pointer,`registration`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
-fun uniffi_liangzheng_ffi_fn_method_verifier_expect_request(`ptr`: Pointer,`requestBody`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_verifier_expect_request(`ptr`: Pointer,`requestBody`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
 ): Unit
-fun uniffi_liangzheng_ffi_fn_method_verifier_trust_list_expires(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_verifier_trust_list_expires(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
-fun uniffi_liangzheng_ffi_fn_method_verifier_update_trust_list(`ptr`: Pointer,`trustList`: RustBuffer.ByValue,`rootPublicKey`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_verifier_update_trust_list(`ptr`: Pointer,`trustList`: RustBuffer.ByValue,`rootPublicKey`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
 ): Unit
-fun uniffi_liangzheng_ffi_fn_method_verifier_verify(`ptr`: Pointer,`qrText`: RustBuffer.ByValue,`policy`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_verifier_verify(`ptr`: Pointer,`qrText`: RustBuffer.ByValue,`policy`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
-fun uniffi_liangzheng_ffi_fn_method_verifier_verify_assembled(`ptr`: Pointer,`code`: RustBuffer.ByValue,`policy`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_verifier_verify_assembled(`ptr`: Pointer,`code`: RustBuffer.ByValue,`policy`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
-fun uniffi_liangzheng_ffi_fn_method_verifier_verify_assembled_scan(`ptr`: Pointer,`code`: RustBuffer.ByValue,`policy`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_verifier_verify_assembled_scan(`ptr`: Pointer,`code`: RustBuffer.ByValue,`policy`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
-fun uniffi_liangzheng_ffi_fn_method_verifier_verify_scan(`ptr`: Pointer,`qrText`: RustBuffer.ByValue,`policy`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_verifier_verify_scan(`ptr`: Pointer,`qrText`: RustBuffer.ByValue,`policy`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
-fun uniffi_liangzheng_ffi_fn_clone_wallet(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_clone_wallet(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
 ): Pointer
-fun uniffi_liangzheng_ffi_fn_free_wallet(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_free_wallet(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
 ): Unit
-fun uniffi_liangzheng_ffi_fn_constructor_wallet_from_ed25519_seed(`seed`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_constructor_wallet_from_ed25519_seed(`seed`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
 ): Pointer
-fun uniffi_liangzheng_ffi_fn_constructor_wallet_new(`signer`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_constructor_wallet_new(`signer`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
 ): Pointer
-fun uniffi_liangzheng_ffi_fn_method_wallet_add(`ptr`: Pointer,`license`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_wallet_add(`ptr`: Pointer,`license`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
 ): Int
-fun uniffi_liangzheng_ffi_fn_method_wallet_count(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_wallet_count(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
 ): Int
-fun uniffi_liangzheng_ffi_fn_method_wallet_holder_key(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_wallet_holder_key(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
-fun uniffi_liangzheng_ffi_fn_method_wallet_license_type(`ptr`: Pointer,`index`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_wallet_license_type(`ptr`: Pointer,`index`: Int,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
-fun uniffi_liangzheng_ffi_fn_method_wallet_present(`ptr`: Pointer,`index`: Int,`fieldKeys`: RustBuffer.ByValue,`now`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_wallet_present(`ptr`: Pointer,`index`: Int,`fieldKeys`: RustBuffer.ByValue,`now`: Long,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
-fun uniffi_liangzheng_ffi_fn_method_wallet_present_bundle(`ptr`: Pointer,`members`: RustBuffer.ByValue,`now`: Long,`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_wallet_present_bundle(`ptr`: Pointer,`members`: RustBuffer.ByValue,`now`: Long,`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
-fun uniffi_liangzheng_ffi_fn_method_wallet_present_frames(`ptr`: Pointer,`index`: Int,`fieldKeys`: RustBuffer.ByValue,`now`: Long,`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_wallet_present_frames(`ptr`: Pointer,`index`: Int,`fieldKeys`: RustBuffer.ByValue,`now`: Long,`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
-fun uniffi_liangzheng_ffi_fn_method_wallet_read_request(`ptr`: Pointer,`qrText`: RustBuffer.ByValue,`policy`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_wallet_read_request(`ptr`: Pointer,`qrText`: RustBuffer.ByValue,`policy`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
-fun uniffi_liangzheng_ffi_fn_method_wallet_respond(`ptr`: Pointer,`index`: Int,`request`: RustBuffer.ByValue,`consentedKeys`: RustBuffer.ByValue,`now`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_wallet_respond(`ptr`: Pointer,`index`: Int,`request`: RustBuffer.ByValue,`consentedKeys`: RustBuffer.ByValue,`now`: Long,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
-fun uniffi_liangzheng_ffi_fn_method_wallet_set_request_root(`ptr`: Pointer,`rootPublicKey`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_wallet_set_request_root(`ptr`: Pointer,`rootPublicKey`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
 ): Unit
-fun uniffi_liangzheng_ffi_fn_func_default_policy(`now`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_func_default_policy(`now`: Long,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
-fun uniffi_liangzheng_ffi_fn_func_default_request_policy(`now`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_func_default_request_policy(`now`: Long,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
-fun uniffi_liangzheng_ffi_fn_func_library_build(uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_func_library_build(uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
-fun uniffi_liangzheng_ffi_fn_func_qr_version(`text`: RustBuffer.ByValue,`ecc`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_func_qr_version(`text`: RustBuffer.ByValue,`ecc`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
 ): Byte
-fun uniffi_liangzheng_ffi_fn_func_read_registration(`signedRegistration`: RustBuffer.ByValue,`rootPublicKey`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_func_read_registration(`signedRegistration`: RustBuffer.ByValue,`rootPublicKey`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
-fun uniffi_liangzheng_ffi_fn_func_render_qr_png(`text`: RustBuffer.ByValue,`style`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_func_render_qr_png(`text`: RustBuffer.ByValue,`style`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
-fun uniffi_liangzheng_ffi_fn_func_render_qr_svg(`text`: RustBuffer.ByValue,`style`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_func_render_qr_svg(`text`: RustBuffer.ByValue,`style`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
-fun uniffi_liangzheng_ffi_fn_func_sign_registration(`registration`: RustBuffer.ByValue,`root`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_func_sign_registration(`registration`: RustBuffer.ByValue,`root`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
-fun uniffi_liangzheng_ffi_fn_func_sign_trust_list(`issuers`: RustBuffer.ByValue,`issuedAt`: Long,`expires`: RustBuffer.ByValue,`root`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_func_sign_trust_list(`issuers`: RustBuffer.ByValue,`issuedAt`: Long,`expires`: RustBuffer.ByValue,`root`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
-fun ffi_liangzheng_ffi_rustbuffer_alloc(`size`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_liangzheng_ffi_rustbuffer_alloc(`size`: Long,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
-fun ffi_liangzheng_ffi_rustbuffer_from_bytes(`bytes`: ForeignBytes.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_liangzheng_ffi_rustbuffer_from_bytes(`bytes`: ForeignBytes.ByValue,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
-fun ffi_liangzheng_ffi_rustbuffer_free(`buf`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_liangzheng_ffi_rustbuffer_free(`buf`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
 ): Unit
-fun ffi_liangzheng_ffi_rustbuffer_reserve(`buf`: RustBuffer.ByValue,`additional`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_liangzheng_ffi_rustbuffer_reserve(`buf`: RustBuffer.ByValue,`additional`: Long,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
-fun ffi_liangzheng_ffi_rust_future_poll_u8(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
+    external fun ffi_liangzheng_ffi_rust_future_poll_u8(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
 ): Unit
-fun ffi_liangzheng_ffi_rust_future_cancel_u8(`handle`: Long,
+    external fun ffi_liangzheng_ffi_rust_future_cancel_u8(`handle`: Long,
 ): Unit
-fun ffi_liangzheng_ffi_rust_future_free_u8(`handle`: Long,
+    external fun ffi_liangzheng_ffi_rust_future_free_u8(`handle`: Long,
 ): Unit
-fun ffi_liangzheng_ffi_rust_future_complete_u8(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_liangzheng_ffi_rust_future_complete_u8(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
 ): Byte
-fun ffi_liangzheng_ffi_rust_future_poll_i8(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
+    external fun ffi_liangzheng_ffi_rust_future_poll_i8(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
 ): Unit
-fun ffi_liangzheng_ffi_rust_future_cancel_i8(`handle`: Long,
+    external fun ffi_liangzheng_ffi_rust_future_cancel_i8(`handle`: Long,
 ): Unit
-fun ffi_liangzheng_ffi_rust_future_free_i8(`handle`: Long,
+    external fun ffi_liangzheng_ffi_rust_future_free_i8(`handle`: Long,
 ): Unit
-fun ffi_liangzheng_ffi_rust_future_complete_i8(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_liangzheng_ffi_rust_future_complete_i8(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
 ): Byte
-fun ffi_liangzheng_ffi_rust_future_poll_u16(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
+    external fun ffi_liangzheng_ffi_rust_future_poll_u16(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
 ): Unit
-fun ffi_liangzheng_ffi_rust_future_cancel_u16(`handle`: Long,
+    external fun ffi_liangzheng_ffi_rust_future_cancel_u16(`handle`: Long,
 ): Unit
-fun ffi_liangzheng_ffi_rust_future_free_u16(`handle`: Long,
+    external fun ffi_liangzheng_ffi_rust_future_free_u16(`handle`: Long,
 ): Unit
-fun ffi_liangzheng_ffi_rust_future_complete_u16(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_liangzheng_ffi_rust_future_complete_u16(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
 ): Short
-fun ffi_liangzheng_ffi_rust_future_poll_i16(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
+    external fun ffi_liangzheng_ffi_rust_future_poll_i16(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
 ): Unit
-fun ffi_liangzheng_ffi_rust_future_cancel_i16(`handle`: Long,
+    external fun ffi_liangzheng_ffi_rust_future_cancel_i16(`handle`: Long,
 ): Unit
-fun ffi_liangzheng_ffi_rust_future_free_i16(`handle`: Long,
+    external fun ffi_liangzheng_ffi_rust_future_free_i16(`handle`: Long,
 ): Unit
-fun ffi_liangzheng_ffi_rust_future_complete_i16(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_liangzheng_ffi_rust_future_complete_i16(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
 ): Short
-fun ffi_liangzheng_ffi_rust_future_poll_u32(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
+    external fun ffi_liangzheng_ffi_rust_future_poll_u32(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
 ): Unit
-fun ffi_liangzheng_ffi_rust_future_cancel_u32(`handle`: Long,
+    external fun ffi_liangzheng_ffi_rust_future_cancel_u32(`handle`: Long,
 ): Unit
-fun ffi_liangzheng_ffi_rust_future_free_u32(`handle`: Long,
+    external fun ffi_liangzheng_ffi_rust_future_free_u32(`handle`: Long,
 ): Unit
-fun ffi_liangzheng_ffi_rust_future_complete_u32(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_liangzheng_ffi_rust_future_complete_u32(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
 ): Int
-fun ffi_liangzheng_ffi_rust_future_poll_i32(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
+    external fun ffi_liangzheng_ffi_rust_future_poll_i32(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
 ): Unit
-fun ffi_liangzheng_ffi_rust_future_cancel_i32(`handle`: Long,
+    external fun ffi_liangzheng_ffi_rust_future_cancel_i32(`handle`: Long,
 ): Unit
-fun ffi_liangzheng_ffi_rust_future_free_i32(`handle`: Long,
+    external fun ffi_liangzheng_ffi_rust_future_free_i32(`handle`: Long,
 ): Unit
-fun ffi_liangzheng_ffi_rust_future_complete_i32(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_liangzheng_ffi_rust_future_complete_i32(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
 ): Int
-fun ffi_liangzheng_ffi_rust_future_poll_u64(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
+    external fun ffi_liangzheng_ffi_rust_future_poll_u64(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
 ): Unit
-fun ffi_liangzheng_ffi_rust_future_cancel_u64(`handle`: Long,
+    external fun ffi_liangzheng_ffi_rust_future_cancel_u64(`handle`: Long,
 ): Unit
-fun ffi_liangzheng_ffi_rust_future_free_u64(`handle`: Long,
+    external fun ffi_liangzheng_ffi_rust_future_free_u64(`handle`: Long,
 ): Unit
-fun ffi_liangzheng_ffi_rust_future_complete_u64(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_liangzheng_ffi_rust_future_complete_u64(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
 ): Long
-fun ffi_liangzheng_ffi_rust_future_poll_i64(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
+    external fun ffi_liangzheng_ffi_rust_future_poll_i64(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
 ): Unit
-fun ffi_liangzheng_ffi_rust_future_cancel_i64(`handle`: Long,
+    external fun ffi_liangzheng_ffi_rust_future_cancel_i64(`handle`: Long,
 ): Unit
-fun ffi_liangzheng_ffi_rust_future_free_i64(`handle`: Long,
+    external fun ffi_liangzheng_ffi_rust_future_free_i64(`handle`: Long,
 ): Unit
-fun ffi_liangzheng_ffi_rust_future_complete_i64(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_liangzheng_ffi_rust_future_complete_i64(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
 ): Long
-fun ffi_liangzheng_ffi_rust_future_poll_f32(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
+    external fun ffi_liangzheng_ffi_rust_future_poll_f32(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
 ): Unit
-fun ffi_liangzheng_ffi_rust_future_cancel_f32(`handle`: Long,
+    external fun ffi_liangzheng_ffi_rust_future_cancel_f32(`handle`: Long,
 ): Unit
-fun ffi_liangzheng_ffi_rust_future_free_f32(`handle`: Long,
+    external fun ffi_liangzheng_ffi_rust_future_free_f32(`handle`: Long,
 ): Unit
-fun ffi_liangzheng_ffi_rust_future_complete_f32(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_liangzheng_ffi_rust_future_complete_f32(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
 ): Float
-fun ffi_liangzheng_ffi_rust_future_poll_f64(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
+    external fun ffi_liangzheng_ffi_rust_future_poll_f64(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
 ): Unit
-fun ffi_liangzheng_ffi_rust_future_cancel_f64(`handle`: Long,
+    external fun ffi_liangzheng_ffi_rust_future_cancel_f64(`handle`: Long,
 ): Unit
-fun ffi_liangzheng_ffi_rust_future_free_f64(`handle`: Long,
+    external fun ffi_liangzheng_ffi_rust_future_free_f64(`handle`: Long,
 ): Unit
-fun ffi_liangzheng_ffi_rust_future_complete_f64(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_liangzheng_ffi_rust_future_complete_f64(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
 ): Double
-fun ffi_liangzheng_ffi_rust_future_poll_pointer(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
+    external fun ffi_liangzheng_ffi_rust_future_poll_pointer(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
 ): Unit
-fun ffi_liangzheng_ffi_rust_future_cancel_pointer(`handle`: Long,
+    external fun ffi_liangzheng_ffi_rust_future_cancel_pointer(`handle`: Long,
 ): Unit
-fun ffi_liangzheng_ffi_rust_future_free_pointer(`handle`: Long,
+    external fun ffi_liangzheng_ffi_rust_future_free_pointer(`handle`: Long,
 ): Unit
-fun ffi_liangzheng_ffi_rust_future_complete_pointer(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_liangzheng_ffi_rust_future_complete_pointer(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
 ): Pointer
-fun ffi_liangzheng_ffi_rust_future_poll_rust_buffer(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
+    external fun ffi_liangzheng_ffi_rust_future_poll_rust_buffer(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
 ): Unit
-fun ffi_liangzheng_ffi_rust_future_cancel_rust_buffer(`handle`: Long,
+    external fun ffi_liangzheng_ffi_rust_future_cancel_rust_buffer(`handle`: Long,
 ): Unit
-fun ffi_liangzheng_ffi_rust_future_free_rust_buffer(`handle`: Long,
+    external fun ffi_liangzheng_ffi_rust_future_free_rust_buffer(`handle`: Long,
 ): Unit
-fun ffi_liangzheng_ffi_rust_future_complete_rust_buffer(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_liangzheng_ffi_rust_future_complete_rust_buffer(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
 ): RustBuffer.ByValue
-fun ffi_liangzheng_ffi_rust_future_poll_void(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
+    external fun ffi_liangzheng_ffi_rust_future_poll_void(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
 ): Unit
-fun ffi_liangzheng_ffi_rust_future_cancel_void(`handle`: Long,
+    external fun ffi_liangzheng_ffi_rust_future_cancel_void(`handle`: Long,
 ): Unit
-fun ffi_liangzheng_ffi_rust_future_free_void(`handle`: Long,
+    external fun ffi_liangzheng_ffi_rust_future_free_void(`handle`: Long,
 ): Unit
-fun ffi_liangzheng_ffi_rust_future_complete_void(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_liangzheng_ffi_rust_future_complete_void(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
 ): Unit
 
 }
