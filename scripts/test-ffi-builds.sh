@@ -2,7 +2,7 @@
 # The three builds of the FFI library (docs/decisions/0013-ffi-builds.md) and their one
 # binding set:
 #   1. core builds without its default features (no QR rendering, no qrcode/image);
-#   2. each reduced build (verifier, wallet) compiles, passes clippy -D warnings and runs
+#   2. each reduced build (verifier, verifier-lean, wallet) compiles, passes clippy -D warnings and runs
 #      its unit tests (which check that what it leaves out fails with not_in_this_build);
 #   3. bindings generated from each reduced build's library are byte-identical to the
 #      committed ones (generated from the full build): one binding set for every build;
@@ -46,8 +46,10 @@ mkdir -p "$work/full-py"
 cp bindings/python/liangzheng_ffi.py "$full_lib" "$work/full-py/"
 PYTHONPATH="$work/full-py" "$py" bindings/python/build_tests/make_frames.py "$work/frames.json" \
   || die "make_frames.py failed"
-for build in verifier wallet; do
+for build in verifier verifier-lean wallet; do
   features=(--no-default-features --features "$build")
+  # verifier-lean: the verifier without the FrameAssembler (no raptorq): no feature at all.
+  [[ $build == verifier-lean ]] && features=(--no-default-features)
   echo "== $build build: check, clippy, unit tests"
   CARGO_TARGET_DIR=$builds_dir cargo clippy --quiet -p liangzheng-ffi --lib --tests "${features[@]}" -- -D warnings
   CARGO_TARGET_DIR=$builds_dir cargo test --quiet -p liangzheng-ffi --lib "${features[@]}"
@@ -86,4 +88,4 @@ for build in verifier wallet full; do
   steps=$(bash scripts/build-xcframework.sh --dry-run --features "$build" "$work/apple")
   grep -q -- '-create-xcframework' <<<"$steps" || die "build-xcframework.sh --dry-run ($build) prints no xcodebuild step"
 done
-echo "test-ffi-builds: verifier and wallet builds pass; bindings are one set for every build"
+echo "test-ffi-builds: verifier, verifier-lean and wallet builds pass; bindings are one set for every build"

@@ -542,7 +542,7 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_method_wallet_set_request_root() != 40772:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_liangzheng_ffi_checksum_constructor_frameassembler_new() != 50782:
+    if lib.uniffi_liangzheng_ffi_checksum_constructor_frameassembler_new() != 20007:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_constructor_issuer_from_pkcs8_pem() != 5852:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -2943,15 +2943,21 @@ class LibraryBuild:
     [`crate::render_qr_svg`], [`crate::render_qr_png`] and [`crate::qr_version`] are available.
     """
 
-    def __init__(self, *, name: "str", version: "str", wallet: "bool", issuer: "bool", render: "bool"):
+    frames: "bool"
+    """
+    [`crate::FrameAssembler`] is available (every named build but verifier-lean).
+    """
+
+    def __init__(self, *, name: "str", version: "str", wallet: "bool", issuer: "bool", render: "bool", frames: "bool"):
         self.name = name
         self.version = version
         self.wallet = wallet
         self.issuer = issuer
         self.render = render
+        self.frames = frames
 
     def __str__(self):
-        return "LibraryBuild(name={}, version={}, wallet={}, issuer={}, render={})".format(self.name, self.version, self.wallet, self.issuer, self.render)
+        return "LibraryBuild(name={}, version={}, wallet={}, issuer={}, render={}, frames={})".format(self.name, self.version, self.wallet, self.issuer, self.render, self.frames)
 
     def __eq__(self, other):
         if self.name != other.name:
@@ -2964,6 +2970,8 @@ class LibraryBuild:
             return False
         if self.render != other.render:
             return False
+        if self.frames != other.frames:
+            return False
         return True
 
 class _UniffiConverterTypeLibraryBuild(_UniffiConverterRustBuffer):
@@ -2975,6 +2983,7 @@ class _UniffiConverterTypeLibraryBuild(_UniffiConverterRustBuffer):
             wallet=_UniffiConverterBool.read(buf),
             issuer=_UniffiConverterBool.read(buf),
             render=_UniffiConverterBool.read(buf),
+            frames=_UniffiConverterBool.read(buf),
         )
 
     @staticmethod
@@ -2984,6 +2993,7 @@ class _UniffiConverterTypeLibraryBuild(_UniffiConverterRustBuffer):
         _UniffiConverterBool.check_lower(value.wallet)
         _UniffiConverterBool.check_lower(value.issuer)
         _UniffiConverterBool.check_lower(value.render)
+        _UniffiConverterBool.check_lower(value.frames)
 
     @staticmethod
     def write(value, buf):
@@ -2992,6 +3002,7 @@ class _UniffiConverterTypeLibraryBuild(_UniffiConverterRustBuffer):
         _UniffiConverterBool.write(value.wallet, buf)
         _UniffiConverterBool.write(value.issuer, buf)
         _UniffiConverterBool.write(value.render, buf)
+        _UniffiConverterBool.write(value.frames, buf)
 
 
 class LicenseFacts:
@@ -6129,10 +6140,11 @@ class FrameAssembler():
     _pointer: ctypes.c_void_p
     def __init__(self, ):
         """
-        An empty assembler.
+        An empty assembler. Fails with [`LzError::NotInThisBuild`] only in the
+        verifier-lean build.
         """
 
-        self._pointer = _uniffi_rust_call(_UniffiLib.uniffi_liangzheng_ffi_fn_constructor_frameassembler_new,)
+        self._pointer = _uniffi_rust_call_with_error(_UniffiConverterTypeLzError,_UniffiLib.uniffi_liangzheng_ffi_fn_constructor_frameassembler_new,)
 
     def __del__(self):
         # In case of partial initialization of instances.

@@ -867,11 +867,12 @@ open class FrameAssembler: FrameAssemblerProtocol, @unchecked Sendable {
         return try! rustCall { uniffi_liangzheng_ffi_fn_clone_frameassembler(self.pointer, $0) }
     }
     /**
-     * An empty assembler.
+     * An empty assembler. Fails with [`LzError::NotInThisBuild`] only in the
+     * verifier-lean build.
      */
-public convenience init() {
+public convenience init()throws  {
     let pointer =
-        try! rustCall() {
+        try rustCallWithError(FfiConverterTypeLzError_lift) {
     uniffi_liangzheng_ffi_fn_constructor_frameassembler_new($0
     )
 }
@@ -4084,6 +4085,10 @@ public struct LibraryBuild {
      * [`crate::render_qr_svg`], [`crate::render_qr_png`] and [`crate::qr_version`] are available.
      */
     public var render: Bool
+    /**
+     * [`crate::FrameAssembler`] is available (every named build but verifier-lean).
+     */
+    public var frames: Bool
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4102,12 +4107,16 @@ public struct LibraryBuild {
          */issuer: Bool, 
         /**
          * [`crate::render_qr_svg`], [`crate::render_qr_png`] and [`crate::qr_version`] are available.
-         */render: Bool) {
+         */render: Bool, 
+        /**
+         * [`crate::FrameAssembler`] is available (every named build but verifier-lean).
+         */frames: Bool) {
         self.name = name
         self.version = version
         self.wallet = wallet
         self.issuer = issuer
         self.render = render
+        self.frames = frames
     }
 }
 
@@ -4133,6 +4142,9 @@ extension LibraryBuild: Equatable, Hashable {
         if lhs.render != rhs.render {
             return false
         }
+        if lhs.frames != rhs.frames {
+            return false
+        }
         return true
     }
 
@@ -4142,6 +4154,7 @@ extension LibraryBuild: Equatable, Hashable {
         hasher.combine(wallet)
         hasher.combine(issuer)
         hasher.combine(render)
+        hasher.combine(frames)
     }
 }
 
@@ -4158,7 +4171,8 @@ public struct FfiConverterTypeLibraryBuild: FfiConverterRustBuffer {
                 version: FfiConverterString.read(from: &buf), 
                 wallet: FfiConverterBool.read(from: &buf), 
                 issuer: FfiConverterBool.read(from: &buf), 
-                render: FfiConverterBool.read(from: &buf)
+                render: FfiConverterBool.read(from: &buf), 
+                frames: FfiConverterBool.read(from: &buf)
         )
     }
 
@@ -4168,6 +4182,7 @@ public struct FfiConverterTypeLibraryBuild: FfiConverterRustBuffer {
         FfiConverterBool.write(value.wallet, into: &buf)
         FfiConverterBool.write(value.issuer, into: &buf)
         FfiConverterBool.write(value.render, into: &buf)
+        FfiConverterBool.write(value.frames, into: &buf)
     }
 }
 
@@ -7878,7 +7893,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_liangzheng_ffi_checksum_method_wallet_set_request_root() != 40772) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_liangzheng_ffi_checksum_constructor_frameassembler_new() != 50782) {
+    if (uniffi_liangzheng_ffi_checksum_constructor_frameassembler_new() != 20007) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_liangzheng_ffi_checksum_constructor_issuer_from_pkcs8_pem() != 5852) {

@@ -50,7 +50,9 @@ fn run(program: &str, args: &[&str], path: &Path, install_hint: &str) -> Output 
 fn zbar(path: &Path) -> String {
     let out = run(
         "zbarimg",
-        &["--raw", "-q"],
+        // QR only: with every symbology on, ZBar now and then also "finds" a short 1-D code
+        // inside a dense QR (seen once: a portrait frame read as its text plus "\nA+8D").
+        &["--raw", "-q", "-Sdisable", "-Sqrcode.enable"],
         path,
         "install the Debian package zbar-tools (apt-get install -y zbar-tools)",
     );

@@ -363,7 +363,7 @@ impl From<QrError> for LzError {
 
 /// A presentation could not be cut into frames (options out of range, or a
 /// presentation larger than the 64 KiB an animated code carries): `LzError::Qr`.
-#[allow(dead_code)] // only the wallet presents as frames
+#[cfg(feature = "wallet")]
 pub(crate) fn frames(e: liangzheng::qr::frames::FrameError) -> LzError {
     let code = match &e {
         liangzheng::qr::frames::FrameError::InvalidOptions

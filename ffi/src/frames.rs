@@ -1,7 +1,10 @@
 //! Animated multi-frame codes at the counter: [`FrameAssembler`] takes the
 //! scanned frame texts (`LZ1F:…`) one by one and completes a portrait
 //! presentation or a 一照通 bundle, which [`crate::Verifier::verify_assembled`]
-//! then verifies. In every build (the verifier build has it).
+//! then verifies. In every named build (cargo feature `frames`); the
+//! verifier-lean build (`--no-default-features`) leaves the assembler out
+//! (`FrameAssembler()` fails with [`crate::LzError::NotInThisBuild`]) and keeps
+//! `verify_assembled` for codes assembled elsewhere.
 //!
 //! The assembler **locks onto one code**: the first frame it reads decides
 //! which code (the 16-byte hash every frame carries) it assembles; frames of
@@ -12,14 +15,22 @@
 //! are [`FrameStatus::AlreadyComplete`] and a frame of another code starts the
 //! next assembly.
 
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
+#[cfg(feature = "frames")]
+use std::sync::{Mutex, MutexGuard};
 
+#[cfg(feature = "frames")]
 use liangzheng::lang::Localized as _;
-use liangzheng::qr::frames::{FrameAssembler as CoreAssembler, FrameStatus as Core};
-use liangzheng::qr::{encode_text, frames::Progress, QrKind, QrPayload};
+#[cfg(feature = "frames")]
+use liangzheng::qr::frames::{FrameAssembler as CoreAssembler, FrameStatus as Core, Progress};
+#[cfg(feature = "frames")]
+use liangzheng::qr::QrPayload;
+use liangzheng::qr::{encode_text, QrKind};
 
+#[cfg(not(feature = "frames"))]
+use crate::parts::{Absent, Part};
 use crate::verifier::Problem;
-use crate::{BundleReport, VerificationReport, Verifier, VerifyPolicy};
+use crate::{BundleReport, LzError, VerificationReport, Verifier, VerifyPolicy};
 
 /// What an assembled code carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
@@ -99,9 +110,13 @@ pub struct FrameProgress {
 /// Thread-safe (one lock); one assembler per camera.
 #[derive(uniffi::Object)]
 pub struct FrameAssembler {
+    #[cfg(feature = "frames")]
     state: Mutex<State>,
+    #[cfg(not(feature = "frames"))]
+    absent: Absent,
 }
 
+#[cfg(feature = "frames")]
 #[derive(Default)]
 struct State {
     core: CoreAssembler,
@@ -110,18 +125,69 @@ struct State {
 
 #[uniffi::export]
 impl FrameAssembler {
-    /// An empty assembler.
+    /// An empty assembler. Fails with [`LzError::NotInThisBuild`] only in the
+    /// verifier-lean build.
     #[uniffi::constructor]
-    pub fn new() -> Arc<Self> {
-        Arc::new(FrameAssembler {
-            state: Mutex::new(State::default()),
-        })
+    pub fn new() -> Result<Arc<Self>, LzError> {
+        #[cfg(not(feature = "frames"))]
+        {
+            Err(LzError::not_in_this_build(Part::Frames))
+        }
+        #[cfg(feature = "frames")]
+        {
+            Ok(Arc::new(FrameAssembler {
+                state: Mutex::new(State::default()),
+            }))
+        }
     }
 
     /// Takes one scanned frame text.
     pub fn push(&self, text: String) -> FrameProgress {
+        #[cfg(not(feature = "frames"))]
+        {
+            let _ = text;
+            match self.absent {}
+        }
+        #[cfg(feature = "frames")]
+        {
+            self.push_frame(&text)
+        }
+    }
+
+    /// The code last completed (it stays until another completes or [`reset`](Self::reset)).
+    pub fn result(&self) -> Option<AssembledCode> {
+        #[cfg(not(feature = "frames"))]
+        {
+            match self.absent {}
+        }
+        #[cfg(feature = "frames")]
+        {
+            self.lock().result.as_ref().map(|p| AssembledCode {
+                kind: kind_of(p.kind),
+                body: p.body.clone(),
+            })
+        }
+    }
+
+    /// Forgets everything: the code being assembled and the last completed one
+    /// (call it between two holders).
+    pub fn reset(&self) {
+        #[cfg(not(feature = "frames"))]
+        {
+            match self.absent {}
+        }
+        #[cfg(feature = "frames")]
+        {
+            *self.lock() = State::default();
+        }
+    }
+}
+
+#[cfg(feature = "frames")]
+impl FrameAssembler {
+    fn push_frame(&self, text: &str) -> FrameProgress {
         let mut state = self.lock();
-        match state.core.push(&text) {
+        match state.core.push(text) {
             Ok(Core::Accepted(p)) => progress(FrameStatus::Accepted, Some(p), None, None),
             Ok(Core::Duplicate(p)) => progress(FrameStatus::Duplicate, Some(p), None, None),
             Ok(Core::OtherCode(p)) => progress(FrameStatus::OtherCode, Some(p), None, None),
@@ -154,22 +220,6 @@ impl FrameAssembler {
         }
     }
 
-    /// The code last completed (it stays until another completes or [`reset`](Self::reset)).
-    pub fn result(&self) -> Option<AssembledCode> {
-        self.lock().result.as_ref().map(|p| AssembledCode {
-            kind: kind_of(p.kind),
-            body: p.body.clone(),
-        })
-    }
-
-    /// Forgets everything: the code being assembled and the last completed one
-    /// (call it between two holders).
-    pub fn reset(&self) {
-        *self.lock() = State::default();
-    }
-}
-
-impl FrameAssembler {
     // A panic while the lock was held leaves at worst a half-pushed frame; the
     // core assembler checks every frame again, so the state is still usable.
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -246,6 +296,7 @@ impl Verifier {
     }
 }
 
+#[cfg(feature = "frames")]
 fn kind_of(kind: QrKind) -> CodeKind {
     match kind {
         QrKind::Bundle => CodeKind::Bundle,
@@ -254,6 +305,7 @@ fn kind_of(kind: QrKind) -> CodeKind {
     }
 }
 
+#[cfg(feature = "frames")]
 fn progress(
     status: FrameStatus,
     p: Option<Progress>,

@@ -5,7 +5,8 @@
 //!
 //! | build | cargo features | contains | for |
 //! |---|---|---|---|
-//! | verifier | `--no-default-features --features verifier` | [`crate::Verifier`], [`crate::default_policy`] | counter apps (核验端) |
+//! | verifier | `--no-default-features --features verifier` | [`crate::Verifier`], [`crate::default_policy`], [`crate::FrameAssembler`] | counter apps (核验端) |
+//! | verifier-lean | `--no-default-features` | the verifier without [`crate::FrameAssembler`] (≈ 220 KB smaller) | counter apps that never read animated codes |
 //! | wallet | `--no-default-features --features wallet` | verifier + [`crate::Wallet`] + QR rendering | holder apps (持证端) |
 //! | full | default (`full`) | wallet + [`crate::Issuer`] | issuing back offices, tests, demos |
 //!
@@ -29,6 +30,9 @@ pub(crate) enum Part {
     /// QR rendering: [`crate::render_qr_svg`], [`crate::render_qr_png`], [`crate::qr_version`]
     /// (cargo feature `render`).
     Render,
+    /// The counter's [`crate::FrameAssembler`] (cargo feature `frames`, in every named build;
+    /// only the verifier-lean build leaves it out).
+    Frames,
 }
 
 // The full build leaves nothing out, so it names no part.
@@ -40,6 +44,7 @@ impl Part {
             Part::Wallet => "wallet",
             Part::Issuer => "issuer",
             Part::Render => "render",
+            Part::Frames => "frames",
         }
     }
 
@@ -49,6 +54,10 @@ impl Part {
             Part::Wallet => ("持证人卡包（Wallet）", "the holder wallet (Wallet)"),
             Part::Issuer => ("发证（Issuer）", "issuance (Issuer)"),
             Part::Render => ("二维码绘制", "QR rendering"),
+            Part::Frames => (
+                "动态码拼合（FrameAssembler）",
+                "animated-code assembly (FrameAssembler)",
+            ),
         }
     }
 }
@@ -122,6 +131,12 @@ mod absent_parts {
     }
 
     #[test]
+    #[cfg(not(feature = "frames"))]
+    fn a_build_without_frames_refuses_to_make_an_assembler() {
+        assert_not_in_build(crate::FrameAssembler::new(), "frames");
+    }
+
+    #[test]
     #[cfg(feature = "full")]
     fn the_full_build_has_every_part() {
         assert!(crate::Wallet::from_ed25519_seed(vec![2; 32]).is_ok());
@@ -144,20 +159,24 @@ pub struct LibraryBuild {
     pub issuer: bool,
     /// [`crate::render_qr_svg`], [`crate::render_qr_png`] and [`crate::qr_version`] are available.
     pub render: bool,
+    /// [`crate::FrameAssembler`] is available (every named build but verifier-lean).
+    pub frames: bool,
 }
 
 /// Which build of the native library this is (the verifier is in every build).
 #[uniffi::export]
 pub fn library_build() -> LibraryBuild {
-    let (wallet, issuer, render) = (
+    let (wallet, issuer, render, frames) = (
         cfg!(feature = "wallet"),
         cfg!(feature = "issuer"),
         cfg!(feature = "render"),
+        cfg!(feature = "frames"),
     );
-    let name = match (wallet, issuer, render) {
-        (false, false, false) => "verifier",
-        (true, false, true) => "wallet",
-        (true, true, true) => "full",
+    let name = match (wallet, issuer, render, frames) {
+        (false, false, false, true) => "verifier",
+        (false, false, false, false) => "verifier-lean",
+        (true, false, true, true) => "wallet",
+        (true, true, true, true) => "full",
         _ => "custom",
     };
     LibraryBuild {
@@ -166,6 +185,7 @@ pub fn library_build() -> LibraryBuild {
         wallet,
         issuer,
         render,
+        frames,
     }
 }
 
@@ -179,6 +199,7 @@ mod tests {
         assert_eq!(build.wallet, cfg!(feature = "wallet"));
         assert_eq!(build.issuer, cfg!(feature = "issuer"));
         assert_eq!(build.render, cfg!(feature = "render"));
+        assert_eq!(build.frames, cfg!(feature = "frames"));
         if cfg!(feature = "full") {
             assert_eq!(build.name, "full");
         }
@@ -186,7 +207,7 @@ mod tests {
 
     #[test]
     fn a_missing_part_is_a_typed_error_in_both_languages() {
-        for part in [Part::Wallet, Part::Issuer, Part::Render] {
+        for part in [Part::Wallet, Part::Issuer, Part::Render, Part::Frames] {
             let e = crate::LzError::not_in_this_build(part);
             assert!(matches!(e, crate::LzError::NotInThisBuild { .. }));
             assert_eq!(e.code(), "not_in_this_build");

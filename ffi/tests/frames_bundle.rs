@@ -158,7 +158,7 @@ fn a_portrait_presentation_over_lossy_shuffled_interleaved_frames() {
     for k in (1..kept.len()).rev() {
         kept.swap(k, (rng.next() % (k as u64 + 1)) as usize);
     }
-    let assembler = FrameAssembler::new();
+    let assembler = FrameAssembler::new().unwrap();
     let first = assembler.push(kept[0].clone());
     assert_eq!(first.status, FrameStatus::Accepted);
     assert_eq!(first.frames_needed, code.source_frames);
@@ -236,7 +236,7 @@ fn bad_frames_are_typed_refusals() {
             None,
         )
         .unwrap();
-    let a = FrameAssembler::new();
+    let a = FrameAssembler::new().unwrap();
     let code_of = |t: String| a.push(t).problem.map(|p| p.code);
     assert_eq!(code_of("LZ1P:ABC".into()).as_deref(), Some("not_a_frame"));
     let frame = &code.frames[0];

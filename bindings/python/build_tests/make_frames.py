@@ -25,12 +25,24 @@ def bundle(permits):
     return demo.wallet.present_bundle(members, NOW, None).frames
 
 
+def body(frames):
+    """The assembled bytes (for the verifier-lean build, which has no assembler)."""
+    a = lz.FrameAssembler()
+    for text in frames:
+        if a.push(text).complete:
+            return base64.b64encode(a.result().body).decode()
+    raise SystemExit("make_frames.py: frames did not assemble")
+
+
 b64 = lambda b: base64.b64encode(b).decode()
+bundle_frames = bundle(FIXTURE["permits"])
 pathlib.Path(sys.argv[1]).write_text(json.dumps({
     "now": NOW,
     "trust_list": b64(demo.trust_list),
     "root": b64(demo.root_key),
     "portrait_frames": portrait.frames,
-    "bundle_frames": bundle(FIXTURE["permits"]),
+    "portrait_body": body(portrait.frames),
+    "bundle_frames": bundle_frames,
+    "bundle_body": body(bundle_frames),
     "mismatch_frames": bundle(FIXTURE["permits"][:3] + [FIXTURE["other_company_permit"]]),
 }), encoding="utf-8")

@@ -1421,7 +1421,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if (lib.uniffi_liangzheng_ffi_checksum_method_wallet_set_request_root() != 40772.toShort()) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if (lib.uniffi_liangzheng_ffi_checksum_constructor_frameassembler_new() != 50782.toShort()) {
+    if (lib.uniffi_liangzheng_ffi_checksum_constructor_frameassembler_new() != 20007.toShort()) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if (lib.uniffi_liangzheng_ffi_checksum_constructor_issuer_from_pkcs8_pem() != 5852.toShort()) {
@@ -2309,11 +2309,12 @@ open class FrameAssembler: Disposable, AutoCloseable, FrameAssemblerInterface
         this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(pointer))
     }
     /**
-     * An empty assembler.
+     * An empty assembler. Fails with [`LzError::NotInThisBuild`] only in the
+     * verifier-lean build.
      */
     constructor() :
         this(
-    uniffiRustCall() { _status ->
+    uniffiRustCallWithError(LzException) { _status ->
     UniffiLib.INSTANCE.uniffi_liangzheng_ffi_fn_constructor_frameassembler_new(
         _status)
 }
@@ -5130,7 +5131,11 @@ data class LibraryBuild (
     /**
      * [`crate::render_qr_svg`], [`crate::render_qr_png`] and [`crate::qr_version`] are available.
      */
-    var `render`: kotlin.Boolean
+    var `render`: kotlin.Boolean, 
+    /**
+     * [`crate::FrameAssembler`] is available (every named build but verifier-lean).
+     */
+    var `frames`: kotlin.Boolean
 ) {
     
     companion object
@@ -5147,6 +5152,7 @@ public object FfiConverterTypeLibraryBuild: FfiConverterRustBuffer<LibraryBuild>
             FfiConverterBoolean.read(buf),
             FfiConverterBoolean.read(buf),
             FfiConverterBoolean.read(buf),
+            FfiConverterBoolean.read(buf),
         )
     }
 
@@ -5155,7 +5161,8 @@ public object FfiConverterTypeLibraryBuild: FfiConverterRustBuffer<LibraryBuild>
             FfiConverterString.allocationSize(value.`version`) +
             FfiConverterBoolean.allocationSize(value.`wallet`) +
             FfiConverterBoolean.allocationSize(value.`issuer`) +
-            FfiConverterBoolean.allocationSize(value.`render`)
+            FfiConverterBoolean.allocationSize(value.`render`) +
+            FfiConverterBoolean.allocationSize(value.`frames`)
     )
 
     override fun write(value: LibraryBuild, buf: ByteBuffer) {
@@ -5164,6 +5171,7 @@ public object FfiConverterTypeLibraryBuild: FfiConverterRustBuffer<LibraryBuild>
             FfiConverterBoolean.write(value.`wallet`, buf)
             FfiConverterBoolean.write(value.`issuer`, buf)
             FfiConverterBoolean.write(value.`render`, buf)
+            FfiConverterBoolean.write(value.`frames`, buf)
     }
 }
 
