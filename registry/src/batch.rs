@@ -372,7 +372,7 @@ pub fn run(
     Ok(report)
 }
 
-/// Parses and validates a chunk (in parallel), then records its valid lines in
+/// Parses and validates a chunk (on this thread), then records its valid lines in
 /// one transaction, which allocates their slots.
 fn record_chunk<'a>(
     store: &mut dyn Store,
@@ -380,8 +380,11 @@ fn record_chunk<'a>(
     chunk: &[(u64, &str)],
     opts: &BatchOptions<'_>,
 ) -> Result<SignJob<'a>> {
+    // Sequential on purpose: this thread runs beside the signing pool; handing
+    // the parse to the (busy) pool would queue it behind a chunk's signatures
+    // and leave a core idle while the transaction commits.
     let prepared: Vec<(u64, std::result::Result<Prepared<'a>, String>)> = chunk
-        .par_iter()
+        .iter()
         .map(|(n, l)| (*n, prepare(issuer, *n, l, opts)))
         .collect();
     let items: Vec<NewLicense> = prepared
