@@ -259,7 +259,16 @@ function same(label, got, want) {
   await page.goto(`${BASE}/index.html?now=${pastTtl.input.now}`);
   await page.waitForSelector('body[data-ready="true"]');
   await page.locator('#files').setInputFiles(files(pastTtl));
-  await page.waitForSelector('#lists .stale');
+  // The status-list row appears once the files are read and the verifier is rebuilt; then the
+  // row must carry the TTL warning. On a slow (shared) machine allow 60 s, and say what the
+  // panel shows if it never does, instead of a bare selector timeout.
+  const listsText = () => page.locator('#lists').textContent().catch((e) => `(unreadable: ${e.message})`);
+  await page.waitForFunction(() => document.querySelectorAll('#lists [data-kind="status_list"]').length > 0
+    && document.querySelectorAll('#lists [data-kind="trust_list"] b').length > 0, null, { timeout: 60000 })
+    .catch(async (e) => assert.fail(`status list row never shown (${e.message}); #lists: ${await listsText()}; `
+      + `#load-error: ${await page.locator('#load-error').textContent()}`));
+  await page.waitForSelector('#lists .stale', { timeout: 60000 })
+    .catch(async (e) => assert.fail(`no TTL warning (${e.message}); #lists: ${await listsText()}`));
   const p = await scan(page, pastTtl.input.qr_text);
   assert.equal(p.verdict, 'indeterminate');
   assert.equal(p.code, pastTtl.expected.error_code);
