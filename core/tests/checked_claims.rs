@@ -2,6 +2,8 @@
 //! later: the registry's bulk path) issue exactly what `issue_with_rng` does.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::sync::Arc;
 
 use liangzheng::credential::{Claims, Issuer, StatusRefJson};
@@ -23,14 +25,7 @@ fn issuer() -> Issuer {
 }
 
 fn claims() -> Claims {
-    serde_json::from_str(
-        r#"{"type": "cn.resident-id-card", "license_number": "370102199003070016",
-        "valid_from": "2020-01-01", "valid_until": "2040-01-01",
-        "fields": {"name": "张三", "sex": "男", "ethnicity": "汉", "birth_date": "1990-03-07",
-        "address": "山东省济南市历下区泉城路1号", "id_number": "370102199003070016",
-        "authority": "济南市公安局历下分局"}}"#,
-    )
-    .unwrap()
+    common::id_card_claims()
 }
 
 fn holder() -> HolderPublicKey {

@@ -3,6 +3,8 @@
 //! newer one (rollback). Lists are generated here from a seed, not committed.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use liangzheng::alg::PublicKey;
 use std::sync::Arc;
 
@@ -72,14 +74,7 @@ fn root() -> IssuerKey {
 }
 
 fn claims() -> Claims {
-    serde_json::from_str(
-        r#"{"type": "cn.resident-id-card", "license_number": "370102199003070016",
-        "valid_from": "2020-01-01", "valid_until": "2040-01-01",
-        "fields": {"name": "张三", "sex": "男", "ethnicity": "汉", "birth_date": "1990-03-07",
-        "address": "山东省济南市历下区泉城路1号", "id_number": "370102199003070016",
-        "authority": "济南市公安局历下分局"}}"#,
-    )
-    .unwrap()
+    common::id_card_claims()
 }
 
 /// An ID card issued by the key of entry `i`, shown (name only) at NOW.

@@ -11,7 +11,7 @@ use liangzheng::holder::{DeviceSigner, Ed25519DeviceSigner};
 use liangzheng::ids::Uscc;
 use liangzheng::keys::IssuerKey;
 use liangzheng::time::UnixTime;
-use lz_registry::batch::{run, BatchOptions, ResultLine};
+use lz_registry::batch::{run, BatchOptions};
 use lz_registry::*;
 
 const NOW: UnixTime = UnixTime(1_767_225_600);
@@ -28,23 +28,6 @@ fn line(n: usize, holder: Option<&str>) -> String {
         Some(h) => serde_json::json!({"claims": claims, "holder_key": h}).to_string(),
         None => claims.to_string(),
     }
-}
-
-fn parse_holder(s: &str) -> std::result::Result<liangzheng::holder::HolderPublicKey, String> {
-    let hex = s.strip_prefix("ed25519:").ok_or("not ed25519:")?;
-    let raw: Vec<u8> = (0..hex.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).map_err(|e| e.to_string()))
-        .collect::<std::result::Result<_, _>>()?;
-    liangzheng::holder::HolderPublicKey::ed25519(&raw).map_err(|e| e.to_string())
-}
-
-fn results(path: &std::path::Path) -> Vec<ResultLine> {
-    std::fs::read_to_string(path)
-        .expect("read results")
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("result line"))
-        .collect()
 }
 
 #[test]
@@ -81,14 +64,14 @@ fn interrupted_batches_resume_without_reuse_or_loss() {
         batch_id: "b1".into(),
         now: NOW,
         chunk: 6,
-        holder_parser: &parse_holder,
+        holder_parser: &suite::parse_holder,
         progress: &|_| {},
         max_chunks: max,
     };
     // Stop after 2 chunks (12 lines).
     let r1 = run(store.as_mut(), &issuer, &input, &out, &opts(Some(2))).expect("first run");
     assert!(!r1.complete);
-    assert_eq!(results(&out).len(), 12);
+    assert_eq!(suite::results(&out).len(), 12);
     // Simulate a crash after the next chunk's commit but before its output was
     // synced: record it directly, and leave a torn line at the end of the output.
     let pending: Vec<NewLicense> = (12..18)
@@ -120,7 +103,7 @@ fn interrupted_batches_resume_without_reuse_or_loss() {
     assert!(r2.complete);
     assert_eq!(r2.already_done, 12);
     assert_eq!(r2.resumed, 6, "{r2:?}");
-    let all = results(&out);
+    let all = suite::results(&out);
     assert_eq!(all.len(), 40, "one result per input line");
     let mut lines_seen: Vec<u64> = all.iter().map(|r| r.line).collect();
     lines_seen.sort_unstable();
@@ -158,6 +141,6 @@ fn interrupted_batches_resume_without_reuse_or_loss() {
     // A third run has nothing left to do and records nothing.
     let r3 = run(store.as_mut(), &issuer, &input, &out, &opts(None)).expect("again");
     assert_eq!((r3.already_done, r3.issued, r3.resumed), (40, 0, 0));
-    assert_eq!(results(&out).len(), 40);
+    assert_eq!(suite::results(&out).len(), 40);
     assert_eq!(store.integrity().expect("integrity").licenses, 36);
 }

@@ -15,7 +15,7 @@ use liangzheng::holder::{DeviceSigner, Ed25519DeviceSigner};
 use liangzheng::ids::Uscc;
 use liangzheng::keys::{IssuerKey, IssuerSigner, KeyError};
 use liangzheng::time::UnixTime;
-use lz_registry::batch::{run, BatchOptions, ResultLine};
+use lz_registry::batch::{run, BatchOptions};
 use lz_registry::*;
 
 const NOW: UnixTime = UnixTime(1_767_225_600);
@@ -53,23 +53,6 @@ fn line(n: usize, holder: &str) -> String {
     .to_string()
 }
 
-fn parse_holder(s: &str) -> std::result::Result<liangzheng::holder::HolderPublicKey, String> {
-    let hex = s.strip_prefix("ed25519:").ok_or("not ed25519:")?;
-    let raw: Vec<u8> = (0..hex.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).map_err(|e| e.to_string()))
-        .collect::<std::result::Result<_, _>>()?;
-    liangzheng::holder::HolderPublicKey::ed25519(&raw).map_err(|e| e.to_string())
-}
-
-fn results(path: &std::path::Path) -> Vec<ResultLine> {
-    std::fs::read_to_string(path)
-        .expect("read results")
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("whole result line"))
-        .collect()
-}
-
 #[test]
 fn a_signer_failing_mid_batch_stops_with_its_error_and_resumes_cleanly() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -94,7 +77,7 @@ fn a_signer_failing_mid_batch_stops_with_its_error_and_resumes_cleanly() {
         batch_id: "p1".into(),
         now: NOW,
         chunk: 10,
-        holder_parser: &parse_holder,
+        holder_parser: &suite::parse_holder,
         progress: &|_| {},
         max_chunks: None,
     };
@@ -113,7 +96,7 @@ fn a_signer_failing_mid_batch_stops_with_its_error_and_resumes_cleanly() {
         matches!(&err, RegistryError::Signer(KeyError::SignerFailed(m)) if m.contains("token removed")),
         "{err:?}"
     );
-    let first = results(&out);
+    let first = suite::results(&out);
     assert_eq!(first.len() % 10, 0, "whole chunks only: {}", first.len());
     assert!(
         first.len() <= 50,
@@ -143,7 +126,7 @@ fn a_signer_failing_mid_batch_stops_with_its_error_and_resumes_cleanly() {
         "committed-but-unwritten lines re-signed, not recorded again: {again:?}"
     );
     assert_eq!(again.failed, 0);
-    let all = results(&out);
+    let all = suite::results(&out);
     let mut lines: Vec<u64> = all.iter().map(|r| r.line).collect();
     lines.sort_unstable();
     assert_eq!(

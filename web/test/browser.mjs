@@ -74,6 +74,23 @@ async function open(page, query) {
   await page.waitForSelector('body[data-ready="true"]');
 }
 
+/** PEM (SPKI) of a vector's raw Ed25519 root key. */
+function spkiPem(rawB64) {
+  const der = Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), Buffer.from(rawB64, 'base64url')]);
+  return `-----BEGIN PUBLIC KEY-----\n${der.toString('base64')}\n-----END PUBLIC KEY-----\n`;
+}
+
+/** Writes a vector's root key, trust list and status lists as the files a counter loads; returns their paths. */
+function vectorFiles(c, prefix) {
+  const dir = path.join(WORK, `${prefix}-${c.name}`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'root.pub.pem'), spkiPem(c.input.root_public_key));
+  writeFileSync(path.join(dir, 'trust.signed.json'), JSON.stringify({ format: 'liangzheng-trust-list', version: 1, cose: c.input.trust_list }));
+  c.input.status_lists.forEach((s, i) => writeFileSync(path.join(dir, `status-${i}.json`),
+    JSON.stringify({ format: 'liangzheng-status-token', version: 1, uri: '', issued_at: 0, ttl: null, cose: s })));
+  return readdirSync(dir).map((f) => path.join(dir, f));
+}
+
 /** Types a code into the scanner input as a scanner gun does (text + Enter). */
 async function scan(page, text, ending = 'Enter') {
   const before = await page.locator('#scan-count').textContent();
@@ -221,19 +238,7 @@ function same(label, got, want) {
 // ------------------------------------------------------------------ (d) lists from files, kept across a reload
 {
   const vec = (name) => JSON.parse(readFileSync(path.join(root, 'test-vectors/cases', `${name}.json`), 'utf8'));
-  const spkiPem = (rawB64) => {
-    const der = Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), Buffer.from(rawB64, 'base64url')]);
-    return `-----BEGIN PUBLIC KEY-----\n${der.toString('base64')}\n-----END PUBLIC KEY-----\n`;
-  };
-  const files = (c) => {
-    const dir = path.join(WORK, `files-${c.name}`);
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, 'root.pub.pem'), spkiPem(c.input.root_public_key));
-    writeFileSync(path.join(dir, 'trust.signed.json'), JSON.stringify({ format: 'liangzheng-trust-list', version: 1, cose: c.input.trust_list }));
-    c.input.status_lists.forEach((s, i) => writeFileSync(path.join(dir, `status-${i}.json`),
-      JSON.stringify({ format: 'liangzheng-status-token', version: 1, uri: '', issued_at: 0, ttl: null, cose: s })));
-    return readdirSync(dir).map((f) => path.join(dir, f));
-  };
+  const files = (c) => vectorFiles(c, 'files');
   const expired = vec('health-certificate-expired');
   const { ctx, page, errors } = await launch('files');
   await open(page, `?now=${expired.input.now}`);
@@ -281,19 +286,7 @@ function same(label, got, want) {
 // ------------------------------------------------------------------ (e) multi-frame codes: portrait, 一照通 bundle
 {
   const mvec = (name) => JSON.parse(readFileSync(path.join(root, 'test-vectors/multiframe', `${name}.json`), 'utf8'));
-  const spkiPem = (rawB64) => {
-    const der = Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), Buffer.from(rawB64, 'base64url')]);
-    return `-----BEGIN PUBLIC KEY-----\n${der.toString('base64')}\n-----END PUBLIC KEY-----\n`;
-  };
-  const files = (c) => {
-    const dir = path.join(WORK, `mfiles-${c.name}`);
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, 'root.pub.pem'), spkiPem(c.input.root_public_key));
-    writeFileSync(path.join(dir, 'trust.signed.json'), JSON.stringify({ format: 'liangzheng-trust-list', version: 1, cose: c.input.trust_list }));
-    c.input.status_lists.forEach((s, i) => writeFileSync(path.join(dir, `status-${i}.json`),
-      JSON.stringify({ format: 'liangzheng-status-token', version: 1, uri: '', issued_at: 0, ttl: null, cose: s })));
-    return readdirSync(dir).map((f) => path.join(dir, f));
-  };
+  const files = (c) => vectorFiles(c, 'mfiles');
   const { ctx, page, errors } = await launch('frames');
   const load = async (c) => {
     await page.goto(`${BASE}/index.html?now=${c.input.now}`);

@@ -401,3 +401,22 @@ pub fn person(n: usize) -> (String, String) {
     let check = b"10X98765432"[(sum % 11) as usize] as char;
     (format!("{body}{check}"), birth)
 }
+
+/// Parses a batch line's `holder_key` (`ed25519:` + hex), as `lz` does.
+pub fn parse_holder(s: &str) -> std::result::Result<liangzheng::holder::HolderPublicKey, String> {
+    let hex = s.strip_prefix("ed25519:").ok_or("not ed25519:")?;
+    let raw: Vec<u8> = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).map_err(|e| e.to_string()))
+        .collect::<std::result::Result<_, _>>()?;
+    liangzheng::holder::HolderPublicKey::ed25519(&raw).map_err(|e| e.to_string())
+}
+
+/// The result lines of a batch output file; every line must be whole JSON.
+pub fn results(path: &std::path::Path) -> Vec<lz_registry::batch::ResultLine> {
+    std::fs::read_to_string(path)
+        .expect("read results")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("whole result line"))
+        .collect()
+}
