@@ -10,10 +10,12 @@ fn vectors_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors")
 }
 
-fn cases() -> Vec<(String, Value)> {
+/// The JSON files of one test-vectors directory (`cases`, `requests`,
+/// `multiframe`), by file name, sorted.
+fn cases_in(sub: &str) -> Vec<(String, Value)> {
     let mut out = Vec::new();
-    for entry in std::fs::read_dir(vectors_dir().join("cases")).expect("test-vectors/cases exists")
-    {
+    let dir = vectors_dir().join(sub);
+    for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("test-vectors/{sub}: {e}")) {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|x| x == "json") {
             let text = std::fs::read_to_string(&path).unwrap();
@@ -25,6 +27,10 @@ fn cases() -> Vec<(String, Value)> {
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
     out
+}
+
+fn cases() -> Vec<(String, Value)> {
+    cases_in("cases")
 }
 
 #[test]
@@ -240,26 +246,9 @@ fn batch_verification_gives_the_same_reports() {
     }
 }
 
-fn request_cases() -> Vec<(String, Value)> {
-    let mut out = Vec::new();
-    let dir = vectors_dir().join("requests");
-    for entry in std::fs::read_dir(&dir).expect("test-vectors/requests exists") {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|x| x == "json") {
-            let text = std::fs::read_to_string(&path).unwrap();
-            out.push((
-                path.file_name().unwrap().to_string_lossy().into_owned(),
-                serde_json::from_str(&text).unwrap(),
-            ));
-        }
-    }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    out
-}
-
 #[test]
 fn every_request_vector_gives_its_expected_outcome() {
-    let cases = request_cases();
+    let cases = cases_in("requests");
     let names: Vec<&str> = cases.iter().map(|(n, _)| n.as_str()).collect();
     for want in [
         "registered-request-verified.json",
@@ -304,28 +293,11 @@ fn every_request_vector_gives_its_expected_outcome() {
     );
 }
 
-fn multiframe_cases() -> Vec<(String, Value)> {
-    let mut out = Vec::new();
-    let dir = vectors_dir().join("multiframe");
-    for entry in std::fs::read_dir(&dir).expect("test-vectors/multiframe exists") {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|x| x == "json") {
-            let text = std::fs::read_to_string(&path).unwrap();
-            out.push((
-                path.file_name().unwrap().to_string_lossy().into_owned(),
-                serde_json::from_str(&text).unwrap(),
-            ));
-        }
-    }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    out
-}
-
 /// Issue 14: portraits (FORMAT.md §6.3), frames (§14) and bundles (§15) as a
 /// counter's camera delivers them: every frame's status, then the verdicts.
 #[test]
 fn every_multiframe_vector_gives_its_expected_outcome() {
-    let cases = multiframe_cases();
+    let cases = cases_in("multiframe");
     let names: Vec<&str> = cases.iter().map(|(n, _)| n.as_str()).collect();
     for want in [
         "portrait-frames-shuffled-lossy-valid.json",
