@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use liangzheng::alg::{PublicKey, SignatureAlgorithm};
-use liangzheng::credential::{Claims, Issuer};
+use liangzheng::credential::{Claims, Issuer, StatusRefJson};
 use liangzheng::holder::{DeviceSigner, Ed25519DeviceSigner};
 use liangzheng::ids::Uscc;
 use liangzheng::keys::{verify_ed25519_strict, IssuerSigner};
@@ -212,9 +212,10 @@ fn issue_publish_verify(signer: Arc<dyn IssuerSigner>, root: Arc<dyn IssuerSigne
             Recorded::New(r) => r.clone(),
             other => panic!("{other:?}"),
         };
-        c.status =
-            serde_json::from_value(serde_json::json!({"list": rec.list, "index": rec.index}))
-                .expect("status");
+        c.status = Some(StatusRefJson {
+            list: rec.list,
+            index: rec.index,
+        });
         let license = issuer
             .issue(&c, Some(&phone.public_key()), NOW)
             .expect("issue in HSM");
