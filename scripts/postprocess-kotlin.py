@@ -138,12 +138,28 @@ IMPORT_OLD = "import com.sun.jna.Pointer\n"
 IMPORT_NEW = "import com.sun.jna.Pointer\nimport com.sun.jna.Memory\n"
 
 BYVALUE_OLD = "    class ByValue: RustBuffer(), Structure.ByValue\n"
-BYVALUE_NEW = """    // liangzheng: native memory from the thread's scratch ring, not a new registered JNA Memory
-    // (scripts/postprocess-kotlin.py). JNA uses a by-value struct's memory only for a moment: it
-    // copies a returned value in and reads the fields at once, and writes the fields out right
-    // before passing it to a call; in between the Java fields are the value.
+BYVALUE_NEW = """    // liangzheng (scripts/postprocess-kotlin.py): a by-value RustBuffer takes its native memory
+    // from the thread's scratch ring, not a new registered JNA Memory, and copies its three fields
+    // with three native reads or writes instead of JNA's reflection. JNA uses a by-value struct's
+    // memory only for a moment: it copies a returned value in and reads the fields at once, and
+    // writes the fields out right before the native call that takes it (the callee gets a copy);
+    // in between the Java fields are the value.
     class ByValue: RustBuffer(), Structure.ByValue {
         override fun autoAllocate(size: Int): Memory = UniffiRustBufferScratch.slot(size)
+
+        override fun read() {
+            val p = getPointer()
+            capacity = p.getLong(0)
+            len = p.getLong(UniffiRustBufferLayout.LEN)
+            data = p.getPointer(UniffiRustBufferLayout.DATA)
+        }
+
+        override fun write() {
+            val p = getPointer()
+            p.setLong(0, capacity)
+            p.setLong(UniffiRustBufferLayout.LEN, len)
+            p.setPointer(UniffiRustBufferLayout.DATA, data)
+        }
     }
 """
 
@@ -166,6 +182,16 @@ internal class UniffiScratchSlot(private val ring: Memory, offset: Long, size: L
 
     // The ring's memory is freed with the ring (a normal JNA Memory), never through a slot.
     override fun dispose() {}
+}
+
+// Field offsets of RustBuffer as JNA lays it out for this platform (`capacity` is the first field).
+internal object UniffiRustBufferLayout : RustBuffer() {
+    val LEN: Long = fieldOffset("len").toLong()
+    val DATA: Long = fieldOffset("data").toLong()
+
+    init {
+        check(fieldOffset("capacity") == 0) { "RustBuffer.capacity is not the first field" }
+    }
 }
 
 internal object UniffiRustBufferScratch {
@@ -215,6 +241,38 @@ UTF8_NEW = """    fun toUtf8(value: String): ByteBuffer {
     private const val QUESTION_MARK = '?'.code.toByte()
 """
 
+LIFT_OLD = """    fun liftFromRustBuffer(rbuf: RustBuffer.ByValue): KotlinType {
+        val byteBuf = rbuf.asByteBuffer()!!
+"""
+LIFT_NEW = """    fun liftFromRustBuffer(rbuf: RustBuffer.ByValue): KotlinType {
+        // liangzheng: one copy into a heap buffer, not a JNI direct ByteBuffer (scripts/postprocess-kotlin.py).
+        val byteBuf = ByteBuffer.wrap(rbuf.data!!.getByteArray(0, Math.toIntExact(rbuf.len)))
+"""
+
+LEN_OLD = """            rbuf.writeField("len", bbuf.position().toLong())
+"""
+LEN_NEW = """            rbuf.len = bbuf.position().toLong() // liangzheng: written out with the struct (RustBuffer.ByValue)
+"""
+
+STRING_LIFT_OLD = """            val byteArr = ByteArray(value.len.toInt())
+            value.asByteBuffer()!!.get(byteArr)
+            return byteArr.toString(Charsets.UTF_8)
+"""
+STRING_LIFT_NEW = """            // liangzheng: one copy, not a JNI direct ByteBuffer (scripts/postprocess-kotlin.py).
+            val byteArr = value.data!!.getByteArray(0, Math.toIntExact(value.len))
+            return byteArr.toString(Charsets.UTF_8)
+"""
+
+STRING_LOWER_OLD = """        val rbuf = RustBuffer.alloc(byteBuf.limit().toULong())
+        rbuf.asByteBuffer()!!.put(byteBuf)
+        return rbuf
+"""
+STRING_LOWER_NEW = """        val rbuf = RustBuffer.alloc(byteBuf.limit().toULong())
+        // liangzheng: one copy, not a JNI direct ByteBuffer (scripts/postprocess-kotlin.py).
+        rbuf.data!!.write(0, byteBuf.array(), byteBuf.arrayOffset() + byteBuf.position(), byteBuf.remaining())
+        return rbuf
+"""
+
 # Most RustBuffer arguments a generated FFI function may take (the scratch ring must be larger).
 MAX_BUFFER_ARGS = 32
 
@@ -234,6 +292,10 @@ def rewrite_status(text: str) -> str:
 def rewrite_buffers(text: str) -> str:
     text = replace_once(text, BYVALUE_OLD, BYVALUE_NEW, "`class ByValue: RustBuffer()`")
     text = replace_once(text, SCRATCH_ANCHOR, SCRATCH.lstrip("\n") + "\n" + SCRATCH_ANCHOR, "RustBufferByReference doc")
+    text = replace_once(text, LIFT_OLD, LIFT_NEW, "liftFromRustBuffer")
+    text = replace_once(text, LEN_OLD, LEN_NEW, "lowerIntoRustBuffer's `len`")
+    text = replace_once(text, STRING_LIFT_OLD, STRING_LIFT_NEW, "FfiConverterString.lift")
+    text = replace_once(text, STRING_LOWER_OLD, STRING_LOWER_NEW, "FfiConverterString.lower")
     return replace_once(text, UTF8_OLD, UTF8_NEW, "FfiConverterString.toUtf8")
 
 

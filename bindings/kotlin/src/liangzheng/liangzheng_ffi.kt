@@ -50,12 +50,28 @@ open class RustBuffer : Structure() {
     @JvmField var len: Long = 0
     @JvmField var data: Pointer? = null
 
-    // liangzheng: native memory from the thread's scratch ring, not a new registered JNA Memory
-    // (scripts/postprocess-kotlin.py). JNA uses a by-value struct's memory only for a moment: it
-    // copies a returned value in and reads the fields at once, and writes the fields out right
-    // before passing it to a call; in between the Java fields are the value.
+    // liangzheng (scripts/postprocess-kotlin.py): a by-value RustBuffer takes its native memory
+    // from the thread's scratch ring, not a new registered JNA Memory, and copies its three fields
+    // with three native reads or writes instead of JNA's reflection. JNA uses a by-value struct's
+    // memory only for a moment: it copies a returned value in and reads the fields at once, and
+    // writes the fields out right before the native call that takes it (the callee gets a copy);
+    // in between the Java fields are the value.
     class ByValue: RustBuffer(), Structure.ByValue {
         override fun autoAllocate(size: Int): Memory = UniffiRustBufferScratch.slot(size)
+
+        override fun read() {
+            val p = getPointer()
+            capacity = p.getLong(0)
+            len = p.getLong(UniffiRustBufferLayout.LEN)
+            data = p.getPointer(UniffiRustBufferLayout.DATA)
+        }
+
+        override fun write() {
+            val p = getPointer()
+            p.setLong(0, capacity)
+            p.setLong(UniffiRustBufferLayout.LEN, len)
+            p.setPointer(UniffiRustBufferLayout.DATA, data)
+        }
     }
     class ByReference: RustBuffer(), Structure.ByReference
 
@@ -113,6 +129,16 @@ internal class UniffiScratchSlot(private val ring: Memory, offset: Long, size: L
 
     // The ring's memory is freed with the ring (a normal JNA Memory), never through a slot.
     override fun dispose() {}
+}
+
+// Field offsets of RustBuffer as JNA lays it out for this platform (`capacity` is the first field).
+internal object UniffiRustBufferLayout : RustBuffer() {
+    val LEN: Long = fieldOffset("len").toLong()
+    val DATA: Long = fieldOffset("data").toLong()
+
+    init {
+        check(fieldOffset("capacity") == 0) { "RustBuffer.capacity is not the first field" }
+    }
 }
 
 internal object UniffiRustBufferScratch {
@@ -224,7 +250,7 @@ public interface FfiConverter<KotlinType, FfiType> {
                 it.order(ByteOrder.BIG_ENDIAN)
             }
             write(value, bbuf)
-            rbuf.writeField("len", bbuf.position().toLong())
+            rbuf.len = bbuf.position().toLong() // liangzheng: written out with the struct (RustBuffer.ByValue)
             return rbuf
         } catch (e: Throwable) {
             RustBuffer.free(rbuf)
@@ -237,7 +263,8 @@ public interface FfiConverter<KotlinType, FfiType> {
     // This here mostly because of the symmetry with `lowerIntoRustBuffer()`.
     // It's currently only used by the `FfiConverterRustBuffer` class below.
     fun liftFromRustBuffer(rbuf: RustBuffer.ByValue): KotlinType {
-        val byteBuf = rbuf.asByteBuffer()!!
+        // liangzheng: one copy into a heap buffer, not a JNI direct ByteBuffer (scripts/postprocess-kotlin.py).
+        val byteBuf = ByteBuffer.wrap(rbuf.data!!.getByteArray(0, Math.toIntExact(rbuf.len)))
         try {
            val item = read(byteBuf)
            if (byteBuf.hasRemaining()) {
@@ -1808,8 +1835,8 @@ public object FfiConverterString: FfiConverter<String, RustBuffer.ByValue> {
     // store our length and avoid writing it out to the buffer.
     override fun lift(value: RustBuffer.ByValue): String {
         try {
-            val byteArr = ByteArray(value.len.toInt())
-            value.asByteBuffer()!!.get(byteArr)
+            // liangzheng: one copy, not a JNI direct ByteBuffer (scripts/postprocess-kotlin.py).
+            val byteArr = value.data!!.getByteArray(0, Math.toIntExact(value.len))
             return byteArr.toString(Charsets.UTF_8)
         } finally {
             RustBuffer.free(value)
@@ -1845,7 +1872,8 @@ public object FfiConverterString: FfiConverter<String, RustBuffer.ByValue> {
         // Ideally we'd pass these bytes to `ffi_bytebuffer_from_bytes`, but doing so would require us
         // to copy them into a JNA `Memory`. So we might as well directly copy them into a `RustBuffer`.
         val rbuf = RustBuffer.alloc(byteBuf.limit().toULong())
-        rbuf.asByteBuffer()!!.put(byteBuf)
+        // liangzheng: one copy, not a JNI direct ByteBuffer (scripts/postprocess-kotlin.py).
+        rbuf.data!!.write(0, byteBuf.array(), byteBuf.arrayOffset() + byteBuf.position(), byteBuf.remaining())
         return rbuf
     }
 
