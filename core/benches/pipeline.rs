@@ -224,7 +224,10 @@ fn request_bound(wallet: &Wallet, index: usize) -> (Verifier, String) {
     let counter = IssuerKey::from_seed(&[91; 32]);
     let ty = liangzheng::schema::Registry::builtin();
     let ty = ty.get(ID_CARD).unwrap();
-    let fields = vec![ty.field("name").unwrap().id, ty.field("id_number").unwrap().id];
+    let fields = vec![
+        ty.field("name").unwrap().id,
+        ty.field("id_number").unwrap().id,
+    ];
     let registration = Registration {
         verifier_id: "11110000000021135M".into(),
         name_zh: "北京市公安局".into(),
