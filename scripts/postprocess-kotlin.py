@@ -42,7 +42,9 @@ pointer arguments costs ≈ 0.07 µs; a RustBuffer alloc + free pair cost ≈ 3 
    - `FfiConverterString.toUtf8` encodes with `String.getBytes(UTF_8)` (one pass; the
      generated code walks a CharBuffer char by char through a new CharsetEncoder). getBytes
      writes '?' for a lone surrogate, so when the bytes hold a '?' the generated strict encoder
-     runs instead and still refuses lone surrogates.
+     runs instead and still refuses lone surrogates. Strings and lifted buffers are copied
+     once (`Pointer.write` / `getByteArray`), not through a JNI direct ByteBuffer; records and
+     sequences are written into a heap buffer and copied once (`lowerIntoRustBuffer`).
 
 Nothing else changes. The input must look exactly as expected, else this fails loudly (a
 UniFFI upgrade must be looked at, not silently half-patched; drop a step once UniFFI does
@@ -249,9 +251,20 @@ LIFT_NEW = """    fun liftFromRustBuffer(rbuf: RustBuffer.ByValue): KotlinType {
         val byteBuf = ByteBuffer.wrap(rbuf.data!!.getByteArray(0, Math.toIntExact(rbuf.len)))
 """
 
-LEN_OLD = """            rbuf.writeField("len", bbuf.position().toLong())
+LEN_OLD = """            val bbuf = rbuf.data!!.getByteBuffer(0, rbuf.capacity).also {
+                it.order(ByteOrder.BIG_ENDIAN)
+            }
+            write(value, bbuf)
+            rbuf.writeField("len", bbuf.position().toLong())
 """
-LEN_NEW = """            rbuf.len = bbuf.position().toLong() // liangzheng: written out with the struct (RustBuffer.ByValue)
+LEN_NEW = """            // liangzheng (scripts/postprocess-kotlin.py): written into a heap buffer and copied once,
+            // not through a JNI direct ByteBuffer; `len` is written out with the struct (RustBuffer.ByValue).
+            val bbuf = ByteBuffer.allocate(Math.toIntExact(rbuf.capacity)).also {
+                it.order(ByteOrder.BIG_ENDIAN)
+            }
+            write(value, bbuf)
+            rbuf.data!!.write(0, bbuf.array(), 0, bbuf.position())
+            rbuf.len = bbuf.position().toLong()
 """
 
 STRING_LIFT_OLD = """            val byteArr = ByteArray(value.len.toInt())
@@ -293,7 +306,7 @@ def rewrite_buffers(text: str) -> str:
     text = replace_once(text, BYVALUE_OLD, BYVALUE_NEW, "`class ByValue: RustBuffer()`")
     text = replace_once(text, SCRATCH_ANCHOR, SCRATCH.lstrip("\n") + "\n" + SCRATCH_ANCHOR, "RustBufferByReference doc")
     text = replace_once(text, LIFT_OLD, LIFT_NEW, "liftFromRustBuffer")
-    text = replace_once(text, LEN_OLD, LEN_NEW, "lowerIntoRustBuffer's `len`")
+    text = replace_once(text, LEN_OLD, LEN_NEW, "lowerIntoRustBuffer's buffer and `len`")
     text = replace_once(text, STRING_LIFT_OLD, STRING_LIFT_NEW, "FfiConverterString.lift")
     text = replace_once(text, STRING_LOWER_OLD, STRING_LOWER_NEW, "FfiConverterString.lower")
     return replace_once(text, UTF8_OLD, UTF8_NEW, "FfiConverterString.toUtf8")

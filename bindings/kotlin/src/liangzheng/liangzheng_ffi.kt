@@ -246,11 +246,14 @@ public interface FfiConverter<KotlinType, FfiType> {
     fun lowerIntoRustBuffer(value: KotlinType): RustBuffer.ByValue {
         val rbuf = RustBuffer.alloc(allocationSize(value))
         try {
-            val bbuf = rbuf.data!!.getByteBuffer(0, rbuf.capacity).also {
+            // liangzheng (scripts/postprocess-kotlin.py): written into a heap buffer and copied once,
+            // not through a JNI direct ByteBuffer; `len` is written out with the struct (RustBuffer.ByValue).
+            val bbuf = ByteBuffer.allocate(Math.toIntExact(rbuf.capacity)).also {
                 it.order(ByteOrder.BIG_ENDIAN)
             }
             write(value, bbuf)
-            rbuf.len = bbuf.position().toLong() // liangzheng: written out with the struct (RustBuffer.ByValue)
+            rbuf.data!!.write(0, bbuf.array(), 0, bbuf.position())
+            rbuf.len = bbuf.position().toLong()
             return rbuf
         } catch (e: Throwable) {
             RustBuffer.free(rbuf)
