@@ -168,11 +168,27 @@ fn bench_license(c: &mut Criterion) {
                 .unwrap()
         })
     });
+    // The floor inside this group (the load drifts between groups): the presentation's own two
+    // signatures over its own messages, keys already decompressed, `verify_strict` each.
+    let [issuer_sig, holder_sig] = signatures_of(&view_text);
+    g.bench_function("two_bare_verifies", |b| {
+        b.iter(|| {
+            for (msg, sig, vk) in [&issuer_sig, &holder_sig] {
+                vk.verify_strict(black_box(msg), black_box(sig)).unwrap();
+            }
+        })
+    });
     g.bench_function("verify_view", |b| {
         b.iter(|| verifier.verify_text(black_box(&view_text), &policy))
     });
     g.bench_function("verify_full", |b| {
         b.iter(|| verifier.verify_text(black_box(&full_text), &policy))
+    });
+
+    // 授权用证: the same two fields answering a registered counter's signed request.
+    let (req_verifier, req_text) = request_bound(&wallet, i);
+    g.bench_function("verify_view_request", |b| {
+        b.iter(|| req_verifier.verify_text(black_box(&req_text), &policy))
     });
 
     // The same ID card bound to a P-256 phone key (Android Keystore / Secure Enclave keys are P-256).
@@ -195,6 +211,58 @@ fn bench_license(c: &mut Criterion) {
         b.iter(|| verifier.verify_text(black_box(&p256_text), &policy))
     });
     g.finish();
+}
+
+/// A verifier expecting a registered counter's signed request for name + ID number, and the
+/// wallet's answer to it (the request carries the root-signed registration, as in the field).
+fn request_bound(wallet: &Wallet, index: usize) -> (Verifier, String) {
+    use liangzheng::keys::{IssuerKey, IssuerSigner as _};
+    use liangzheng::registration::{Grant, Registration};
+    use liangzheng::request::{ReceivedRequest, Request};
+    use rand_chacha::rand_core::SeedableRng as _;
+    let root = IssuerKey::from_seed(&[90; 32]);
+    let counter = IssuerKey::from_seed(&[91; 32]);
+    let ty = liangzheng::schema::Registry::builtin();
+    let ty = ty.get(ID_CARD).unwrap();
+    let fields = vec![
+        ty.field("name").unwrap().id,
+        ty.field("id_number").unwrap().id,
+    ];
+    let registration = Registration {
+        verifier_id: "11110000000021135M".into(),
+        name_zh: "北京市公安局".into(),
+        name_en: "Beijing Municipal Public Security Bureau".into(),
+        grants: vec![Grant {
+            type_code: ID_CARD.into(),
+            fields: fields.clone(),
+        }],
+        not_before: NOW.minus(86_400).0,
+        not_after: NOW.plus(365 * 86_400).0,
+        public_key: counter.public_key(),
+        issued_at: NOW.minus(86_400).0,
+    }
+    .sign(&root)
+    .unwrap();
+    let request = Request::new(
+        "11110000000021135M",
+        "北京市公安局",
+        "办理户籍业务：核验身份",
+        ID_CARD,
+        fields,
+        NOW,
+        &mut rand_chacha::ChaCha20Rng::seed_from_u64(7),
+    )
+    .unwrap()
+    .with_registration(registration);
+    let received = ReceivedRequest::parse(&request.to_signed_bytes(&counter).unwrap()).unwrap();
+    let text = wallet
+        .respond(index, &received, &["name", "id_number"], NOW)
+        .unwrap();
+    let mut v = verifier();
+    v.expect_request(received);
+    let r = v.verify_text(&text, &policy());
+    assert_eq!(r.verdict, Verdict::Valid, "{}", r.summary());
+    (v, text)
 }
 
 fn bench_batch(c: &mut Criterion) {
@@ -386,7 +454,7 @@ fn print_table() {
     };
     println!("\n| bench | median | × bare verify_strict | × bare sign | note |");
     println!("|---|---:|---:|---:|---|");
-    let rows: [(&str, f64, &str); 17] = [
+    let rows: [(&str, f64, &str); 18] = [
         ("ed25519/sign", 1.0, "baseline"),
         (
             "ed25519/verify_strict",
@@ -420,6 +488,11 @@ fn print_table() {
             "per 2 bare verifies: issuer + holder signature",
         ),
         ("license/verify_full", 2.0, "per 2 bare verifies"),
+        (
+            "license/verify_view_request",
+            2.0,
+            "per 2 bare verifies: answers a signed request",
+        ),
         (
             "license/present_view_p256_holder",
             1.0,
@@ -470,6 +543,22 @@ fn print_table() {
             "Ed25519-holder presentation verify / 2 bare verify_strict: {:.2}× (goal ≤ 1.15×)",
             v / (2.0 * verify)
         );
+    }
+    if let Some(v) = median_ns("license/verify_view_request") {
+        println!(
+            "Request-bound presentation verify / 2 bare verify_strict: {:.2}× (goal ≤ 1.15×)",
+            v / (2.0 * verify)
+        );
+    }
+    if let Some(floor) = median_ns("license/two_bare_verifies") {
+        for id in ["license/verify_view", "license/verify_view_request"] {
+            if let Some(v) = median_ns(id) {
+                println!(
+                    "{id} / license/two_bare_verifies (its own two signatures, same group): {:.2}×",
+                    v / floor
+                );
+            }
+        }
     }
 }
 
@@ -556,4 +645,82 @@ fn main() {
     c.final_summary();
     print_table();
     print_sm2_table();
+    paired_ratios();
+}
+
+/// Same-run ratios that a shared machine's drifting load cannot skew: each round times the
+/// floor (two bare `verify_strict` of a 200-byte message, as `ed25519/verify_strict`), the
+/// presentation's own two signatures (as `license/two_bare_verifies`), the Ed25519-holder
+/// presentation and the request-bound one, one call each, back to back (order rotated); the
+/// medians of the per-round ratios are printed. `PAIRED_ROUNDS` (default 3000; 0 skips it).
+fn paired_ratios() {
+    use std::time::Instant;
+    let rounds: usize = std::env::var("PAIRED_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(3000);
+    if rounds == 0 {
+        return;
+    }
+    let key = SigningKey::from_bytes(&[1; 32]);
+    let vk = key.verifying_key();
+    let msg = vec![0x5a; 200];
+    let sig = key.sign(&msg);
+    let phone = holder(0);
+    let verifier = verifier();
+    let policy = policy();
+    let mut wallet = Wallet::new(phone.clone());
+    let i = wallet.add(issue(ID_CARD, Some(&phone))).unwrap();
+    let view_text = wallet.present(i, &["name", "id_number"], NOW).unwrap();
+    let own = signatures_of(&view_text);
+    let (req_verifier, req_text) = request_bound(&wallet, i);
+    let mut subjects: [Box<dyn FnMut()>; 4] = [
+        Box::new(|| {
+            vk.verify_strict(black_box(&msg), black_box(&sig)).unwrap();
+            vk.verify_strict(black_box(&msg), black_box(&sig)).unwrap();
+        }),
+        Box::new(|| {
+            for (m, s, k) in &own {
+                k.verify_strict(black_box(m), black_box(s)).unwrap();
+            }
+        }),
+        Box::new(|| {
+            black_box(verifier.verify_text(black_box(&view_text), &policy));
+        }),
+        Box::new(|| {
+            black_box(req_verifier.verify_text(black_box(&req_text), &policy));
+        }),
+    ];
+    let mut ns = vec![[0f64; 4]; rounds];
+    for (r, row) in ns.iter_mut().enumerate() {
+        for k in 0..4 {
+            let j = (r + k) % 4;
+            let t = Instant::now();
+            subjects[j]();
+            row[j] = t.elapsed().as_nanos() as f64;
+        }
+    }
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let col = |j: usize| median(ns.iter().map(|r| r[j]).collect());
+    let ratio = |a: usize, b: usize| median(ns.iter().map(|r| r[a] / r[b]).collect());
+    println!(
+        "\nPaired, {rounds} rounds (medians): 2 bare verify_strict {}, own two signatures {}, \
+         verify_view {}, verify_view_request {}",
+        fmt(col(0)),
+        fmt(col(1)),
+        fmt(col(2)),
+        fmt(col(3))
+    );
+    println!(
+        "Paired ratios (median of per-round ratios): verify_view / 2 bare verify_strict {:.3}×, \
+         verify_view_request / 2 bare verify_strict {:.3}× (goal ≤ 1.15×); against the own two \
+         signatures: {:.3}×, {:.3}×",
+        ratio(2, 0),
+        ratio(3, 0),
+        ratio(2, 1),
+        ratio(3, 1)
+    );
 }

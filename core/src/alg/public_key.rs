@@ -242,8 +242,13 @@ impl PublicKey {
         let kty = read::get(m, 1).and_then(read::int);
         let crv = read::get(m, -1).and_then(read::int);
         let x = read::get(m, -2).and_then(read::bytes);
-        let key = match (kty, crv, x, m.len()) {
-            (Some(1), Some(6), Some(x), 3) => Self::ed25519(x)?,
+        match (kty, crv, x, m.len()) {
+            (Some(1), Some(6), Some(x), 3) => {
+                // Decompressed once: the verifying key's decoding is also the
+                // validity check `ed25519` makes (not a point, or weak: refused).
+                let pk: [u8; 32] = x.try_into().map_err(|_| PublicKeyError::InvalidPoint)?;
+                Ok((PublicKey::Ed25519(pk), VerifyingKey::ed25519(&pk)?))
+            }
             (Some(2), Some(crv @ (1 | COSE_CRV_SM2)), Some(x), 4) if x.len() == 32 => {
                 let odd = match read::get(m, -3) {
                     Some(Value::Bool(b)) => *b,
@@ -267,12 +272,10 @@ impl PublicKey {
                 } else {
                     PublicKey::Sm2(sec1)
                 };
-                return Ok((key, vk));
+                Ok((key, vk))
             }
-            _ => return Err(PublicKeyError::BadCoseKey),
-        };
-        let vk = key.verifying_key()?;
-        Ok((key, vk))
+            _ => Err(PublicKeyError::BadCoseKey),
+        }
     }
 
     /// Reads a SubjectPublicKeyInfo (DER) of any algorithm of the table:

@@ -162,6 +162,17 @@ impl Validator<'_> {
     }
 }
 
+/// The [`Value`](ciborium::value::Value) tree of bytes [`validate`] accepted,
+/// built in one pass straight from the bytes: what ciborium's decoder gives
+/// for them (checked in the tests), without its serde layer. `None` on
+/// anything `validate` refuses, never a panic: lengths are taken from the
+/// bytes actually present, depth is bounded by the validated input.
+pub(crate) fn build(bytes: &[u8]) -> Option<ciborium::value::Value> {
+    let mut c = Cursor::new(bytes);
+    let v = c.value(MAX_DEPTH)?;
+    c.at_end().then_some(v)
+}
+
 /// Reads items from bytes [`validate`] accepted. Every method fails (never
 /// panics) on anything else, so a caller may also use it on unvalidated bytes.
 pub(crate) struct Cursor<'a> {
@@ -267,6 +278,48 @@ impl<'a> Cursor<'a> {
             (5, n) => Some(n),
             _ => None,
         }
+    }
+
+    /// One item as a value tree (see [`build`]).
+    fn value(&mut self, depth_left: usize) -> Option<ciborium::value::Value> {
+        use ciborium::value::{Integer, Value};
+        let (major, arg) = self.head()?;
+        // Every item takes at least one byte: no capacity beyond the input.
+        let cap = |n: u64| usize::try_from(n).ok().filter(|n| *n <= self.input.len());
+        Some(match major {
+            0 => Value::Integer(Integer::from(arg)),
+            1 => Value::Integer(Integer::try_from(-1 - i128::from(arg)).ok()?),
+            2 => Value::Bytes(self.take(usize::try_from(arg).ok()?)?.to_vec()),
+            3 => Value::Text(
+                std::str::from_utf8(self.take(usize::try_from(arg).ok()?)?)
+                    .ok()?
+                    .to_owned(),
+            ),
+            4..=6 if depth_left == 0 => return None,
+            4 => {
+                let mut items = Vec::with_capacity(cap(arg)?);
+                for _ in 0..arg {
+                    items.push(self.value(depth_left - 1)?);
+                }
+                Value::Array(items)
+            }
+            5 => {
+                let mut entries = Vec::with_capacity(cap(arg)?);
+                for _ in 0..arg {
+                    let k = self.value(depth_left - 1)?;
+                    entries.push((k, self.value(depth_left - 1)?));
+                }
+                Value::Map(entries)
+            }
+            6 if arg == 2 || arg == 3 => return None,
+            6 => Value::Tag(arg, Box::new(self.value(depth_left - 1)?)),
+            _ => match arg {
+                20 => Value::Bool(false),
+                21 => Value::Bool(true),
+                22 => Value::Null,
+                _ => return None,
+            },
+        })
     }
 
     /// Skips one item of any kind.

@@ -137,7 +137,24 @@ pub fn validate_strict(bytes: &[u8], max_len: usize) -> Result<(), CborError> {
 }
 
 /// Decodes exactly one deterministically encoded CBOR item of at most `max_len` bytes.
+///
+/// The bytes are first checked by the allocation-free validator (which
+/// decides exactly as the decode-and-compare reference below: property test
+/// here, fuzz target `cbor`), then read into a tree in one pass. Input it
+/// refuses gets the reference's error, so the error kinds are unchanged.
 pub fn decode_strict(bytes: &[u8], max_len: usize) -> Result<Value, CborError> {
+    match canonical::validate(bytes, max_len) {
+        Ok(()) => canonical::build(bytes).ok_or(CborError::Malformed),
+        // Refused either way; the reference names why, as it always did.
+        Err(e) => Err(decode_reference(bytes, max_len).err().unwrap_or(e)),
+    }
+}
+
+/// The reference decoder that [`decode_strict`] is checked against (and
+/// takes its errors from): ciborium decodes, then the tree must encode
+/// deterministically to exactly `bytes`. Same result as [`decode_strict`]
+/// for every input, slower; public for the differential fuzz target.
+pub fn decode_reference(bytes: &[u8], max_len: usize) -> Result<Value, CborError> {
     if bytes.len() > max_len {
         return Err(CborError::TooLarge {
             len: bytes.len(),
@@ -401,6 +418,32 @@ mod tests {
     }
 
     #[test]
+    fn nesting_at_the_depth_limit_is_decided_as_the_reference_does() {
+        for depth in MAX_DEPTH - 2..=MAX_DEPTH + 2 {
+            for (open, leaf) in [(0x81u8, 0x01u8), (0xa1, 0x01), (0xc6, 0x01)] {
+                let mut bytes = Vec::new();
+                for _ in 0..depth {
+                    bytes.push(open);
+                    if open == 0xa1 {
+                        bytes.push(0x01); // key
+                    }
+                }
+                bytes.push(leaf);
+                assert_eq!(
+                    decode_strict(&bytes, 1024),
+                    decode_reference(&bytes, 1024),
+                    "depth {depth}, {open:02x}"
+                );
+                assert_eq!(
+                    canonical::validate(&bytes, 1024).is_ok(),
+                    decode_reference(&bytes, 1024).is_ok(),
+                    "depth {depth}, {open:02x}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn huge_declared_lengths_do_not_allocate() {
         // A byte string that claims 2^32 bytes but carries 3.
         let hostile = [0x5a, 0xff, 0xff, 0xff, 0xff, 1, 2, 3];
@@ -576,10 +619,14 @@ mod tests {
                     // The allocation-free validator decides as decode_strict does.
                     proptest::prop_assert_eq!(
                         canonical::validate(&input, 1 << 20).is_ok(),
-                        decode_strict(&input, 1 << 20).is_ok(),
+                        decode_reference(&input, 1 << 20).is_ok(),
                         "validate vs decode_strict on {:02x?}", input
                     );
                     let ours = decode_strict(&input, 1 << 20);
+                    // The one-pass tree and every error are the reference decoder's.
+                    proptest::prop_assert_eq!(
+                        &ours, &decode_reference(&input, 1 << 20), "{:02x?}", input
+                    );
                     let ours_ok = ours.is_ok();
                     let reference = reference_ok(&input);
                     // Item limits aside, both agree.

@@ -57,7 +57,7 @@ pub struct Verifier {
     keys: HashMap<KeyId, (usize, OnceLock<Option<VerifyingKey>>)>,
     lists: BTreeMap<String, StatusToken>,
     bad_lists: Vec<(Option<String>, StatusError)>,
-    request: Option<ReceivedRequest>,
+    request: Option<ExpectedRequest>,
     /// Presentations accepted by [`verify_scan`](Self::verify_scan).
     seen: SeenPresentations,
     /// Request nonces answered by a presentation accepted by [`verify_scan`](Self::verify_scan).
@@ -178,7 +178,7 @@ impl Verifier {
     /// Expects presentations to answer this request (授权用证): nonce and
     /// requested fields are then checked.
     pub fn expect_request(&mut self, request: ReceivedRequest) {
-        self.request = Some(request);
+        self.request = Some(ExpectedRequest::new(request));
     }
 
     /// Stops expecting a request.
@@ -294,7 +294,7 @@ impl Verifier {
         let digest = p.cred.suite().digest;
         let request_hash = match (&self.request, &proof.nonce) {
             (Some(r), Some(n)) if r.request.nonce.as_slice() == n.as_slice() => {
-                Some(r.hash_with(digest))
+                Some(r.hash(digest))
             }
             (_, None) => None,
             // Nonce for another (or no) request: the signature is not checked.
@@ -684,6 +684,41 @@ fn index_keys(trust: &TrustStore) -> HashMap<KeyId, (usize, OnceLock<Option<Veri
             .or_insert_with(|| (i, OnceLock::new()));
     }
     keys
+}
+
+/// The request a verifier expects answers to, with the digests of its bytes
+/// (what a holder transcript binds) computed once rather than per scan.
+#[derive(Debug, Clone)]
+struct ExpectedRequest {
+    received: ReceivedRequest,
+    sha256: [u8; 32],
+    sm3: [u8; 32],
+}
+
+impl ExpectedRequest {
+    fn new(received: ReceivedRequest) -> Self {
+        use crate::alg::DigestAlgorithm;
+        ExpectedRequest {
+            sha256: received.hash_with(DigestAlgorithm::Sha256),
+            sm3: received.hash_with(DigestAlgorithm::Sm3),
+            received,
+        }
+    }
+
+    /// `ReceivedRequest::hash_with(digest)`, precomputed.
+    fn hash(&self, digest: crate::alg::DigestAlgorithm) -> [u8; 32] {
+        match digest {
+            crate::alg::DigestAlgorithm::Sha256 => self.sha256,
+            crate::alg::DigestAlgorithm::Sm3 => self.sm3,
+        }
+    }
+}
+
+impl std::ops::Deref for ExpectedRequest {
+    type Target = ReceivedRequest;
+    fn deref(&self) -> &ReceivedRequest {
+        &self.received
+    }
 }
 
 /// A scan parsed far enough to run the checks.
