@@ -133,6 +133,17 @@ fn bench_p256(c: &mut Criterion) {
         b.iter(|| assert!(vk.verify(SignatureAlgorithm::Es256, black_box(&msg), black_box(&sig))))
     });
     g.bench_function("sign", |b| b.iter(|| signer.sign(black_box(&msg)).unwrap()));
+    // RFC 6979 with RustCrypto p256 in every build: the same as `sign` without `p256-ring`,
+    // the pure-Rust side of the comparison with it (same run).
+    let rfc6979 = P256DeviceSigner::from_scalar_rfc6979(&[3; 32]).unwrap();
+    assert!(vk.verify(
+        SignatureAlgorithm::Es256,
+        &msg,
+        &rfc6979.sign(&msg).unwrap()
+    ));
+    g.bench_function("sign_rfc6979", |b| {
+        b.iter(|| rfc6979.sign(black_box(&msg)).unwrap())
+    });
     g.finish();
 }
 
@@ -204,6 +215,20 @@ fn bench_license(c: &mut Criterion) {
         b.iter(|| {
             p256_wallet
                 .present(j, black_box(&["name", "id_number"]), NOW)
+                .unwrap()
+        })
+    });
+    // The same wallet with the pure-Rust RFC 6979 signer (same key), for the same-run comparison.
+    let mut rfc6979_wallet = Wallet::new(Arc::new(
+        P256DeviceSigner::from_scalar_rfc6979(&[3; 32]).unwrap(),
+    ));
+    let k = rfc6979_wallet
+        .add(issuer.issue(&claims, Some(&p256_key), NOW).unwrap())
+        .unwrap();
+    g.bench_function("present_view_p256_holder_rfc6979", |b| {
+        b.iter(|| {
+            rfc6979_wallet
+                .present(k, black_box(&["name", "id_number"]), NOW)
                 .unwrap()
         })
     });
@@ -454,7 +479,7 @@ fn print_table() {
     };
     println!("\n| bench | median | × bare verify_strict | × bare sign | note |");
     println!("|---|---:|---:|---:|---|");
-    let rows: [(&str, f64, &str); 18] = [
+    let rows: [(&str, f64, &str); 20] = [
         ("ed25519/sign", 1.0, "baseline"),
         (
             "ed25519/verify_strict",
@@ -471,7 +496,16 @@ fn print_table() {
             1.0,
             "ES256 verify, backend in the line below",
         ),
-        ("p256/sign", 1.0, "P256DeviceSigner::sign (RFC 6979)"),
+        (
+            "p256/sign",
+            1.0,
+            "P256DeviceSigner::sign (ring, random nonces, with p256-ring; else RFC 6979)",
+        ),
+        (
+            "p256/sign_rfc6979",
+            1.0,
+            "P256DeviceSigner::from_scalar_rfc6979 (p256, RFC 6979)",
+        ),
         (
             "license/issue_id_card",
             1.0,
@@ -497,6 +531,11 @@ fn print_table() {
             "license/present_view_p256_holder",
             1.0,
             "P-256 holder signature + CBOR + Base45",
+        ),
+        (
+            "license/present_view_p256_holder_rfc6979",
+            1.0,
+            "the same with the RFC 6979 (p256) signer",
         ),
         (
             "license/verify_view_p256_holder",
@@ -529,6 +568,17 @@ fn print_table() {
         }
     }
     println!("\nES256 backend: {P256_BACKEND}");
+    if let (Some(fast), Some(det)) = (median_ns("p256/sign"), median_ns("p256/sign_rfc6979")) {
+        println!(
+            "ES256 holder signing: P256DeviceSigner::sign {} vs RFC 6979 (p256) {}: {:.2}× \
+             ({:.2}× / {:.2}× a bare Ed25519 sign)",
+            fmt(fast),
+            fmt(det),
+            det / fast,
+            fast / sign,
+            det / sign
+        );
+    }
     if let (Some(p), Some(e)) = (
         median_ns("license/verify_view_p256_holder"),
         median_ns("license/verify_view"),

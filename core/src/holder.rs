@@ -81,22 +81,109 @@ impl fmt::Debug for Ed25519DeviceSigner {
 }
 
 /// A software P-256 (ES256) holder key — stands in for a hardware key in tests and demos.
+///
+/// How it signs (docs/decisions/0019-es256-signing-with-ring.md):
+/// - by default, and always for [`from_scalar_rfc6979`](Self::from_scalar_rfc6979): RustCrypto
+///   `p256` with RFC 6979 deterministic nonces (reproducible test vectors; pure Rust, wasm32);
+/// - with core's feature `p256-ring` (the FFI library's default), keys from
+///   [`generate`](Self::generate) and [`from_scalar`](Self::from_scalar) sign with `ring`'s
+///   P-256 (BoringSSL's C and assembly, ≈ 9× faster here), whose nonces are random, hedged
+///   with the key and the message digest (ring's `EcdsaKeyPair::sign`): two signatures of the
+///   same message differ, both verify.
+///
+/// Either way the signature is raw `r‖s` with low `s` (FORMAT.md §3). The `p256` key is
+/// zeroized on drop; ring keeps its own copy of the scalar, which ring does not zeroize.
 pub struct P256DeviceSigner {
     key: p256::ecdsa::SigningKey,
+    #[cfg(feature = "p256-ring")]
+    fast: Option<RingP256Signer>,
+}
+
+/// ring's key pair and the system random source its nonces are drawn from.
+#[cfg(feature = "p256-ring")]
+struct RingP256Signer {
+    pair: ring::signature::EcdsaKeyPair,
+    rng: ring::rand::SystemRandom,
+}
+
+#[cfg(feature = "p256-ring")]
+impl RingP256Signer {
+    /// ring's key pair for `key` (ring re-derives the public key from the scalar and checks it).
+    fn new(key: &p256::ecdsa::SigningKey) -> Result<Self, KeyError> {
+        let rng = ring::rand::SystemRandom::new();
+        let scalar = Zeroizing::new(key.to_bytes());
+        let public = key.verifying_key().to_encoded_point(false);
+        let pair = ring::signature::EcdsaKeyPair::from_private_key_and_public_key(
+            &ring::signature::ECDSA_P256_SHA256_FIXED_SIGNING,
+            &scalar[..],
+            public.as_bytes(),
+            &rng,
+        )
+        .map_err(|_| KeyError::BadPrivateKey)?;
+        Ok(RingP256Signer { pair, rng })
+    }
 }
 
 impl P256DeviceSigner {
-    /// A fresh random key.
+    /// A fresh random key (signing with ring when the build has `p256-ring`).
     pub fn generate() -> Self {
-        P256DeviceSigner {
-            key: p256::ecdsa::SigningKey::random(&mut rand_core::OsRng),
+        let key = p256::ecdsa::SigningKey::random(&mut rand_core::OsRng);
+        Self::with_build_backend(key).unwrap_or_else(P256DeviceSigner::rfc6979)
+    }
+    /// A key from a 32-byte scalar (demo and tests), signing with ring when the build has
+    /// `p256-ring` (random nonces), else with RFC 6979. For reproducible signatures use
+    /// [`from_scalar_rfc6979`](Self::from_scalar_rfc6979).
+    pub fn from_scalar(scalar: &[u8; 32]) -> Result<Self, KeyError> {
+        let key =
+            p256::ecdsa::SigningKey::from_slice(scalar).map_err(|_| KeyError::BadPrivateKey)?;
+        Ok(Self::with_build_backend(key).unwrap_or_else(P256DeviceSigner::rfc6979))
+    }
+    /// A key from a 32-byte scalar that always signs with RFC 6979 deterministic nonces
+    /// (RustCrypto `p256`), whatever the build: the same message gives the same signature,
+    /// as reproducible test vectors need.
+    pub fn from_scalar_rfc6979(scalar: &[u8; 32]) -> Result<Self, KeyError> {
+        p256::ecdsa::SigningKey::from_slice(scalar)
+            .map(P256DeviceSigner::rfc6979)
+            .map_err(|_| KeyError::BadPrivateKey)
+    }
+    /// Whether this signer's signatures are deterministic (RFC 6979) rather than ring's
+    /// randomized ones.
+    pub fn is_deterministic(&self) -> bool {
+        #[cfg(feature = "p256-ring")]
+        {
+            self.fast.is_none()
+        }
+        #[cfg(not(feature = "p256-ring"))]
+        {
+            true
         }
     }
-    /// A key from a 32-byte scalar (demo and test vectors only).
-    pub fn from_scalar(scalar: &[u8; 32]) -> Result<Self, KeyError> {
-        p256::ecdsa::SigningKey::from_slice(scalar)
-            .map(|key| P256DeviceSigner { key })
-            .map_err(|_| KeyError::BadPrivateKey)
+
+    fn rfc6979(key: p256::ecdsa::SigningKey) -> Self {
+        P256DeviceSigner {
+            key,
+            #[cfg(feature = "p256-ring")]
+            fast: None,
+        }
+    }
+
+    /// The signer this build prefers for `key` (the key back if ring refuses it).
+    #[allow(clippy::unnecessary_wraps, clippy::result_large_err)]
+    fn with_build_backend(key: p256::ecdsa::SigningKey) -> Result<Self, p256::ecdsa::SigningKey> {
+        #[cfg(feature = "p256-ring")]
+        {
+            match RingP256Signer::new(&key) {
+                Ok(fast) => Ok(P256DeviceSigner {
+                    key,
+                    fast: Some(fast),
+                }),
+                Err(_) => Err(key),
+            }
+        }
+        #[cfg(not(feature = "p256-ring"))]
+        {
+            Ok(P256DeviceSigner::rfc6979(key))
+        }
     }
 }
 
@@ -108,6 +195,17 @@ impl DeviceSigner for P256DeviceSigner {
         HolderPublicKey::P256(out)
     }
     fn sign(&self, message: &[u8]) -> Result<Vec<u8>, KeyError> {
+        #[cfg(feature = "p256-ring")]
+        if let Some(fast) = &self.fast {
+            let sig = fast
+                .pair
+                .sign(&fast.rng, message)
+                .map_err(|_| KeyError::SignerFailed("ring ECDSA P-256 signing failed".into()))?;
+            let sig = p256::ecdsa::Signature::from_slice(sig.as_ref())
+                .map_err(|_| KeyError::SignerFailed("ring returned no r‖s signature".into()))?;
+            // Low S, the only form verifiers accept (FORMAT.md §3).
+            return Ok(sig.normalize_s().unwrap_or(sig).to_bytes().to_vec());
+        }
         // RFC 6979 deterministic nonces: no RNG needed, reproducible vectors.
         let sig: p256::ecdsa::Signature = self.key.sign(message);
         // Low S, the only form verifiers accept (FORMAT.md §3).

@@ -57,7 +57,8 @@ pub fn holder_ed25519(label: &str) -> Arc<Ed25519DeviceSigner> {
 pub fn holder_p256(label: &str) -> Arc<P256DeviceSigner> {
     #[allow(clippy::expect_used)]
     Arc::new(
-        P256DeviceSigner::from_scalar(&seed(label))
+        // RFC 6979 in every build: the demo and the test vectors must be reproducible.
+        P256DeviceSigner::from_scalar_rfc6979(&seed(label))
             .expect("a SHA-256 output is a valid P-256 scalar with overwhelming probability"),
     )
 }
