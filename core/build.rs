@@ -1,7 +1,7 @@
 //! Compiles the built-in license-type file (`data/license-types.json`, the one a person edits)
 //! into CBOR once, at build time, so the library parses it with ciborium (which it links for
 //! the wire format anyway) and builds without the `json` feature need no JSON parser at all
-//! (docs/decisions/0019-shipped-library-size.md). Same data model, same checks at run time.
+//! (docs/decisions/0020-shipped-library-size.md). Same data model, same checks at run time.
 
 use std::path::Path;
 

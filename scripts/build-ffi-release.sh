@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The FFI library as an app ships it (docs/decisions/0019-shipped-library-size.md): one build
+# The FFI library as an app ships it (docs/decisions/0020-shipped-library-size.md): one build
 # (cargo features), the cdylib (Android, desktop JVM, Python) or the staticlib (iOS) alone, profile
 # `release-small` (opt-level z, fat LTO, one codegen unit, stripped, panic = unwind), with the
 # standard library rebuilt from source for this library (-Zbuild-std) without std's `backtrace`

@@ -41,7 +41,7 @@ done
 if [[ $dry == 0 ]]; then
   [[ $(uname -s) == Darwin ]] || die "needs macOS with Xcode (xcodebuild, lipo); use --dry-run to see the steps"
   for tool in xcodebuild lipo rustup cargo; do command -v "$tool" >/dev/null || die "$tool not found"; done
-  # scripts/build-ffi-release.sh rebuilds std for size (decision 0019): it needs std's source.
+  # scripts/build-ffi-release.sh rebuilds std for size (decision 0020): it needs std's source.
   run rustup component add rust-src
 fi
 
@@ -51,7 +51,7 @@ macos=(aarch64-apple-darwin x86_64-apple-darwin)
 run rustup target add "$ios" "${ios_sim[@]}" "${macos[@]}"
 for t in "$ios" "${ios_sim[@]}" "${macos[@]}"; do
   # The staticlib alone (so release-small's LTO runs), std rebuilt for size, no panic locations:
-  # the library as apps ship it (scripts/build-ffi-release.sh, decision 0019). The app's linker
+  # the library as apps ship it (scripts/build-ffi-release.sh, decision 0020). The app's linker
   # dead-strips what nothing references (UniFFI's metadata statics among them).
   run scripts/build-ffi-release.sh --features "$features" --target "$t" --crate-type staticlib --link plain
 done

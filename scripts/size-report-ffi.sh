@@ -16,7 +16,7 @@
 #            lld is the default Android linker and knows both flags);
 #   shipped  the library as an app ships it: scripts/build-ffi-release.sh (tuned, plus std
 #            rebuilt without its backtrace printer and panic locations, no UniFFI metadata
-#            statics; docs/decisions/0019-shipped-library-size.md).
+#            statics; docs/decisions/0020-shipped-library-size.md).
 #
 #   scripts/size-report-ffi.sh [TARGET]   TARGET: a Rust target triple (needs its toolchain)
 #   scripts/size-report-ffi.sh --symbols BUILD [TARGET]

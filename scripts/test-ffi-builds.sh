@@ -81,7 +81,7 @@ for build in verifier verifier-lean wallet; do
 done
 
 # The library as apps ship it (scripts/build-ffi-release.sh: std rebuilt without its backtrace
-# printer, no panic locations, no UniFFI metadata statics; docs/decisions/0019): the smallest
+# printer, no panic locations, no UniFFI metadata statics; docs/decisions/0020): the smallest
 # build, plus the test-only panic probe. The committed Python module must load it (every
 # checksum still exported), pass the build suite, and see a panic as InternalError with the
 # process alive: unwinding still works without std's backtrace feature.
