@@ -166,8 +166,14 @@ impl Sign1 {
         // so they must be the one encoding of the header (a re-ordered or
         // padded header is another byte string naming the same parameters).
         let header_bytes = inner.protected.original_data.as_deref().unwrap_or(&[]);
-        cbor::decode_strict(header_bytes, header_bytes.len())
-            .map_err(CoseError::ProtectedHeader)?;
+        // Checked in place (coset has decoded it already); a refusal gets decode_strict's error.
+        if cbor::validate_strict(header_bytes, header_bytes.len()).is_err() {
+            return Err(CoseError::ProtectedHeader(
+                cbor::decode_strict(header_bytes, header_bytes.len())
+                    .err()
+                    .unwrap_or(cbor::CborError::NotDeterministic),
+            ));
+        }
         let h = &inner.protected.header;
         let algorithm = header_algorithm(&h.alg)?;
         if !h.crit.is_empty() {

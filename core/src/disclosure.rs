@@ -64,22 +64,24 @@ impl Disclosure {
 
     /// Parses disclosure bytes (deterministic CBOR `[bstr .size 16, uint, any]`).
     pub fn parse(bytes: &[u8]) -> Result<Self, CborError> {
-        let v = cbor::decode_strict(bytes, MAX_DISCLOSURE_LEN)?;
-        let items = read::array(&v).ok_or(CborError::Malformed)?;
-        let [salt, id, value] = items else {
+        let Value::Array(items) = cbor::decode_strict(bytes, MAX_DISCLOSURE_LEN)? else {
             return Err(CborError::Malformed);
         };
-        let salt: [u8; SALT_LEN] = read::bytes(salt)
+        // Taken apart by value: the field value moves out, uncopied.
+        let Ok([salt, id, value]) = <[Value; 3]>::try_from(items) else {
+            return Err(CborError::Malformed);
+        };
+        let salt: [u8; SALT_LEN] = read::bytes(&salt)
             .and_then(|s| s.try_into().ok())
             .ok_or(CborError::Malformed)?;
-        let field_id = read::uint(id)
+        let field_id = read::uint(&id)
             .and_then(|i| u32::try_from(i).ok())
             .ok_or(CborError::Malformed)?;
         Ok(Disclosure {
             bytes: bytes.to_vec(),
             salt,
             field_id,
-            value: value.clone(),
+            value,
         })
     }
 

@@ -105,39 +105,45 @@ impl Presentation {
 
     /// Parses presentation bytes strictly.
     pub fn parse(bytes: &[u8]) -> Result<Self, CborError> {
-        let v = cbor::decode_strict(bytes, MAX_PRESENTATION_LEN)?;
-        let Some([cred, ds, proof]) = read::array(&v) else {
+        // The decoded tree is taken apart by value: its byte strings move out, uncopied.
+        let bytes_of = |v: Value| match v {
+            Value::Bytes(b) => Ok(b),
+            _ => Err(CborError::Malformed),
+        };
+        let Value::Array(items) = cbor::decode_strict(bytes, MAX_PRESENTATION_LEN)? else {
             return Err(CborError::Malformed);
         };
-        let credential = read::bytes(cred).ok_or(CborError::Malformed)?.to_vec();
-        let ds = read::array(ds).ok_or(CborError::Malformed)?;
+        let Ok([cred, ds, proof]) = <[Value; 3]>::try_from(items) else {
+            return Err(CborError::Malformed);
+        };
+        let credential = bytes_of(cred)?;
+        let Value::Array(ds) = ds else {
+            return Err(CborError::Malformed);
+        };
         if ds.len() > MAX_DISCLOSURES {
             return Err(CborError::TooManyItems);
         }
         let disclosures = ds
-            .iter()
-            .map(|d| {
-                read::bytes(d)
-                    .map(<[u8]>::to_vec)
-                    .ok_or(CborError::Malformed)
-            })
+            .into_iter()
+            .map(bytes_of)
             .collect::<Result<Vec<_>, _>>()?;
         let proof = match proof {
             Value::Null => None,
-            Value::Array(items) => {
-                let (t, l, s, n) = match items.as_slice() {
-                    [t, l, s] => (t, l, s, None),
-                    [t, l, s, n] => (t, l, s, Some(n)),
-                    _ => return Err(CborError::Malformed),
+            Value::Array(items) if matches!(items.len(), 3 | 4) => {
+                let mut items = items.into_iter();
+                let mut next = || items.next().ok_or(CborError::Malformed);
+                let time = UnixTime(read::uint(&next()?).ok_or(CborError::Malformed)?);
+                let lifetime = read::uint(&next()?).ok_or(CborError::Malformed)?;
+                let signature = bytes_of(next()?)?;
+                let nonce = match items.next() {
+                    None => None,
+                    Some(n) => Some(bytes_of(n)?),
                 };
                 Some(HolderProof {
-                    time: UnixTime(read::uint(t).ok_or(CborError::Malformed)?),
-                    lifetime: read::uint(l).ok_or(CborError::Malformed)?,
-                    signature: read::bytes(s).ok_or(CborError::Malformed)?.to_vec(),
-                    nonce: match n {
-                        None => None,
-                        Some(n) => Some(read::bytes(n).ok_or(CborError::Malformed)?.to_vec()),
-                    },
+                    time,
+                    lifetime,
+                    signature,
+                    nonce,
                 })
             }
             _ => return Err(CborError::Malformed),

@@ -463,6 +463,67 @@ class Suite(val root: File) {
             check(failures.isEmpty()) { "threads failed: ${failures.map { it.message }}" }
         })
 
+        // Strings are encoded with String.getBytes, falling back to the strict encoder when the bytes
+        // hold a '?', and by-value RustBuffers live in a per-thread scratch ring
+        // (scripts/postprocess-kotlin.py): text crosses exactly both ways, lone surrogates are still
+        // refused, and buffers built far more often than the ring has slots — nested in a callback
+        // while an outer call is in flight, and on several threads at once — keep their values.
+        add("strings cross exactly, lone surrogates are refused, by-value buffers keep their values" to {
+            for (s in listOf("", "LZ1P:ABC", "why?", "问号？?", "\uD83D\uDE00 a surrogate pair", "nul\u0000inside", "é".repeat(5000))) {
+                expectEqual(s, FfiConverterString.lift(FfiConverterString.lower(s)), "string round trip (${s.length} chars)")
+            }
+            val p = VerifyPolicy(now = 1u, status = StatusMode.STRICT, acceptedTypes = listOf("?", "证照?\uD83D\uDE00", ""))
+            expectEqual(p, FfiConverterTypeVerifyPolicy.lift(FfiConverterTypeVerifyPolicy.lower(p)), "record round trip")
+            for (bad in listOf("\uD800", "x\uDC00", "?\uD83D", "\uDE00\uD83D?")) {
+                val refused = try {
+                    FfiConverterString.lower(bad)
+                    false
+                } catch (e: java.nio.charset.CharacterCodingException) {
+                    true
+                }
+                check(refused) { "a lone surrogate in ${bad.length} chars was encoded" }
+            }
+            // Rust sees the '?' (not alphanumeric), not a replacement.
+            expectError<LzException.Qr>("not_alphanumeric") { qrVersion("LZ1P:A?", QrEcc.M) }
+            val inner = JavaP256Signer()
+            var nestedBuffers = 0
+            val wallet = Wallet(object : DeviceSigner {
+                override fun publicKey() = inner.publicKey()
+                override fun sign(message: ByteArray): ByteArray {
+                    for (n in 0 until 300) {
+                        expectEqual(n.toULong(), defaultPolicy(n.toULong()).now, "nested buffer $n")
+                        nestedBuffers++
+                    }
+                    return inner.sign(message)
+                }
+            })
+            val i = wallet.add(demoIssuer().issue(ID_CARD_CLAIMS, inner.publicKey(), base.now))
+            val qr = wallet.present(i, listOf("name", "id_number"), base.now)
+            check(nestedBuffers == 300) { "signer ran $nestedBuffers nested calls" }
+            val report = verifier().verify(qr, policyAt(base.now).copy(status = StatusMode.LENIENT))
+            expectEqual(Verdict.VALID, report.verdict, "verdict of a presentation signed amid 300 nested calls")
+            expectEqual(listOf("name", "id_number"), report.fields.map { it.key }, "disclosed fields")
+            val v = verifier()
+            val failures = java.util.concurrent.ConcurrentLinkedQueue<Throwable>()
+            val threads = (1..4).map { t ->
+                Thread {
+                    try {
+                        repeat(150) { n ->
+                            val now = (t * 1000 + n).toULong()
+                            expectEqual(now, defaultPolicy(now).now, "thread $t policy $n")
+                            val text = "线程$t?$n"
+                            expectEqual(text, FfiConverterString.lift(FfiConverterString.lower(text)), "thread $t string $n")
+                            check(v.verify(qr, policyAt(base.now).copy(status = StatusMode.LENIENT)).verdict == Verdict.VALID) { "thread $t verify $n" }
+                        }
+                    } catch (e: Throwable) {
+                        failures.add(e)
+                    }
+                }.also { it.start() }
+            }
+            threads.forEach { it.join() }
+            check(failures.isEmpty()) { "threads failed: ${failures.map { it.message }}" }
+        })
+
         add("a license bound to another holder key is refused" to {
             val other = Wallet.fromEd25519Seed(ByteArray(32) { 1 })
             val wallet = Wallet.fromEd25519Seed(ByteArray(32) { 2 })

@@ -150,28 +150,41 @@ pub fn decode(text: &str) -> Result<Vec<u8>, Base45Error> {
     Ok(out)
 }
 
+/// Each byte's value in [`ALPHABET`], `NOT_BASE45` outside it (built from the alphabet at
+/// compile time: one lookup per character).
+const VALUES: [u8; 256] = {
+    let mut table = [NOT_BASE45; 256];
+    let mut i = 0;
+    while i < ALPHABET.len() {
+        table[ALPHABET[i] as usize] = i as u8;
+        i += 1;
+    }
+    table
+};
+const NOT_BASE45: u8 = 0xff;
+
 /// The value of one Base45 character, or `None` outside the alphabet.
 fn value_of(c: u8) -> Option<u32> {
-    let v = match c {
-        b'0'..=b'9' => c - b'0',
-        b'A'..=b'Z' => c - b'A' + 10,
-        b' ' => 36,
-        b'$' => 37,
-        b'%' => 38,
-        b'*' => 39,
-        b'+' => 40,
-        b'-' => 41,
-        b'.' => 42,
-        b'/' => 43,
-        b':' => 44,
-        _ => return None,
-    };
-    Some(u32::from(v))
+    match VALUES[usize::from(c)] {
+        NOT_BASE45 => None,
+        v => Some(u32::from(v)),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_lookup_table_is_the_alphabet_and_nothing_else() {
+        for c in 0..=255u8 {
+            let expected = ALPHABET
+                .iter()
+                .position(|a| *a == c)
+                .map(|i| u32::try_from(i).unwrap_or(u32::MAX));
+            assert_eq!(value_of(c), expected, "byte {c:#04x}");
+        }
+    }
 
     fn vectors_dir() -> std::path::PathBuf {
         match std::env::var_os("LZ_SHARED_VECTORS") {

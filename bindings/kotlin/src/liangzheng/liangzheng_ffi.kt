@@ -23,6 +23,7 @@ import com.sun.jna.Library
 import com.sun.jna.IntegerType
 import com.sun.jna.Native
 import com.sun.jna.Pointer
+import com.sun.jna.Memory
 import com.sun.jna.Structure
 import com.sun.jna.Callback
 import com.sun.jna.ptr.*
@@ -49,7 +50,29 @@ open class RustBuffer : Structure() {
     @JvmField var len: Long = 0
     @JvmField var data: Pointer? = null
 
-    class ByValue: RustBuffer(), Structure.ByValue
+    // liangzheng (scripts/postprocess-kotlin.py): a by-value RustBuffer takes its native memory
+    // from the thread's scratch ring, not a new registered JNA Memory, and copies its three fields
+    // with three native reads or writes instead of JNA's reflection. JNA uses a by-value struct's
+    // memory only for a moment: it copies a returned value in and reads the fields at once, and
+    // writes the fields out right before the native call that takes it (the callee gets a copy);
+    // in between the Java fields are the value.
+    class ByValue: RustBuffer(), Structure.ByValue {
+        override fun autoAllocate(size: Int): Memory = UniffiRustBufferScratch.slot(size)
+
+        override fun read() {
+            val p = getPointer()
+            capacity = p.getLong(0)
+            len = p.getLong(UniffiRustBufferLayout.LEN)
+            data = p.getPointer(UniffiRustBufferLayout.DATA)
+        }
+
+        override fun write() {
+            val p = getPointer()
+            p.setLong(0, capacity)
+            p.setLong(UniffiRustBufferLayout.LEN, len)
+            p.setPointer(UniffiRustBufferLayout.DATA, data)
+        }
+    }
     class ByReference: RustBuffer(), Structure.ByReference
 
    internal fun setValue(other: RustBuffer) {
@@ -86,6 +109,54 @@ open class RustBuffer : Structure() {
         this.data?.getByteBuffer(0, this.len.toLong())?.also {
             it.order(ByteOrder.BIG_ENDIAN)
         }
+}
+
+// liangzheng: per-thread scratch memory for RustBuffer.ByValue structs (scripts/postprocess-kotlin.py).
+// JNA allocates native memory for every Structure it builds (a registered `Memory`: a map entry
+// and a Cleaner registration, undone later on JNA's cleaner thread) — three per `verify`. A
+// by-value RustBuffer needs its native copy only while JNA converts it (see RustBuffer.ByValue),
+// so each one gets the next slot of a ring the thread owns. A slot is reused only after
+// UNIFFI_SCRATCH_SLOTS more by-value RustBuffers were built on that thread; no FFI function takes
+// nearly that many (checked by the post-processing), so the arguments of one call never share a slot.
+internal const val UNIFFI_SCRATCH_SLOTS = 128
+internal const val UNIFFI_SCRATCH_SLOT_BYTES = 32
+
+internal class UniffiScratchSlot(private val ring: Memory, offset: Long, size: Long) : Memory() {
+    init {
+        peer = Pointer.nativeValue(ring) + offset
+        this.size = size
+    }
+
+    // The ring's memory is freed with the ring (a normal JNA Memory), never through a slot.
+    override fun dispose() {}
+}
+
+// Field offsets of RustBuffer as JNA lays it out for this platform (`capacity` is the first field).
+internal object UniffiRustBufferLayout : RustBuffer() {
+    val LEN: Long = fieldOffset("len").toLong()
+    val DATA: Long = fieldOffset("data").toLong()
+
+    init {
+        check(fieldOffset("capacity") == 0) { "RustBuffer.capacity is not the first field" }
+    }
+}
+
+internal object UniffiRustBufferScratch {
+    private class Ring {
+        val memory = Memory((UNIFFI_SCRATCH_SLOTS * UNIFFI_SCRATCH_SLOT_BYTES).toLong())
+        var next = 0
+    }
+
+    private val rings: ThreadLocal<Ring> = ThreadLocal.withInitial { Ring() }
+
+    fun slot(size: Int): Memory {
+        check(size in 1..UNIFFI_SCRATCH_SLOT_BYTES) { "RustBuffer is $size bytes, scratch slots $UNIFFI_SCRATCH_SLOT_BYTES" }
+        val ring = rings.get()
+        val slot = UniffiScratchSlot(ring.memory, ring.next.toLong() * UNIFFI_SCRATCH_SLOT_BYTES, size.toLong())
+        ring.next = (ring.next + 1) % UNIFFI_SCRATCH_SLOTS
+        slot.clear()
+        return slot
+    }
 }
 
 /**
@@ -179,7 +250,7 @@ public interface FfiConverter<KotlinType, FfiType> {
                 it.order(ByteOrder.BIG_ENDIAN)
             }
             write(value, bbuf)
-            rbuf.writeField("len", bbuf.position().toLong())
+            rbuf.len = bbuf.position().toLong() // liangzheng: written out with the struct (RustBuffer.ByValue)
             return rbuf
         } catch (e: Throwable) {
             RustBuffer.free(rbuf)
@@ -192,7 +263,8 @@ public interface FfiConverter<KotlinType, FfiType> {
     // This here mostly because of the symmetry with `lowerIntoRustBuffer()`.
     // It's currently only used by the `FfiConverterRustBuffer` class below.
     fun liftFromRustBuffer(rbuf: RustBuffer.ByValue): KotlinType {
-        val byteBuf = rbuf.asByteBuffer()!!
+        // liangzheng: one copy into a heap buffer, not a JNI direct ByteBuffer (scripts/postprocess-kotlin.py).
+        val byteBuf = ByteBuffer.wrap(rbuf.data!!.getByteArray(0, Math.toIntExact(rbuf.len)))
         try {
            val item = read(byteBuf)
            if (byteBuf.hasRemaining()) {
@@ -266,8 +338,9 @@ interface UniffiRustCallStatusErrorHandler<E> {
 // synchronize itself
 
 // Call a rust function that returns a Result<>.  Pass in the Error class companion that corresponds to the Err
-private inline fun <U, E: kotlin.Exception> uniffiRustCallWithError(errorHandler: UniffiRustCallStatusErrorHandler<E>, callback: (UniffiRustCallStatus) -> U): U {
-    // liangzheng: a reused status (scripts/postprocess-kotlin.py), not a new JNA Structure per call.
+private inline fun <U, E: kotlin.Exception> uniffiRustCallWithError(errorHandler: UniffiRustCallStatusErrorHandler<E>, callback: (Pointer) -> U): U {
+    // liangzheng: a reused native call status passed as a plain pointer (scripts/postprocess-kotlin.py),
+    // not a new JNA Structure written and read back by reflection on every call.
     val statuses = uniffiCallStatuses.get()
     val status = statuses.take()
     try {
@@ -279,28 +352,44 @@ private inline fun <U, E: kotlin.Exception> uniffiRustCallWithError(errorHandler
     }
 }
 
-// liangzheng: the calling thread's spare call statuses (scripts/postprocess-kotlin.py). A status
-// is taken for one call and given back after its check, so calls in flight on a thread (a
-// callback calling into Rust, lifting an error) each hold their own.
+// liangzheng: the calling thread's spare call statuses (scripts/postprocess-kotlin.py): native memory
+// laid out as `UniffiRustCallStatus` (JNA computes the layout). A status is taken for one call, zeroed,
+// and given back after its check, so calls in flight on a thread (a callback calling into Rust,
+// lifting an error) each hold their own. Rust writes it only on error.
 internal class UniffiCallStatusCache {
-    private val spare = ArrayList<UniffiRustCallStatus>(4)
+    private val spare = ArrayList<Memory>(4)
 
-    fun take(): UniffiRustCallStatus {
-        val status = if (spare.isEmpty()) UniffiRustCallStatus() else spare.removeAt(spare.size - 1)
-        status.code = UNIFFI_CALL_SUCCESS
-        status.error_buf.capacity = 0
-        status.error_buf.len = 0
-        status.error_buf.data = null
+    fun take(): Memory {
+        val status = if (spare.isEmpty()) Memory(UniffiCallStatusLayout.size) else spare.removeAt(spare.size - 1)
+        status.clear()
         return status
     }
 
-    fun give(status: UniffiRustCallStatus) {
+    fun give(status: Memory) {
         if (spare.size < 4) spare.add(status)
     }
 }
 
+// In an object, initialised on first use (not with the file's other top-level values).
+internal object UniffiCallStatusLayout {
+    val size: Long = UniffiRustCallStatus().size().toLong()
+}
+
 private val uniffiCallStatuses: ThreadLocal<UniffiCallStatusCache> =
     ThreadLocal.withInitial { UniffiCallStatusCache() }
+
+// liangzheng: the status of a call that did not succeed, read into the generated Structure
+// (only then: success is one byte, `code`, the first field).
+private fun<E: kotlin.Exception> uniffiCheckCallStatus(errorHandler: UniffiRustCallStatusErrorHandler<E>, status: Pointer) {
+    if (status.getByte(0) == UNIFFI_CALL_SUCCESS) {
+        return
+    }
+    val failed = UniffiRustCallStatus()
+    val size = failed.size()
+    failed.getPointer().write(0, status.getByteArray(0, size), 0, size)
+    failed.read()
+    uniffiCheckCallStatus(errorHandler, failed)
+}
 
 // Check UniffiRustCallStatus and throw an error if the call wasn't successful
 private fun<E: kotlin.Exception> uniffiCheckCallStatus(errorHandler: UniffiRustCallStatusErrorHandler<E>, status: UniffiRustCallStatus) {
@@ -335,7 +424,7 @@ object UniffiNullRustCallStatusErrorHandler: UniffiRustCallStatusErrorHandler<In
 }
 
 // Call a rust function that returns a plain value
-private inline fun <U> uniffiRustCall(callback: (UniffiRustCallStatus) -> U): U {
+private inline fun <U> uniffiRustCall(callback: (Pointer) -> U): U {
     return uniffiRustCallWithError(UniffiNullRustCallStatusErrorHandler, callback)
 }
 
@@ -1062,147 +1151,147 @@ internal object UniffiLib : Library {
         }
 
     // FFI functions, bound once by Native.register (direct mapping)
-    external fun uniffi_liangzheng_ffi_fn_clone_devicesigner(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_clone_devicesigner(`ptr`: Pointer,uniffi_out_err: Pointer, 
 ): Pointer
-    external fun uniffi_liangzheng_ffi_fn_free_devicesigner(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_free_devicesigner(`ptr`: Pointer,uniffi_out_err: Pointer, 
 ): Unit
     external fun uniffi_liangzheng_ffi_fn_init_callback_vtable_devicesigner(`vtable`: UniffiVTableCallbackInterfaceDeviceSigner,
 ): Unit
-    external fun uniffi_liangzheng_ffi_fn_method_devicesigner_public_key(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_devicesigner_public_key(`ptr`: Pointer,uniffi_out_err: Pointer, 
 ): RustBuffer.ByValue
-    external fun uniffi_liangzheng_ffi_fn_method_devicesigner_sign(`ptr`: Pointer,`message`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_devicesigner_sign(`ptr`: Pointer,`message`: RustBuffer.ByValue,uniffi_out_err: Pointer, 
 ): RustBuffer.ByValue
-    external fun uniffi_liangzheng_ffi_fn_clone_frameassembler(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_clone_frameassembler(`ptr`: Pointer,uniffi_out_err: Pointer, 
 ): Pointer
-    external fun uniffi_liangzheng_ffi_fn_free_frameassembler(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_free_frameassembler(`ptr`: Pointer,uniffi_out_err: Pointer, 
 ): Unit
-    external fun uniffi_liangzheng_ffi_fn_constructor_frameassembler_new(uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_constructor_frameassembler_new(uniffi_out_err: Pointer, 
 ): Pointer
-    external fun uniffi_liangzheng_ffi_fn_method_frameassembler_push(`ptr`: Pointer,`text`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_frameassembler_push(`ptr`: Pointer,`text`: RustBuffer.ByValue,uniffi_out_err: Pointer, 
 ): RustBuffer.ByValue
-    external fun uniffi_liangzheng_ffi_fn_method_frameassembler_reset(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_frameassembler_reset(`ptr`: Pointer,uniffi_out_err: Pointer, 
 ): Unit
-    external fun uniffi_liangzheng_ffi_fn_method_frameassembler_result(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_frameassembler_result(`ptr`: Pointer,uniffi_out_err: Pointer, 
 ): RustBuffer.ByValue
-    external fun uniffi_liangzheng_ffi_fn_clone_issuer(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_clone_issuer(`ptr`: Pointer,uniffi_out_err: Pointer, 
 ): Pointer
-    external fun uniffi_liangzheng_ffi_fn_free_issuer(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_free_issuer(`ptr`: Pointer,uniffi_out_err: Pointer, 
 ): Unit
-    external fun uniffi_liangzheng_ffi_fn_constructor_issuer_from_pkcs8_pem(`pem`: RustBuffer.ByValue,`name`: RustBuffer.ByValue,`uscc`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_constructor_issuer_from_pkcs8_pem(`pem`: RustBuffer.ByValue,`name`: RustBuffer.ByValue,`uscc`: RustBuffer.ByValue,uniffi_out_err: Pointer, 
 ): Pointer
-    external fun uniffi_liangzheng_ffi_fn_constructor_issuer_from_seed(`seed`: RustBuffer.ByValue,`name`: RustBuffer.ByValue,`uscc`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_constructor_issuer_from_seed(`seed`: RustBuffer.ByValue,`name`: RustBuffer.ByValue,`uscc`: RustBuffer.ByValue,uniffi_out_err: Pointer, 
 ): Pointer
-    external fun uniffi_liangzheng_ffi_fn_method_issuer_issue(`ptr`: Pointer,`claimsJson`: RustBuffer.ByValue,`holder`: RustBuffer.ByValue,`now`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_issuer_issue(`ptr`: Pointer,`claimsJson`: RustBuffer.ByValue,`holder`: RustBuffer.ByValue,`now`: Long,uniffi_out_err: Pointer, 
 ): RustBuffer.ByValue
-    external fun uniffi_liangzheng_ffi_fn_method_issuer_key_id(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_issuer_key_id(`ptr`: Pointer,uniffi_out_err: Pointer, 
 ): RustBuffer.ByValue
-    external fun uniffi_liangzheng_ffi_fn_method_issuer_public_key(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_issuer_public_key(`ptr`: Pointer,uniffi_out_err: Pointer, 
 ): RustBuffer.ByValue
-    external fun uniffi_liangzheng_ffi_fn_method_issuer_with_license_types(`ptr`: Pointer,`typeFile`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_issuer_with_license_types(`ptr`: Pointer,`typeFile`: RustBuffer.ByValue,uniffi_out_err: Pointer, 
 ): Pointer
-    external fun uniffi_liangzheng_ffi_fn_clone_signingkey(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_clone_signingkey(`ptr`: Pointer,uniffi_out_err: Pointer, 
 ): Pointer
-    external fun uniffi_liangzheng_ffi_fn_free_signingkey(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_free_signingkey(`ptr`: Pointer,uniffi_out_err: Pointer, 
 ): Unit
-    external fun uniffi_liangzheng_ffi_fn_constructor_signingkey_from_ed25519_seed(`seed`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_constructor_signingkey_from_ed25519_seed(`seed`: RustBuffer.ByValue,uniffi_out_err: Pointer, 
 ): Pointer
-    external fun uniffi_liangzheng_ffi_fn_constructor_signingkey_from_pkcs8_pem(`pem`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_constructor_signingkey_from_pkcs8_pem(`pem`: RustBuffer.ByValue,uniffi_out_err: Pointer, 
 ): Pointer
-    external fun uniffi_liangzheng_ffi_fn_constructor_signingkey_generate(`algorithm`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_constructor_signingkey_generate(`algorithm`: RustBuffer.ByValue,uniffi_out_err: Pointer, 
 ): Pointer
-    external fun uniffi_liangzheng_ffi_fn_method_signingkey_algorithm(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_signingkey_algorithm(`ptr`: Pointer,uniffi_out_err: Pointer, 
 ): RustBuffer.ByValue
-    external fun uniffi_liangzheng_ffi_fn_method_signingkey_key_id(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_signingkey_key_id(`ptr`: Pointer,uniffi_out_err: Pointer, 
 ): RustBuffer.ByValue
-    external fun uniffi_liangzheng_ffi_fn_method_signingkey_public_key_spki(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_signingkey_public_key_spki(`ptr`: Pointer,uniffi_out_err: Pointer, 
 ): RustBuffer.ByValue
-    external fun uniffi_liangzheng_ffi_fn_clone_verifier(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_clone_verifier(`ptr`: Pointer,uniffi_out_err: Pointer, 
 ): Pointer
-    external fun uniffi_liangzheng_ffi_fn_free_verifier(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_free_verifier(`ptr`: Pointer,uniffi_out_err: Pointer, 
 ): Unit
-    external fun uniffi_liangzheng_ffi_fn_constructor_verifier_new(`trustList`: RustBuffer.ByValue,`rootPublicKey`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_constructor_verifier_new(`trustList`: RustBuffer.ByValue,`rootPublicKey`: RustBuffer.ByValue,uniffi_out_err: Pointer, 
 ): Pointer
-    external fun uniffi_liangzheng_ffi_fn_method_verifier_add_license_types(`ptr`: Pointer,`typeFile`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_verifier_add_license_types(`ptr`: Pointer,`typeFile`: RustBuffer.ByValue,uniffi_out_err: Pointer, 
 ): Unit
-    external fun uniffi_liangzheng_ffi_fn_method_verifier_add_status_list(`ptr`: Pointer,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_verifier_add_status_list(`ptr`: Pointer,`token`: RustBuffer.ByValue,uniffi_out_err: Pointer, 
 ): Unit
-    external fun uniffi_liangzheng_ffi_fn_method_verifier_clear_request(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_verifier_clear_request(`ptr`: Pointer,uniffi_out_err: Pointer, 
 ): Unit
-    external fun uniffi_liangzheng_ffi_fn_method_verifier_create_request(`ptr`: Pointer,`verifierId`: RustBuffer.ByValue,`verifierName`: RustBuffer.ByValue,`purpose`: RustBuffer.ByValue,`typeCode`: RustBuffer.ByValue,`fieldKeys`: RustBuffer.ByValue,`now`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_verifier_create_request(`ptr`: Pointer,`verifierId`: RustBuffer.ByValue,`verifierName`: RustBuffer.ByValue,`purpose`: RustBuffer.ByValue,`typeCode`: RustBuffer.ByValue,`fieldKeys`: RustBuffer.ByValue,`now`: Long,uniffi_out_err: Pointer, 
 ): RustBuffer.ByValue
-    external fun uniffi_liangzheng_ffi_fn_method_verifier_create_signed_request(`ptr`: Pointer,`verifierId`: RustBuffer.ByValue,`verifierName`: RustBuffer.ByValue,`purpose`: RustBuffer.ByValue,`typeCode`: RustBuffer.ByValue,`fieldKeys`: RustBuffer.ByValue,`now`: Long,`signer`: Pointer,`registration`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_verifier_create_signed_request(`ptr`: Pointer,`verifierId`: RustBuffer.ByValue,`verifierName`: RustBuffer.ByValue,`purpose`: RustBuffer.ByValue,`typeCode`: RustBuffer.ByValue,`fieldKeys`: RustBuffer.ByValue,`now`: Long,`signer`: Pointer,`registration`: RustBuffer.ByValue,uniffi_out_err: Pointer, 
 ): RustBuffer.ByValue
-    external fun uniffi_liangzheng_ffi_fn_method_verifier_expect_request(`ptr`: Pointer,`requestBody`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_verifier_expect_request(`ptr`: Pointer,`requestBody`: RustBuffer.ByValue,uniffi_out_err: Pointer, 
 ): Unit
-    external fun uniffi_liangzheng_ffi_fn_method_verifier_license_types(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_verifier_license_types(`ptr`: Pointer,uniffi_out_err: Pointer, 
 ): RustBuffer.ByValue
-    external fun uniffi_liangzheng_ffi_fn_method_verifier_trust_list_expires(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_verifier_trust_list_expires(`ptr`: Pointer,uniffi_out_err: Pointer, 
 ): RustBuffer.ByValue
-    external fun uniffi_liangzheng_ffi_fn_method_verifier_update_trust_list(`ptr`: Pointer,`trustList`: RustBuffer.ByValue,`rootPublicKey`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_verifier_update_trust_list(`ptr`: Pointer,`trustList`: RustBuffer.ByValue,`rootPublicKey`: RustBuffer.ByValue,uniffi_out_err: Pointer, 
 ): Unit
-    external fun uniffi_liangzheng_ffi_fn_method_verifier_verify(`ptr`: Pointer,`qrText`: RustBuffer.ByValue,`policy`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_verifier_verify(`ptr`: Pointer,`qrText`: RustBuffer.ByValue,`policy`: RustBuffer.ByValue,uniffi_out_err: Pointer, 
 ): RustBuffer.ByValue
-    external fun uniffi_liangzheng_ffi_fn_method_verifier_verify_assembled(`ptr`: Pointer,`code`: RustBuffer.ByValue,`policy`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_verifier_verify_assembled(`ptr`: Pointer,`code`: RustBuffer.ByValue,`policy`: RustBuffer.ByValue,uniffi_out_err: Pointer, 
 ): RustBuffer.ByValue
-    external fun uniffi_liangzheng_ffi_fn_method_verifier_verify_assembled_scan(`ptr`: Pointer,`code`: RustBuffer.ByValue,`policy`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_verifier_verify_assembled_scan(`ptr`: Pointer,`code`: RustBuffer.ByValue,`policy`: RustBuffer.ByValue,uniffi_out_err: Pointer, 
 ): RustBuffer.ByValue
-    external fun uniffi_liangzheng_ffi_fn_method_verifier_verify_scan(`ptr`: Pointer,`qrText`: RustBuffer.ByValue,`policy`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_verifier_verify_scan(`ptr`: Pointer,`qrText`: RustBuffer.ByValue,`policy`: RustBuffer.ByValue,uniffi_out_err: Pointer, 
 ): RustBuffer.ByValue
-    external fun uniffi_liangzheng_ffi_fn_clone_wallet(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_clone_wallet(`ptr`: Pointer,uniffi_out_err: Pointer, 
 ): Pointer
-    external fun uniffi_liangzheng_ffi_fn_free_wallet(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_free_wallet(`ptr`: Pointer,uniffi_out_err: Pointer, 
 ): Unit
-    external fun uniffi_liangzheng_ffi_fn_constructor_wallet_from_ed25519_seed(`seed`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_constructor_wallet_from_ed25519_seed(`seed`: RustBuffer.ByValue,uniffi_out_err: Pointer, 
 ): Pointer
-    external fun uniffi_liangzheng_ffi_fn_constructor_wallet_new(`signer`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_constructor_wallet_new(`signer`: Pointer,uniffi_out_err: Pointer, 
 ): Pointer
-    external fun uniffi_liangzheng_ffi_fn_method_wallet_add(`ptr`: Pointer,`license`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_wallet_add(`ptr`: Pointer,`license`: RustBuffer.ByValue,uniffi_out_err: Pointer, 
 ): Int
-    external fun uniffi_liangzheng_ffi_fn_method_wallet_add_license_types(`ptr`: Pointer,`typeFile`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_wallet_add_license_types(`ptr`: Pointer,`typeFile`: RustBuffer.ByValue,uniffi_out_err: Pointer, 
 ): Unit
-    external fun uniffi_liangzheng_ffi_fn_method_wallet_count(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_wallet_count(`ptr`: Pointer,uniffi_out_err: Pointer, 
 ): Int
-    external fun uniffi_liangzheng_ffi_fn_method_wallet_holder_key(`ptr`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_wallet_holder_key(`ptr`: Pointer,uniffi_out_err: Pointer, 
 ): RustBuffer.ByValue
-    external fun uniffi_liangzheng_ffi_fn_method_wallet_license_type(`ptr`: Pointer,`index`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_wallet_license_type(`ptr`: Pointer,`index`: Int,uniffi_out_err: Pointer, 
 ): RustBuffer.ByValue
-    external fun uniffi_liangzheng_ffi_fn_method_wallet_present(`ptr`: Pointer,`index`: Int,`fieldKeys`: RustBuffer.ByValue,`now`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_wallet_present(`ptr`: Pointer,`index`: Int,`fieldKeys`: RustBuffer.ByValue,`now`: Long,uniffi_out_err: Pointer, 
 ): RustBuffer.ByValue
-    external fun uniffi_liangzheng_ffi_fn_method_wallet_present_bundle(`ptr`: Pointer,`members`: RustBuffer.ByValue,`now`: Long,`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_wallet_present_bundle(`ptr`: Pointer,`members`: RustBuffer.ByValue,`now`: Long,`options`: RustBuffer.ByValue,uniffi_out_err: Pointer, 
 ): RustBuffer.ByValue
-    external fun uniffi_liangzheng_ffi_fn_method_wallet_present_frames(`ptr`: Pointer,`index`: Int,`fieldKeys`: RustBuffer.ByValue,`now`: Long,`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_wallet_present_frames(`ptr`: Pointer,`index`: Int,`fieldKeys`: RustBuffer.ByValue,`now`: Long,`options`: RustBuffer.ByValue,uniffi_out_err: Pointer, 
 ): RustBuffer.ByValue
-    external fun uniffi_liangzheng_ffi_fn_method_wallet_read_request(`ptr`: Pointer,`qrText`: RustBuffer.ByValue,`policy`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_wallet_read_request(`ptr`: Pointer,`qrText`: RustBuffer.ByValue,`policy`: RustBuffer.ByValue,uniffi_out_err: Pointer, 
 ): RustBuffer.ByValue
-    external fun uniffi_liangzheng_ffi_fn_method_wallet_respond(`ptr`: Pointer,`index`: Int,`request`: RustBuffer.ByValue,`consentedKeys`: RustBuffer.ByValue,`now`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_wallet_respond(`ptr`: Pointer,`index`: Int,`request`: RustBuffer.ByValue,`consentedKeys`: RustBuffer.ByValue,`now`: Long,uniffi_out_err: Pointer, 
 ): RustBuffer.ByValue
-    external fun uniffi_liangzheng_ffi_fn_method_wallet_set_request_root(`ptr`: Pointer,`rootPublicKey`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_method_wallet_set_request_root(`ptr`: Pointer,`rootPublicKey`: RustBuffer.ByValue,uniffi_out_err: Pointer, 
 ): Unit
-    external fun uniffi_liangzheng_ffi_fn_func_default_policy(`now`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_func_default_policy(`now`: Long,uniffi_out_err: Pointer, 
 ): RustBuffer.ByValue
-    external fun uniffi_liangzheng_ffi_fn_func_default_request_policy(`now`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_func_default_request_policy(`now`: Long,uniffi_out_err: Pointer, 
 ): RustBuffer.ByValue
-    external fun uniffi_liangzheng_ffi_fn_func_library_build(uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_func_library_build(uniffi_out_err: Pointer, 
 ): RustBuffer.ByValue
-    external fun uniffi_liangzheng_ffi_fn_func_qr_version(`text`: RustBuffer.ByValue,`ecc`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_func_qr_version(`text`: RustBuffer.ByValue,`ecc`: RustBuffer.ByValue,uniffi_out_err: Pointer, 
 ): Byte
-    external fun uniffi_liangzheng_ffi_fn_func_read_registration(`signedRegistration`: RustBuffer.ByValue,`rootPublicKey`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_func_read_registration(`signedRegistration`: RustBuffer.ByValue,`rootPublicKey`: RustBuffer.ByValue,uniffi_out_err: Pointer, 
 ): RustBuffer.ByValue
-    external fun uniffi_liangzheng_ffi_fn_func_render_qr_png(`text`: RustBuffer.ByValue,`style`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_func_render_qr_png(`text`: RustBuffer.ByValue,`style`: RustBuffer.ByValue,uniffi_out_err: Pointer, 
 ): RustBuffer.ByValue
-    external fun uniffi_liangzheng_ffi_fn_func_render_qr_svg(`text`: RustBuffer.ByValue,`style`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_func_render_qr_svg(`text`: RustBuffer.ByValue,`style`: RustBuffer.ByValue,uniffi_out_err: Pointer, 
 ): RustBuffer.ByValue
-    external fun uniffi_liangzheng_ffi_fn_func_sign_registration(`registration`: RustBuffer.ByValue,`root`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_func_sign_registration(`registration`: RustBuffer.ByValue,`root`: Pointer,uniffi_out_err: Pointer, 
 ): RustBuffer.ByValue
-    external fun uniffi_liangzheng_ffi_fn_func_sign_trust_list(`issuers`: RustBuffer.ByValue,`issuedAt`: Long,`expires`: RustBuffer.ByValue,`root`: Pointer,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_liangzheng_ffi_fn_func_sign_trust_list(`issuers`: RustBuffer.ByValue,`issuedAt`: Long,`expires`: RustBuffer.ByValue,`root`: Pointer,uniffi_out_err: Pointer, 
 ): RustBuffer.ByValue
-    external fun ffi_liangzheng_ffi_rustbuffer_alloc(`size`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_liangzheng_ffi_rustbuffer_alloc(`size`: Long,uniffi_out_err: Pointer, 
 ): RustBuffer.ByValue
-    external fun ffi_liangzheng_ffi_rustbuffer_from_bytes(`bytes`: ForeignBytes.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_liangzheng_ffi_rustbuffer_from_bytes(`bytes`: ForeignBytes.ByValue,uniffi_out_err: Pointer, 
 ): RustBuffer.ByValue
-    external fun ffi_liangzheng_ffi_rustbuffer_free(`buf`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_liangzheng_ffi_rustbuffer_free(`buf`: RustBuffer.ByValue,uniffi_out_err: Pointer, 
 ): Unit
-    external fun ffi_liangzheng_ffi_rustbuffer_reserve(`buf`: RustBuffer.ByValue,`additional`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_liangzheng_ffi_rustbuffer_reserve(`buf`: RustBuffer.ByValue,`additional`: Long,uniffi_out_err: Pointer, 
 ): RustBuffer.ByValue
     external fun ffi_liangzheng_ffi_rust_future_poll_u8(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
 ): Unit
@@ -1210,7 +1299,7 @@ internal object UniffiLib : Library {
 ): Unit
     external fun ffi_liangzheng_ffi_rust_future_free_u8(`handle`: Long,
 ): Unit
-    external fun ffi_liangzheng_ffi_rust_future_complete_u8(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_liangzheng_ffi_rust_future_complete_u8(`handle`: Long,uniffi_out_err: Pointer, 
 ): Byte
     external fun ffi_liangzheng_ffi_rust_future_poll_i8(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
 ): Unit
@@ -1218,7 +1307,7 @@ internal object UniffiLib : Library {
 ): Unit
     external fun ffi_liangzheng_ffi_rust_future_free_i8(`handle`: Long,
 ): Unit
-    external fun ffi_liangzheng_ffi_rust_future_complete_i8(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_liangzheng_ffi_rust_future_complete_i8(`handle`: Long,uniffi_out_err: Pointer, 
 ): Byte
     external fun ffi_liangzheng_ffi_rust_future_poll_u16(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
 ): Unit
@@ -1226,7 +1315,7 @@ internal object UniffiLib : Library {
 ): Unit
     external fun ffi_liangzheng_ffi_rust_future_free_u16(`handle`: Long,
 ): Unit
-    external fun ffi_liangzheng_ffi_rust_future_complete_u16(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_liangzheng_ffi_rust_future_complete_u16(`handle`: Long,uniffi_out_err: Pointer, 
 ): Short
     external fun ffi_liangzheng_ffi_rust_future_poll_i16(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
 ): Unit
@@ -1234,7 +1323,7 @@ internal object UniffiLib : Library {
 ): Unit
     external fun ffi_liangzheng_ffi_rust_future_free_i16(`handle`: Long,
 ): Unit
-    external fun ffi_liangzheng_ffi_rust_future_complete_i16(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_liangzheng_ffi_rust_future_complete_i16(`handle`: Long,uniffi_out_err: Pointer, 
 ): Short
     external fun ffi_liangzheng_ffi_rust_future_poll_u32(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
 ): Unit
@@ -1242,7 +1331,7 @@ internal object UniffiLib : Library {
 ): Unit
     external fun ffi_liangzheng_ffi_rust_future_free_u32(`handle`: Long,
 ): Unit
-    external fun ffi_liangzheng_ffi_rust_future_complete_u32(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_liangzheng_ffi_rust_future_complete_u32(`handle`: Long,uniffi_out_err: Pointer, 
 ): Int
     external fun ffi_liangzheng_ffi_rust_future_poll_i32(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
 ): Unit
@@ -1250,7 +1339,7 @@ internal object UniffiLib : Library {
 ): Unit
     external fun ffi_liangzheng_ffi_rust_future_free_i32(`handle`: Long,
 ): Unit
-    external fun ffi_liangzheng_ffi_rust_future_complete_i32(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_liangzheng_ffi_rust_future_complete_i32(`handle`: Long,uniffi_out_err: Pointer, 
 ): Int
     external fun ffi_liangzheng_ffi_rust_future_poll_u64(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
 ): Unit
@@ -1258,7 +1347,7 @@ internal object UniffiLib : Library {
 ): Unit
     external fun ffi_liangzheng_ffi_rust_future_free_u64(`handle`: Long,
 ): Unit
-    external fun ffi_liangzheng_ffi_rust_future_complete_u64(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_liangzheng_ffi_rust_future_complete_u64(`handle`: Long,uniffi_out_err: Pointer, 
 ): Long
     external fun ffi_liangzheng_ffi_rust_future_poll_i64(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
 ): Unit
@@ -1266,7 +1355,7 @@ internal object UniffiLib : Library {
 ): Unit
     external fun ffi_liangzheng_ffi_rust_future_free_i64(`handle`: Long,
 ): Unit
-    external fun ffi_liangzheng_ffi_rust_future_complete_i64(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_liangzheng_ffi_rust_future_complete_i64(`handle`: Long,uniffi_out_err: Pointer, 
 ): Long
     external fun ffi_liangzheng_ffi_rust_future_poll_f32(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
 ): Unit
@@ -1274,7 +1363,7 @@ internal object UniffiLib : Library {
 ): Unit
     external fun ffi_liangzheng_ffi_rust_future_free_f32(`handle`: Long,
 ): Unit
-    external fun ffi_liangzheng_ffi_rust_future_complete_f32(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_liangzheng_ffi_rust_future_complete_f32(`handle`: Long,uniffi_out_err: Pointer, 
 ): Float
     external fun ffi_liangzheng_ffi_rust_future_poll_f64(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
 ): Unit
@@ -1282,7 +1371,7 @@ internal object UniffiLib : Library {
 ): Unit
     external fun ffi_liangzheng_ffi_rust_future_free_f64(`handle`: Long,
 ): Unit
-    external fun ffi_liangzheng_ffi_rust_future_complete_f64(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_liangzheng_ffi_rust_future_complete_f64(`handle`: Long,uniffi_out_err: Pointer, 
 ): Double
     external fun ffi_liangzheng_ffi_rust_future_poll_pointer(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
 ): Unit
@@ -1290,7 +1379,7 @@ internal object UniffiLib : Library {
 ): Unit
     external fun ffi_liangzheng_ffi_rust_future_free_pointer(`handle`: Long,
 ): Unit
-    external fun ffi_liangzheng_ffi_rust_future_complete_pointer(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_liangzheng_ffi_rust_future_complete_pointer(`handle`: Long,uniffi_out_err: Pointer, 
 ): Pointer
     external fun ffi_liangzheng_ffi_rust_future_poll_rust_buffer(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
 ): Unit
@@ -1298,7 +1387,7 @@ internal object UniffiLib : Library {
 ): Unit
     external fun ffi_liangzheng_ffi_rust_future_free_rust_buffer(`handle`: Long,
 ): Unit
-    external fun ffi_liangzheng_ffi_rust_future_complete_rust_buffer(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_liangzheng_ffi_rust_future_complete_rust_buffer(`handle`: Long,uniffi_out_err: Pointer, 
 ): RustBuffer.ByValue
     external fun ffi_liangzheng_ffi_rust_future_poll_void(`handle`: Long,`callback`: UniffiRustFutureContinuationCallback,`callbackData`: Long,
 ): Unit
@@ -1306,7 +1395,7 @@ internal object UniffiLib : Library {
 ): Unit
     external fun ffi_liangzheng_ffi_rust_future_free_void(`handle`: Long,
 ): Unit
-    external fun ffi_liangzheng_ffi_rust_future_complete_void(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun ffi_liangzheng_ffi_rust_future_complete_void(`handle`: Long,uniffi_out_err: Pointer, 
 ): Unit
 
 }
@@ -1782,8 +1871,8 @@ public object FfiConverterString: FfiConverter<String, RustBuffer.ByValue> {
     // store our length and avoid writing it out to the buffer.
     override fun lift(value: RustBuffer.ByValue): String {
         try {
-            val byteArr = ByteArray(value.len.toInt())
-            value.asByteBuffer()!!.get(byteArr)
+            // liangzheng: one copy, not a JNI direct ByteBuffer (scripts/postprocess-kotlin.py).
+            val byteArr = value.data!!.getByteArray(0, Math.toIntExact(value.len))
             return byteArr.toString(Charsets.UTF_8)
         } finally {
             RustBuffer.free(value)
@@ -1798,6 +1887,13 @@ public object FfiConverterString: FfiConverter<String, RustBuffer.ByValue> {
     }
 
     fun toUtf8(value: String): ByteBuffer {
+        // liangzheng (scripts/postprocess-kotlin.py): String.getBytes first — one pass, no encoder, no
+        // CharBuffer walked char by char. It writes '?' for a lone surrogate, so when the bytes hold
+        // a '?' the strict encoder below decides (it rejects lone surrogates, as before).
+        val bytes = value.toByteArray(Charsets.UTF_8)
+        if (bytes.indexOf(QUESTION_MARK) < 0) {
+            return ByteBuffer.wrap(bytes)
+        }
         // Make sure we don't have invalid UTF-16, check for lone surrogates.
         return Charsets.UTF_8.newEncoder().run {
             onMalformedInput(CodingErrorAction.REPORT)
@@ -1805,12 +1901,15 @@ public object FfiConverterString: FfiConverter<String, RustBuffer.ByValue> {
         }
     }
 
+    private const val QUESTION_MARK = '?'.code.toByte()
+
     override fun lower(value: String): RustBuffer.ByValue {
         val byteBuf = toUtf8(value)
         // Ideally we'd pass these bytes to `ffi_bytebuffer_from_bytes`, but doing so would require us
         // to copy them into a JNA `Memory`. So we might as well directly copy them into a `RustBuffer`.
         val rbuf = RustBuffer.alloc(byteBuf.limit().toULong())
-        rbuf.asByteBuffer()!!.put(byteBuf)
+        // liangzheng: one copy, not a JNI direct ByteBuffer (scripts/postprocess-kotlin.py).
+        rbuf.data!!.write(0, byteBuf.array(), byteBuf.arrayOffset() + byteBuf.position(), byteBuf.remaining())
         return rbuf
     }
 
