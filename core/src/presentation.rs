@@ -64,14 +64,31 @@ pub fn transcript(
 ) -> Vec<u8> {
     let mut ids = field_ids.to_vec();
     ids.sort_unstable();
-    cbor::encode(&Value::Array(vec![
-        Value::Text(TRANSCRIPT_LABEL.into()),
-        Value::Bytes(digest.digest(credential).to_vec()),
-        Value::Array(ids.into_iter().map(|i| read::u(u64::from(i))).collect()),
-        read::u(time.0),
-        read::u(lifetime),
-        request_hash.map_or(Value::Null, |h| Value::Bytes(h.to_vec())),
-    ]))
+    // Written straight out in deterministic CBOR (shortest heads, definite lengths; no map to
+    // sort): the bytes `cbor::encode` gives for the array
+    // `[label, digest, [ids…], time, lifetime, request hash or null]` (tested against it),
+    // without building and cloning a value tree on every presentation and verification.
+    let len = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
+    let mut out = Vec::with_capacity(96 + 5 * ids.len());
+    cbor::write_head(4, 6, &mut out);
+    cbor::write_head(3, len(TRANSCRIPT_LABEL.len()), &mut out);
+    out.extend_from_slice(TRANSCRIPT_LABEL.as_bytes());
+    cbor::write_head(2, 32, &mut out);
+    out.extend_from_slice(&digest.digest(credential));
+    cbor::write_head(4, len(ids.len()), &mut out);
+    for id in ids {
+        cbor::write_head(0, u64::from(id), &mut out);
+    }
+    cbor::write_head(0, time.0, &mut out);
+    cbor::write_head(0, lifetime, &mut out);
+    match request_hash {
+        Some(h) => {
+            cbor::write_head(2, 32, &mut out);
+            out.extend_from_slice(h);
+        }
+        None => out.push(0xf6),
+    }
+    out
 }
 
 impl Presentation {
@@ -153,5 +170,72 @@ impl Presentation {
             disclosures,
             proof,
         })
+    }
+}
+
+#[cfg(test)]
+mod transcript_tests {
+    use super::*;
+
+    /// The transcript as it was built before: a value tree, encoded deterministically.
+    fn reference(
+        digest: DigestAlgorithm,
+        credential: &[u8],
+        field_ids: &[u32],
+        time: UnixTime,
+        lifetime: u64,
+        request_hash: Option<&[u8; 32]>,
+    ) -> Vec<u8> {
+        let mut ids = field_ids.to_vec();
+        ids.sort_unstable();
+        cbor::encode(&Value::Array(vec![
+            Value::Text(TRANSCRIPT_LABEL.into()),
+            Value::Bytes(digest.digest(credential).to_vec()),
+            Value::Array(ids.into_iter().map(|i| read::u(u64::from(i))).collect()),
+            read::u(time.0),
+            read::u(lifetime),
+            request_hash.map_or(Value::Null, |h| Value::Bytes(h.to_vec())),
+        ]))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_direct_encoding_is_the_value_trees(
+            cred in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..600),
+            ids in proptest::collection::vec(proptest::prelude::any::<u32>(), 0..70),
+            time in proptest::prelude::any::<u64>(),
+            lifetime in proptest::prelude::any::<u64>(),
+            hash in proptest::option::of(proptest::prelude::any::<[u8; 32]>()),
+            sm3 in proptest::prelude::any::<bool>(),
+        ) {
+            let d = if sm3 { DigestAlgorithm::Sm3 } else { DigestAlgorithm::Sha256 };
+            let t = UnixTime(time);
+            proptest::prop_assert_eq!(
+                transcript(d, &cred, &ids, t, lifetime, hash.as_ref()),
+                reference(d, &cred, &ids, t, lifetime, hash.as_ref())
+            );
+        }
+    }
+
+    #[test]
+    fn small_and_boundary_values_encode_as_the_value_tree() {
+        for n in [
+            0u64,
+            23,
+            24,
+            255,
+            256,
+            65_535,
+            65_536,
+            u64::from(u32::MAX),
+            u64::MAX,
+        ] {
+            let ids = [u32::try_from(n).unwrap_or(u32::MAX), 0, 24];
+            assert_eq!(
+                transcript(DigestAlgorithm::Sha256, b"c", &ids, UnixTime(n), n, None),
+                reference(DigestAlgorithm::Sha256, b"c", &ids, UnixTime(n), n, None),
+                "{n}"
+            );
+        }
     }
 }

@@ -106,6 +106,26 @@ pub fn encode(value: &Value) -> Vec<u8> {
     out
 }
 
+/// Appends the deterministic (shortest) head of major type `major` (0–7) with argument `arg`:
+/// what [`encode`] writes for that head, for callers that write a fixed structure directly.
+pub(crate) fn write_head(major: u8, arg: u64, out: &mut Vec<u8>) {
+    let m = major << 5;
+    if arg < 24 {
+        out.push(m | arg as u8);
+    } else if let Ok(a) = u8::try_from(arg) {
+        out.extend_from_slice(&[m | 24, a]);
+    } else if let Ok(a) = u16::try_from(arg) {
+        out.push(m | 25);
+        out.extend_from_slice(&a.to_be_bytes());
+    } else if let Ok(a) = u32::try_from(arg) {
+        out.push(m | 26);
+        out.extend_from_slice(&a.to_be_bytes());
+    } else {
+        out.push(m | 27);
+        out.extend_from_slice(&arg.to_be_bytes());
+    }
+}
+
 /// Returns a copy of `value` with every map's entries sorted by encoded key bytes.
 fn canonicalize(value: &Value) -> Value {
     match value {

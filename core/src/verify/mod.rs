@@ -625,7 +625,11 @@ impl Verifier {
                 issuer_zh: i.name_zh.clone(),
                 issuer_en: i.name_en.clone(),
                 issuer_code: i.code.clone(),
-                key_id: i.key_id().to_hex(),
+                // The credential's kid found this entry (index_keys keys it by the entry's own
+                // key id): no need to hash the key again.
+                key_id: kid
+                    .as_ref()
+                    .map_or_else(|| i.key_id().to_hex(), KeyId::to_hex),
                 issued_at: cred.issued_at.0,
                 valid_from: cred.not_before.0,
                 valid_until: cred.expires.map(|e| e.0),
