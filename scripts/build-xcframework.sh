@@ -26,8 +26,7 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 case $build in
-  verifier|wallet) features=(--no-default-features --features "$build,p256-ring") ;; # ring: docs/decisions/0014
-  full) features=() ;;
+  verifier|wallet|full) features="$build,p256-ring" ;; # ring: docs/decisions/0014
   *) die "--features must be verifier, wallet or full, not '$build'" ;;
 esac
 target_dir=${CARGO_TARGET_DIR:-target}
@@ -42,6 +41,8 @@ done
 if [[ $dry == 0 ]]; then
   [[ $(uname -s) == Darwin ]] || die "needs macOS with Xcode (xcodebuild, lipo); use --dry-run to see the steps"
   for tool in xcodebuild lipo rustup cargo; do command -v "$tool" >/dev/null || die "$tool not found"; done
+  # scripts/build-ffi-release.sh rebuilds std for size (decision 0020): it needs std's source.
+  run rustup component add rust-src
 fi
 
 ios=aarch64-apple-ios
@@ -49,12 +50,12 @@ ios_sim=(aarch64-apple-ios-sim x86_64-apple-ios)
 macos=(aarch64-apple-darwin x86_64-apple-darwin)
 run rustup target add "$ios" "${ios_sim[@]}" "${macos[@]}"
 for t in "$ios" "${ios_sim[@]}" "${macos[@]}"; do
-  # `cargo rustc --crate-type staticlib`: the library alone, so release-small's LTO runs
-  # (rustc skips LTO when the same run also writes an rlib; docs/bindings.md "Size").
-  run cargo rustc -p liangzheng-ffi --lib --crate-type staticlib --profile "$profile" --target "$t" \
-    ${features[@]+"${features[@]}"}
+  # The staticlib alone (so release-small's LTO runs), std rebuilt for size, no panic locations:
+  # the library as apps ship it (scripts/build-ffi-release.sh, decision 0020). The app's linker
+  # dead-strips what nothing references (UniFFI's metadata statics among them).
+  run scripts/build-ffi-release.sh --features "$features" --target "$t" --crate-type staticlib --link plain
 done
-lib() { echo "$target_dir/$1/$profile/libliangzheng_ffi.a"; }
+lib() { echo "$target_dir/ffi-release/$1/$profile/libliangzheng_ffi.a"; }
 
 run rm -rf "$out"
 run mkdir -p "$out/headers" "$out/fat"

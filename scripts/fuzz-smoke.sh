@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every fuzz target (`cargo fuzz list`: bundle_verify, cbor, credential_parse, portrait,
-# presentation_parse, qr_frames, qr_text, request_parse, status_list, trust_list,
+# presentation_parse, qr_frames, qr_text, request_authenticate, request_parse, status_list, trust_list, type_file,
 # verify_full) for SECONDS (default 5) starting from the committed
 # seeds in fuzz/seeds/<target>/, and fails on the first crash, panic, leak or
 # timeout. The working corpus goes to fuzz/corpus/<target>/ (gitignored), so

@@ -9,15 +9,18 @@
 # not run LTO when one invocation also writes an rlib: a plain `cargo build` of the
 # crate gives a library about 30 % larger.
 #
-# Two link settings are reported for each build:
-#   plain  the system linker, nothing else;
-#   tuned  lld with identical-code folding (--icf=all) and packed relative relocations
-#          (-z pack-relative-relocs: DT_RELR, glibc >= 2.36, Android API >= 30; the NDK's
-#          lld is the default Android linker and knows both flags).
+# Three settings are reported for each build:
+#   plain    the system linker, nothing else;
+#   tuned    lld with identical-code folding (--icf=all) and packed relative relocations
+#            (-z pack-relative-relocs: DT_RELR, glibc >= 2.36, Android API >= 30; the NDK's
+#            lld is the default Android linker and knows both flags);
+#   shipped  the library as an app ships it: scripts/build-ffi-release.sh (tuned, plus std
+#            rebuilt without its backtrace printer and panic locations, no UniFFI metadata
+#            statics; docs/decisions/0020-shipped-library-size.md).
 #
 #   scripts/size-report-ffi.sh [TARGET]   TARGET: a Rust target triple (needs its toolchain)
 #   scripts/size-report-ffi.sh --symbols BUILD [TARGET]
-#       where the bytes go: builds BUILD (verifier, verifier+ring, wallet, wallet+ring, full)
+#       where the bytes go: builds BUILD (verifier-lean, verifier, verifier+ring, wallet, wallet+ring, full)
 #       unstripped with the tuned link and prints its symbol sizes grouped by crate
 #       (scripts/size-symbols.py; docs/bindings.md "Size and embedding" quotes it)
 #
@@ -51,6 +54,7 @@ trap 'rm -rf "$out"' EXIT
 
 features_of() {
   case $1 in
+    verifier-lean) echo "--no-default-features" ;;
     verifier) echo "--no-default-features --features verifier" ;;
     verifier+ring) echo "--no-default-features --features verifier,p256-ring" ;;
     wallet) echo "--no-default-features --features wallet" ;;
@@ -62,7 +66,7 @@ features_of() {
 if [[ -n $symbols ]]; then
   command -v nm >/dev/null || die "nm not found (binutils)"
   features=$(features_of "$symbols")
-  [[ -n $features || $symbols == full ]] || die "unknown build $symbols (verifier, verifier+ring, wallet, wallet+ring, full)"
+  [[ -n $features || $symbols == full ]] || die "unknown build $symbols (verifier-lean, verifier, verifier+ring, wallet, wallet+ring, full)"
   # shellcheck disable=SC2086
   CARGO_PROFILE_RELEASE_SMALL_STRIP=false cargo rustc --quiet -p liangzheng-ffi --lib --crate-type cdylib \
     --profile release-small $features "${triple_args[@]}" -- "${tuned_flags[@]}" || die "build $symbols failed"
@@ -72,8 +76,28 @@ fi
 
 printf '\nlibliangzheng_ffi.so, %s, profile release-small, stripped (bytes; KiB = 1024 bytes)\n\n' "${target:-$host}"
 printf '| build | link | stripped | gzip -9 |\n|---|---|---:|---:|\n'
-for build in verifier verifier+ring wallet wallet+ring full; do
-  for link in plain tuned; do
+# build-ffi-release.sh's feature list for a build (default features off there).
+release_features_of() {
+  case $1 in
+    verifier-lean) echo "" ;;
+    verifier) echo "verifier" ;;
+    verifier+ring) echo "verifier,p256-ring" ;;
+    wallet) echo "wallet" ;;
+    wallet+ring) echo "wallet,p256-ring" ;;
+    full) echo "full,p256-ring" ;;
+  esac
+}
+
+for build in verifier-lean verifier verifier+ring wallet wallet+ring full; do
+  for link in plain tuned shipped; do
+    if [[ $link == shipped ]]; then
+      lib=$(scripts/build-ffi-release.sh --features "$(release_features_of "$build")" "${triple_args[@]}" \
+        --out "$out/$build-shipped.so" 2>/dev/null | tail -1) || die "build-ffi-release.sh $build failed"
+      bytes=$(stat -c %s "$lib")
+      gz=$(gzip -9 -c "$lib" | wc -c)
+      printf '| %s | %s | %d (%d KiB) | %d (%d KiB) |\n' "$build" "$link" "$bytes" $((bytes / 1024)) "$gz" $((gz / 1024))
+      continue
+    fi
     flags=()
     [[ $link == tuned ]] && flags=("${tuned_flags[@]}")
     # shellcheck disable=SC2046

@@ -80,6 +80,25 @@ for build in verifier verifier-lean wallet; do
     "$py" -m pytest -q -p no:cacheprovider bindings/python/build_tests
 done
 
+# The library as apps ship it (scripts/build-ffi-release.sh: std rebuilt without its backtrace
+# printer, no panic locations, no UniFFI metadata statics; docs/decisions/0020): the smallest
+# build, plus the test-only panic probe. The committed Python module must load it (every
+# checksum still exported), pass the build suite, and see a panic as InternalError with the
+# process alive: unwinding still works without std's backtrace feature.
+echo "== shipped verifier-lean library (build-ffi-release.sh): Python build suite and a panic"
+shipped=$(scripts/build-ffi-release.sh --features panic-probe --out "$work/shipped/libliangzheng_ffi.so" | tail -1)
+[[ -f $shipped ]] || die "build-ffi-release.sh built nothing"
+if nm -D "$shipped" | grep -q UNIFFI_META_; then die "the shipped library still exports UNIFFI_META_* statics"; fi
+# The symbolizer looks DWARF sections up by name; a stable-std library holds these strings.
+if strings "$shipped" | grep -q -F .debug_line; then die "the shipped library still links std's backtrace printer"; fi
+if strings "$shipped" | grep -q '\.rs$'; then die "the shipped library still holds panic locations (source paths)"; fi
+cp bindings/python/liangzheng_ffi.py "$work/shipped/"
+LZ_EXPECT_BUILD=verifier-lean LZ_FRAMES_FILE=$work/frames.json PYTHONPATH="$work/shipped" \
+  "$py" -m pytest -q -p no:cacheprovider bindings/python/build_tests
+PYTHONPATH="$work/shipped" "$py" bindings/python/build_tests/panic_probe.py 2>"$work/shipped/stderr" \
+  || { cat "$work/shipped/stderr" >&2; die "a panic in the shipped library did not become InternalError"; }
+grep -q "panic probe" "$work/shipped/stderr" || die "the panic hook printed nothing for the probe's panic"
+
 # The XCFramework script cannot run here (no macOS/Xcode): check its syntax and its dry run
 # (inputs present, every build name accepted, the steps it would run printed).
 echo "== scripts/build-xcframework.sh: syntax and dry run (not runnable here: needs macOS + Xcode)"
@@ -88,4 +107,4 @@ for build in verifier wallet full; do
   steps=$(bash scripts/build-xcframework.sh --dry-run --features "$build" "$work/apple")
   grep -q -- '-create-xcframework' <<<"$steps" || die "build-xcframework.sh --dry-run ($build) prints no xcodebuild step"
 done
-echo "test-ffi-builds: verifier, verifier-lean and wallet builds pass; bindings are one set for every build"
+echo "test-ffi-builds: verifier, verifier-lean and wallet builds pass; bindings are one set for every build; the shipped verifier-lean library passes and unwinds panics"

@@ -494,11 +494,15 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_method_issuer_public_key() != 11515:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_liangzheng_ffi_checksum_method_issuer_with_license_types() != 31589:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_method_signingkey_algorithm() != 64717:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_method_signingkey_key_id() != 13796:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_method_signingkey_public_key_spki() != 26262:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_liangzheng_ffi_checksum_method_verifier_add_license_types() != 15444:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_method_verifier_add_status_list() != 56937:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -509,6 +513,8 @@ def _uniffi_check_api_checksums(lib):
     if lib.uniffi_liangzheng_ffi_checksum_method_verifier_create_signed_request() != 24692:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_method_verifier_expect_request() != 36173:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_liangzheng_ffi_checksum_method_verifier_license_types() != 37094:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_method_verifier_trust_list_expires() != 62943:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -523,6 +529,8 @@ def _uniffi_check_api_checksums(lib):
     if lib.uniffi_liangzheng_ffi_checksum_method_verifier_verify_scan() != 63849:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_method_wallet_add() != 58591:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_liangzheng_ffi_checksum_method_wallet_add_license_types() != 53304:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_method_wallet_count() != 52101:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -775,6 +783,12 @@ _UniffiLib.uniffi_liangzheng_ffi_fn_method_issuer_public_key.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_liangzheng_ffi_fn_method_issuer_public_key.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_liangzheng_ffi_fn_method_issuer_with_license_types.argtypes = (
+    ctypes.c_void_p,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_liangzheng_ffi_fn_method_issuer_with_license_types.restype = ctypes.c_void_p
 _UniffiLib.uniffi_liangzheng_ffi_fn_clone_signingkey.argtypes = (
     ctypes.c_void_p,
     ctypes.POINTER(_UniffiRustCallStatus),
@@ -831,6 +845,12 @@ _UniffiLib.uniffi_liangzheng_ffi_fn_constructor_verifier_new.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_liangzheng_ffi_fn_constructor_verifier_new.restype = ctypes.c_void_p
+_UniffiLib.uniffi_liangzheng_ffi_fn_method_verifier_add_license_types.argtypes = (
+    ctypes.c_void_p,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_liangzheng_ffi_fn_method_verifier_add_license_types.restype = None
 _UniffiLib.uniffi_liangzheng_ffi_fn_method_verifier_add_status_list.argtypes = (
     ctypes.c_void_p,
     _UniffiRustBuffer,
@@ -872,6 +892,11 @@ _UniffiLib.uniffi_liangzheng_ffi_fn_method_verifier_expect_request.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_liangzheng_ffi_fn_method_verifier_expect_request.restype = None
+_UniffiLib.uniffi_liangzheng_ffi_fn_method_verifier_license_types.argtypes = (
+    ctypes.c_void_p,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_liangzheng_ffi_fn_method_verifier_license_types.restype = _UniffiRustBuffer
 _UniffiLib.uniffi_liangzheng_ffi_fn_method_verifier_trust_list_expires.argtypes = (
     ctypes.c_void_p,
     ctypes.POINTER(_UniffiRustCallStatus),
@@ -938,6 +963,12 @@ _UniffiLib.uniffi_liangzheng_ffi_fn_method_wallet_add.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_liangzheng_ffi_fn_method_wallet_add.restype = ctypes.c_uint32
+_UniffiLib.uniffi_liangzheng_ffi_fn_method_wallet_add_license_types.argtypes = (
+    ctypes.c_void_p,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_liangzheng_ffi_fn_method_wallet_add_license_types.restype = None
 _UniffiLib.uniffi_liangzheng_ffi_fn_method_wallet_count.argtypes = (
     ctypes.c_void_p,
     ctypes.POINTER(_UniffiRustCallStatus),
@@ -1372,6 +1403,9 @@ _UniffiLib.uniffi_liangzheng_ffi_checksum_method_issuer_key_id.restype = ctypes.
 _UniffiLib.uniffi_liangzheng_ffi_checksum_method_issuer_public_key.argtypes = (
 )
 _UniffiLib.uniffi_liangzheng_ffi_checksum_method_issuer_public_key.restype = ctypes.c_uint16
+_UniffiLib.uniffi_liangzheng_ffi_checksum_method_issuer_with_license_types.argtypes = (
+)
+_UniffiLib.uniffi_liangzheng_ffi_checksum_method_issuer_with_license_types.restype = ctypes.c_uint16
 _UniffiLib.uniffi_liangzheng_ffi_checksum_method_signingkey_algorithm.argtypes = (
 )
 _UniffiLib.uniffi_liangzheng_ffi_checksum_method_signingkey_algorithm.restype = ctypes.c_uint16
@@ -1381,6 +1415,9 @@ _UniffiLib.uniffi_liangzheng_ffi_checksum_method_signingkey_key_id.restype = cty
 _UniffiLib.uniffi_liangzheng_ffi_checksum_method_signingkey_public_key_spki.argtypes = (
 )
 _UniffiLib.uniffi_liangzheng_ffi_checksum_method_signingkey_public_key_spki.restype = ctypes.c_uint16
+_UniffiLib.uniffi_liangzheng_ffi_checksum_method_verifier_add_license_types.argtypes = (
+)
+_UniffiLib.uniffi_liangzheng_ffi_checksum_method_verifier_add_license_types.restype = ctypes.c_uint16
 _UniffiLib.uniffi_liangzheng_ffi_checksum_method_verifier_add_status_list.argtypes = (
 )
 _UniffiLib.uniffi_liangzheng_ffi_checksum_method_verifier_add_status_list.restype = ctypes.c_uint16
@@ -1396,6 +1433,9 @@ _UniffiLib.uniffi_liangzheng_ffi_checksum_method_verifier_create_signed_request.
 _UniffiLib.uniffi_liangzheng_ffi_checksum_method_verifier_expect_request.argtypes = (
 )
 _UniffiLib.uniffi_liangzheng_ffi_checksum_method_verifier_expect_request.restype = ctypes.c_uint16
+_UniffiLib.uniffi_liangzheng_ffi_checksum_method_verifier_license_types.argtypes = (
+)
+_UniffiLib.uniffi_liangzheng_ffi_checksum_method_verifier_license_types.restype = ctypes.c_uint16
 _UniffiLib.uniffi_liangzheng_ffi_checksum_method_verifier_trust_list_expires.argtypes = (
 )
 _UniffiLib.uniffi_liangzheng_ffi_checksum_method_verifier_trust_list_expires.restype = ctypes.c_uint16
@@ -1417,6 +1457,9 @@ _UniffiLib.uniffi_liangzheng_ffi_checksum_method_verifier_verify_scan.restype = 
 _UniffiLib.uniffi_liangzheng_ffi_checksum_method_wallet_add.argtypes = (
 )
 _UniffiLib.uniffi_liangzheng_ffi_checksum_method_wallet_add.restype = ctypes.c_uint16
+_UniffiLib.uniffi_liangzheng_ffi_checksum_method_wallet_add_license_types.argtypes = (
+)
+_UniffiLib.uniffi_liangzheng_ffi_checksum_method_wallet_add_license_types.restype = ctypes.c_uint16
 _UniffiLib.uniffi_liangzheng_ffi_checksum_method_wallet_count.argtypes = (
 )
 _UniffiLib.uniffi_liangzheng_ffi_checksum_method_wallet_count.restype = ctypes.c_uint16
@@ -6261,6 +6304,15 @@ class IssuerProtocol(typing.Protocol):
         """
 
         raise NotImplementedError
+    def with_license_types(self, type_file: "bytes"):
+        """
+        This issuer, also knowing the license types of `type_file` (the format of
+        `core/data/license-types.json`, CBOR-encoded; see [`crate::Verifier::add_license_types`]):
+        a new object, this one is unchanged. Errors: [`LzError::InvalidInput`]
+        (`bad_type_file`, `bad_type_definition`).
+        """
+
+        raise NotImplementedError
 # Issuer is a Rust-only trait - it's a wrapper around a Rust implementation.
 class Issuer():
     """
@@ -6375,6 +6427,25 @@ class Issuer():
 
         return _UniffiConverterBytes.lift(
             _uniffi_rust_call(_UniffiLib.uniffi_liangzheng_ffi_fn_method_issuer_public_key,self._uniffi_clone_pointer(),)
+        )
+
+
+
+
+
+    def with_license_types(self, type_file: "bytes") -> "Issuer":
+        """
+        This issuer, also knowing the license types of `type_file` (the format of
+        `core/data/license-types.json`, CBOR-encoded; see [`crate::Verifier::add_license_types`]):
+        a new object, this one is unchanged. Errors: [`LzError::InvalidInput`]
+        (`bad_type_file`, `bad_type_definition`).
+        """
+
+        _UniffiConverterBytes.check_lower(type_file)
+        
+        return _UniffiConverterTypeIssuer.lift(
+            _uniffi_rust_call_with_error(_UniffiConverterTypeLzError,_UniffiLib.uniffi_liangzheng_ffi_fn_method_issuer_with_license_types,self._uniffi_clone_pointer(),
+        _UniffiConverterBytes.lower(type_file))
         )
 
 
@@ -6581,6 +6652,17 @@ class VerifierProtocol(typing.Protocol):
     pending request. Cheap to call from any thread; one [`Verifier::verify`] per scan.
     """
 
+    def add_license_types(self, type_file: "bytes"):
+        """
+        Learns the license types of a type file (the format of `core/data/license-types.json`,
+        CBOR-encoded: every build reads CBOR, none needs a JSON parser), beside the built-in
+        ones and those loaded before: presentations of those types then verify and show their
+        fields, and requests can name them. All or nothing: a file with a broken type, or with
+        a type whose id or code is already known, changes nothing and fails with
+        [`LzError::InvalidInput`] (`bad_type_file`, `bad_type_definition`).
+        """
+
+        raise NotImplementedError
     def add_status_list(self, token: "bytes"):
         """
         Adds a status list token. A token that fails to read or verify is still
@@ -6618,6 +6700,12 @@ class VerifierProtocol(typing.Protocol):
         """
         Expects presentations to answer this request (its bytes, e.g. [`RequestCode::body`]):
         nonce and requested fields are then checked.
+        """
+
+        raise NotImplementedError
+    def license_types(self, ):
+        """
+        Ids (`cn.resident-id-card` …) of the license types this verifier knows.
         """
 
         raise NotImplementedError
@@ -6714,6 +6802,26 @@ class Verifier():
         inst = cls.__new__(cls)
         inst._pointer = pointer
         return inst
+
+
+    def add_license_types(self, type_file: "bytes") -> None:
+        """
+        Learns the license types of a type file (the format of `core/data/license-types.json`,
+        CBOR-encoded: every build reads CBOR, none needs a JSON parser), beside the built-in
+        ones and those loaded before: presentations of those types then verify and show their
+        fields, and requests can name them. All or nothing: a file with a broken type, or with
+        a type whose id or code is already known, changes nothing and fails with
+        [`LzError::InvalidInput`] (`bad_type_file`, `bad_type_definition`).
+        """
+
+        _UniffiConverterBytes.check_lower(type_file)
+        
+        _uniffi_rust_call_with_error(_UniffiConverterTypeLzError,_UniffiLib.uniffi_liangzheng_ffi_fn_method_verifier_add_license_types,self._uniffi_clone_pointer(),
+        _UniffiConverterBytes.lower(type_file))
+
+
+
+
 
 
     def add_status_list(self, token: "bytes") -> None:
@@ -6831,6 +6939,19 @@ class Verifier():
         _uniffi_rust_call_with_error(_UniffiConverterTypeLzError,_UniffiLib.uniffi_liangzheng_ffi_fn_method_verifier_expect_request,self._uniffi_clone_pointer(),
         _UniffiConverterBytes.lower(request_body))
 
+
+
+
+
+
+    def license_types(self, ) -> "typing.List[str]":
+        """
+        Ids (`cn.resident-id-card` …) of the license types this verifier knows.
+        """
+
+        return _UniffiConverterSequenceString.lift(
+            _uniffi_rust_call(_UniffiLib.uniffi_liangzheng_ffi_fn_method_verifier_license_types,self._uniffi_clone_pointer(),)
+        )
 
 
 
@@ -6998,6 +7119,14 @@ class WalletProtocol(typing.Protocol):
         """
 
         raise NotImplementedError
+    def add_license_types(self, type_file: "bytes"):
+        """
+        Learns the license types of a type file (CBOR; see [`crate::Verifier::add_license_types`]),
+        so licenses of those types can be added, presented and used to answer requests. All or
+        nothing; errors: [`LzError::InvalidInput`] (`bad_type_file`, `bad_type_definition`).
+        """
+
+        raise NotImplementedError
     def count(self, ):
         """
         Number of licenses held.
@@ -7131,6 +7260,23 @@ class Wallet():
             _uniffi_rust_call_with_error(_UniffiConverterTypeLzError,_UniffiLib.uniffi_liangzheng_ffi_fn_method_wallet_add,self._uniffi_clone_pointer(),
         _UniffiConverterBytes.lower(license))
         )
+
+
+
+
+
+    def add_license_types(self, type_file: "bytes") -> None:
+        """
+        Learns the license types of a type file (CBOR; see [`crate::Verifier::add_license_types`]),
+        so licenses of those types can be added, presented and used to answer requests. All or
+        nothing; errors: [`LzError::InvalidInput`] (`bad_type_file`, `bad_type_definition`).
+        """
+
+        _UniffiConverterBytes.check_lower(type_file)
+        
+        _uniffi_rust_call_with_error(_UniffiConverterTypeLzError,_UniffiLib.uniffi_liangzheng_ffi_fn_method_wallet_add_license_types,self._uniffi_clone_pointer(),
+        _UniffiConverterBytes.lower(type_file))
+
 
 
 

@@ -1002,6 +1002,14 @@ public protocol IssuerProtocol: AnyObject, Sendable {
      */
     func publicKey()  -> Data
     
+    /**
+     * This issuer, also knowing the license types of `type_file` (the format of
+     * `core/data/license-types.json`, CBOR-encoded; see [`crate::Verifier::add_license_types`]):
+     * a new object, this one is unchanged. Errors: [`LzError::InvalidInput`]
+     * (`bad_type_file`, `bad_type_definition`).
+     */
+    func withLicenseTypes(typeFile: Data) throws  -> Issuer
+    
 }
 /**
  * An issuing authority: an Ed25519 key, its name (颁发机构) and 统一社会信用代码.
@@ -1117,6 +1125,20 @@ open func keyId() -> String  {
 open func publicKey() -> Data  {
     return try!  FfiConverterData.lift(try! rustCall() {
     uniffi_liangzheng_ffi_fn_method_issuer_public_key(self.uniffiClonePointer(),$0
+    )
+})
+}
+    
+    /**
+     * This issuer, also knowing the license types of `type_file` (the format of
+     * `core/data/license-types.json`, CBOR-encoded; see [`crate::Verifier::add_license_types`]):
+     * a new object, this one is unchanged. Errors: [`LzError::InvalidInput`]
+     * (`bad_type_file`, `bad_type_definition`).
+     */
+open func withLicenseTypes(typeFile: Data)throws  -> Issuer  {
+    return try  FfiConverterTypeIssuer_lift(try rustCallWithError(FfiConverterTypeLzError_lift) {
+    uniffi_liangzheng_ffi_fn_method_issuer_with_license_types(self.uniffiClonePointer(),
+        FfiConverterData.lower(typeFile),$0
     )
 })
 }
@@ -1390,6 +1412,16 @@ public func FfiConverterTypeSigningKey_lower(_ value: SigningKey) -> UnsafeMutab
 public protocol VerifierProtocol: AnyObject, Sendable {
     
     /**
+     * Learns the license types of a type file (the format of `core/data/license-types.json`,
+     * CBOR-encoded: every build reads CBOR, none needs a JSON parser), beside the built-in
+     * ones and those loaded before: presentations of those types then verify and show their
+     * fields, and requests can name them. All or nothing: a file with a broken type, or with
+     * a type whose id or code is already known, changes nothing and fails with
+     * [`LzError::InvalidInput`] (`bad_type_file`, `bad_type_definition`).
+     */
+    func addLicenseTypes(typeFile: Data) throws 
+    
+    /**
      * Adds a status list token. A token that fails to read or verify is still
      * remembered — licenses it may cover then verify as *indeterminate*, never
      * silently valid — and the error is returned too.
@@ -1423,6 +1455,11 @@ public protocol VerifierProtocol: AnyObject, Sendable {
      * nonce and requested fields are then checked.
      */
     func expectRequest(requestBody: Data) throws 
+    
+    /**
+     * Ids (`cn.resident-id-card` …) of the license types this verifier knows.
+     */
+    func licenseTypes()  -> [String]
     
     /**
      * When the trust list stops being current (Unix seconds), if it says.
@@ -1543,6 +1580,21 @@ public convenience init(trustList: Data, rootPublicKey: Data)throws  {
 
     
     /**
+     * Learns the license types of a type file (the format of `core/data/license-types.json`,
+     * CBOR-encoded: every build reads CBOR, none needs a JSON parser), beside the built-in
+     * ones and those loaded before: presentations of those types then verify and show their
+     * fields, and requests can name them. All or nothing: a file with a broken type, or with
+     * a type whose id or code is already known, changes nothing and fails with
+     * [`LzError::InvalidInput`] (`bad_type_file`, `bad_type_definition`).
+     */
+open func addLicenseTypes(typeFile: Data)throws   {try rustCallWithError(FfiConverterTypeLzError_lift) {
+    uniffi_liangzheng_ffi_fn_method_verifier_add_license_types(self.uniffiClonePointer(),
+        FfiConverterData.lower(typeFile),$0
+    )
+}
+}
+    
+    /**
      * Adds a status list token. A token that fails to read or verify is still
      * remembered — licenses it may cover then verify as *indeterminate*, never
      * silently valid — and the error is returned too.
@@ -1613,6 +1665,16 @@ open func expectRequest(requestBody: Data)throws   {try rustCallWithError(FfiCon
         FfiConverterData.lower(requestBody),$0
     )
 }
+}
+    
+    /**
+     * Ids (`cn.resident-id-card` …) of the license types this verifier knows.
+     */
+open func licenseTypes() -> [String]  {
+    return try!  FfiConverterSequenceString.lift(try! rustCall() {
+    uniffi_liangzheng_ffi_fn_method_verifier_license_types(self.uniffiClonePointer(),$0
+    )
+})
 }
     
     /**
@@ -1769,6 +1831,13 @@ public protocol WalletProtocol: AnyObject, Sendable {
     func add(license: Data) throws  -> UInt32
     
     /**
+     * Learns the license types of a type file (CBOR; see [`crate::Verifier::add_license_types`]),
+     * so licenses of those types can be added, presented and used to answer requests. All or
+     * nothing; errors: [`LzError::InvalidInput`] (`bad_type_file`, `bad_type_definition`).
+     */
+    func addLicenseTypes(typeFile: Data) throws 
+    
+    /**
      * Number of licenses held.
      */
     func count()  -> UInt32
@@ -1919,6 +1988,18 @@ open func add(license: Data)throws  -> UInt32  {
         FfiConverterData.lower(license),$0
     )
 })
+}
+    
+    /**
+     * Learns the license types of a type file (CBOR; see [`crate::Verifier::add_license_types`]),
+     * so licenses of those types can be added, presented and used to answer requests. All or
+     * nothing; errors: [`LzError::InvalidInput`] (`bad_type_file`, `bad_type_definition`).
+     */
+open func addLicenseTypes(typeFile: Data)throws   {try rustCallWithError(FfiConverterTypeLzError_lift) {
+    uniffi_liangzheng_ffi_fn_method_wallet_add_license_types(self.uniffiClonePointer(),
+        FfiConverterData.lower(typeFile),$0
+    )
+}
 }
     
     /**
@@ -7821,6 +7902,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_liangzheng_ffi_checksum_method_issuer_public_key() != 11515) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_liangzheng_ffi_checksum_method_issuer_with_license_types() != 31589) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_liangzheng_ffi_checksum_method_signingkey_algorithm() != 64717) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -7828,6 +7912,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_liangzheng_ffi_checksum_method_signingkey_public_key_spki() != 26262) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_liangzheng_ffi_checksum_method_verifier_add_license_types() != 15444) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_liangzheng_ffi_checksum_method_verifier_add_status_list() != 56937) {
@@ -7843,6 +7930,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_liangzheng_ffi_checksum_method_verifier_expect_request() != 36173) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_liangzheng_ffi_checksum_method_verifier_license_types() != 37094) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_liangzheng_ffi_checksum_method_verifier_trust_list_expires() != 62943) {
@@ -7864,6 +7954,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_liangzheng_ffi_checksum_method_wallet_add() != 58591) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_liangzheng_ffi_checksum_method_wallet_add_license_types() != 53304) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_liangzheng_ffi_checksum_method_wallet_count() != 52101) {

@@ -365,6 +365,11 @@ RustBuffer uniffi_liangzheng_ffi_fn_method_issuer_key_id(void*_Nonnull ptr, Rust
 RustBuffer uniffi_liangzheng_ffi_fn_method_issuer_public_key(void*_Nonnull ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_ISSUER_WITH_LICENSE_TYPES
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_ISSUER_WITH_LICENSE_TYPES
+void*_Nonnull uniffi_liangzheng_ffi_fn_method_issuer_with_license_types(void*_Nonnull ptr, RustBuffer type_file, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_CLONE_SIGNINGKEY
 #define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_CLONE_SIGNINGKEY
 void*_Nonnull uniffi_liangzheng_ffi_fn_clone_signingkey(void*_Nonnull ptr, RustCallStatus *_Nonnull out_status
@@ -420,6 +425,11 @@ void uniffi_liangzheng_ffi_fn_free_verifier(void*_Nonnull ptr, RustCallStatus *_
 void*_Nonnull uniffi_liangzheng_ffi_fn_constructor_verifier_new(RustBuffer trust_list, RustBuffer root_public_key, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_VERIFIER_ADD_LICENSE_TYPES
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_VERIFIER_ADD_LICENSE_TYPES
+void uniffi_liangzheng_ffi_fn_method_verifier_add_license_types(void*_Nonnull ptr, RustBuffer type_file, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_VERIFIER_ADD_STATUS_LIST
 #define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_VERIFIER_ADD_STATUS_LIST
 void uniffi_liangzheng_ffi_fn_method_verifier_add_status_list(void*_Nonnull ptr, RustBuffer token, RustCallStatus *_Nonnull out_status
@@ -443,6 +453,11 @@ RustBuffer uniffi_liangzheng_ffi_fn_method_verifier_create_signed_request(void*_
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_VERIFIER_EXPECT_REQUEST
 #define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_VERIFIER_EXPECT_REQUEST
 void uniffi_liangzheng_ffi_fn_method_verifier_expect_request(void*_Nonnull ptr, RustBuffer request_body, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_VERIFIER_LICENSE_TYPES
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_VERIFIER_LICENSE_TYPES
+RustBuffer uniffi_liangzheng_ffi_fn_method_verifier_license_types(void*_Nonnull ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_VERIFIER_TRUST_LIST_EXPIRES
@@ -498,6 +513,11 @@ void*_Nonnull uniffi_liangzheng_ffi_fn_constructor_wallet_new(void*_Nonnull sign
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_WALLET_ADD
 #define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_WALLET_ADD
 uint32_t uniffi_liangzheng_ffi_fn_method_wallet_add(void*_Nonnull ptr, RustBuffer license, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_WALLET_ADD_LICENSE_TYPES
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_WALLET_ADD_LICENSE_TYPES
+void uniffi_liangzheng_ffi_fn_method_wallet_add_license_types(void*_Nonnull ptr, RustBuffer type_file, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_METHOD_WALLET_COUNT
@@ -973,6 +993,12 @@ uint16_t uniffi_liangzheng_ffi_checksum_method_issuer_public_key(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_ISSUER_WITH_LICENSE_TYPES
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_ISSUER_WITH_LICENSE_TYPES
+uint16_t uniffi_liangzheng_ffi_checksum_method_issuer_with_license_types(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_SIGNINGKEY_ALGORITHM
 #define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_SIGNINGKEY_ALGORITHM
 uint16_t uniffi_liangzheng_ffi_checksum_method_signingkey_algorithm(void
@@ -988,6 +1014,12 @@ uint16_t uniffi_liangzheng_ffi_checksum_method_signingkey_key_id(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_SIGNINGKEY_PUBLIC_KEY_SPKI
 #define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_SIGNINGKEY_PUBLIC_KEY_SPKI
 uint16_t uniffi_liangzheng_ffi_checksum_method_signingkey_public_key_spki(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_VERIFIER_ADD_LICENSE_TYPES
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_VERIFIER_ADD_LICENSE_TYPES
+uint16_t uniffi_liangzheng_ffi_checksum_method_verifier_add_license_types(void
     
 );
 #endif
@@ -1018,6 +1050,12 @@ uint16_t uniffi_liangzheng_ffi_checksum_method_verifier_create_signed_request(vo
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_VERIFIER_EXPECT_REQUEST
 #define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_VERIFIER_EXPECT_REQUEST
 uint16_t uniffi_liangzheng_ffi_checksum_method_verifier_expect_request(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_VERIFIER_LICENSE_TYPES
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_VERIFIER_LICENSE_TYPES
+uint16_t uniffi_liangzheng_ffi_checksum_method_verifier_license_types(void
     
 );
 #endif
@@ -1060,6 +1098,12 @@ uint16_t uniffi_liangzheng_ffi_checksum_method_verifier_verify_scan(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_WALLET_ADD
 #define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_WALLET_ADD
 uint16_t uniffi_liangzheng_ffi_checksum_method_wallet_add(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_WALLET_ADD_LICENSE_TYPES
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_METHOD_WALLET_ADD_LICENSE_TYPES
+uint16_t uniffi_liangzheng_ffi_checksum_method_wallet_add_license_types(void
     
 );
 #endif

@@ -147,6 +147,16 @@ impl Wallet {
         self
     }
 
+    /// Replaces the registry of license types (e.g. after loading more type files).
+    pub fn set_registry(&mut self, registry: Arc<Registry>) {
+        self.registry = registry;
+    }
+
+    /// The license types this wallet knows.
+    pub fn registry(&self) -> &Arc<Registry> {
+        &self.registry
+    }
+
     /// Sets the presentation lifetime in seconds (default 60).
     pub fn with_lifetime(mut self, secs: u64) -> Self {
         self.lifetime = secs.max(1);

@@ -321,6 +321,17 @@ impl From<KeyError> for LzError {
     }
 }
 
+/// A license-type file that does not load ([`crate::Verifier::add_license_types`],
+/// [`crate::Issuer::with_license_types`]).
+pub(crate) fn type_file_error(e: &SchemaError) -> LzError {
+    let code = match e {
+        SchemaError::BadTypeFile(_) => "bad_type_file",
+        SchemaError::BadTypeDefinition { .. } => "bad_type_definition",
+        _ => "bad_type_file",
+    };
+    variant!(InvalidInput, code, e)
+}
+
 impl From<HolderKeyError> for LzError {
     fn from(e: HolderKeyError) -> Self {
         variant!(InvalidInput, "bad_holder_key", &e)

@@ -87,6 +87,31 @@ impl Issuer {
         }
     }
 
+    /// This issuer, also knowing the license types of `type_file` (the format of
+    /// `core/data/license-types.json`, CBOR-encoded; see [`crate::Verifier::add_license_types`]):
+    /// a new object, this one is unchanged. Errors: [`LzError::InvalidInput`]
+    /// (`bad_type_file`, `bad_type_definition`).
+    pub fn with_license_types(&self, type_file: Vec<u8>) -> Result<Arc<Self>, LzError> {
+        #[cfg(not(feature = "issuer"))]
+        {
+            let _ = type_file;
+            match self.absent {}
+        }
+        #[cfg(feature = "issuer")]
+        {
+            let registry = self
+                .inner
+                .registry()
+                .clone()
+                .with_cbor(&type_file)
+                .map_err(|e| crate::error::type_file_error(&e))?;
+            Ok(Arc::new(Issuer {
+                key: self.key.clone(),
+                inner: self.inner.clone().with_registry(Arc::new(registry)),
+            }))
+        }
+    }
+
     /// The issuer's raw 32-byte Ed25519 public key (what goes on the trust list).
     pub fn public_key(&self) -> Vec<u8> {
         #[cfg(not(feature = "issuer"))]

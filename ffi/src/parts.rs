@@ -189,6 +189,18 @@ pub fn library_build() -> LibraryBuild {
     }
 }
 
+/// Test only, never in a shipped build (cargo feature `panic-probe`): panics, so that
+/// scripts/test-ffi-builds.sh can check that a library built by scripts/build-ffi-release.sh
+/// (the standard library rebuilt without its backtrace printer) still turns a panic into
+/// UniFFI's internal error for the caller instead of aborting the app. Not in the bindings:
+/// the test calls the C symbol directly.
+#[cfg(feature = "panic-probe")]
+#[uniffi::export]
+#[allow(clippy::panic)]
+pub fn panic_probe() {
+    panic!("panic probe: this panic must reach the caller as an error")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

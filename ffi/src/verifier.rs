@@ -254,6 +254,31 @@ impl Verifier {
         self.write().clear_request();
     }
 
+    /// Learns the license types of a type file (the format of `core/data/license-types.json`,
+    /// CBOR-encoded: every build reads CBOR, none needs a JSON parser), beside the built-in
+    /// ones and those loaded before: presentations of those types then verify and show their
+    /// fields, and requests can name them. All or nothing: a file with a broken type, or with
+    /// a type whose id or code is already known, changes nothing and fails with
+    /// [`LzError::InvalidInput`] (`bad_type_file`, `bad_type_definition`).
+    pub fn add_license_types(&self, type_file: Vec<u8>) -> Result<(), LzError> {
+        let mut verifier = self.write();
+        let registry = Registry::clone(verifier.registry())
+            .with_cbor(&type_file)
+            .map_err(|e| crate::error::type_file_error(&e))?;
+        verifier.set_registry(Arc::new(registry));
+        Ok(())
+    }
+
+    /// Ids (`cn.resident-id-card` …) of the license types this verifier knows.
+    pub fn license_types(&self) -> Vec<String> {
+        self.read()
+            .registry()
+            .types()
+            .iter()
+            .map(|t| t.id.clone())
+            .collect()
+    }
+
     /// Makes a request (授权用证) for `field_keys` of license type `type_code` (code
     /// or id) with a fresh random nonce, expects answers to it from now on, and
     /// returns the QR text to show the holder.
@@ -266,7 +291,7 @@ impl Verifier {
         field_keys: Vec<String>,
         now: u64,
     ) -> Result<RequestCode, LzError> {
-        let registry = Registry::builtin();
+        let registry = self.read().registry().clone();
         let unknown = |what: &str| LzError::Request {
             code: "unknown_field".into(),
             message_zh: format!("未知的证照类型或字段：{what}"),
@@ -314,7 +339,8 @@ impl Verifier {
         signer: Arc<crate::SigningKey>,
         registration: Option<Vec<u8>>,
     ) -> Result<RequestCode, LzError> {
-        let (ty_code, fields) = request_fields(&type_code, &field_keys)?;
+        let registry = self.read().registry().clone();
+        let (ty_code, fields) = request_fields(&registry, &type_code, &field_keys)?;
         let mut request = Request::new(
             &verifier_id,
             &verifier_name,
@@ -374,8 +400,11 @@ impl Verifier {
 }
 
 /// The type code and field ids of a request for `field_keys` of `type_code` (code or id).
-fn request_fields(type_code: &str, field_keys: &[String]) -> Result<(String, Vec<u32>), LzError> {
-    let registry = Registry::builtin();
+fn request_fields(
+    registry: &Registry,
+    type_code: &str,
+    field_keys: &[String],
+) -> Result<(String, Vec<u32>), LzError> {
     let unknown = |what: &str| LzError::Request {
         code: "unknown_field".into(),
         message_zh: format!("未知的证照类型或字段：{what}"),

@@ -195,6 +195,26 @@ impl Wallet {
         }
     }
 
+    /// Learns the license types of a type file (CBOR; see [`crate::Verifier::add_license_types`]),
+    /// so licenses of those types can be added, presented and used to answer requests. All or
+    /// nothing; errors: [`LzError::InvalidInput`] (`bad_type_file`, `bad_type_definition`).
+    pub fn add_license_types(&self, type_file: Vec<u8>) -> Result<(), LzError> {
+        #[cfg(not(feature = "wallet"))]
+        {
+            let _ = type_file;
+            match self.absent {}
+        }
+        #[cfg(feature = "wallet")]
+        {
+            let mut wallet = self.write();
+            let registry = liangzheng::schema::Registry::clone(wallet.registry())
+                .with_cbor(&type_file)
+                .map_err(|e| crate::error::type_file_error(&e))?;
+            wallet.set_registry(Arc::new(registry));
+            Ok(())
+        }
+    }
+
     /// The holder's public key: give it to the issuer so licenses are bound to this wallet.
     pub fn holder_key(&self) -> HolderKey {
         #[cfg(not(feature = "wallet"))]

@@ -12,8 +12,8 @@ use super::types::{EnumEntry, FieldDef, HolderBinding, LicenseType, Mask, ValueK
 use super::{FIELD_LICENSE_ID, FIELD_LICENSE_NUMBER};
 use crate::ids::{Ethnicity, LicenseTypeCode, Sex};
 
-/// The built-in type file, compiled in.
-const BUILTIN: &str = include_str!("../../data/license-types.json");
+/// The built-in type file (`core/data/license-types.json`), compiled to CBOR by build.rs.
+const BUILTIN: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/license-types.cbor"));
 /// The format name a type file must declare.
 const FORMAT: &str = "liangzheng-license-types";
 
@@ -70,7 +70,9 @@ struct RawField {
     #[serde(default)]
     max: Option<u64>,
     #[serde(default)]
-    mask: Option<serde_json::Value>,
+    /// `"name"` or `{"keep_start": N, "keep_end": M}`; read as a CBOR data item so JSON and
+    /// CBOR type files share one reader.
+    mask: Option<ciborium::Value>,
     #[serde(default)]
     code: Option<String>,
     /// `image:jpeg` only: largest image in bytes.
@@ -95,14 +97,30 @@ impl Registry {
     pub fn builtin() -> Self {
         // The built-in file is part of the crate and covered by tests; if it
         // were broken every test would fail, so an empty registry is never seen.
-        let types = parse_file(BUILTIN).unwrap_or_default();
+        let types = parse_cbor(BUILTIN).unwrap_or_default();
         Registry { types }
     }
 
     /// The built-in types plus those in a type file (same JSON format as
     /// `core/data/license-types.json`). A type whose id or code already exists is an error.
-    pub fn with_json(mut self, json: &str) -> Result<Self, SchemaError> {
-        for ty in parse_file(json)? {
+    #[cfg(feature = "json")]
+    pub fn with_json(self, json: &str) -> Result<Self, SchemaError> {
+        let file: TypeFile =
+            serde_json::from_str(json).map_err(|e| SchemaError::BadTypeFile(e.to_string()))?;
+        self.with_types(parse_file(file)?)
+    }
+
+    /// The built-in types plus those in a type file encoded as CBOR: the JSON file's data model
+    /// (maps, text, unsigned integers, booleans, arrays) in any valid CBOR encoding, e.g.
+    /// `python3 -c 'import cbor2, json, sys; sys.stdout.buffer.write(cbor2.dumps(json.load(sys.stdin)))'`.
+    /// Available in every build, also those without the `json` feature. Same checks as
+    /// [`Registry::with_json`].
+    pub fn with_cbor(self, cbor: &[u8]) -> Result<Self, SchemaError> {
+        self.with_types(parse_cbor(cbor)?)
+    }
+
+    fn with_types(mut self, types: Vec<LicenseType>) -> Result<Self, SchemaError> {
+        for ty in types {
             if self
                 .types
                 .iter()
@@ -119,6 +137,7 @@ impl Registry {
     }
 
     /// Shorthand for `Registry::builtin().with_json(json)`.
+    #[cfg(feature = "json")]
     pub fn load_json(json: &str) -> Result<Self, SchemaError> {
         Registry::builtin().with_json(json)
     }
@@ -168,9 +187,26 @@ fn bad(type_id: &str, reason: impl Into<String>) -> SchemaError {
     }
 }
 
-fn parse_file(json: &str) -> Result<Vec<LicenseType>, SchemaError> {
-    let file: TypeFile =
-        serde_json::from_str(json).map_err(|e| SchemaError::BadTypeFile(e.to_string()))?;
+/// One CBOR data item, nothing after it. Read as a [`ciborium::Value`] first and mapped onto the
+/// file's types from there: the library links that reader for the wire format anyway, and a
+/// second, streaming instantiation of the type-file deserializers would cost ≈ 38 KB of code.
+fn parse_cbor(cbor: &[u8]) -> Result<Vec<LicenseType>, SchemaError> {
+    let mut rest = cbor;
+    let value: ciborium::Value =
+        ciborium::from_reader(&mut rest).map_err(|e| SchemaError::BadTypeFile(e.to_string()))?;
+    if !rest.is_empty() {
+        return Err(SchemaError::BadTypeFile(format!(
+            "{} bytes after the type file's CBOR item",
+            rest.len()
+        )));
+    }
+    let file: TypeFile = value
+        .deserialized()
+        .map_err(|e| SchemaError::BadTypeFile(e.to_string()))?;
+    parse_file(file)
+}
+
+fn parse_file(file: TypeFile) -> Result<Vec<LicenseType>, SchemaError> {
     if file.format != FORMAT || file.version != 1 {
         return Err(SchemaError::BadTypeFile(format!(
             "expected format {FORMAT} version 1"
@@ -299,17 +335,14 @@ fn build_type(
                 keep_start: 1,
                 keep_end: 0,
             },
-            Some(serde_json::Value::String(s)) if s == "name" => Mask::Name,
-            Some(v) => {
-                let keep = |k: &str| v.get(k).and_then(serde_json::Value::as_u64);
-                match (keep("keep_start"), keep("keep_end")) {
-                    (Some(a), Some(b)) => Mask::Keep {
-                        keep_start: usize::try_from(a).unwrap_or(0),
-                        keep_end: usize::try_from(b).unwrap_or(0),
-                    },
-                    _ => return Err(bad(&id, format!("bad mask for field {}", f.key))),
-                }
-            }
+            Some(ciborium::Value::Text(s)) if s == "name" => Mask::Name,
+            Some(v) => match keep_mask(v) {
+                Some((keep_start, keep_end)) => Mask::Keep {
+                    keep_start,
+                    keep_end,
+                },
+                None => return Err(bad(&id, format!("bad mask for field {}", f.key))),
+            },
         };
         fields.push(FieldDef {
             id: f.id,
@@ -373,9 +406,38 @@ fn build_type(
     Ok(ty)
 }
 
+/// `{"keep_start": N, "keep_end": M}` and nothing else, both counts fitting a `usize`.
+fn keep_mask(v: &ciborium::Value) -> Option<(usize, usize)> {
+    let entries = v.as_map()?;
+    if entries.len() != 2 {
+        return None;
+    }
+    let get = |key: &str| -> Option<usize> {
+        let (_, n) = entries.iter().find(|(k, _)| k.as_text() == Some(key))?;
+        usize::try_from(u64::try_from(n.as_integer()?).ok()?).ok()
+    };
+    Some((get("keep_start")?, get("keep_end")?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The built-in file as a person edits it (build.rs compiles it to [`BUILTIN`]).
+    const BUILTIN_JSON: &str = include_str!("../../data/license-types.json");
+
+    fn parse_json(json: &str) -> Result<Vec<LicenseType>, SchemaError> {
+        let file: TypeFile =
+            serde_json::from_str(json).map_err(|e| SchemaError::BadTypeFile(e.to_string()))?;
+        parse_file(file)
+    }
+
+    fn json_to_cbor(json: &str) -> Vec<u8> {
+        let value: serde_json::Value = serde_json::from_str(json).expect("test JSON");
+        let mut cbor = Vec::new();
+        ciborium::into_writer(&value, &mut cbor).expect("CBOR of a JSON value");
+        cbor
+    }
 
     #[test]
     fn builtin_file_has_the_six_types() {
@@ -396,31 +458,119 @@ mod tests {
             );
             assert_eq!(reg.get(&ty.type_code).map(|t| t.id.as_str()), Some(id));
         }
-        assert!(parse_file(BUILTIN).is_ok());
+        assert!(parse_cbor(BUILTIN).is_ok());
     }
 
     #[test]
-    fn a_type_naming_an_unknown_field_in_a_rule_is_rejected() {
-        let json = BUILTIN.replace("\"date_field\": \"birth_date\"", "\"date_field\": \"nope\"");
+    fn the_compiled_builtin_types_are_the_json_file() {
+        let from_json = parse_json(BUILTIN_JSON).expect("the JSON file parses");
+        let from_cbor = parse_cbor(BUILTIN).expect("the compiled file parses");
+        assert_eq!(format!("{from_json:?}"), format!("{from_cbor:?}"));
+        assert_eq!(BUILTIN, json_to_cbor(BUILTIN_JSON).as_slice());
+    }
+
+    #[test]
+    fn a_cbor_type_file_loads_and_duplicates_are_rejected() {
+        let extra = include_str!("../../data/extra/social-security-card.json");
+        let reg = Registry::builtin()
+            .with_cbor(&json_to_cbor(extra))
+            .expect("the social security card type loads as CBOR");
+        assert_eq!(reg.types().len(), 7);
+        let from_json = parse_json(extra).expect("and as JSON");
+        assert_eq!(
+            format!("{:?}", reg.types()[6]),
+            format!("{:?}", from_json[0])
+        );
         assert!(matches!(
-            parse_file(&json),
+            Registry::builtin().with_cbor(BUILTIN),
             Err(SchemaError::BadTypeDefinition { .. })
         ));
     }
 
     #[test]
+    fn a_broken_cbor_type_file_is_a_typed_error() {
+        let mut trailing = BUILTIN.to_vec();
+        trailing.push(0);
+        for bytes in [
+            &b""[..],
+            b"\xff",
+            &BUILTIN[..BUILTIN.len() / 2],
+            b"\xa0",
+            &trailing,
+        ] {
+            assert!(matches!(
+                Registry::builtin().with_cbor(bytes),
+                Err(SchemaError::BadTypeFile(_))
+            ));
+        }
+    }
+
+    #[test]
+    fn masks_must_be_name_or_two_counts_that_fit() {
+        let with_mask = |mask: &str| {
+            BUILTIN_JSON.replacen(
+                "\"code\": \"KZ_QFJG\" }",
+                &format!("\"code\": \"KZ_QFJG\", \"mask\": {mask} }}"),
+                1,
+            )
+        };
+        assert!(parse_json(&with_mask("\"name\"")).is_ok());
+        assert!(parse_json(&with_mask("{\"keep_start\": 1, \"keep_end\": 1}")).is_ok());
+        for bad_mask in [
+            "\"initials\"",
+            "{\"keep_start\": 1}",
+            "{\"keep_start\": 1, \"keep_end\": -1}",
+            "{\"keep_start\": 1, \"keep_end\": 1, \"extra\": 0}",
+            "{\"keep_start\": 18446744073709551616, \"keep_end\": 1}",
+            "[1, 1]",
+        ] {
+            let json = with_mask(bad_mask);
+            assert!(
+                matches!(
+                    parse_json(&json),
+                    Err(SchemaError::BadTypeDefinition { .. } | SchemaError::BadTypeFile(_))
+                ),
+                "{bad_mask} was accepted"
+            );
+            assert!(
+                parse_cbor(&json_to_cbor(&json)).is_err(),
+                "{bad_mask} was accepted as CBOR"
+            );
+        }
+    }
+
+    #[test]
+    fn a_type_naming_an_unknown_field_in_a_rule_is_rejected() {
+        let json =
+            BUILTIN_JSON.replace("\"date_field\": \"birth_date\"", "\"date_field\": \"nope\"");
+        assert!(matches!(
+            parse_json(&json),
+            Err(SchemaError::BadTypeDefinition { .. })
+        ));
+        assert!(matches!(
+            parse_cbor(&json_to_cbor(&json)),
+            Err(SchemaError::BadTypeDefinition { .. })
+        ));
+    }
+
+    #[cfg(feature = "json")]
+    #[test]
     fn duplicate_types_are_rejected() {
         assert!(matches!(
-            Registry::builtin().with_json(BUILTIN),
+            Registry::builtin().with_json(BUILTIN_JSON),
             Err(SchemaError::BadTypeDefinition { .. })
         ));
     }
 
     #[test]
     fn wrong_format_name_is_rejected() {
-        let json = BUILTIN.replace(FORMAT, "something-else");
+        let json = BUILTIN_JSON.replace(FORMAT, "something-else");
         assert!(matches!(
-            parse_file(&json),
+            parse_json(&json),
+            Err(SchemaError::BadTypeFile(_))
+        ));
+        assert!(matches!(
+            parse_cbor(&json_to_cbor(&json)),
             Err(SchemaError::BadTypeFile(_))
         ));
     }

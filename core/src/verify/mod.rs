@@ -104,6 +104,16 @@ impl Verifier {
         self
     }
 
+    /// Replaces the registry of license types (e.g. after loading more type files).
+    pub fn set_registry(&mut self, registry: Arc<Registry>) {
+        self.registry = registry;
+    }
+
+    /// The license types this verifier knows.
+    pub fn registry(&self) -> &Arc<Registry> {
+        &self.registry
+    }
+
     /// The trust store.
     pub fn trust(&self) -> &TrustStore {
         &self.trust

@@ -973,6 +973,14 @@ internal open class UniffiVTableCallbackInterfaceDeviceSigner(
 
 
 
+
+
+
+
+
+
+
+
 // For large crates we prevent `MethodTooLargeException` (see #2340)
 // N.B. the name of the extension is very misleading, since it is 
 // rather `InterfaceTooLargeException`, caused by too many methods 
@@ -1022,11 +1030,15 @@ fun uniffi_liangzheng_ffi_checksum_method_issuer_key_id(
 ): Short
 fun uniffi_liangzheng_ffi_checksum_method_issuer_public_key(
 ): Short
+fun uniffi_liangzheng_ffi_checksum_method_issuer_with_license_types(
+): Short
 fun uniffi_liangzheng_ffi_checksum_method_signingkey_algorithm(
 ): Short
 fun uniffi_liangzheng_ffi_checksum_method_signingkey_key_id(
 ): Short
 fun uniffi_liangzheng_ffi_checksum_method_signingkey_public_key_spki(
+): Short
+fun uniffi_liangzheng_ffi_checksum_method_verifier_add_license_types(
 ): Short
 fun uniffi_liangzheng_ffi_checksum_method_verifier_add_status_list(
 ): Short
@@ -1037,6 +1049,8 @@ fun uniffi_liangzheng_ffi_checksum_method_verifier_create_request(
 fun uniffi_liangzheng_ffi_checksum_method_verifier_create_signed_request(
 ): Short
 fun uniffi_liangzheng_ffi_checksum_method_verifier_expect_request(
+): Short
+fun uniffi_liangzheng_ffi_checksum_method_verifier_license_types(
 ): Short
 fun uniffi_liangzheng_ffi_checksum_method_verifier_trust_list_expires(
 ): Short
@@ -1051,6 +1065,8 @@ fun uniffi_liangzheng_ffi_checksum_method_verifier_verify_assembled_scan(
 fun uniffi_liangzheng_ffi_checksum_method_verifier_verify_scan(
 ): Short
 fun uniffi_liangzheng_ffi_checksum_method_wallet_add(
+): Short
+fun uniffi_liangzheng_ffi_checksum_method_wallet_add_license_types(
 ): Short
 fun uniffi_liangzheng_ffi_checksum_method_wallet_count(
 ): Short
@@ -1174,6 +1190,8 @@ internal object UniffiLib : Library {
 ): RustBuffer.ByValue
     external fun uniffi_liangzheng_ffi_fn_method_issuer_public_key(`ptr`: Pointer,uniffi_out_err: Pointer, 
 ): RustBuffer.ByValue
+    external fun uniffi_liangzheng_ffi_fn_method_issuer_with_license_types(`ptr`: Pointer,`typeFile`: RustBuffer.ByValue,uniffi_out_err: Pointer, 
+): Pointer
     external fun uniffi_liangzheng_ffi_fn_clone_signingkey(`ptr`: Pointer,uniffi_out_err: Pointer, 
 ): Pointer
     external fun uniffi_liangzheng_ffi_fn_free_signingkey(`ptr`: Pointer,uniffi_out_err: Pointer, 
@@ -1196,6 +1214,8 @@ internal object UniffiLib : Library {
 ): Unit
     external fun uniffi_liangzheng_ffi_fn_constructor_verifier_new(`trustList`: RustBuffer.ByValue,`rootPublicKey`: RustBuffer.ByValue,uniffi_out_err: Pointer, 
 ): Pointer
+    external fun uniffi_liangzheng_ffi_fn_method_verifier_add_license_types(`ptr`: Pointer,`typeFile`: RustBuffer.ByValue,uniffi_out_err: Pointer, 
+): Unit
     external fun uniffi_liangzheng_ffi_fn_method_verifier_add_status_list(`ptr`: Pointer,`token`: RustBuffer.ByValue,uniffi_out_err: Pointer, 
 ): Unit
     external fun uniffi_liangzheng_ffi_fn_method_verifier_clear_request(`ptr`: Pointer,uniffi_out_err: Pointer, 
@@ -1206,6 +1226,8 @@ internal object UniffiLib : Library {
 ): RustBuffer.ByValue
     external fun uniffi_liangzheng_ffi_fn_method_verifier_expect_request(`ptr`: Pointer,`requestBody`: RustBuffer.ByValue,uniffi_out_err: Pointer, 
 ): Unit
+    external fun uniffi_liangzheng_ffi_fn_method_verifier_license_types(`ptr`: Pointer,uniffi_out_err: Pointer, 
+): RustBuffer.ByValue
     external fun uniffi_liangzheng_ffi_fn_method_verifier_trust_list_expires(`ptr`: Pointer,uniffi_out_err: Pointer, 
 ): RustBuffer.ByValue
     external fun uniffi_liangzheng_ffi_fn_method_verifier_update_trust_list(`ptr`: Pointer,`trustList`: RustBuffer.ByValue,`rootPublicKey`: RustBuffer.ByValue,uniffi_out_err: Pointer, 
@@ -1228,6 +1250,8 @@ internal object UniffiLib : Library {
 ): Pointer
     external fun uniffi_liangzheng_ffi_fn_method_wallet_add(`ptr`: Pointer,`license`: RustBuffer.ByValue,uniffi_out_err: Pointer, 
 ): Int
+    external fun uniffi_liangzheng_ffi_fn_method_wallet_add_license_types(`ptr`: Pointer,`typeFile`: RustBuffer.ByValue,uniffi_out_err: Pointer, 
+): Unit
     external fun uniffi_liangzheng_ffi_fn_method_wallet_count(`ptr`: Pointer,uniffi_out_err: Pointer, 
 ): Int
     external fun uniffi_liangzheng_ffi_fn_method_wallet_holder_key(`ptr`: Pointer,uniffi_out_err: Pointer, 
@@ -1441,6 +1465,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if (lib.uniffi_liangzheng_ffi_checksum_method_issuer_public_key() != 11515.toShort()) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if (lib.uniffi_liangzheng_ffi_checksum_method_issuer_with_license_types() != 31589.toShort()) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if (lib.uniffi_liangzheng_ffi_checksum_method_signingkey_algorithm() != 64717.toShort()) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1448,6 +1475,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if (lib.uniffi_liangzheng_ffi_checksum_method_signingkey_public_key_spki() != 26262.toShort()) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if (lib.uniffi_liangzheng_ffi_checksum_method_verifier_add_license_types() != 15444.toShort()) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if (lib.uniffi_liangzheng_ffi_checksum_method_verifier_add_status_list() != 56937.toShort()) {
@@ -1463,6 +1493,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if (lib.uniffi_liangzheng_ffi_checksum_method_verifier_expect_request() != 36173.toShort()) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if (lib.uniffi_liangzheng_ffi_checksum_method_verifier_license_types() != 37094.toShort()) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if (lib.uniffi_liangzheng_ffi_checksum_method_verifier_trust_list_expires() != 62943.toShort()) {
@@ -1484,6 +1517,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if (lib.uniffi_liangzheng_ffi_checksum_method_wallet_add() != 58591.toShort()) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if (lib.uniffi_liangzheng_ffi_checksum_method_wallet_add_license_types() != 53304.toShort()) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if (lib.uniffi_liangzheng_ffi_checksum_method_wallet_count() != 52101.toShort()) {
@@ -2688,6 +2724,14 @@ public interface IssuerInterface {
      */
     fun `publicKey`(): kotlin.ByteArray
     
+    /**
+     * This issuer, also knowing the license types of `type_file` (the format of
+     * `core/data/license-types.json`, CBOR-encoded; see [`crate::Verifier::add_license_types`]):
+     * a new object, this one is unchanged. Errors: [`LzError::InvalidInput`]
+     * (`bad_type_file`, `bad_type_definition`).
+     */
+    fun `withLicenseTypes`(`typeFile`: kotlin.ByteArray): Issuer
+    
     companion object
 }
 
@@ -2819,6 +2863,25 @@ open class Issuer: Disposable, AutoCloseable, IssuerInterface
     uniffiRustCall() { _status ->
     UniffiLib.INSTANCE.uniffi_liangzheng_ffi_fn_method_issuer_public_key(
         it, _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * This issuer, also knowing the license types of `type_file` (the format of
+     * `core/data/license-types.json`, CBOR-encoded; see [`crate::Verifier::add_license_types`]):
+     * a new object, this one is unchanged. Errors: [`LzError::InvalidInput`]
+     * (`bad_type_file`, `bad_type_definition`).
+     */
+    @Throws(LzException::class)override fun `withLicenseTypes`(`typeFile`: kotlin.ByteArray): Issuer {
+            return FfiConverterTypeIssuer.lift(
+    callWithPointer {
+    uniffiRustCallWithError(LzException) { _status ->
+    UniffiLib.INSTANCE.uniffi_liangzheng_ffi_fn_method_issuer_with_license_types(
+        it, FfiConverterByteArray.lower(`typeFile`),_status)
 }
     }
     )
@@ -3335,6 +3398,16 @@ public object FfiConverterTypeSigningKey: FfiConverter<SigningKey, Pointer> {
 public interface VerifierInterface {
     
     /**
+     * Learns the license types of a type file (the format of `core/data/license-types.json`,
+     * CBOR-encoded: every build reads CBOR, none needs a JSON parser), beside the built-in
+     * ones and those loaded before: presentations of those types then verify and show their
+     * fields, and requests can name them. All or nothing: a file with a broken type, or with
+     * a type whose id or code is already known, changes nothing and fails with
+     * [`LzError::InvalidInput`] (`bad_type_file`, `bad_type_definition`).
+     */
+    fun `addLicenseTypes`(`typeFile`: kotlin.ByteArray)
+    
+    /**
      * Adds a status list token. A token that fails to read or verify is still
      * remembered — licenses it may cover then verify as *indeterminate*, never
      * silently valid — and the error is returned too.
@@ -3368,6 +3441,11 @@ public interface VerifierInterface {
      * nonce and requested fields are then checked.
      */
     fun `expectRequest`(`requestBody`: kotlin.ByteArray)
+    
+    /**
+     * Ids (`cn.resident-id-card` …) of the license types this verifier knows.
+     */
+    fun `licenseTypes`(): List<kotlin.String>
     
     /**
      * When the trust list stops being current (Unix seconds), if it says.
@@ -3519,6 +3597,26 @@ open class Verifier: Disposable, AutoCloseable, VerifierInterface
 
     
     /**
+     * Learns the license types of a type file (the format of `core/data/license-types.json`,
+     * CBOR-encoded: every build reads CBOR, none needs a JSON parser), beside the built-in
+     * ones and those loaded before: presentations of those types then verify and show their
+     * fields, and requests can name them. All or nothing: a file with a broken type, or with
+     * a type whose id or code is already known, changes nothing and fails with
+     * [`LzError::InvalidInput`] (`bad_type_file`, `bad_type_definition`).
+     */
+    @Throws(LzException::class)override fun `addLicenseTypes`(`typeFile`: kotlin.ByteArray)
+        = 
+    callWithPointer {
+    uniffiRustCallWithError(LzException) { _status ->
+    UniffiLib.INSTANCE.uniffi_liangzheng_ffi_fn_method_verifier_add_license_types(
+        it, FfiConverterByteArray.lower(`typeFile`),_status)
+}
+    }
+    
+    
+
+    
+    /**
      * Adds a status list token. A token that fails to read or verify is still
      * remembered — licenses it may cover then verify as *indeterminate*, never
      * silently valid — and the error is returned too.
@@ -3601,6 +3699,21 @@ open class Verifier: Disposable, AutoCloseable, VerifierInterface
 }
     }
     
+    
+
+    
+    /**
+     * Ids (`cn.resident-id-card` …) of the license types this verifier knows.
+     */override fun `licenseTypes`(): List<kotlin.String> {
+            return FfiConverterSequenceString.lift(
+    callWithPointer {
+    uniffiRustCall() { _status ->
+    UniffiLib.INSTANCE.uniffi_liangzheng_ffi_fn_method_verifier_license_types(
+        it, _status)
+}
+    }
+    )
+    }
     
 
     
@@ -3855,6 +3968,13 @@ public interface WalletInterface {
     fun `add`(`license`: kotlin.ByteArray): kotlin.UInt
     
     /**
+     * Learns the license types of a type file (CBOR; see [`crate::Verifier::add_license_types`]),
+     * so licenses of those types can be added, presented and used to answer requests. All or
+     * nothing; errors: [`LzError::InvalidInput`] (`bad_type_file`, `bad_type_definition`).
+     */
+    fun `addLicenseTypes`(`typeFile`: kotlin.ByteArray)
+    
+    /**
      * Number of licenses held.
      */
     fun `count`(): kotlin.UInt
@@ -4029,6 +4149,23 @@ open class Wallet: Disposable, AutoCloseable, WalletInterface
     }
     )
     }
+    
+
+    
+    /**
+     * Learns the license types of a type file (CBOR; see [`crate::Verifier::add_license_types`]),
+     * so licenses of those types can be added, presented and used to answer requests. All or
+     * nothing; errors: [`LzError::InvalidInput`] (`bad_type_file`, `bad_type_definition`).
+     */
+    @Throws(LzException::class)override fun `addLicenseTypes`(`typeFile`: kotlin.ByteArray)
+        = 
+    callWithPointer {
+    uniffiRustCallWithError(LzException) { _status ->
+    UniffiLib.INSTANCE.uniffi_liangzheng_ffi_fn_method_wallet_add_license_types(
+        it, FfiConverterByteArray.lower(`typeFile`),_status)
+}
+    }
+    
     
 
     
