@@ -326,7 +326,7 @@ impl StatusList {
         out.push(self.bits); // uint 1..=8 (< 24: one byte)
         out.push(0x63); // text(3)
         out.extend_from_slice(b"lst");
-        cbor_head(&mut out, 2, lst.len() as u64); // bytes(n)
+        crate::cbor::write_head(2, lst.len() as u64, &mut out); // bytes(n)
         out.extend_from_slice(&lst);
         Ok(out)
     }
@@ -385,26 +385,6 @@ impl StatusList {
         let lst = lst.ok_or(StatusListError::Malformed { what: "lst" })?;
         let bits = check_bits(bits)?;
         StatusList::from_lst(bits, &lst, max_decompressed)
-    }
-}
-
-/// Appends a CBOR head (major type + argument) in its shortest form.
-fn cbor_head(out: &mut Vec<u8>, major: u8, arg: u64) {
-    let m = major << 5;
-    if arg < 24 {
-        out.push(m | arg as u8);
-    } else if let Ok(a) = u8::try_from(arg) {
-        out.push(m | 24);
-        out.push(a);
-    } else if let Ok(a) = u16::try_from(arg) {
-        out.push(m | 25);
-        out.extend_from_slice(&a.to_be_bytes());
-    } else if let Ok(a) = u32::try_from(arg) {
-        out.push(m | 26);
-        out.extend_from_slice(&a.to_be_bytes());
-    } else {
-        out.push(m | 27);
-        out.extend_from_slice(&arg.to_be_bytes());
     }
 }
 
@@ -673,7 +653,7 @@ mod tests {
             (65536, vec![0x5a, 0, 1, 0, 0]),
         ] {
             let mut out = Vec::new();
-            cbor_head(&mut out, 2, n);
+            crate::cbor::write_head(2, n, &mut out);
             assert_eq!(out, head);
         }
     }
