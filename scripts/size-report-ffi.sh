@@ -52,21 +52,29 @@ fi
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-features_of() {
+# The cargo features of each build, default features off ("" = none: verifier-lean).
+release_features_of() {
   case $1 in
-    verifier-lean) echo "--no-default-features" ;;
-    verifier) echo "--no-default-features --features verifier" ;;
-    verifier+ring) echo "--no-default-features --features verifier,p256-ring" ;;
-    wallet) echo "--no-default-features --features wallet" ;;
-    wallet+ring) echo "--no-default-features --features wallet,p256-ring" ;;
-    full) echo "" ;; # default features: full + p256-ring
+    verifier-lean) echo "" ;;
+    verifier) echo "verifier" ;;
+    verifier+ring) echo "verifier,p256-ring" ;;
+    wallet) echo "wallet" ;;
+    wallet+ring) echo "wallet,p256-ring" ;;
+    full) echo "full,p256-ring" ;; # the crate's default features
+    *) return 1 ;;
   esac
+}
+# The same as cargo arguments.
+features_of() {
+  local f
+  f=$(release_features_of "$1") || return 0
+  if [[ -n $f ]]; then echo "--no-default-features --features $f"; else echo "--no-default-features"; fi
 }
 
 if [[ -n $symbols ]]; then
   command -v nm >/dev/null || die "nm not found (binutils)"
   features=$(features_of "$symbols")
-  [[ -n $features || $symbols == full ]] || die "unknown build $symbols (verifier-lean, verifier, verifier+ring, wallet, wallet+ring, full)"
+  [[ -n $features ]] || die "unknown build $symbols (verifier-lean, verifier, verifier+ring, wallet, wallet+ring, full)"
   # shellcheck disable=SC2086
   CARGO_PROFILE_RELEASE_SMALL_STRIP=false cargo rustc --quiet -p liangzheng-ffi --lib --crate-type cdylib \
     --profile release-small $features "${triple_args[@]}" -- "${tuned_flags[@]}" || die "build $symbols failed"
@@ -76,18 +84,6 @@ fi
 
 printf '\nlibliangzheng_ffi.so, %s, profile release-small, stripped (bytes; KiB = 1024 bytes)\n\n' "${target:-$host}"
 printf '| build | link | stripped | gzip -9 |\n|---|---|---:|---:|\n'
-# build-ffi-release.sh's feature list for a build (default features off there).
-release_features_of() {
-  case $1 in
-    verifier-lean) echo "" ;;
-    verifier) echo "verifier" ;;
-    verifier+ring) echo "verifier,p256-ring" ;;
-    wallet) echo "wallet" ;;
-    wallet+ring) echo "wallet,p256-ring" ;;
-    full) echo "full,p256-ring" ;;
-  esac
-}
-
 for build in verifier-lean verifier verifier+ring wallet wallet+ring full; do
   for link in plain tuned shipped; do
     if [[ $link == shipped ]]; then
