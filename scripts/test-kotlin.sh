@@ -62,7 +62,11 @@ if [[ -n $bench ]]; then
   if [[ $profile == release ]]; then rel=--release; else rel=; fi
   cargo run --quiet $rel -p liangzheng-ffi --example verify_cost | tee "$out/rust-bench.txt"
 fi
-java -Djna.debug_load=true -cp "$classpath" liangzheng.test.MainKt "$root" $bench 2>"$out/jna-load.log" \
+# The social security card's type file as CBOR, encoded by Python's cbor2 (LicenseTypes.kt).
+python3 -c 'import cbor2, json, sys; sys.stdout.buffer.write(cbor2.dumps(json.load(open(sys.argv[1], encoding="utf-8"))))' \
+  core/data/extra/social-security-card.json > "$out/social-security-card.cbor" \
+  || die "cannot encode the type file as CBOR (python3 with cbor2: scripts/install-deps.sh)"
+java -Djna.debug_load=true -Dlz.typeFile="$out/social-security-card.cbor" -cp "$classpath" liangzheng.test.MainKt "$root" $bench 2>"$out/jna-load.log" \
   | tee "$out/kotlin.txt"
 [[ ${PIPESTATUS[0]} == 0 ]] || { cat "$out/jna-load.log" >&2; die "Kotlin suite failed"; }
 if [[ -n $bench ]]; then

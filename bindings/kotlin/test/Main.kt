@@ -683,6 +683,8 @@ class Suite(val root: File) {
         })
         // Animated codes: the frame assembler, portraits and 一照通 bundles (Frames.kt).
         addAll(frameTests(root))
+        // License types from type files (LicenseTypes.kt).
+        addAll(licenseTypeTests(root))
     }
 
     /** Median per-call time of `verify` over n calls, plus a trivial call for the bare crossing cost. */
