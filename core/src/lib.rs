@@ -66,6 +66,7 @@ pub mod wallet;
 
 #[cfg(test)]
 mod spec_tables;
+mod zlib;
 
 /// The README's Rust example, compiled and run as a doctest.
 #[doc = include_str!("../../README.md")]

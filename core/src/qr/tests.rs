@@ -84,7 +84,7 @@ fn compression_is_used_only_when_the_text_gets_strictly_shorter() {
                 .take(len)
                 .collect();
             let plain = format!("LZ1P:{}", base45::encode(&body));
-            let packed = compressed_text('P', &zlib(&body));
+            let packed = compressed_text('P', &crate::zlib::compress(&body));
             let text = encode_text(QrKind::Presentation, &body);
             if packed.len() < plain.len() {
                 assert_eq!(text, packed, "len {len} period {repeat_every}");

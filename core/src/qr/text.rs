@@ -10,11 +10,6 @@
 //! Every character of the text is in the QR alphanumeric set, so the whole
 //! text is one alphanumeric segment.
 
-use std::io::Write;
-
-use flate2::write::ZlibEncoder;
-use flate2::{Compression, Decompress, FlushDecompress, Status};
-
 use super::base45;
 use super::QrError;
 
@@ -100,12 +95,10 @@ pub fn encode_text(kind: QrKind, body: &[u8]) -> String {
     format!("{PREFIX}1{}{flag}:{encoded}", kind.letter())
 }
 
-/// zlib at the best level; `None` only if the in-memory writer failed,
-/// which it does not, and then the body simply goes uncompressed.
+/// zlib at miniz_oxide's highest level (`crate::zlib`). Always `Some` (the signature keeps
+/// callers ready for an encoder that can fail).
 pub(super) fn compress(body: &[u8]) -> Option<Vec<u8>> {
-    let mut encoder = ZlibEncoder::new(Vec::new(), Compression::best());
-    encoder.write_all(body).ok()?;
-    encoder.finish().ok()
+    Some(crate::zlib::compress(body))
 }
 
 /// Reads QR text as a camera or a USB scanner gun delivers it.
@@ -194,45 +187,17 @@ fn parse_header(text: &str) -> Result<(QrKind, bool, &str), QrError> {
 
 /// Inflates one complete zlib stream into at most `MAX_BODY_LEN` bytes.
 ///
-/// Output is produced in small steps and never past `MAX_BODY_LEN + 1`
-/// bytes, so the limit holds without trusting any declared size. A stream
-/// that is corrupt, fails its Adler-32 check, ends early, or is followed by
-/// trailing bytes is rejected: one body, one encoding. Driving `Decompress`
-/// directly keeps both the output bound and the end-of-stream position in
-/// plain view.
+/// Output never grows past `MAX_BODY_LEN + 1` bytes, so the limit holds without trusting any
+/// declared size. A stream that is corrupt, fails its Adler-32 check, ends early, or is
+/// followed by trailing bytes is rejected: one body, one encoding (`crate::zlib`).
 fn inflate(compressed: &[u8]) -> Result<Vec<u8>, QrError> {
     inflate_limited(compressed, MAX_BODY_LEN)
 }
 
 /// [`inflate`] with another output limit (the multi-frame transport's).
 pub(super) fn inflate_limited(compressed: &[u8], max: usize) -> Result<Vec<u8>, QrError> {
-    let mut inflater = Decompress::new(true);
-    let mut body = Vec::new();
-    let mut chunk = [0u8; 4096];
-    loop {
-        let consumed = usize::try_from(inflater.total_in()).map_err(|_| QrError::Inflate)?;
-        let input = compressed.get(consumed..).ok_or(QrError::Inflate)?;
-        let room = (max + 1 - body.len()).min(chunk.len());
-        let out_before = inflater.total_out();
-        let status = inflater
-            .decompress(input, &mut chunk[..room], FlushDecompress::None)
-            .map_err(|_| QrError::Inflate)?;
-        let produced =
-            usize::try_from(inflater.total_out() - out_before).map_err(|_| QrError::Inflate)?;
-        body.extend_from_slice(chunk.get(..produced).ok_or(QrError::Inflate)?);
-        if body.len() > max {
-            return Err(QrError::BodyTooLarge { max });
-        }
-        let now_consumed = usize::try_from(inflater.total_in()).map_err(|_| QrError::Inflate)?;
-        match status {
-            Status::StreamEnd if now_consumed == compressed.len() => return Ok(body),
-            // Bytes after the end of the stream.
-            Status::StreamEnd => return Err(QrError::Inflate),
-            // No progress with all input offered: the stream was cut short.
-            Status::Ok | Status::BufError if produced == 0 && now_consumed == consumed => {
-                return Err(QrError::Inflate)
-            }
-            Status::Ok | Status::BufError => {}
-        }
-    }
+    crate::zlib::inflate_limited(compressed, max).map_err(|e| match e {
+        crate::zlib::InflateError::TooLarge => QrError::BodyTooLarge { max },
+        crate::zlib::InflateError::Corrupt => QrError::Inflate,
+    })
 }

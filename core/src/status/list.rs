@@ -20,7 +20,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use ciborium::value::Value;
-use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};
+use flate2::{Compress, Compression, FlushCompress, Status};
 
 use crate::lang::Localized;
 use crate::status::value::StatusValue;
@@ -388,43 +388,13 @@ impl StatusList {
     }
 }
 
-/// Inflates a complete ZLIB stream into at most `max` bytes.
+/// Inflates a complete ZLIB stream into at most `max` bytes (`crate::zlib`: corrupt,
+/// truncated, failing its checksum or followed by extra bytes is [`StatusListError::Inflate`]).
 fn inflate_bounded(lst: &[u8], max: usize) -> Result<Vec<u8>, StatusListError> {
-    let mut d = Decompress::new(true);
-    let mut out: Vec<u8> = Vec::new();
-    let mut chunk = vec![0u8; CHUNK];
-    let limit = max.saturating_add(1);
-    loop {
-        let consumed = usize::try_from(d.total_in()).map_err(|_| StatusListError::Inflate)?;
-        let input = lst.get(consumed..).ok_or(StatusListError::Inflate)?;
-        // Never let the output grow past max + 1 bytes.
-        let room = limit.saturating_sub(out.len()).min(CHUNK);
-        let window = chunk.get_mut(..room).ok_or(StatusListError::Inflate)?;
-        let before_in = d.total_in();
-        let before_out = d.total_out();
-        let status = d
-            .decompress(input, window, FlushDecompress::None)
-            .map_err(|_| StatusListError::Inflate)?;
-        let produced =
-            usize::try_from(d.total_out() - before_out).map_err(|_| StatusListError::Inflate)?;
-        out.extend_from_slice(window.get(..produced).ok_or(StatusListError::Inflate)?);
-        if out.len() > max {
-            return Err(StatusListError::TooLarge { max });
-        }
-        match status {
-            Status::StreamEnd => break,
-            Status::Ok | Status::BufError => {
-                if produced == 0 && d.total_in() == before_in {
-                    // No progress: the input ended before the stream did.
-                    return Err(StatusListError::Inflate);
-                }
-            }
-        }
-    }
-    if d.total_in() != lst.len() as u64 {
-        return Err(StatusListError::Inflate);
-    }
-    Ok(out)
+    crate::zlib::inflate_limited(lst, max).map_err(|e| match e {
+        crate::zlib::InflateError::TooLarge => StatusListError::TooLarge { max },
+        crate::zlib::InflateError::Corrupt => StatusListError::Inflate,
+    })
 }
 
 #[cfg(test)]
