@@ -6,7 +6,7 @@
 # the README's Python snippet with the installed package.
 #
 # Fails loudly when a tool is missing (maturin comes from scripts/install-deps.sh; pytest,
-# cryptography and gmssl are pip-installed into the venv). Honours CARGO_TARGET_DIR; the
+# cryptography, gmssl and cbor2 are pip-installed into the venv). Honours CARGO_TARGET_DIR; the
 # wheel is left in $CARGO_TARGET_DIR/wheels (default target/wheels).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,7 +44,7 @@ trap 'rm -rf "$work"' EXIT
 "$py" -m venv "$work/venv" || die "python -m venv failed"
 vpy=$work/venv/bin/python
 "$vpy" -m pip install --quiet --disable-pip-version-check "$whl" || die "pip install of the wheel failed"
-"$vpy" -m pip install --quiet --disable-pip-version-check pytest cryptography gmssl==3.2.2 \
+"$vpy" -m pip install --quiet --disable-pip-version-check pytest cryptography gmssl==3.2.2 cbor2 \
   || die "pip install of the test tools into the venv failed"
 
 # Where the package comes from: the venv's site-packages, and bindings/python is not on sys.path.
