@@ -292,23 +292,12 @@ impl Verifier {
         now: u64,
     ) -> Result<RequestCode, LzError> {
         let registry = self.read().registry().clone();
-        let unknown = |what: &str| LzError::Request {
-            code: "unknown_field".into(),
-            message_zh: format!("未知的证照类型或字段：{what}"),
-            message_en: format!("unknown license type or field: {what}"),
-        };
-        let ty = registry
-            .get(&type_code)
-            .ok_or_else(|| unknown(&type_code))?;
-        let fields = field_keys
-            .iter()
-            .map(|k| ty.field(k).map(|f| f.id).ok_or_else(|| unknown(k)))
-            .collect::<Result<Vec<_>, _>>()?;
+        let (ty_code, fields) = request_fields(&registry, &type_code, &field_keys)?;
         let request = Request::new(
             &verifier_id,
             &verifier_name,
             &purpose,
-            &ty.type_code,
+            &ty_code,
             fields,
             UnixTime(now),
             &mut rand_core::OsRng,
