@@ -22,7 +22,8 @@
 #   scripts/build-ffi-release.sh [--features LIST] [--target TRIPLE] [--crate-type cdylib|staticlib]
 #                                [--link plain|tuned] [--out FILE]
 #     --features  cargo features of liangzheng-ffi, default features off: verifier (default),
-#                 verifier,p256-ring, wallet, wallet,p256-ring, full,p256-ring, "" (verifier-lean),
+#                 verifier,p256-ring, counter (verifier-lean), holder,render (wallet-lean),
+#                 wallet, wallet,p256-ring, full,p256-ring,
 #                 api-skew-test / panic-probe (tests only) …
 #     --target    default: the host triple (-Zbuild-std needs an explicit one)
 #     --link      tuned (default on the host): lld, --icf=all, -z pack-relative-relocs

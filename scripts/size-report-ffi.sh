@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Size of the FFI library as an app embeds it, for each of the three builds
-# (docs/decisions/0013-ffi-builds.md): verifier (counter apps), wallet (holder apps), full.
+# Size of the FFI library as an app embeds it, for each build (docs/decisions/0013-ffi-builds.md,
+# 0021-wallet-lean-build.md): verifier(-lean) (counter apps), wallet(-lean) (holder apps), full.
 #
 # Each build is the cdylib alone, linked with the size-tuned `release-small` profile
 # (opt-level z, fat LTO, one codegen unit, stripped, panic = unwind so UniFFI turns a
@@ -20,7 +20,7 @@
 #
 #   scripts/size-report-ffi.sh [TARGET]   TARGET: a Rust target triple (needs its toolchain)
 #   scripts/size-report-ffi.sh --symbols BUILD [TARGET]
-#       where the bytes go: builds BUILD (verifier-lean, verifier, verifier+ring, wallet, wallet+ring, full)
+#       where the bytes go: builds BUILD (verifier-lean, verifier, verifier+ring, wallet-lean, wallet, wallet+ring, full)
 #       unstripped with the tuned link and prints its symbol sizes grouped by crate
 #       (scripts/size-symbols.py; docs/bindings.md "Size and embedding" quotes it)
 #
@@ -52,10 +52,11 @@ fi
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-# The cargo features of each build, default features off ("" = none: verifier-lean).
+# The cargo features of each build, default features off.
 release_features_of() {
   case $1 in
-    verifier-lean) echo "" ;;
+    verifier-lean) echo "counter" ;;
+    wallet-lean) echo "holder,render" ;;
     verifier) echo "verifier" ;;
     verifier+ring) echo "verifier,p256-ring" ;;
     wallet) echo "wallet" ;;
@@ -68,13 +69,13 @@ release_features_of() {
 features_of() {
   local f
   f=$(release_features_of "$1") || return 0
-  if [[ -n $f ]]; then echo "--no-default-features --features $f"; else echo "--no-default-features"; fi
+  echo "--no-default-features --features $f"
 }
 
 if [[ -n $symbols ]]; then
   command -v nm >/dev/null || die "nm not found (binutils)"
   features=$(features_of "$symbols")
-  [[ -n $features ]] || die "unknown build $symbols (verifier-lean, verifier, verifier+ring, wallet, wallet+ring, full)"
+  [[ -n $features ]] || die "unknown build $symbols (verifier-lean, verifier, verifier+ring, wallet-lean, wallet, wallet+ring, full)"
   # shellcheck disable=SC2086
   CARGO_PROFILE_RELEASE_SMALL_STRIP=false cargo rustc --quiet -p liangzheng-ffi --lib --crate-type cdylib \
     --profile release-small $features "${triple_args[@]}" -- "${tuned_flags[@]}" || die "build $symbols failed"
@@ -84,7 +85,7 @@ fi
 
 printf '\nlibliangzheng_ffi.so, %s, profile release-small, stripped (bytes; KiB = 1024 bytes)\n\n' "${target:-$host}"
 printf '| build | link | stripped | gzip -9 |\n|---|---|---:|---:|\n'
-for build in verifier-lean verifier verifier+ring wallet wallet+ring full; do
+for build in verifier-lean verifier verifier+ring wallet-lean wallet wallet+ring full; do
   for link in plain tuned shipped; do
     if [[ $link == shipped ]]; then
       lib=$(scripts/build-ffi-release.sh --features "$(release_features_of "$build")" "${triple_args[@]}" \

@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# The three builds of the FFI library (docs/decisions/0013-ffi-builds.md) and their one
-# binding set:
-#   1. core builds without its default features (no QR rendering, no qrcode/image);
-#   2. each reduced build (verifier, verifier-lean, wallet) compiles, passes clippy -D warnings and runs
+# The builds of the FFI library (docs/decisions/0013-ffi-builds.md, 0021-wallet-lean-build.md) and
+# their one binding set:
+#   1. core builds without its default features (no QR rendering, no qrcode/png), and with QR
+#      drawing but no PNG or animated codes (qr-draw);
+#   2. each reduced build (verifier, verifier-lean, wallet-lean, wallet) compiles, passes clippy -D warnings and runs
 #      its unit tests (which check that what it leaves out fails with not_in_this_build);
 #   3. bindings generated from each reduced build's library are byte-identical to the
 #      committed ones (generated from the full build): one binding set for every build;
 #   4. the committed Python module runs against each reduced library: library_build()
 #      names it, every test vector verifies as expected, frames of a portrait and of
 #      一照通 bundles made by the full build assemble and verify, and every part it leaves
-#      out raises LzError.NotInThisBuild;
+#      out raises LzError.NotInThisBuild; the wallet-lean build presents a license issued by the
+#      full build, draws it as a module matrix that zxing-cpp reads back, answers a request, and
+#      the full build verifies both;
 #   5. scripts/build-xcframework.sh (macOS only, not runnable here) parses and dry-runs.
 # The reduced builds use their own target directory ($CARGO_TARGET_DIR/ffi-builds) so they
 # never overwrite the full debug library the other suites load. Fails loudly, never skips.
@@ -22,6 +25,7 @@ py=${PYTHON:-python3}
 
 echo "== core without default features"
 cargo check --quiet -p liangzheng --no-default-features
+cargo check --quiet -p liangzheng --no-default-features --features qr-draw
 
 builds_dir=${CARGO_TARGET_DIR:-$root/target}/ffi-builds
 # In a workspace build ffi's default feature p256-ring is unified into core, so the pure-Rust
@@ -46,10 +50,16 @@ mkdir -p "$work/full-py"
 cp bindings/python/liangzheng_ffi.py "$full_lib" "$work/full-py/"
 PYTHONPATH="$work/full-py" "$py" bindings/python/build_tests/make_frames.py "$work/frames.json" \
   || die "make_frames.py failed"
-for build in verifier verifier-lean wallet; do
-  features=(--no-default-features --features "$build")
-  # verifier-lean: the verifier without the FrameAssembler (no raptorq): no feature at all.
-  [[ $build == verifier-lean ]] && features=(--no-default-features)
+# The cargo features of each build (as scripts/size-report-ffi.sh names them).
+features_of() {
+  case $1 in
+    verifier-lean) echo counter ;;  # the verifier without the FrameAssembler (no raptorq)
+    wallet-lean) echo holder,render ;;  # the wallet without Verifier and animated codes
+    *) echo "$1" ;;
+  esac
+}
+for build in verifier verifier-lean wallet-lean wallet; do
+  features=(--no-default-features --features "$(features_of "$build")")
   echo "== $build build: check, clippy, unit tests"
   CARGO_TARGET_DIR=$builds_dir cargo clippy --quiet -p liangzheng-ffi --lib --tests "${features[@]}" -- -D warnings
   CARGO_TARGET_DIR=$builds_dir cargo test --quiet -p liangzheng-ffi --lib "${features[@]}"
@@ -76,8 +86,14 @@ for build in verifier verifier-lean wallet; do
 
   echo "== $build build: committed Python module against the $build library"
   cp bindings/python/liangzheng_ffi.py "$lib" "$work/$build/py/"
-  LZ_EXPECT_BUILD=$build LZ_FRAMES_FILE=$work/frames.json PYTHONPATH="$work/$build/py" \
-    "$py" -m pytest -q -p no:cacheprovider bindings/python/build_tests
+  LZ_EXPECT_BUILD=$build LZ_FRAMES_FILE=$work/frames.json LZ_PRESENTED_FILE=$work/$build/presented.json \
+    PYTHONPATH="$work/$build/py" "$py" -m pytest -q -p no:cacheprovider bindings/python/build_tests
+  if [[ $build == wallet-lean ]]; then
+    echo "== wallet-lean build: the full build verifies what it presented and answered"
+    [[ -f $work/$build/presented.json ]] || die "the wallet-lean suite wrote no presentation"
+    PYTHONPATH="$work/full-py" "$py" bindings/python/build_tests/make_frames.py --verify \
+      "$work/frames.json" "$work/$build/presented.json" || die "the wallet-lean presentation does not verify"
+  fi
 done
 
 # The library as apps ship it (scripts/build-ffi-release.sh: std rebuilt without its backtrace
@@ -86,7 +102,7 @@ done
 # checksum still exported), pass the build suite, and see a panic as InternalError with the
 # process alive: unwinding still works without std's backtrace feature.
 echo "== shipped verifier-lean library (build-ffi-release.sh): Python build suite and a panic"
-shipped=$(scripts/build-ffi-release.sh --features panic-probe --out "$work/shipped/libliangzheng_ffi.so" | tail -1)
+shipped=$(scripts/build-ffi-release.sh --features counter,panic-probe --out "$work/shipped/libliangzheng_ffi.so" | tail -1)
 [[ -f $shipped ]] || die "build-ffi-release.sh built nothing"
 if nm -D "$shipped" | grep -q UNIFFI_META_; then die "the shipped library still exports UNIFFI_META_* statics"; fi
 # The symbolizer looks DWARF sections up by name; a stable-std library holds these strings.
@@ -107,4 +123,4 @@ for build in verifier wallet full; do
   steps=$(bash scripts/build-xcframework.sh --dry-run --features "$build" "$work/apple")
   grep -q -- '-create-xcframework' <<<"$steps" || die "build-xcframework.sh --dry-run ($build) prints no xcodebuild step"
 done
-echo "test-ffi-builds: verifier, verifier-lean and wallet builds pass; bindings are one set for every build; the shipped verifier-lean library passes and unwinds panics"
+echo "test-ffi-builds: verifier, verifier-lean, wallet-lean and wallet builds pass; bindings are one set for every build; the shipped verifier-lean library passes and unwinds panics"

@@ -464,7 +464,9 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_func_default_request_policy() != 31970:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_liangzheng_ffi_checksum_func_library_build() != 43343:
+    if lib.uniffi_liangzheng_ffi_checksum_func_library_build() != 2048:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_liangzheng_ffi_checksum_func_qr_matrix() != 17996:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_func_qr_version() != 20810:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -550,7 +552,7 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_method_wallet_set_request_root() != 40772:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_liangzheng_ffi_checksum_constructor_frameassembler_new() != 20007:
+    if lib.uniffi_liangzheng_ffi_checksum_constructor_frameassembler_new() != 17541:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_constructor_issuer_from_pkcs8_pem() != 5852:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -1046,6 +1048,12 @@ _UniffiLib.uniffi_liangzheng_ffi_fn_func_library_build.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_liangzheng_ffi_fn_func_library_build.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_liangzheng_ffi_fn_func_qr_matrix.argtypes = (
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_liangzheng_ffi_fn_func_qr_matrix.restype = _UniffiRustBuffer
 _UniffiLib.uniffi_liangzheng_ffi_fn_func_qr_version.argtypes = (
     _UniffiRustBuffer,
     _UniffiRustBuffer,
@@ -1361,6 +1369,9 @@ _UniffiLib.uniffi_liangzheng_ffi_checksum_func_default_request_policy.restype = 
 _UniffiLib.uniffi_liangzheng_ffi_checksum_func_library_build.argtypes = (
 )
 _UniffiLib.uniffi_liangzheng_ffi_checksum_func_library_build.restype = ctypes.c_uint16
+_UniffiLib.uniffi_liangzheng_ffi_checksum_func_qr_matrix.argtypes = (
+)
+_UniffiLib.uniffi_liangzheng_ffi_checksum_func_qr_matrix.restype = ctypes.c_uint16
 _UniffiLib.uniffi_liangzheng_ffi_checksum_func_qr_version.argtypes = (
 )
 _UniffiLib.uniffi_liangzheng_ffi_checksum_func_qr_version.restype = ctypes.c_uint16
@@ -2963,12 +2974,18 @@ class LibraryBuild:
 
     name: "str"
     """
-    `verifier`, `wallet` or `full` (or `custom` for another feature mix).
+    `verifier`, `verifier-lean`, `wallet-lean`, `wallet` or `full` (or `custom` for another
+    feature mix).
     """
 
     version: "str"
     """
     The crate version (`0.1.0`).
+    """
+
+    verifier: "bool"
+    """
+    [`crate::Verifier`] is available (every build but wallet-lean).
     """
 
     wallet: "bool"
@@ -2983,7 +3000,12 @@ class LibraryBuild:
 
     render: "bool"
     """
-    [`crate::render_qr_svg`], [`crate::render_qr_png`] and [`crate::qr_version`] are available.
+    [`crate::qr_matrix`], [`crate::render_qr_svg`] and [`crate::qr_version`] are available.
+    """
+
+    png: "bool"
+    """
+    [`crate::render_qr_png`] is available.
     """
 
     frames: "bool"
@@ -2991,27 +3013,33 @@ class LibraryBuild:
     [`crate::FrameAssembler`] is available (every named build but verifier-lean).
     """
 
-    def __init__(self, *, name: "str", version: "str", wallet: "bool", issuer: "bool", render: "bool", frames: "bool"):
+    def __init__(self, *, name: "str", version: "str", verifier: "bool", wallet: "bool", issuer: "bool", render: "bool", png: "bool", frames: "bool"):
         self.name = name
         self.version = version
+        self.verifier = verifier
         self.wallet = wallet
         self.issuer = issuer
         self.render = render
+        self.png = png
         self.frames = frames
 
     def __str__(self):
-        return "LibraryBuild(name={}, version={}, wallet={}, issuer={}, render={}, frames={})".format(self.name, self.version, self.wallet, self.issuer, self.render, self.frames)
+        return "LibraryBuild(name={}, version={}, verifier={}, wallet={}, issuer={}, render={}, png={}, frames={})".format(self.name, self.version, self.verifier, self.wallet, self.issuer, self.render, self.png, self.frames)
 
     def __eq__(self, other):
         if self.name != other.name:
             return False
         if self.version != other.version:
             return False
+        if self.verifier != other.verifier:
+            return False
         if self.wallet != other.wallet:
             return False
         if self.issuer != other.issuer:
             return False
         if self.render != other.render:
+            return False
+        if self.png != other.png:
             return False
         if self.frames != other.frames:
             return False
@@ -3023,9 +3051,11 @@ class _UniffiConverterTypeLibraryBuild(_UniffiConverterRustBuffer):
         return LibraryBuild(
             name=_UniffiConverterString.read(buf),
             version=_UniffiConverterString.read(buf),
+            verifier=_UniffiConverterBool.read(buf),
             wallet=_UniffiConverterBool.read(buf),
             issuer=_UniffiConverterBool.read(buf),
             render=_UniffiConverterBool.read(buf),
+            png=_UniffiConverterBool.read(buf),
             frames=_UniffiConverterBool.read(buf),
         )
 
@@ -3033,18 +3063,22 @@ class _UniffiConverterTypeLibraryBuild(_UniffiConverterRustBuffer):
     def check_lower(value):
         _UniffiConverterString.check_lower(value.name)
         _UniffiConverterString.check_lower(value.version)
+        _UniffiConverterBool.check_lower(value.verifier)
         _UniffiConverterBool.check_lower(value.wallet)
         _UniffiConverterBool.check_lower(value.issuer)
         _UniffiConverterBool.check_lower(value.render)
+        _UniffiConverterBool.check_lower(value.png)
         _UniffiConverterBool.check_lower(value.frames)
 
     @staticmethod
     def write(value, buf):
         _UniffiConverterString.write(value.name, buf)
         _UniffiConverterString.write(value.version, buf)
+        _UniffiConverterBool.write(value.verifier, buf)
         _UniffiConverterBool.write(value.wallet, buf)
         _UniffiConverterBool.write(value.issuer, buf)
         _UniffiConverterBool.write(value.render, buf)
+        _UniffiConverterBool.write(value.png, buf)
         _UniffiConverterBool.write(value.frames, buf)
 
 
@@ -3344,6 +3378,67 @@ class _UniffiConverterTypeProblem(_UniffiConverterRustBuffer):
         _UniffiConverterString.write(value.code, buf)
         _UniffiConverterString.write(value.message_zh, buf)
         _UniffiConverterString.write(value.message_en, buf)
+
+
+class QrMatrix:
+    """
+    A QR code as its modules, for apps that draw it natively (an Android `Bitmap`, a `CGImage`)
+    at the screen's own resolution. Draw a light margin of [`QrMatrix::quiet_zone`] modules
+    around it: scanners need it.
+    """
+
+    width: "int"
+    """
+    Modules per side (21 for version 1 … 177 for version 40).
+    """
+
+    modules: "bytes"
+    """
+    `width × width` bytes, row-major from the top-left: 1 = dark, 0 = light.
+    """
+
+    quiet_zone: "int"
+    """
+    Light modules to draw on each side (4, as ISO/IEC 18004 asks).
+    """
+
+    def __init__(self, *, width: "int", modules: "bytes", quiet_zone: "int"):
+        self.width = width
+        self.modules = modules
+        self.quiet_zone = quiet_zone
+
+    def __str__(self):
+        return "QrMatrix(width={}, modules={}, quiet_zone={})".format(self.width, self.modules, self.quiet_zone)
+
+    def __eq__(self, other):
+        if self.width != other.width:
+            return False
+        if self.modules != other.modules:
+            return False
+        if self.quiet_zone != other.quiet_zone:
+            return False
+        return True
+
+class _UniffiConverterTypeQrMatrix(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return QrMatrix(
+            width=_UniffiConverterUInt32.read(buf),
+            modules=_UniffiConverterBytes.read(buf),
+            quiet_zone=_UniffiConverterUInt32.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiConverterUInt32.check_lower(value.width)
+        _UniffiConverterBytes.check_lower(value.modules)
+        _UniffiConverterUInt32.check_lower(value.quiet_zone)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiConverterUInt32.write(value.width, buf)
+        _UniffiConverterBytes.write(value.modules, buf)
+        _UniffiConverterUInt32.write(value.quiet_zone, buf)
 
 
 class QrStyle:
@@ -6183,8 +6278,8 @@ class FrameAssembler():
     _pointer: ctypes.c_void_p
     def __init__(self, ):
         """
-        An empty assembler. Fails with [`LzError::NotInThisBuild`] only in the
-        verifier-lean build.
+        An empty assembler. Fails with [`LzError::NotInThisBuild`] in the
+        verifier-lean and wallet-lean builds.
         """
 
         self._pointer = _uniffi_rust_call_with_error(_UniffiConverterTypeLzError,_UniffiLib.uniffi_liangzheng_ffi_fn_constructor_frameassembler_new,)
@@ -7530,10 +7625,24 @@ def default_request_policy(now: "int") -> "RequestPolicy":
 
 def library_build() -> "LibraryBuild":
     """
-    Which build of the native library this is (the verifier is in every build).
+    Which build of the native library this is.
     """
 
     return _UniffiConverterTypeLibraryBuild.lift(_uniffi_rust_call(_UniffiLib.uniffi_liangzheng_ffi_fn_func_library_build,))
+
+
+def qr_matrix(text: "str",ecc: "QrEcc") -> "QrMatrix":
+    """
+    The modules of QR text at `ecc`: the same code [`render_qr_svg`] and [`render_qr_png`] draw.
+    """
+
+    _UniffiConverterString.check_lower(text)
+    
+    _UniffiConverterTypeQrEcc.check_lower(ecc)
+    
+    return _UniffiConverterTypeQrMatrix.lift(_uniffi_rust_call_with_error(_UniffiConverterTypeLzError,_UniffiLib.uniffi_liangzheng_ffi_fn_func_qr_matrix,
+        _UniffiConverterString.lower(text),
+        _UniffiConverterTypeQrEcc.lower(ecc)))
 
 
 def qr_version(text: "str",ecc: "QrEcc") -> "int":
@@ -7669,6 +7778,7 @@ __all__ = [
     "LicenseFacts",
     "LicenseTypeInfo",
     "Problem",
+    "QrMatrix",
     "QrStyle",
     "RegistrationGrant",
     "RequestCode",
@@ -7681,6 +7791,7 @@ __all__ = [
     "default_policy",
     "default_request_policy",
     "library_build",
+    "qr_matrix",
     "qr_version",
     "read_registration",
     "render_qr_png",

@@ -867,8 +867,8 @@ open class FrameAssembler: FrameAssemblerProtocol, @unchecked Sendable {
         return try! rustCall { uniffi_liangzheng_ffi_fn_clone_frameassembler(self.pointer, $0) }
     }
     /**
-     * An empty assembler. Fails with [`LzError::NotInThisBuild`] only in the
-     * verifier-lean build.
+     * An empty assembler. Fails with [`LzError::NotInThisBuild`] in the
+     * verifier-lean and wallet-lean builds.
      */
 public convenience init()throws  {
     let pointer =
@@ -4147,13 +4147,18 @@ public func FfiConverterTypeHolderKey_lower(_ value: HolderKey) -> RustBuffer {
  */
 public struct LibraryBuild {
     /**
-     * `verifier`, `wallet` or `full` (or `custom` for another feature mix).
+     * `verifier`, `verifier-lean`, `wallet-lean`, `wallet` or `full` (or `custom` for another
+     * feature mix).
      */
     public var name: String
     /**
      * The crate version (`0.1.0`).
      */
     public var version: String
+    /**
+     * [`crate::Verifier`] is available (every build but wallet-lean).
+     */
+    public var verifier: Bool
     /**
      * [`crate::Wallet`] is available.
      */
@@ -4163,9 +4168,13 @@ public struct LibraryBuild {
      */
     public var issuer: Bool
     /**
-     * [`crate::render_qr_svg`], [`crate::render_qr_png`] and [`crate::qr_version`] are available.
+     * [`crate::qr_matrix`], [`crate::render_qr_svg`] and [`crate::qr_version`] are available.
      */
     public var render: Bool
+    /**
+     * [`crate::render_qr_png`] is available.
+     */
+    public var png: Bool
     /**
      * [`crate::FrameAssembler`] is available (every named build but verifier-lean).
      */
@@ -4175,11 +4184,15 @@ public struct LibraryBuild {
     // declare one manually.
     public init(
         /**
-         * `verifier`, `wallet` or `full` (or `custom` for another feature mix).
+         * `verifier`, `verifier-lean`, `wallet-lean`, `wallet` or `full` (or `custom` for another
+         * feature mix).
          */name: String, 
         /**
          * The crate version (`0.1.0`).
          */version: String, 
+        /**
+         * [`crate::Verifier`] is available (every build but wallet-lean).
+         */verifier: Bool, 
         /**
          * [`crate::Wallet`] is available.
          */wallet: Bool, 
@@ -4187,16 +4200,21 @@ public struct LibraryBuild {
          * [`crate::Issuer`] is available.
          */issuer: Bool, 
         /**
-         * [`crate::render_qr_svg`], [`crate::render_qr_png`] and [`crate::qr_version`] are available.
+         * [`crate::qr_matrix`], [`crate::render_qr_svg`] and [`crate::qr_version`] are available.
          */render: Bool, 
+        /**
+         * [`crate::render_qr_png`] is available.
+         */png: Bool, 
         /**
          * [`crate::FrameAssembler`] is available (every named build but verifier-lean).
          */frames: Bool) {
         self.name = name
         self.version = version
+        self.verifier = verifier
         self.wallet = wallet
         self.issuer = issuer
         self.render = render
+        self.png = png
         self.frames = frames
     }
 }
@@ -4214,6 +4232,9 @@ extension LibraryBuild: Equatable, Hashable {
         if lhs.version != rhs.version {
             return false
         }
+        if lhs.verifier != rhs.verifier {
+            return false
+        }
         if lhs.wallet != rhs.wallet {
             return false
         }
@@ -4221,6 +4242,9 @@ extension LibraryBuild: Equatable, Hashable {
             return false
         }
         if lhs.render != rhs.render {
+            return false
+        }
+        if lhs.png != rhs.png {
             return false
         }
         if lhs.frames != rhs.frames {
@@ -4232,9 +4256,11 @@ extension LibraryBuild: Equatable, Hashable {
     public func hash(into hasher: inout Hasher) {
         hasher.combine(name)
         hasher.combine(version)
+        hasher.combine(verifier)
         hasher.combine(wallet)
         hasher.combine(issuer)
         hasher.combine(render)
+        hasher.combine(png)
         hasher.combine(frames)
     }
 }
@@ -4250,9 +4276,11 @@ public struct FfiConverterTypeLibraryBuild: FfiConverterRustBuffer {
             try LibraryBuild(
                 name: FfiConverterString.read(from: &buf), 
                 version: FfiConverterString.read(from: &buf), 
+                verifier: FfiConverterBool.read(from: &buf), 
                 wallet: FfiConverterBool.read(from: &buf), 
                 issuer: FfiConverterBool.read(from: &buf), 
                 render: FfiConverterBool.read(from: &buf), 
+                png: FfiConverterBool.read(from: &buf), 
                 frames: FfiConverterBool.read(from: &buf)
         )
     }
@@ -4260,9 +4288,11 @@ public struct FfiConverterTypeLibraryBuild: FfiConverterRustBuffer {
     public static func write(_ value: LibraryBuild, into buf: inout [UInt8]) {
         FfiConverterString.write(value.name, into: &buf)
         FfiConverterString.write(value.version, into: &buf)
+        FfiConverterBool.write(value.verifier, into: &buf)
         FfiConverterBool.write(value.wallet, into: &buf)
         FfiConverterBool.write(value.issuer, into: &buf)
         FfiConverterBool.write(value.render, into: &buf)
+        FfiConverterBool.write(value.png, into: &buf)
         FfiConverterBool.write(value.frames, into: &buf)
     }
 }
@@ -4731,6 +4761,107 @@ public func FfiConverterTypeProblem_lift(_ buf: RustBuffer) throws -> Problem {
 #endif
 public func FfiConverterTypeProblem_lower(_ value: Problem) -> RustBuffer {
     return FfiConverterTypeProblem.lower(value)
+}
+
+
+/**
+ * A QR code as its modules, for apps that draw it natively (an Android `Bitmap`, a `CGImage`)
+ * at the screen's own resolution. Draw a light margin of [`QrMatrix::quiet_zone`] modules
+ * around it: scanners need it.
+ */
+public struct QrMatrix {
+    /**
+     * Modules per side (21 for version 1 … 177 for version 40).
+     */
+    public var width: UInt32
+    /**
+     * `width × width` bytes, row-major from the top-left: 1 = dark, 0 = light.
+     */
+    public var modules: Data
+    /**
+     * Light modules to draw on each side (4, as ISO/IEC 18004 asks).
+     */
+    public var quietZone: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Modules per side (21 for version 1 … 177 for version 40).
+         */width: UInt32, 
+        /**
+         * `width × width` bytes, row-major from the top-left: 1 = dark, 0 = light.
+         */modules: Data, 
+        /**
+         * Light modules to draw on each side (4, as ISO/IEC 18004 asks).
+         */quietZone: UInt32) {
+        self.width = width
+        self.modules = modules
+        self.quietZone = quietZone
+    }
+}
+
+#if compiler(>=6)
+extension QrMatrix: Sendable {}
+#endif
+
+
+extension QrMatrix: Equatable, Hashable {
+    public static func ==(lhs: QrMatrix, rhs: QrMatrix) -> Bool {
+        if lhs.width != rhs.width {
+            return false
+        }
+        if lhs.modules != rhs.modules {
+            return false
+        }
+        if lhs.quietZone != rhs.quietZone {
+            return false
+        }
+        return true
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(width)
+        hasher.combine(modules)
+        hasher.combine(quietZone)
+    }
+}
+
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeQrMatrix: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> QrMatrix {
+        return
+            try QrMatrix(
+                width: FfiConverterUInt32.read(from: &buf), 
+                modules: FfiConverterData.read(from: &buf), 
+                quietZone: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: QrMatrix, into buf: inout [UInt8]) {
+        FfiConverterUInt32.write(value.width, into: &buf)
+        FfiConverterData.write(value.modules, into: &buf)
+        FfiConverterUInt32.write(value.quietZone, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeQrMatrix_lift(_ buf: RustBuffer) throws -> QrMatrix {
+    return try FfiConverterTypeQrMatrix.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeQrMatrix_lower(_ value: QrMatrix) -> RustBuffer {
+    return FfiConverterTypeQrMatrix.lower(value)
 }
 
 
@@ -7751,11 +7882,22 @@ public func defaultRequestPolicy(now: UInt64) -> RequestPolicy  {
 })
 }
 /**
- * Which build of the native library this is (the verifier is in every build).
+ * Which build of the native library this is.
  */
 public func libraryBuild() -> LibraryBuild  {
     return try!  FfiConverterTypeLibraryBuild_lift(try! rustCall() {
     uniffi_liangzheng_ffi_fn_func_library_build($0
+    )
+})
+}
+/**
+ * The modules of QR text at `ecc`: the same code [`render_qr_svg`] and [`render_qr_png`] draw.
+ */
+public func qrMatrix(text: String, ecc: QrEcc)throws  -> QrMatrix  {
+    return try  FfiConverterTypeQrMatrix_lift(try rustCallWithError(FfiConverterTypeLzError_lift) {
+    uniffi_liangzheng_ffi_fn_func_qr_matrix(
+        FfiConverterString.lower(text),
+        FfiConverterTypeQrEcc_lower(ecc),$0
     )
 })
 }
@@ -7857,7 +7999,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_liangzheng_ffi_checksum_func_default_request_policy() != 31970) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_liangzheng_ffi_checksum_func_library_build() != 43343) {
+    if (uniffi_liangzheng_ffi_checksum_func_library_build() != 2048) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_liangzheng_ffi_checksum_func_qr_matrix() != 17996) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_liangzheng_ffi_checksum_func_qr_version() != 20810) {
@@ -7986,7 +8131,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_liangzheng_ffi_checksum_method_wallet_set_request_root() != 40772) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_liangzheng_ffi_checksum_constructor_frameassembler_new() != 20007) {
+    if (uniffi_liangzheng_ffi_checksum_constructor_frameassembler_new() != 17541) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_liangzheng_ffi_checksum_constructor_issuer_from_pkcs8_pem() != 5852) {

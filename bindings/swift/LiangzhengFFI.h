@@ -581,6 +581,11 @@ RustBuffer uniffi_liangzheng_ffi_fn_func_library_build(RustCallStatus *_Nonnull 
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_FUNC_QR_MATRIX
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_FUNC_QR_MATRIX
+RustBuffer uniffi_liangzheng_ffi_fn_func_qr_matrix(RustBuffer text, RustBuffer ecc, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_FUNC_QR_VERSION
 #define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_FN_FUNC_QR_VERSION
 uint8_t uniffi_liangzheng_ffi_fn_func_qr_version(RustBuffer text, RustBuffer ecc, RustCallStatus *_Nonnull out_status
@@ -906,6 +911,12 @@ uint16_t uniffi_liangzheng_ffi_checksum_func_default_request_policy(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_FUNC_LIBRARY_BUILD
 #define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_FUNC_LIBRARY_BUILD
 uint16_t uniffi_liangzheng_ffi_checksum_func_library_build(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_FUNC_QR_MATRIX
+#define UNIFFI_FFIDEF_UNIFFI_LIANGZHENG_FFI_CHECKSUM_FUNC_QR_MATRIX
+uint16_t uniffi_liangzheng_ffi_checksum_func_qr_matrix(void
     
 );
 #endif

@@ -374,7 +374,7 @@ impl From<QrError> for LzError {
 
 /// A presentation could not be cut into frames (options out of range, or a
 /// presentation larger than the 64 KiB an animated code carries): `LzError::Qr`.
-#[cfg(feature = "wallet")]
+#[cfg(all(feature = "holder", feature = "frames"))]
 pub(crate) fn frames(e: liangzheng::qr::frames::FrameError) -> LzError {
     let code = match &e {
         liangzheng::qr::frames::FrameError::InvalidOptions

@@ -1,8 +1,8 @@
 //! Animated multi-frame codes at the counter: [`FrameAssembler`] takes the
 //! scanned frame texts (`LZ1F:…`) one by one and completes a portrait
 //! presentation or a 一照通 bundle, which [`crate::Verifier::verify_assembled`]
-//! then verifies. In every named build (cargo feature `frames`); the
-//! verifier-lean build (`--no-default-features`) leaves the assembler out
+//! then verifies. In the verifier, wallet and full builds (cargo feature `frames`); the
+//! verifier-lean build (`--features counter`) leaves the assembler out
 //! (`FrameAssembler()` fails with [`crate::LzError::NotInThisBuild`]) and keeps
 //! `verify_assembled` for codes assembled elsewhere.
 //!
@@ -125,8 +125,8 @@ struct State {
 
 #[uniffi::export]
 impl FrameAssembler {
-    /// An empty assembler. Fails with [`LzError::NotInThisBuild`] only in the
-    /// verifier-lean build.
+    /// An empty assembler. Fails with [`LzError::NotInThisBuild`] in the
+    /// verifier-lean and wallet-lean builds.
     #[uniffi::constructor]
     pub fn new() -> Result<Arc<Self>, LzError> {
         #[cfg(not(feature = "frames"))]
@@ -255,6 +255,7 @@ impl Verifier {
     /// bundle its bundle report, a request the `not_a_presentation` report.
     /// Never fails: every problem is in the report.
     pub fn verify_assembled(&self, code: AssembledCode, policy: VerifyPolicy) -> AssembledReport {
+        self.exists();
         let policy = policy.to_core();
         let verifier = self.read();
         match code.kind {
@@ -286,6 +287,7 @@ impl Verifier {
         code: AssembledCode,
         policy: VerifyPolicy,
     ) -> AssembledReport {
+        self.exists();
         if code.kind != CodeKind::Presentation {
             return self.verify_assembled(code, policy);
         }

@@ -16,12 +16,13 @@
 //!
 //! The holder key stays in the phone's secure hardware: the app implements
 //! [`DeviceSigner`] (Android Keystore, iOS Secure Enclave, ES256) and the wallet
-//! calls it with the bytes to sign. [`render_qr_svg`] and [`render_qr_png`] draw
-//! QR text for the screen.
+//! calls it with the bytes to sign. [`render_qr_png`] and [`render_qr_svg`] draw
+//! QR text for the screen; [`qr_matrix`] gives its modules to apps that draw natively.
 //!
-//! The library comes in three builds from one source and one set of bindings —
-//! verifier (counter apps), wallet (holder apps), full — chosen with cargo
-//! features; what a build leaves out fails with [`LzError::NotInThisBuild`].
+//! The library comes in five builds from one source and one set of bindings —
+//! verifier and verifier-lean (counter apps), wallet-lean and wallet (holder apps),
+//! full — chosen with cargo features; what a build leaves out fails with
+//! [`LzError::NotInThisBuild`].
 //! See [`parts`].
 //!
 //! ```
@@ -76,7 +77,7 @@ pub use frames::{
 pub use images::DisclosedImage;
 pub use issuer::Issuer;
 pub use parts::{library_build, LibraryBuild};
-pub use qr::{qr_version, render_qr_png, render_qr_svg, QrEcc, QrStyle};
+pub use qr::{qr_matrix, qr_version, render_qr_png, render_qr_svg, QrEcc, QrMatrix, QrStyle};
 pub use registration::{
     default_request_policy, read_registration, sign_registration, RegistrationGrant, RequestPolicy,
     SigningKey, VerifierIdentity, VerifierRegistration,

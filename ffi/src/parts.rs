@@ -1,13 +1,14 @@
 //! Which parts of the API this build of the library contains.
 //!
-//! The library is built in three sizes from one source and **one set of
-//! bindings** (docs/decisions/0013-ffi-builds.md):
+//! The library is built in five sizes from one source and **one set of
+//! bindings** (docs/decisions/0013-ffi-builds.md, 0021-wallet-lean-build.md):
 //!
 //! | build | cargo features | contains | for |
 //! |---|---|---|---|
 //! | verifier | `--no-default-features --features verifier` | [`crate::Verifier`], [`crate::default_policy`], [`crate::FrameAssembler`] | counter apps (核验端) |
-//! | verifier-lean | `--no-default-features` | the verifier without [`crate::FrameAssembler`] (≈ 220 KB smaller) | counter apps that never read animated codes |
-//! | wallet | `--no-default-features --features wallet` | verifier + [`crate::Wallet`] + QR rendering | holder apps (持证端) |
+//! | verifier-lean | `--no-default-features --features counter` | the verifier without [`crate::FrameAssembler`] (≈ 200 KB smaller) | counter apps that never read animated codes |
+//! | wallet-lean | `--no-default-features --features holder,render` | [`crate::Wallet`] (single codes, requests), QR drawing (module matrix, SVG, PNG); no [`crate::Verifier`], no animated codes | phone wallets (持证端) |
+//! | wallet | `--no-default-features --features wallet` | verifier + wallet + animated codes + PNG | holder apps that also verify |
 //! | full | default (`full`) | wallet + [`crate::Issuer`] | issuing back offices, tests, demos |
 //!
 //! Every build exports the same objects and functions with the same
@@ -23,13 +24,17 @@
 // Which variants a build names depends on what it leaves out (the full build: none).
 #[allow(dead_code)]
 pub(crate) enum Part {
-    /// The holder's [`crate::Wallet`] (cargo feature `wallet`).
+    /// The counter's [`crate::Verifier`] (cargo feature `counter`; every build but wallet-lean).
+    Counter,
+    /// The holder's [`crate::Wallet`] (cargo feature `holder`).
     Wallet,
     /// The issuing authority's [`crate::Issuer`] (cargo feature `issuer`).
     Issuer,
-    /// QR rendering: [`crate::render_qr_svg`], [`crate::render_qr_png`], [`crate::qr_version`]
-    /// (cargo feature `render`).
+    /// QR drawing: [`crate::qr_matrix`], [`crate::render_qr_svg`], [`crate::qr_version`]
+    /// (cargo feature `holder`).
     Render,
+    /// PNG drawing: [`crate::render_qr_png`] (cargo feature `render`: the png crate).
+    Png,
     /// The counter's [`crate::FrameAssembler`] (cargo feature `frames`, in every named build;
     /// only the verifier-lean build leaves it out).
     Frames,
@@ -41,9 +46,11 @@ impl Part {
     /// The cargo feature that builds this part in.
     pub(crate) fn feature(self) -> &'static str {
         match self {
-            Part::Wallet => "wallet",
+            Part::Counter => "counter",
+            Part::Wallet => "holder",
             Part::Issuer => "issuer",
-            Part::Render => "render",
+            Part::Render => "holder",
+            Part::Png => "render",
             Part::Frames => "frames",
         }
     }
@@ -51,9 +58,11 @@ impl Part {
     /// What the part is called in messages (Chinese, English).
     pub(crate) fn names(self) -> (&'static str, &'static str) {
         match self {
+            Part::Counter => ("核验（Verifier）", "counter verification (Verifier)"),
             Part::Wallet => ("持证人卡包（Wallet）", "the holder wallet (Wallet)"),
             Part::Issuer => ("发证（Issuer）", "issuance (Issuer)"),
-            Part::Render => ("二维码绘制", "QR rendering"),
+            Part::Render => ("二维码绘制", "QR drawing"),
+            Part::Png => ("PNG 二维码图片", "PNG drawing (render_qr_png)"),
             Part::Frames => (
                 "动态码拼合（FrameAssembler）",
                 "animated-code assembly (FrameAssembler)",
@@ -86,9 +95,34 @@ mod absent_parts {
     }
 
     #[test]
-    #[cfg(not(feature = "wallet"))]
+    #[cfg(not(feature = "holder"))]
     fn a_build_without_the_wallet_refuses_to_make_one() {
-        assert_not_in_build(crate::Wallet::from_ed25519_seed(vec![2; 32]), "wallet");
+        assert_not_in_build(crate::Wallet::from_ed25519_seed(vec![2; 32]), "holder");
+    }
+
+    #[test]
+    #[cfg(not(feature = "counter"))]
+    fn a_build_without_the_counter_refuses_to_make_a_verifier() {
+        assert_not_in_build(crate::Verifier::new(vec![0; 8], vec![0; 32]), "counter");
+    }
+
+    #[test]
+    #[cfg(all(feature = "holder", not(feature = "frames")))]
+    fn a_wallet_without_frames_refuses_animated_codes_before_signing() {
+        let wallet = crate::Wallet::from_ed25519_seed(vec![2; 32]).expect("wallet");
+        assert_not_in_build(wallet.present_frames(0, vec![], 0, None), "frames");
+        assert_not_in_build(wallet.present_bundle(vec![], 0, None), "frames");
+    }
+
+    #[test]
+    #[cfg(all(feature = "holder", not(feature = "render")))]
+    fn a_wallet_without_png_draws_matrices_and_svg() {
+        assert!(crate::render_qr_svg("LZ1P:X".into(), None).is_ok());
+        assert_eq!(
+            crate::qr_matrix("LZ1P:X".into(), crate::QrEcc::M).map(|m| m.width),
+            Ok(21)
+        );
+        assert_not_in_build(crate::render_qr_png("LZ1P:X".into(), None), "render");
     }
 
     #[test]
@@ -120,13 +154,14 @@ mod absent_parts {
     }
 
     #[test]
-    #[cfg(not(feature = "render"))]
+    #[cfg(not(feature = "holder"))]
     fn a_build_without_rendering_refuses_to_draw() {
-        assert_not_in_build(crate::render_qr_svg("LZ1P:X".into(), None), "render");
+        assert_not_in_build(crate::render_qr_svg("LZ1P:X".into(), None), "holder");
         assert_not_in_build(crate::render_qr_png("LZ1P:X".into(), None), "render");
+        assert_not_in_build(crate::qr_matrix("LZ1P:X".into(), crate::QrEcc::M), "holder");
         assert_not_in_build(
             crate::qr_version("LZ1P:X".into(), crate::QrEcc::M),
-            "render",
+            "holder",
         );
     }
 
@@ -149,42 +184,52 @@ mod absent_parts {
 /// What this build of the native library contains.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct LibraryBuild {
-    /// `verifier`, `wallet` or `full` (or `custom` for another feature mix).
+    /// `verifier`, `verifier-lean`, `wallet-lean`, `wallet` or `full` (or `custom` for another
+    /// feature mix).
     pub name: String,
     /// The crate version (`0.1.0`).
     pub version: String,
+    /// [`crate::Verifier`] is available (every build but wallet-lean).
+    pub verifier: bool,
     /// [`crate::Wallet`] is available.
     pub wallet: bool,
     /// [`crate::Issuer`] is available.
     pub issuer: bool,
-    /// [`crate::render_qr_svg`], [`crate::render_qr_png`] and [`crate::qr_version`] are available.
+    /// [`crate::qr_matrix`], [`crate::render_qr_svg`] and [`crate::qr_version`] are available.
     pub render: bool,
+    /// [`crate::render_qr_png`] is available.
+    pub png: bool,
     /// [`crate::FrameAssembler`] is available (every named build but verifier-lean).
     pub frames: bool,
 }
 
-/// Which build of the native library this is (the verifier is in every build).
+/// Which build of the native library this is.
 #[uniffi::export]
 pub fn library_build() -> LibraryBuild {
-    let (wallet, issuer, render, frames) = (
-        cfg!(feature = "wallet"),
+    let (verifier, wallet, issuer, render, png, frames) = (
+        cfg!(feature = "counter"),
+        cfg!(feature = "holder"),
         cfg!(feature = "issuer"),
+        cfg!(feature = "holder"),
         cfg!(feature = "render"),
         cfg!(feature = "frames"),
     );
-    let name = match (wallet, issuer, render, frames) {
-        (false, false, false, true) => "verifier",
-        (false, false, false, false) => "verifier-lean",
-        (true, false, true, true) => "wallet",
-        (true, true, true, true) => "full",
+    let name = match (verifier, wallet, issuer, png, frames) {
+        (true, false, false, false, true) => "verifier",
+        (true, false, false, false, false) => "verifier-lean",
+        (false, true, false, true, false) => "wallet-lean",
+        (true, true, false, true, true) => "wallet",
+        (true, true, true, true, true) => "full",
         _ => "custom",
     };
     LibraryBuild {
         name: name.into(),
         version: env!("CARGO_PKG_VERSION").into(),
+        verifier,
         wallet,
         issuer,
         render,
+        png,
         frames,
     }
 }
@@ -208,9 +253,11 @@ mod tests {
     #[test]
     fn the_build_names_its_parts() {
         let build = library_build();
-        assert_eq!(build.wallet, cfg!(feature = "wallet"));
+        assert_eq!(build.verifier, cfg!(feature = "counter"));
+        assert_eq!(build.wallet, cfg!(feature = "holder"));
         assert_eq!(build.issuer, cfg!(feature = "issuer"));
-        assert_eq!(build.render, cfg!(feature = "render"));
+        assert_eq!(build.render, cfg!(feature = "holder"));
+        assert_eq!(build.png, cfg!(feature = "render"));
         assert_eq!(build.frames, cfg!(feature = "frames"));
         if cfg!(feature = "full") {
             assert_eq!(build.name, "full");
@@ -219,7 +266,14 @@ mod tests {
 
     #[test]
     fn a_missing_part_is_a_typed_error_in_both_languages() {
-        for part in [Part::Wallet, Part::Issuer, Part::Render, Part::Frames] {
+        for part in [
+            Part::Counter,
+            Part::Wallet,
+            Part::Issuer,
+            Part::Render,
+            Part::Png,
+            Part::Frames,
+        ] {
             let e = crate::LzError::not_in_this_build(part);
             assert!(matches!(e, crate::LzError::NotInThisBuild { .. }));
             assert_eq!(e.code(), "not_in_this_build");

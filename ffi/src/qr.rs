@@ -1,12 +1,13 @@
 //! Drawing QR text for the holder's screen (delegates to `liangzheng::qr`).
 //!
-//! Only in builds with the cargo feature `render` (wallet and full builds);
-//! elsewhere each function fails with [`LzError::NotInThisBuild`] (see [`crate::parts`]).
+//! The module matrix, SVG and the version need the cargo feature `holder` (wallet-lean, wallet
+//! and full builds); PNG needs `render` too (wallet and full builds). Elsewhere each function
+//! fails with [`LzError::NotInThisBuild`] (see [`crate::parts`]).
 
-#[cfg(feature = "render")]
+#[cfg(feature = "holder")]
 use liangzheng::qr::{self, Ecc, RenderOptions};
 
-#[cfg(not(feature = "render"))]
+#[cfg(not(all(feature = "holder", feature = "render")))]
 use crate::parts::Part;
 use crate::LzError;
 
@@ -36,7 +37,48 @@ pub struct QrStyle {
     pub quiet_zone: bool,
 }
 
-#[cfg(feature = "render")]
+/// A QR code as its modules, for apps that draw it natively (an Android `Bitmap`, a `CGImage`)
+/// at the screen's own resolution. Draw a light margin of [`QrMatrix::quiet_zone`] modules
+/// around it: scanners need it.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct QrMatrix {
+    /// Modules per side (21 for version 1 … 177 for version 40).
+    pub width: u32,
+    /// `width × width` bytes, row-major from the top-left: 1 = dark, 0 = light.
+    pub modules: Vec<u8>,
+    /// Light modules to draw on each side (4, as ISO/IEC 18004 asks).
+    pub quiet_zone: u32,
+}
+
+/// The modules of QR text at `ecc`: the same code [`render_qr_svg`] and [`render_qr_png`] draw.
+#[uniffi::export]
+pub fn qr_matrix(text: String, ecc: QrEcc) -> Result<QrMatrix, LzError> {
+    #[cfg(not(feature = "holder"))]
+    {
+        let _ = (text, ecc);
+        Err(LzError::not_in_this_build(Part::Render))
+    }
+    #[cfg(feature = "holder")]
+    {
+        let style = QrStyle {
+            ecc,
+            module_px: 1,
+            quiet_zone: true,
+        };
+        let m = qr::qr_matrix(&text, style.to_core().ecc)?;
+        // At most 177 modules a side and 4 of margin: both fit u32.
+        let width = u32::try_from(m.width).map_err(|_| LzError::from(qr::QrError::Render))?;
+        let quiet_zone = u32::try_from(qr::QUIET_ZONE_MODULES)
+            .map_err(|_| LzError::from(qr::QrError::Render))?;
+        Ok(QrMatrix {
+            width,
+            modules: m.modules,
+            quiet_zone,
+        })
+    }
+}
+
+#[cfg(feature = "holder")]
 impl QrStyle {
     fn to_core(self) -> RenderOptions {
         RenderOptions {
@@ -52,7 +94,7 @@ impl QrStyle {
     }
 }
 
-#[cfg(feature = "render")]
+#[cfg(feature = "holder")]
 fn style_or_default(style: Option<QrStyle>) -> RenderOptions {
     style.map_or_else(RenderOptions::default, QrStyle::to_core)
 }
@@ -60,12 +102,12 @@ fn style_or_default(style: Option<QrStyle>) -> RenderOptions {
 /// Renders QR text as a standalone SVG document (default style: ECC M, 8 px, quiet zone).
 #[uniffi::export(default(style = None))]
 pub fn render_qr_svg(text: String, style: Option<QrStyle>) -> Result<String, LzError> {
-    #[cfg(not(feature = "render"))]
+    #[cfg(not(feature = "holder"))]
     {
         let _ = (text, style);
         Err(LzError::not_in_this_build(Part::Render))
     }
-    #[cfg(feature = "render")]
+    #[cfg(feature = "holder")]
     {
         Ok(qr::render_svg(&text, &style_or_default(style))?)
     }
@@ -74,12 +116,12 @@ pub fn render_qr_svg(text: String, style: Option<QrStyle>) -> Result<String, LzE
 /// Renders QR text as PNG file bytes (default style: ECC M, 8 px, quiet zone).
 #[uniffi::export(default(style = None))]
 pub fn render_qr_png(text: String, style: Option<QrStyle>) -> Result<Vec<u8>, LzError> {
-    #[cfg(not(feature = "render"))]
+    #[cfg(not(all(feature = "holder", feature = "render")))]
     {
         let _ = (text, style);
-        Err(LzError::not_in_this_build(Part::Render))
+        Err(LzError::not_in_this_build(Part::Png))
     }
-    #[cfg(feature = "render")]
+    #[cfg(all(feature = "holder", feature = "render"))]
     {
         Ok(qr::render_png(&text, &style_or_default(style))?)
     }
@@ -105,12 +147,12 @@ pub fn qr_version(text: String, ecc_skewed: QrEcc) -> Result<u8, LzError> {
 }
 
 fn qr_version_at(text: String, ecc: QrEcc) -> Result<u8, LzError> {
-    #[cfg(not(feature = "render"))]
+    #[cfg(not(feature = "holder"))]
     {
         let _ = (text, ecc);
         Err(LzError::not_in_this_build(Part::Render))
     }
-    #[cfg(feature = "render")]
+    #[cfg(feature = "holder")]
     {
         let style = QrStyle {
             ecc,

@@ -135,7 +135,7 @@ pub fn default_request_policy(now: u64) -> RequestPolicy {
 }
 
 impl RequestPolicy {
-    #[cfg_attr(not(feature = "wallet"), allow(dead_code))]
+    #[cfg_attr(not(feature = "holder"), allow(dead_code))]
     pub(crate) fn to_core(&self) -> request::RequestPolicy {
         request::RequestPolicy {
             now: UnixTime(self.now),
@@ -172,7 +172,7 @@ pub enum VerifierIdentity {
 }
 
 impl VerifierIdentity {
-    #[cfg_attr(not(feature = "wallet"), allow(dead_code))]
+    #[cfg_attr(not(feature = "holder"), allow(dead_code))]
     pub(crate) fn from_core(id: &request::VerifierIdentity) -> Self {
         match id {
             request::VerifierIdentity::Verified { registration } => VerifierIdentity::Verified {

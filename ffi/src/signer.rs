@@ -16,7 +16,7 @@
 //! | Ed25519 public key / signature | raw 32 / 64 bytes | unchanged |
 
 // The signer adapter is the wallet's; a verifier-only build compiles it but never calls it.
-#![cfg_attr(not(feature = "wallet"), allow(dead_code))]
+#![cfg_attr(not(feature = "holder"), allow(dead_code))]
 
 use std::sync::Arc;
 

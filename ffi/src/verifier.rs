@@ -1,7 +1,9 @@
 //! The counter (验证方): trust, status lists, an optional request, and one
 //! coarse `verify` per scan that returns the whole report.
 
-use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+#[cfg(feature = "counter")]
+use std::sync::RwLock;
+use std::sync::{Arc, RwLockReadGuard, RwLockWriteGuard};
 
 use liangzheng::lang::Localized;
 use liangzheng::qr::{self, QrKind};
@@ -215,7 +217,11 @@ pub struct RequestCode {
 /// pending request. Cheap to call from any thread; one [`Verifier::verify`] per scan.
 #[derive(uniffi::Object)]
 pub struct Verifier {
+    #[cfg(feature = "counter")]
     inner: RwLock<verify::Verifier>,
+    // Builds without the cargo feature `counter` (wallet-lean) cannot make one.
+    #[cfg(not(feature = "counter"))]
+    absent: crate::parts::Absent,
 }
 
 #[uniffi::export]
@@ -227,23 +233,33 @@ impl Verifier {
     /// `bad_signature` or `malformed`.
     #[uniffi::constructor]
     pub fn new(trust_list: Vec<u8>, root_public_key: Vec<u8>) -> Result<Arc<Self>, LzError> {
-        let root = root_key(&root_public_key)?;
-        let trust = TrustStore::from_signed(&trust_list, &root)?;
-        Ok(Arc::new(Verifier {
-            inner: RwLock::new(verify::Verifier::new(trust)),
-        }))
+        #[cfg(not(feature = "counter"))]
+        {
+            let _ = (trust_list, root_public_key);
+            Err(LzError::not_in_this_build(crate::parts::Part::Counter))
+        }
+        #[cfg(feature = "counter")]
+        {
+            let root = root_key(&root_public_key)?;
+            let trust = TrustStore::from_signed(&trust_list, &root)?;
+            Ok(Arc::new(Verifier {
+                inner: RwLock::new(verify::Verifier::new(trust)),
+            }))
+        }
     }
 
     /// Adds a status list token. A token that fails to read or verify is still
     /// remembered — licenses it may cover then verify as *indeterminate*, never
     /// silently valid — and the error is returned too.
     pub fn add_status_list(&self, token: Vec<u8>) -> Result<(), LzError> {
+        self.exists();
         Ok(self.write().add_status_list(&token)?)
     }
 
     /// Expects presentations to answer this request (its bytes, e.g. [`RequestCode::body`]):
     /// nonce and requested fields are then checked.
     pub fn expect_request(&self, request_body: Vec<u8>) -> Result<(), LzError> {
+        self.exists();
         let request = ReceivedRequest::parse(&request_body)?;
         self.write().expect_request(request);
         Ok(())
@@ -251,6 +267,7 @@ impl Verifier {
 
     /// Stops expecting a request.
     pub fn clear_request(&self) {
+        self.exists();
         self.write().clear_request();
     }
 
@@ -261,6 +278,7 @@ impl Verifier {
     /// a type whose id or code is already known, changes nothing and fails with
     /// [`LzError::InvalidInput`] (`bad_type_file`, `bad_type_definition`).
     pub fn add_license_types(&self, type_file: Vec<u8>) -> Result<(), LzError> {
+        self.exists();
         let mut verifier = self.write();
         let registry = Registry::clone(verifier.registry())
             .with_cbor(&type_file)
@@ -271,6 +289,7 @@ impl Verifier {
 
     /// Ids (`cn.resident-id-card` …) of the license types this verifier knows.
     pub fn license_types(&self) -> Vec<String> {
+        self.exists();
         self.read()
             .registry()
             .types()
@@ -291,6 +310,7 @@ impl Verifier {
         field_keys: Vec<String>,
         now: u64,
     ) -> Result<RequestCode, LzError> {
+        self.exists();
         let registry = self.read().registry().clone();
         let (ty_code, fields) = request_fields(&registry, &type_code, &field_keys)?;
         let request = Request::new(
@@ -328,6 +348,7 @@ impl Verifier {
         signer: Arc<crate::SigningKey>,
         registration: Option<Vec<u8>>,
     ) -> Result<RequestCode, LzError> {
+        self.exists();
         let registry = self.read().registry().clone();
         let (ty_code, fields) = request_fields(&registry, &type_code, &field_keys)?;
         let mut request = Request::new(
@@ -352,12 +373,14 @@ impl Verifier {
 
     /// When the trust list stops being current (Unix seconds), if it says.
     pub fn trust_list_expires(&self) -> Option<u64> {
+        self.exists();
         self.read().trust().expires.map(|t| t.0)
     }
 
     /// Verifies scanned QR text (exactly what the camera or scanner gun returned)
     /// under `policy`. Never fails: every problem is in the report.
     pub fn verify(&self, qr_text: String, policy: VerifyPolicy) -> VerificationReport {
+        self.exists();
         let report = self.read().verify_text(&qr_text, &policy.to_core());
         VerificationReport::from_core(&report)
     }
@@ -368,6 +391,7 @@ impl Verifier {
     /// first scan: 已核验过) instead of valid again. Remembers at most 10,000
     /// accepted presentations.
     pub fn verify_scan(&self, qr_text: String, policy: VerifyPolicy) -> VerificationReport {
+        self.exists();
         let report = self.read().verify_scan(&qr_text, &policy.to_core());
         VerificationReport::from_core(&report)
     }
@@ -381,6 +405,7 @@ impl Verifier {
         trust_list: Vec<u8>,
         root_public_key: Vec<u8>,
     ) -> Result<(), LzError> {
+        self.exists();
         let root = root_key(&root_public_key)?;
         let store = TrustStore::from_signed(&trust_list, &root)?;
         self.write().update_trust(store)?;
@@ -424,6 +449,7 @@ pub(crate) fn root_key(bytes: &[u8]) -> Result<liangzheng::alg::PublicKey, LzErr
     })
 }
 
+#[cfg(feature = "counter")]
 impl Verifier {
     // The verifier is only replaced whole-field under the lock, so a poisoned
     // lock (a panic elsewhere) still guards a consistent value.
@@ -437,6 +463,29 @@ impl Verifier {
         self.inner
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Nothing to check: a verifier exists in this build.
+    #[inline(always)]
+    pub(crate) fn exists(&self) {}
+}
+
+// Without `counter` no verifier can exist (its constructor fails), so these never return and
+// the methods' bodies after them are dead code the linker drops: the counter's verification,
+// requests and status lists stay out of the wallet-lean library.
+#[cfg(not(feature = "counter"))]
+impl Verifier {
+    pub(crate) fn read(&self) -> RwLockReadGuard<'_, verify::Verifier> {
+        match self.absent {}
+    }
+
+    fn write(&self) -> RwLockWriteGuard<'_, verify::Verifier> {
+        match self.absent {}
+    }
+
+    #[inline(always)]
+    pub(crate) fn exists(&self) {
+        match self.absent {}
     }
 }
 

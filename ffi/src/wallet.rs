@@ -1,26 +1,27 @@
 //! The holder's wallet (电子卡包): licenses in, QR text out.
 //!
-//! Only in builds with the cargo feature `wallet` (wallet and full builds);
+//! Only in builds with the cargo feature `holder` (wallet-lean, wallet and full builds; animated
+//! codes also need `frames`);
 //! elsewhere the constructors fail with [`LzError::NotInThisBuild`] (see [`crate::parts`]).
 
 use std::sync::Arc;
-#[cfg(feature = "wallet")]
+#[cfg(feature = "holder")]
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
-#[cfg(feature = "wallet")]
+#[cfg(feature = "holder")]
 use liangzheng::credential::IssuedLicense;
-#[cfg(feature = "wallet")]
+#[cfg(feature = "holder")]
 use liangzheng::holder::{DeviceSigner as _, Ed25519DeviceSigner};
-#[cfg(feature = "wallet")]
+#[cfg(feature = "holder")]
 use liangzheng::lang::Localized as _;
-#[cfg(feature = "wallet")]
+#[cfg(feature = "holder")]
 use liangzheng::request::ReceivedRequest;
-#[cfg(feature = "wallet")]
+#[cfg(feature = "holder")]
 use liangzheng::time::UnixTime;
 
-#[cfg(not(feature = "wallet"))]
+#[cfg(not(feature = "holder"))]
 use crate::parts::{Absent, Part};
-#[cfg(feature = "wallet")]
+#[cfg(feature = "holder")]
 use crate::signer::ForeignSigner;
 use crate::{DeviceSigner, HolderKey, LzError, RequestPolicy, VerifierIdentity};
 
@@ -142,11 +143,11 @@ pub struct BundleMemberChoice {
 #[derive(uniffi::Object)]
 pub struct Wallet {
     // Reads (present, respond) run concurrently and call the app's signer; only `add` writes.
-    #[cfg(feature = "wallet")]
+    #[cfg(feature = "holder")]
     inner: RwLock<liangzheng::wallet::Wallet>,
-    #[cfg(feature = "wallet")]
+    #[cfg(feature = "holder")]
     key: HolderKey,
-    #[cfg(not(feature = "wallet"))]
+    #[cfg(not(feature = "holder"))]
     absent: Absent,
 }
 
@@ -156,12 +157,12 @@ impl Wallet {
     /// Enclave). Reads the signer's public key once and validates it.
     #[uniffi::constructor]
     pub fn new(signer: Arc<dyn DeviceSigner>) -> Result<Arc<Self>, LzError> {
-        #[cfg(not(feature = "wallet"))]
+        #[cfg(not(feature = "holder"))]
         {
             let _ = signer;
             Err(LzError::not_in_this_build(Part::Wallet))
         }
-        #[cfg(feature = "wallet")]
+        #[cfg(feature = "holder")]
         {
             let signer = ForeignSigner::new(signer)?;
             let key = HolderKey::from_core(&liangzheng::holder::DeviceSigner::public_key(&signer));
@@ -176,12 +177,12 @@ impl Wallet {
     /// a real app keeps its key in secure hardware and uses [`Wallet::new`]).
     #[uniffi::constructor]
     pub fn from_ed25519_seed(seed: Vec<u8>) -> Result<Arc<Self>, LzError> {
-        #[cfg(not(feature = "wallet"))]
+        #[cfg(not(feature = "holder"))]
         {
             let _ = seed;
             Err(LzError::not_in_this_build(Part::Wallet))
         }
-        #[cfg(feature = "wallet")]
+        #[cfg(feature = "holder")]
         {
             let seed: [u8; 32] = seed.as_slice().try_into().map_err(|_| {
                 LzError::invalid_input("bad_seed", "种子必须是 32 字节", "a seed is 32 bytes")
@@ -199,12 +200,12 @@ impl Wallet {
     /// so licenses of those types can be added, presented and used to answer requests. All or
     /// nothing; errors: [`LzError::InvalidInput`] (`bad_type_file`, `bad_type_definition`).
     pub fn add_license_types(&self, type_file: Vec<u8>) -> Result<(), LzError> {
-        #[cfg(not(feature = "wallet"))]
+        #[cfg(not(feature = "holder"))]
         {
             let _ = type_file;
             match self.absent {}
         }
-        #[cfg(feature = "wallet")]
+        #[cfg(feature = "holder")]
         {
             let mut wallet = self.write();
             let registry = liangzheng::schema::Registry::clone(wallet.registry())
@@ -217,11 +218,11 @@ impl Wallet {
 
     /// The holder's public key: give it to the issuer so licenses are bound to this wallet.
     pub fn holder_key(&self) -> HolderKey {
-        #[cfg(not(feature = "wallet"))]
+        #[cfg(not(feature = "holder"))]
         {
             match self.absent {}
         }
-        #[cfg(feature = "wallet")]
+        #[cfg(feature = "holder")]
         {
             self.key.clone()
         }
@@ -230,12 +231,12 @@ impl Wallet {
     /// Adds a license (the bytes [`crate::Issuer::issue`] returned, as stored by the app);
     /// returns its index. Fails if it is unreadable or bound to another holder key.
     pub fn add(&self, license: Vec<u8>) -> Result<u32, LzError> {
-        #[cfg(not(feature = "wallet"))]
+        #[cfg(not(feature = "holder"))]
         {
             let _ = license;
             match self.absent {}
         }
-        #[cfg(feature = "wallet")]
+        #[cfg(feature = "holder")]
         {
             let license = IssuedLicense::from_bytes(&license).map_err(|e| LzError::Wallet {
                 code: "bad_license".into(),
@@ -249,11 +250,11 @@ impl Wallet {
 
     /// Number of licenses held.
     pub fn count(&self) -> u32 {
-        #[cfg(not(feature = "wallet"))]
+        #[cfg(not(feature = "holder"))]
         {
             match self.absent {}
         }
-        #[cfg(feature = "wallet")]
+        #[cfg(feature = "holder")]
         {
             index_out(self.read().len())
         }
@@ -261,12 +262,12 @@ impl Wallet {
 
     /// The type of the license at `index`, with the fields the holder can choose.
     pub fn license_type(&self, index: u32) -> Result<LicenseTypeInfo, LzError> {
-        #[cfg(not(feature = "wallet"))]
+        #[cfg(not(feature = "holder"))]
         {
             let _ = index;
             match self.absent {}
         }
-        #[cfg(feature = "wallet")]
+        #[cfg(feature = "holder")]
         {
             let wallet = self.read();
             let ty = wallet
@@ -299,12 +300,12 @@ impl Wallet {
         field_keys: Vec<String>,
         now: u64,
     ) -> Result<String, LzError> {
-        #[cfg(not(feature = "wallet"))]
+        #[cfg(not(feature = "holder"))]
         {
             let _ = (index, field_keys, now);
             match self.absent {}
         }
-        #[cfg(feature = "wallet")]
+        #[cfg(feature = "holder")]
         {
             let keys: Vec<&str> = field_keys.iter().map(String::as_str).collect();
             Ok(self.read().present(index_in(index), &keys, UnixTime(now))?)
@@ -323,18 +324,27 @@ impl Wallet {
         now: u64,
         options: Option<FrameOptions>,
     ) -> Result<AnimatedCode, LzError> {
-        #[cfg(not(feature = "wallet"))]
+        #[cfg(not(feature = "holder"))]
         {
             let _ = (index, field_keys, now, options);
             match self.absent {}
         }
-        #[cfg(feature = "wallet")]
+        #[cfg(feature = "holder")]
         {
-            let keys: Vec<&str> = field_keys.iter().map(String::as_str).collect();
-            let body = self
-                .read()
-                .present_bytes(index_in(index), &keys, UnixTime(now))?;
-            animated(liangzheng::qr::QrKind::Presentation, &body, options)
+            // Before anything is signed: no animated codes in this build (wallet-lean).
+            #[cfg(not(feature = "frames"))]
+            {
+                let _ = (index, field_keys, now, options);
+                Err(LzError::not_in_this_build(crate::parts::Part::Frames))
+            }
+            #[cfg(feature = "frames")]
+            {
+                let keys: Vec<&str> = field_keys.iter().map(String::as_str).collect();
+                let body = self
+                    .read()
+                    .present_bytes(index_in(index), &keys, UnixTime(now))?;
+                animated(liangzheng::qr::QrKind::Presentation, &body, options)
+            }
         }
     }
 
@@ -349,24 +359,33 @@ impl Wallet {
         now: u64,
         options: Option<FrameOptions>,
     ) -> Result<AnimatedCode, LzError> {
-        #[cfg(not(feature = "wallet"))]
+        #[cfg(not(feature = "holder"))]
         {
             let _ = (members, now, options);
             match self.absent {}
         }
-        #[cfg(feature = "wallet")]
+        #[cfg(feature = "holder")]
         {
-            let keys: Vec<Vec<&str>> = members
-                .iter()
-                .map(|m| m.field_keys.iter().map(String::as_str).collect())
-                .collect();
-            let chosen: Vec<(usize, &[&str])> = members
-                .iter()
-                .zip(&keys)
-                .map(|(m, k)| (index_in(m.index), k.as_slice()))
-                .collect();
-            let body = self.read().present_bundle(&chosen, UnixTime(now))?;
-            animated(liangzheng::qr::QrKind::Bundle, &body, options)
+            // Before anything is signed: no animated codes in this build (wallet-lean).
+            #[cfg(not(feature = "frames"))]
+            {
+                let _ = (members, now, options);
+                Err(LzError::not_in_this_build(crate::parts::Part::Frames))
+            }
+            #[cfg(feature = "frames")]
+            {
+                let keys: Vec<Vec<&str>> = members
+                    .iter()
+                    .map(|m| m.field_keys.iter().map(String::as_str).collect())
+                    .collect();
+                let chosen: Vec<(usize, &[&str])> = members
+                    .iter()
+                    .zip(&keys)
+                    .map(|(m, k)| (index_in(m.index), k.as_slice()))
+                    .collect();
+                let body = self.read().present_bundle(&chosen, UnixTime(now))?;
+                animated(liangzheng::qr::QrKind::Bundle, &body, options)
+            }
         }
     }
 
@@ -374,12 +393,12 @@ impl Wallet {
     /// raw 32-byte Ed25519 or SubjectPublicKeyInfo DER). Without it every
     /// request's verifier is unverified (`no_trust_root`).
     pub fn set_request_root(&self, root_public_key: Vec<u8>) -> Result<(), LzError> {
-        #[cfg(not(feature = "wallet"))]
+        #[cfg(not(feature = "holder"))]
         {
             let _ = root_public_key;
             match self.absent {}
         }
-        #[cfg(feature = "wallet")]
+        #[cfg(feature = "holder")]
         {
             let root = crate::verifier::root_key(&root_public_key)?;
             self.write().set_request_root(Some(root));
@@ -399,12 +418,12 @@ impl Wallet {
         qr_text: String,
         policy: RequestPolicy,
     ) -> Result<ConsentPrompt, LzError> {
-        #[cfg(not(feature = "wallet"))]
+        #[cfg(not(feature = "holder"))]
         {
             let _ = (qr_text, policy);
             match self.absent {}
         }
-        #[cfg(feature = "wallet")]
+        #[cfg(feature = "holder")]
         {
             let prompt = self.read().read_request(&qr_text, &policy.to_core())?;
             let r = &prompt.request.request;
@@ -441,12 +460,12 @@ impl Wallet {
         consented_keys: Vec<String>,
         now: u64,
     ) -> Result<String, LzError> {
-        #[cfg(not(feature = "wallet"))]
+        #[cfg(not(feature = "holder"))]
         {
             let _ = (index, request, consented_keys, now);
             match self.absent {}
         }
-        #[cfg(feature = "wallet")]
+        #[cfg(feature = "holder")]
         {
             let received = ReceivedRequest::parse(&request.request_body)?;
             let keys: Vec<&str> = consented_keys.iter().map(String::as_str).collect();
@@ -457,7 +476,7 @@ impl Wallet {
     }
 }
 
-#[cfg(feature = "wallet")]
+#[cfg(feature = "holder")]
 impl Wallet {
     fn wrap(inner: liangzheng::wallet::Wallet, key: HolderKey) -> Arc<Self> {
         Arc::new(Wallet {
@@ -483,7 +502,7 @@ impl Wallet {
 
 /// The frames of `body` with `options` (default: recommended symbol size, one
 /// repair frame per source frame).
-#[cfg(feature = "wallet")]
+#[cfg(all(feature = "holder", feature = "frames"))]
 fn animated(
     kind: liangzheng::qr::QrKind,
     body: &[u8],
@@ -517,13 +536,13 @@ fn animated(
 }
 
 /// A wallet index as the foreign side sees it (wallets hold far fewer than 2³² licenses).
-#[cfg(feature = "wallet")]
+#[cfg(feature = "holder")]
 fn index_out(index: usize) -> u32 {
     u32::try_from(index).unwrap_or(u32::MAX)
 }
 
 /// A foreign index as core takes it (`u32` always fits `usize` on 32- and 64-bit targets).
-#[cfg(feature = "wallet")]
+#[cfg(feature = "holder")]
 fn index_in(index: u32) -> usize {
     usize::try_from(index).unwrap_or(usize::MAX)
 }

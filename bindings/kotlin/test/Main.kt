@@ -238,7 +238,9 @@ class Suite(val root: File) {
         add("the library is the full build" to {
             val build = libraryBuild()
             expectEqual("full", build.name, "build name")
-            check(build.wallet && build.issuer && build.render) { "full build lacks a part: $build" }
+            check(build.verifier && build.wallet && build.issuer && build.render && build.png && build.frames) {
+                "full build lacks a part: $build"
+            }
         })
         for (c in cases) add("vector ${c.name}" to { runCase(c) })
         val requestCases = (root.resolve("test-vectors/requests").listFiles() ?: emptyArray())
@@ -671,6 +673,22 @@ class Suite(val root: File) {
             val version = qrVersion(base.qrText, QrEcc.M).toInt()
             check(version in 1..40) { "version $version" }
             expectError<LzException.Qr>("not_alphanumeric") { renderQrSvg("lower case") }
+        })
+
+        add("QR module matrix: the modules the PNG draws (read back with the JDK's ImageIO)" to {
+            val m = qrMatrix(base.qrText, QrEcc.M)
+            val width = m.width.toInt()
+            expectEqual(17 + 4 * qrVersion(base.qrText, QrEcc.M).toInt(), width, "modules per side")
+            expectEqual(width * width, m.modules.size, "module count")
+            expectEqual(4u, m.quietZone, "quiet zone")
+            val png = renderQrPng(base.qrText, QrStyle(ecc = QrEcc.M, modulePx = 1u, quietZone = false))
+            val img = javax.imageio.ImageIO.read(java.io.ByteArrayInputStream(png))
+            expectEqual(width, img.width, "PNG width")
+            for (y in 0 until width) for (x in 0 until width) {
+                val dark = (img.getRGB(x, y) and 0xff) < 128
+                check(dark == (m.modules[y * width + x] == 1.toByte())) { "module ($x, $y) differs from the PNG" }
+            }
+            expectError<LzException.Qr>("not_alphanumeric") { qrMatrix("lower case", QrEcc.M) }
         })
 
         add("default policy" to {

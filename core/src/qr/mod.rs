@@ -47,11 +47,12 @@
 //! a side from their header, before decoding pixels.
 //!
 //! # Rendering
-//! With the `render` feature (on by default), `render_svg`, `render_png` and
-//! `render_terminal` draw the text in the smallest QR version for the chosen
-//! `Ecc`; `qr_version` says which version that is without drawing anything.
-//! A verifier-only build leaves the feature, and the `qrcode` and `image`
-//! crates, out. The multi-frame transport [`frames`] needs only the
+//! With the `qr-draw` feature, `qr_matrix` (the module matrix, for apps that
+//! draw natively), `render_svg` and `render_terminal` draw the text in the
+//! smallest QR version for the chosen `Ecc`; `qr_version` says which version
+//! that is without drawing anything. The `qr-png` feature (in `render`, on by
+//! default) adds `render_png` (the `png` crate). A verifier-only build leaves both, and
+//! the `qrcode` and `png` crates, out. The multi-frame transport [`frames`] needs only the
 //! `frames` feature (raptorq; `render` includes it); drawing frames
 //! ([`frames::render_gif`]) and sizing them to a QR version need `render`.
 
@@ -59,7 +60,7 @@ pub mod base45;
 mod error;
 #[cfg(feature = "frames")]
 pub mod frames;
-#[cfg(feature = "render")]
+#[cfg(feature = "qr-draw")]
 mod render;
 #[cfg(feature = "scan")]
 mod scan;
@@ -70,9 +71,12 @@ mod tests;
 
 pub use base45::Base45Error;
 pub use error::QrError;
-#[cfg(feature = "render")]
+#[cfg(feature = "qr-png")]
+pub use render::render_png;
+#[cfg(feature = "qr-draw")]
 pub use render::{
-    qr_version, render_png, render_svg, render_terminal, Ecc, RenderOptions, MAX_MODULE_PX,
+    qr_matrix, qr_version, render_svg, render_terminal, Ecc, QrMatrix, RenderOptions,
+    MAX_MODULE_PX, QUIET_ZONE_MODULES,
 };
 #[cfg(feature = "scan")]
 pub use scan::{decode_image, decode_rgba, MAX_IMAGE_SIDE};

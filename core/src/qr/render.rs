@@ -1,4 +1,4 @@
-//! Drawing QR text as SVG, PNG or terminal art.
+//! Drawing QR text as a module matrix, SVG, PNG or terminal art.
 //!
 //! The text is always encoded as a single alphanumeric segment. The `qrcode`
 //! crate's automatic mode would split out runs of digits as numeric
@@ -7,9 +7,6 @@
 //! error correction level (the ISO/IEC 18004 alphanumeric capacity table),
 //! which another implementation can reproduce from the format description.
 
-use std::io::Cursor;
-
-use image::{ImageBuffer, ImageFormat, Luma};
 use qrcode::bits::Bits;
 use qrcode::{Color, EcLevel, QrCode, Version};
 
@@ -19,8 +16,50 @@ use super::QrError;
 /// quiet zone is then 185 × 32 = 5920 pixels wide.
 pub const MAX_MODULE_PX: u32 = 32;
 
-/// Modules of light margin on each side; ISO/IEC 18004 asks for four.
-const QUIET_ZONE_MODULES: usize = 4;
+/// Modules of light margin on each side that scanners need; ISO/IEC 18004 asks for four.
+pub const QUIET_ZONE_MODULES: usize = 4;
+
+/// A QR code as its modules, for apps that draw it themselves (an Android
+/// `Bitmap`, a `CGImage`, a canvas) at the screen's own resolution.
+///
+/// Row-major, top row first, without the quiet zone: draw a light margin of
+/// [`QUIET_ZONE_MODULES`] modules around it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct QrMatrix {
+    /// Modules per side (21 for version 1 … 177 for version 40).
+    pub width: usize,
+    /// `width × width` bytes: 1 for a dark module, 0 for a light one.
+    pub modules: Vec<u8>,
+}
+
+impl QrMatrix {
+    /// Whether the module at column `x`, row `y` is dark (false outside the code).
+    pub fn is_dark(&self, x: usize, y: usize) -> bool {
+        x < self.width && y < self.width && self.modules.get(y * self.width + x) == Some(&1)
+    }
+}
+
+/// The modules of `text` in the smallest QR version for `ecc` (the same code
+/// [`render_svg`] and `render_png` draw).
+///
+/// ```
+/// # use liangzheng::qr::{qr_matrix, Ecc};
+/// let m = qr_matrix("HELLO WORLD", Ecc::Q).unwrap();
+/// assert_eq!(m.width, 21); // version 1
+/// assert!(m.is_dark(0, 0)); // a finder pattern's corner
+/// ```
+pub fn qr_matrix(text: &str, ecc: Ecc) -> Result<QrMatrix, QrError> {
+    let code = build(text, ecc)?;
+    let modules = code
+        .to_colors()
+        .into_iter()
+        .map(|c| u8::from(c == Color::Dark))
+        .collect();
+    Ok(QrMatrix {
+        width: code.width(),
+        modules,
+    })
+}
 
 /// QR error correction level: how much of the code may be damaged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -117,18 +156,45 @@ pub fn render_svg(text: &str, options: &RenderOptions) -> Result<String, QrError
 
 /// Renders `text` as a PNG (8-bit grayscale, black on white); returns the
 /// file's bytes.
+///
+/// Encoded with the `png` crate straight from the module matrix (feature
+/// `qr-png`, in `render`): no image-processing crate in the library.
+#[cfg(feature = "qr-png")]
 pub fn render_png(text: &str, options: &RenderOptions) -> Result<Vec<u8>, QrError> {
-    let px = module_px(options)?;
-    let code = build(text, options.ecc)?;
-    let img: ImageBuffer<Luma<u8>, Vec<u8>> = code
-        .render::<Luma<u8>>()
-        .module_dimensions(px, px)
-        .quiet_zone(options.quiet_zone)
-        .build();
-    let mut png = Cursor::new(Vec::new());
-    img.write_to(&mut png, ImageFormat::Png)
+    let px = usize::try_from(module_px(options)?).map_err(|_| QrError::InvalidOptions)?;
+    let matrix = qr_matrix(text, options.ecc)?;
+    let margin = if options.quiet_zone {
+        QUIET_ZONE_MODULES
+    } else {
+        0
+    };
+    // At most (177 + 8) × 32 = 5920 pixels a side: checked all the same.
+    let side_modules = margin
+        .checked_mul(2)
+        .and_then(|m| m.checked_add(matrix.width))
+        .ok_or(QrError::Render)?;
+    let side = side_modules.checked_mul(px).ok_or(QrError::Render)?;
+    let area = side.checked_mul(side).ok_or(QrError::Render)?;
+    let mut pixels = vec![255u8; area];
+    for (y, row) in pixels.chunks_exact_mut(side).enumerate() {
+        let my = (y / px).wrapping_sub(margin);
+        for (x, pixel) in row.iter_mut().enumerate() {
+            if matrix.is_dark((x / px).wrapping_sub(margin), my) {
+                *pixel = 0;
+            }
+        }
+    }
+    let side = u32::try_from(side).map_err(|_| QrError::Render)?;
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, side, side);
+    encoder.set_color(png::ColorType::Grayscale);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header().map_err(|_| QrError::Render)?;
+    writer
+        .write_image_data(&pixels)
+        .and_then(|()| writer.finish())
         .map_err(|_| QrError::Render)?;
-    Ok(png.into_inner())
+    Ok(out)
 }
 
 /// Renders `text` for a terminal: one line per two module rows, drawn with

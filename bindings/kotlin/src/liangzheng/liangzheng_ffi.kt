@@ -981,6 +981,8 @@ internal open class UniffiVTableCallbackInterfaceDeviceSigner(
 
 
 
+
+
 // For large crates we prevent `MethodTooLargeException` (see #2340)
 // N.B. the name of the extension is very misleading, since it is 
 // rather `InterfaceTooLargeException`, caused by too many methods 
@@ -1001,6 +1003,8 @@ internal interface IntegrityCheckingUniffiLib : Library {
 fun uniffi_liangzheng_ffi_checksum_func_default_request_policy(
 ): Short
 fun uniffi_liangzheng_ffi_checksum_func_library_build(
+): Short
+fun uniffi_liangzheng_ffi_checksum_func_qr_matrix(
 ): Short
 fun uniffi_liangzheng_ffi_checksum_func_qr_version(
 ): Short
@@ -1276,6 +1280,8 @@ internal object UniffiLib : Library {
 ): RustBuffer.ByValue
     external fun uniffi_liangzheng_ffi_fn_func_library_build(uniffi_out_err: Pointer, 
 ): RustBuffer.ByValue
+    external fun uniffi_liangzheng_ffi_fn_func_qr_matrix(`text`: RustBuffer.ByValue,`ecc`: RustBuffer.ByValue,uniffi_out_err: Pointer, 
+): RustBuffer.ByValue
     external fun uniffi_liangzheng_ffi_fn_func_qr_version(`text`: RustBuffer.ByValue,`ecc`: RustBuffer.ByValue,uniffi_out_err: Pointer, 
 ): Byte
     external fun uniffi_liangzheng_ffi_fn_func_read_registration(`signedRegistration`: RustBuffer.ByValue,`rootPublicKey`: RustBuffer.ByValue,uniffi_out_err: Pointer, 
@@ -1420,7 +1426,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if (lib.uniffi_liangzheng_ffi_checksum_func_default_request_policy() != 31970.toShort()) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if (lib.uniffi_liangzheng_ffi_checksum_func_library_build() != 43343.toShort()) {
+    if (lib.uniffi_liangzheng_ffi_checksum_func_library_build() != 2048.toShort()) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if (lib.uniffi_liangzheng_ffi_checksum_func_qr_matrix() != 17996.toShort()) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if (lib.uniffi_liangzheng_ffi_checksum_func_qr_version() != 20810.toShort()) {
@@ -1549,7 +1558,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if (lib.uniffi_liangzheng_ffi_checksum_method_wallet_set_request_root() != 40772.toShort()) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if (lib.uniffi_liangzheng_ffi_checksum_constructor_frameassembler_new() != 20007.toShort()) {
+    if (lib.uniffi_liangzheng_ffi_checksum_constructor_frameassembler_new() != 17541.toShort()) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if (lib.uniffi_liangzheng_ffi_checksum_constructor_issuer_from_pkcs8_pem() != 5852.toShort()) {
@@ -2447,8 +2456,8 @@ open class FrameAssembler: Disposable, AutoCloseable, FrameAssemblerInterface
         this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(pointer))
     }
     /**
-     * An empty assembler. Fails with [`LzError::NotInThisBuild`] only in the
-     * verifier-lean build.
+     * An empty assembler. Fails with [`LzError::NotInThisBuild`] in the
+     * verifier-lean and wallet-lean builds.
      */
     constructor() :
         this(
@@ -5352,13 +5361,18 @@ public object FfiConverterTypeHolderKey: FfiConverterRustBuffer<HolderKey> {
  */
 data class LibraryBuild (
     /**
-     * `verifier`, `wallet` or `full` (or `custom` for another feature mix).
+     * `verifier`, `verifier-lean`, `wallet-lean`, `wallet` or `full` (or `custom` for another
+     * feature mix).
      */
     var `name`: kotlin.String, 
     /**
      * The crate version (`0.1.0`).
      */
     var `version`: kotlin.String, 
+    /**
+     * [`crate::Verifier`] is available (every build but wallet-lean).
+     */
+    var `verifier`: kotlin.Boolean, 
     /**
      * [`crate::Wallet`] is available.
      */
@@ -5368,9 +5382,13 @@ data class LibraryBuild (
      */
     var `issuer`: kotlin.Boolean, 
     /**
-     * [`crate::render_qr_svg`], [`crate::render_qr_png`] and [`crate::qr_version`] are available.
+     * [`crate::qr_matrix`], [`crate::render_qr_svg`] and [`crate::qr_version`] are available.
      */
     var `render`: kotlin.Boolean, 
+    /**
+     * [`crate::render_qr_png`] is available.
+     */
+    var `png`: kotlin.Boolean, 
     /**
      * [`crate::FrameAssembler`] is available (every named build but verifier-lean).
      */
@@ -5392,24 +5410,30 @@ public object FfiConverterTypeLibraryBuild: FfiConverterRustBuffer<LibraryBuild>
             FfiConverterBoolean.read(buf),
             FfiConverterBoolean.read(buf),
             FfiConverterBoolean.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterBoolean.read(buf),
         )
     }
 
     override fun allocationSize(value: LibraryBuild) = (
             FfiConverterString.allocationSize(value.`name`) +
             FfiConverterString.allocationSize(value.`version`) +
+            FfiConverterBoolean.allocationSize(value.`verifier`) +
             FfiConverterBoolean.allocationSize(value.`wallet`) +
             FfiConverterBoolean.allocationSize(value.`issuer`) +
             FfiConverterBoolean.allocationSize(value.`render`) +
+            FfiConverterBoolean.allocationSize(value.`png`) +
             FfiConverterBoolean.allocationSize(value.`frames`)
     )
 
     override fun write(value: LibraryBuild, buf: ByteBuffer) {
             FfiConverterString.write(value.`name`, buf)
             FfiConverterString.write(value.`version`, buf)
+            FfiConverterBoolean.write(value.`verifier`, buf)
             FfiConverterBoolean.write(value.`wallet`, buf)
             FfiConverterBoolean.write(value.`issuer`, buf)
             FfiConverterBoolean.write(value.`render`, buf)
+            FfiConverterBoolean.write(value.`png`, buf)
             FfiConverterBoolean.write(value.`frames`, buf)
     }
 }
@@ -5632,6 +5656,56 @@ public object FfiConverterTypeProblem: FfiConverterRustBuffer<Problem> {
             FfiConverterString.write(value.`code`, buf)
             FfiConverterString.write(value.`messageZh`, buf)
             FfiConverterString.write(value.`messageEn`, buf)
+    }
+}
+
+
+
+/**
+ * A QR code as its modules, for apps that draw it natively (an Android `Bitmap`, a `CGImage`)
+ * at the screen's own resolution. Draw a light margin of [`QrMatrix::quiet_zone`] modules
+ * around it: scanners need it.
+ */
+data class QrMatrix (
+    /**
+     * Modules per side (21 for version 1 … 177 for version 40).
+     */
+    var `width`: kotlin.UInt, 
+    /**
+     * `width × width` bytes, row-major from the top-left: 1 = dark, 0 = light.
+     */
+    var `modules`: kotlin.ByteArray, 
+    /**
+     * Light modules to draw on each side (4, as ISO/IEC 18004 asks).
+     */
+    var `quietZone`: kotlin.UInt
+) {
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeQrMatrix: FfiConverterRustBuffer<QrMatrix> {
+    override fun read(buf: ByteBuffer): QrMatrix {
+        return QrMatrix(
+            FfiConverterUInt.read(buf),
+            FfiConverterByteArray.read(buf),
+            FfiConverterUInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: QrMatrix) = (
+            FfiConverterUInt.allocationSize(value.`width`) +
+            FfiConverterByteArray.allocationSize(value.`modules`) +
+            FfiConverterUInt.allocationSize(value.`quietZone`)
+    )
+
+    override fun write(value: QrMatrix, buf: ByteBuffer) {
+            FfiConverterUInt.write(value.`width`, buf)
+            FfiConverterByteArray.write(value.`modules`, buf)
+            FfiConverterUInt.write(value.`quietZone`, buf)
     }
 }
 
@@ -7988,12 +8062,25 @@ public object FfiConverterSequenceTypeTrustListEntry: FfiConverterRustBuffer<Lis
     
 
         /**
-         * Which build of the native library this is (the verifier is in every build).
+         * Which build of the native library this is.
          */ fun `libraryBuild`(): LibraryBuild {
             return FfiConverterTypeLibraryBuild.lift(
     uniffiRustCall() { _status ->
     UniffiLib.INSTANCE.uniffi_liangzheng_ffi_fn_func_library_build(
         _status)
+}
+    )
+    }
+    
+
+        /**
+         * The modules of QR text at `ecc`: the same code [`render_qr_svg`] and [`render_qr_png`] draw.
+         */
+    @Throws(LzException::class) fun `qrMatrix`(`text`: kotlin.String, `ecc`: QrEcc): QrMatrix {
+            return FfiConverterTypeQrMatrix.lift(
+    uniffiRustCallWithError(LzException) { _status ->
+    UniffiLib.INSTANCE.uniffi_liangzheng_ffi_fn_func_qr_matrix(
+        FfiConverterString.lower(`text`),FfiConverterTypeQrEcc.lower(`ecc`),_status)
 }
     )
     }
