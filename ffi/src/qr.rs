@@ -60,12 +60,7 @@ pub fn qr_matrix(text: String, ecc: QrEcc) -> Result<QrMatrix, LzError> {
     }
     #[cfg(feature = "holder")]
     {
-        let style = QrStyle {
-            ecc,
-            module_px: 1,
-            quiet_zone: true,
-        };
-        let m = qr::qr_matrix(&text, style.to_core().ecc)?;
+        let m = qr::qr_matrix(&text, ecc.to_core())?;
         // At most 177 modules a side and 4 of margin: both fit u32.
         let width = u32::try_from(m.width).map_err(|_| LzError::from(qr::QrError::Render))?;
         let quiet_zone = u32::try_from(qr::QUIET_ZONE_MODULES)
@@ -79,15 +74,22 @@ pub fn qr_matrix(text: String, ecc: QrEcc) -> Result<QrMatrix, LzError> {
 }
 
 #[cfg(feature = "holder")]
+impl QrEcc {
+    fn to_core(self) -> Ecc {
+        match self {
+            QrEcc::L => Ecc::L,
+            QrEcc::M => Ecc::M,
+            QrEcc::Q => Ecc::Q,
+            QrEcc::H => Ecc::H,
+        }
+    }
+}
+
+#[cfg(feature = "holder")]
 impl QrStyle {
     fn to_core(self) -> RenderOptions {
         RenderOptions {
-            ecc: match self.ecc {
-                QrEcc::L => Ecc::L,
-                QrEcc::M => Ecc::M,
-                QrEcc::Q => Ecc::Q,
-                QrEcc::H => Ecc::H,
-            },
+            ecc: self.ecc.to_core(),
             module_px: self.module_px,
             quiet_zone: self.quiet_zone,
         }
@@ -154,11 +156,6 @@ fn qr_version_at(text: String, ecc: QrEcc) -> Result<u8, LzError> {
     }
     #[cfg(feature = "holder")]
     {
-        let style = QrStyle {
-            ecc,
-            module_px: 1,
-            quiet_zone: false,
-        };
-        Ok(qr::qr_version(&text, style.to_core().ecc)?)
+        Ok(qr::qr_version(&text, ecc.to_core())?)
     }
 }

@@ -176,12 +176,16 @@ pub fn render_png(text: &str, options: &RenderOptions) -> Result<Vec<u8>, QrErro
     let side = side_modules.checked_mul(px).ok_or(QrError::Render)?;
     let area = side.checked_mul(side).ok_or(QrError::Render)?;
     let mut pixels = vec![255u8; area];
-    for (y, row) in pixels.chunks_exact_mut(side).enumerate() {
-        let my = (y / px).wrapping_sub(margin);
-        for (x, pixel) in row.iter_mut().enumerate() {
-            if matrix.is_dark((x / px).wrapping_sub(margin), my) {
-                *pixel = 0;
+    // One pixel row per module row (px pixels per module), then copied to the px rows it covers.
+    for (my, band) in pixels.chunks_exact_mut(side.saturating_mul(px)).enumerate() {
+        let (first, rest) = band.split_at_mut(side);
+        for (mx, run) in first.chunks_exact_mut(px).enumerate() {
+            if matrix.is_dark(mx.wrapping_sub(margin), my.wrapping_sub(margin)) {
+                run.fill(0);
             }
+        }
+        for row in rest.chunks_exact_mut(side) {
+            row.copy_from_slice(first);
         }
     }
     let side = u32::try_from(side).map_err(|_| QrError::Render)?;
