@@ -47,7 +47,7 @@ keep_metadata=0
 keep_locations=0
 while [[ $# -gt 0 ]]; do
   case $1 in
-    --features) features=${2?--features needs a value}; shift 2 ;;
+    --features) features=${2:?--features needs a value}; shift 2 ;;
     --target) target=${2:?--target needs a triple}; shift 2 ;;
     --crate-type) crate_type=${2:?}; shift 2 ;;
     --link) link=${2:?}; shift 2 ;;
@@ -58,6 +58,8 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 [[ $crate_type == cdylib || $crate_type == staticlib ]] || die "--crate-type is cdylib or staticlib"
+# Without features the library contains no part (every call: not_in_this_build): never what is meant.
+[[ ${features//,/} =~ [^[:space:]] ]] || die "--features is empty: name a build's features (counter, holder,render, verifier, wallet, full …)"
 [[ $link == tuned || $link == plain ]] || die "--link is tuned or plain"
 
 # A toolchain that has the standard library's source: the default one (rustup's rust-src), else
@@ -91,8 +93,7 @@ if [[ $crate_type == cdylib && $keep_metadata == 0 ]]; then
 fi
 
 target_dir=${CARGO_TARGET_DIR:-$PWD/target}/ffi-release
-feature_args=(--no-default-features)
-[[ -n $features ]] && feature_args+=(--features "$features")
+feature_args=(--no-default-features --features "$features")
 # For every crate, std included (-Zbuild-std builds it with RUSTFLAGS); the caller's flags kept.
 rustflags=${RUSTFLAGS:-}
 [[ $keep_locations == 0 ]] && rustflags="$rustflags -Zlocation-detail=none"

@@ -8,7 +8,11 @@
 # `bash -n` and `--dry-run` (scripts/test-ffi-builds.sh), and the C header it packs is compiled
 # and linked against the library by `scripts/gen-bindings.sh --check`.
 #
-#   scripts/build-xcframework.sh [--features verifier|wallet|full] [--dry-run] [OUT_DIR]
+#   scripts/build-xcframework.sh [--features BUILD] [--dry-run] [OUT_DIR]
+#
+# BUILD: verifier, wallet or full (with ring's P-256, decision 0014), or verifier-lean /
+# wallet-lean (pure-Rust P-256: the ≤ 1 MB builds, decisions 0013 and 0021; wallet-lean is the
+# one for a phone wallet that does not verify).
 #
 # --dry-run prints the commands instead of running them (works on any OS). Default build:
 # full; OUT_DIR default: $CARGO_TARGET_DIR/apple (target/apple). Honours CARGO_TARGET_DIR.
@@ -27,7 +31,9 @@ while [[ $# -gt 0 ]]; do
 done
 case $build in
   verifier|wallet|full) features="$build,p256-ring" ;; # ring: docs/decisions/0014
-  *) die "--features must be verifier, wallet or full, not '$build'" ;;
+  verifier-lean) features=counter ;;
+  wallet-lean) features=holder,render ;;
+  *) die "--features must be verifier, verifier-lean, wallet-lean, wallet or full, not '$build'" ;;
 esac
 target_dir=${CARGO_TARGET_DIR:-target}
 out=${out:-$target_dir/apple}

@@ -62,7 +62,7 @@ for build in verifier verifier-lean wallet-lean wallet; do
   features=(--no-default-features --features "$(features_of "$build")")
   echo "== $build build: check, clippy, unit tests"
   CARGO_TARGET_DIR=$builds_dir cargo clippy --quiet -p liangzheng-ffi --lib --tests "${features[@]}" -- -D warnings
-  CARGO_TARGET_DIR=$builds_dir cargo test --quiet -p liangzheng-ffi --lib "${features[@]}"
+  LZ_EXPECT_BUILD=$build CARGO_TARGET_DIR=$builds_dir cargo test --quiet -p liangzheng-ffi --lib "${features[@]}"
   CARGO_TARGET_DIR=$builds_dir cargo build --quiet -p liangzheng-ffi --lib "${features[@]}"
   lib=$builds_dir/debug/libliangzheng_ffi.so
   [[ -f $lib ]] || die "$lib not built"
@@ -96,6 +96,12 @@ for build in verifier verifier-lean wallet-lean wallet; do
   fi
 done
 
+# `holder` without `render`: a wallet that draws matrices and SVG but no PNG (no named build;
+# library_build() calls it custom). Linted and unit-tested so its cfg paths compile and refuse.
+echo "== holder-only build (wallet without PNG): clippy, unit tests"
+CARGO_TARGET_DIR=$builds_dir cargo clippy --quiet -p liangzheng-ffi --lib --tests --no-default-features --features holder -- -D warnings
+LZ_EXPECT_BUILD=custom CARGO_TARGET_DIR=$builds_dir cargo test --quiet -p liangzheng-ffi --lib --no-default-features --features holder
+
 # The library as apps ship it (scripts/build-ffi-release.sh: std rebuilt without its backtrace
 # printer, no panic locations, no UniFFI metadata statics; docs/decisions/0020): the smallest
 # build, plus the test-only panic probe. The committed Python module must load it (every
@@ -119,8 +125,12 @@ grep -q "panic probe" "$work/shipped/stderr" || die "the panic hook printed noth
 # (inputs present, every build name accepted, the steps it would run printed).
 echo "== scripts/build-xcframework.sh: syntax and dry run (not runnable here: needs macOS + Xcode)"
 bash -n scripts/build-xcframework.sh
-for build in verifier wallet full; do
+for build in verifier verifier-lean wallet-lean wallet full; do
   steps=$(bash scripts/build-xcframework.sh --dry-run --features "$build" "$work/apple")
+  # The dry run prints each command with printf %q (a comma comes out as "\,").
+  want=$(printf '%q' "$(features_of "$build")")
+  grep -qF -- "--features $want " <<<"$steps" || grep -qF -- "--features $want\\," <<<"$steps" \
+    || die "build-xcframework.sh --dry-run ($build) does not build the $build features ($want)"
   grep -q -- '-create-xcframework' <<<"$steps" || die "build-xcframework.sh --dry-run ($build) prints no xcodebuild step"
 done
 echo "test-ffi-builds: verifier, verifier-lean, wallet-lean and wallet builds pass; bindings are one set for every build; the shipped verifier-lean library passes and unwinds panics"

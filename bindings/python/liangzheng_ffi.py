@@ -564,7 +564,7 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_constructor_signingkey_generate() != 36642:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_liangzheng_ffi_checksum_constructor_verifier_new() != 1755:
+    if lib.uniffi_liangzheng_ffi_checksum_constructor_verifier_new() != 35287:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_liangzheng_ffi_checksum_constructor_wallet_from_ed25519_seed() != 27130:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -3010,7 +3010,8 @@ class LibraryBuild:
 
     frames: "bool"
     """
-    [`crate::FrameAssembler`] is available (every named build but verifier-lean).
+    Animated codes are available: [`crate::FrameAssembler`], [`crate::Wallet::present_frames`]
+    and [`crate::Wallet::present_bundle`] (the verifier, wallet and full builds).
     """
 
     def __init__(self, *, name: "str", version: "str", verifier: "bool", wallet: "bool", issuer: "bool", render: "bool", png: "bool", frames: "bool"):
@@ -6869,7 +6870,8 @@ class Verifier():
         pinned root key `root_public_key`: a raw 32-byte Ed25519 key, or a
         SubjectPublicKeyInfo (DER) of any supported algorithm (Ed25519, P-256,
         SM2). Errors: [`LzError::TrustList`] with code `wrong_root`,
-        `bad_signature` or `malformed`.
+        `bad_signature` or `malformed`; [`LzError::NotInThisBuild`] in a build without
+        the cargo feature `counter` (wallet-lean).
         """
 
         _UniffiConverterBytes.check_lower(trust_list)

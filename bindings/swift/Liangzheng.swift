@@ -1555,7 +1555,8 @@ open class Verifier: VerifierProtocol, @unchecked Sendable {
      * pinned root key `root_public_key`: a raw 32-byte Ed25519 key, or a
      * SubjectPublicKeyInfo (DER) of any supported algorithm (Ed25519, P-256,
      * SM2). Errors: [`LzError::TrustList`] with code `wrong_root`,
-     * `bad_signature` or `malformed`.
+     * `bad_signature` or `malformed`; [`LzError::NotInThisBuild`] in a build without
+     * the cargo feature `counter` (wallet-lean).
      */
 public convenience init(trustList: Data, rootPublicKey: Data)throws  {
     let pointer =
@@ -4176,7 +4177,8 @@ public struct LibraryBuild {
      */
     public var png: Bool
     /**
-     * [`crate::FrameAssembler`] is available (every named build but verifier-lean).
+     * Animated codes are available: [`crate::FrameAssembler`], [`crate::Wallet::present_frames`]
+     * and [`crate::Wallet::present_bundle`] (the verifier, wallet and full builds).
      */
     public var frames: Bool
 
@@ -4206,7 +4208,8 @@ public struct LibraryBuild {
          * [`crate::render_qr_png`] is available.
          */png: Bool, 
         /**
-         * [`crate::FrameAssembler`] is available (every named build but verifier-lean).
+         * Animated codes are available: [`crate::FrameAssembler`], [`crate::Wallet::present_frames`]
+         * and [`crate::Wallet::present_bundle`] (the verifier, wallet and full builds).
          */frames: Bool) {
         self.name = name
         self.version = version
@@ -8149,7 +8152,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_liangzheng_ffi_checksum_constructor_signingkey_generate() != 36642) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_liangzheng_ffi_checksum_constructor_verifier_new() != 1755) {
+    if (uniffi_liangzheng_ffi_checksum_constructor_verifier_new() != 35287) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_liangzheng_ffi_checksum_constructor_wallet_from_ed25519_seed() != 27130) {

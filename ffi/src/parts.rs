@@ -6,7 +6,7 @@
 //! | build | cargo features | contains | for |
 //! |---|---|---|---|
 //! | verifier | `--no-default-features --features verifier` | [`crate::Verifier`], [`crate::default_policy`], [`crate::FrameAssembler`] | counter apps (核验端) |
-//! | verifier-lean | `--no-default-features --features counter` | the verifier without [`crate::FrameAssembler`] (≈ 200 KB smaller) | counter apps that never read animated codes |
+//! | verifier-lean | `--no-default-features --features counter` | the verifier without [`crate::FrameAssembler`] (≈ 207 KB smaller) | counter apps that never read animated codes |
 //! | wallet-lean | `--no-default-features --features holder,render` | [`crate::Wallet`] (single codes, requests), QR drawing (module matrix, SVG, PNG); no [`crate::Verifier`], no animated codes | phone wallets (持证端) |
 //! | wallet | `--no-default-features --features wallet` | verifier + wallet + animated codes + PNG | holder apps that also verify |
 //! | full | default (`full`) | wallet + [`crate::Issuer`] | issuing back offices, tests, demos |
@@ -35,8 +35,9 @@ pub(crate) enum Part {
     Render,
     /// PNG drawing: [`crate::render_qr_png`] (cargo feature `render`: the png crate).
     Png,
-    /// The counter's [`crate::FrameAssembler`] (cargo feature `frames`, in every named build;
-    /// only the verifier-lean build leaves it out).
+    /// Animated codes: the counter's [`crate::FrameAssembler`] and the holder's
+    /// [`crate::Wallet::present_frames`] and [`crate::Wallet::present_bundle`] (cargo feature
+    /// `frames`: the verifier, wallet and full builds; verifier-lean and wallet-lean leave it out).
     Frames,
 }
 
@@ -64,8 +65,8 @@ impl Part {
             Part::Render => ("二维码绘制", "QR drawing"),
             Part::Png => ("PNG 二维码图片", "PNG drawing (render_qr_png)"),
             Part::Frames => (
-                "动态码拼合（FrameAssembler）",
-                "animated-code assembly (FrameAssembler)",
+                "动态码（FrameAssembler、presentFrames、presentBundle）",
+                "animated codes (FrameAssembler, presentFrames, presentBundle)",
             ),
         }
     }
@@ -109,9 +110,87 @@ mod absent_parts {
     #[test]
     #[cfg(all(feature = "holder", not(feature = "frames")))]
     fn a_wallet_without_frames_refuses_animated_codes_before_signing() {
-        let wallet = crate::Wallet::from_ed25519_seed(vec![2; 32]).expect("wallet");
-        assert_not_in_build(wallet.present_frames(0, vec![], 0, None), "frames");
-        assert_not_in_build(wallet.present_bundle(vec![], 0, None), "frames");
+        use std::collections::BTreeMap;
+        use std::sync::atomic::{AtomicU32, Ordering};
+        use std::sync::Arc;
+
+        use liangzheng::credential::{Claims, Issuer};
+        use liangzheng::holder::{DeviceSigner as _, Ed25519DeviceSigner};
+        use liangzheng::ids::{Date, Uscc};
+        use liangzheng::keys::IssuerKey;
+        use liangzheng::time::UnixTime;
+
+        /// An app's signer that counts what it is asked to sign.
+        struct Counting {
+            key: Ed25519DeviceSigner,
+            calls: AtomicU32,
+        }
+        impl crate::DeviceSigner for Counting {
+            fn public_key(&self) -> Result<crate::HolderKey, LzError> {
+                Ok(crate::HolderKey::from_core(&self.key.public_key()))
+            }
+            fn sign(&self, message: Vec<u8>) -> Result<Vec<u8>, LzError> {
+                self.calls.fetch_add(1, Ordering::SeqCst);
+                Ok(self.key.sign(&message).expect("Ed25519 signs"))
+            }
+        }
+
+        let signer = Arc::new(Counting {
+            key: Ed25519DeviceSigner::from_seed(&[2; 32]),
+            calls: AtomicU32::new(0),
+        });
+        let wallet = crate::Wallet::new(signer.clone()).expect("wallet");
+        // A license bound to the signer's key (issued with core: this build has no Issuer).
+        let issuer = Issuer::new(
+            Arc::new(IssuerKey::from_seed(&[1; 32])),
+            "济南市公安局",
+            Uscc::parse("11370100004307520K").expect("USCC"),
+        );
+        let fields: BTreeMap<String, String> = [
+            ("name", "张三"),
+            ("sex", "男"),
+            ("ethnicity", "汉"),
+            ("birth_date", "1990-03-07"),
+            ("address", "山东省济南市历下区泉城路1号"),
+            ("id_number", "370102199003070016"),
+            ("authority", "济南市公安局历下分局"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        let claims = Claims {
+            license_type: "cn.resident-id-card".into(),
+            license_number: "370102199003070016".into(),
+            serial: None,
+            valid_from: Date::parse_iso("2020-01-01").expect("date"),
+            valid_until: Some(Date::parse_iso("2040-01-01").expect("date")),
+            fields,
+            status: None,
+        };
+        let now = 1_767_225_600;
+        let holder = signer.key.public_key();
+        let license = issuer
+            .issue(&claims, Some(&holder), UnixTime(now))
+            .expect("issues");
+        let index = wallet.add(license.to_bytes()).expect("added");
+
+        let choice = crate::BundleMemberChoice {
+            index,
+            field_keys: vec!["name".into()],
+        };
+        assert_not_in_build(
+            wallet.present_frames(index, vec!["name".into()], now, None),
+            "frames",
+        );
+        assert_not_in_build(wallet.present_bundle(vec![choice], now, None), "frames");
+        assert_eq!(
+            signer.calls.load(Ordering::SeqCst),
+            0,
+            "signed before refusing"
+        );
+        // The same license as a single code is signed, once: the count counts.
+        assert!(wallet.present(index, vec!["name".into()], now).is_ok());
+        assert_eq!(signer.calls.load(Ordering::SeqCst), 1);
     }
 
     #[test]
@@ -199,7 +278,8 @@ pub struct LibraryBuild {
     pub render: bool,
     /// [`crate::render_qr_png`] is available.
     pub png: bool,
-    /// [`crate::FrameAssembler`] is available (every named build but verifier-lean).
+    /// Animated codes are available: [`crate::FrameAssembler`], [`crate::Wallet::present_frames`]
+    /// and [`crate::Wallet::present_bundle`] (the verifier, wallet and full builds).
     pub frames: bool,
 }
 
@@ -250,18 +330,40 @@ pub fn panic_probe() {
 mod tests {
     use super::*;
 
+    /// `library_build()` against the builds as docs/bindings.md lists them, stated here
+    /// once more: which build the features make comes from outside (scripts/test-ffi-builds.sh
+    /// sets `LZ_EXPECT_BUILD` for each build it tests; the full build needs none).
     #[test]
     fn the_build_names_its_parts() {
         let build = library_build();
-        assert_eq!(build.verifier, cfg!(feature = "counter"));
-        assert_eq!(build.wallet, cfg!(feature = "holder"));
-        assert_eq!(build.issuer, cfg!(feature = "issuer"));
-        assert_eq!(build.render, cfg!(feature = "holder"));
-        assert_eq!(build.png, cfg!(feature = "render"));
-        assert_eq!(build.frames, cfg!(feature = "frames"));
-        if cfg!(feature = "full") {
-            assert_eq!(build.name, "full");
-        }
+        let expected = match std::env::var("LZ_EXPECT_BUILD") {
+            Ok(name) => name,
+            Err(_) if cfg!(feature = "full") => "full".to_owned(),
+            Err(_) => panic!(
+                "set LZ_EXPECT_BUILD to the build these features make (verifier, verifier-lean, \
+                 wallet-lean, wallet, full or custom), as scripts/test-ffi-builds.sh does"
+            ),
+        };
+        assert_eq!(build.name, expected);
+        // (verifier, wallet, issuer, render, png, frames)
+        let parts = match expected.as_str() {
+            "verifier" => (true, false, false, false, false, true),
+            "verifier-lean" => (true, false, false, false, false, false),
+            "wallet-lean" => (false, true, false, true, true, false),
+            "wallet" => (true, true, false, true, true, true),
+            "full" => (true, true, true, true, true, true),
+            "custom" => return,
+            other => panic!("LZ_EXPECT_BUILD={other} names no build"),
+        };
+        let got = (
+            build.verifier,
+            build.wallet,
+            build.issuer,
+            build.render,
+            build.png,
+            build.frames,
+        );
+        assert_eq!(got, parts);
     }
 
     #[test]

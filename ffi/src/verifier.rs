@@ -230,7 +230,8 @@ impl Verifier {
     /// pinned root key `root_public_key`: a raw 32-byte Ed25519 key, or a
     /// SubjectPublicKeyInfo (DER) of any supported algorithm (Ed25519, P-256,
     /// SM2). Errors: [`LzError::TrustList`] with code `wrong_root`,
-    /// `bad_signature` or `malformed`.
+    /// `bad_signature` or `malformed`; [`LzError::NotInThisBuild`] in a build without
+    /// the cargo feature `counter` (wallet-lean).
     #[uniffi::constructor]
     pub fn new(trust_list: Vec<u8>, root_public_key: Vec<u8>) -> Result<Arc<Self>, LzError> {
         #[cfg(not(feature = "counter"))]

@@ -280,7 +280,8 @@ fn errors_speak_both_languages() {
 
 // ---- rendering ----
 
-/// Needs the `render` feature (the renderer and its `qrcode` and `image` dependencies).
+/// Needs the `render` feature (drawing: `qrcode` and `png`); the `image` dev-dependency reads
+/// the PNGs back.
 #[cfg(feature = "render")]
 mod rendering {
     use super::*;
@@ -428,21 +429,44 @@ mod rendering {
         }
     }
 
+    /// Size, scale and quiet zone: every pixel of the PNG (read back by the
+    /// `image` crate's decoder, not ours) is the colour of the module of
+    /// [`qr_matrix`] it falls in, light in the quiet zone.
     #[test]
-    fn png_has_the_expected_size() {
+    fn png_pixels_are_the_module_matrix_scaled() {
         let text = encode_text(QrKind::Presentation, &random_bytes(9, 360));
-        for (quiet_zone, margin) in [(true, 8), (false, 0)] {
-            let options = RenderOptions {
-                ecc: Ecc::M,
-                module_px: 3,
-                quiet_zone,
-            };
-            let png = render_png(&text, &options).expect("renders");
-            assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
-            let img = image::load_from_memory(&png).expect("valid PNG");
-            let modules = 17 + 4 * u32::from(qr_version(&text, Ecc::M).expect("fits"));
-            assert_eq!(img.width(), (modules + margin) * 3);
-            assert_eq!(img.height(), img.width());
+        let matrix = qr_matrix(&text, Ecc::M).expect("fits");
+        let modules = 17 + 4 * usize::from(qr_version(&text, Ecc::M).expect("fits"));
+        assert_eq!(matrix.width, modules);
+        for (quiet_zone, margin) in [(true, QUIET_ZONE_MODULES), (false, 0)] {
+            for px in [1u32, 3] {
+                let options = RenderOptions {
+                    ecc: Ecc::M,
+                    module_px: px,
+                    quiet_zone,
+                };
+                let png = render_png(&text, &options).expect("renders");
+                assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
+                let img = image::load_from_memory(&png).expect("valid PNG").to_luma8();
+                let side = (modules + 2 * margin) * px as usize;
+                assert_eq!((img.width() as usize, img.height() as usize), (side, side));
+                let mut dark = 0usize;
+                for (x, y, pixel) in img.enumerate_pixels() {
+                    // The module this pixel is in, counted from the code's corner.
+                    let (mx, my) = (x as usize / px as usize, y as usize / px as usize);
+                    let inside = (margin..margin + modules).contains(&mx)
+                        && (margin..margin + modules).contains(&my);
+                    let want_dark = inside && matrix.is_dark(mx - margin, my - margin);
+                    assert_eq!(
+                        pixel.0[0],
+                        if want_dark { 0 } else { 255 },
+                        "pixel ({x}, {y}), px {px}, quiet zone {quiet_zone}"
+                    );
+                    dark += usize::from(want_dark);
+                }
+                let dark_modules = matrix.modules.iter().filter(|&&m| m == 1).count();
+                assert_eq!(dark, dark_modules * (px * px) as usize);
+            }
         }
     }
 

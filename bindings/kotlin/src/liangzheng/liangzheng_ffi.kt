@@ -1576,7 +1576,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if (lib.uniffi_liangzheng_ffi_checksum_constructor_signingkey_generate() != 36642.toShort()) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if (lib.uniffi_liangzheng_ffi_checksum_constructor_verifier_new() != 1755.toShort()) {
+    if (lib.uniffi_liangzheng_ffi_checksum_constructor_verifier_new() != 35287.toShort()) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if (lib.uniffi_liangzheng_ffi_checksum_constructor_wallet_from_ed25519_seed() != 27130.toShort()) {
@@ -3531,7 +3531,8 @@ open class Verifier: Disposable, AutoCloseable, VerifierInterface
      * pinned root key `root_public_key`: a raw 32-byte Ed25519 key, or a
      * SubjectPublicKeyInfo (DER) of any supported algorithm (Ed25519, P-256,
      * SM2). Errors: [`LzError::TrustList`] with code `wrong_root`,
-     * `bad_signature` or `malformed`.
+     * `bad_signature` or `malformed`; [`LzError::NotInThisBuild`] in a build without
+     * the cargo feature `counter` (wallet-lean).
      */
     constructor(`trustList`: kotlin.ByteArray, `rootPublicKey`: kotlin.ByteArray) :
         this(
@@ -5390,7 +5391,8 @@ data class LibraryBuild (
      */
     var `png`: kotlin.Boolean, 
     /**
-     * [`crate::FrameAssembler`] is available (every named build but verifier-lean).
+     * Animated codes are available: [`crate::FrameAssembler`], [`crate::Wallet::present_frames`]
+     * and [`crate::Wallet::present_bundle`] (the verifier, wallet and full builds).
      */
     var `frames`: kotlin.Boolean
 ) {
