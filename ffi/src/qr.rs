@@ -7,7 +7,7 @@
 #[cfg(feature = "holder")]
 use liangzheng::qr::{self, Ecc, RenderOptions};
 
-#[cfg(not(all(feature = "holder", feature = "render")))]
+#[cfg(not(feature = "render"))] // `render` implies `holder`
 use crate::parts::Part;
 use crate::LzError;
 
@@ -118,12 +118,12 @@ pub fn render_qr_svg(text: String, style: Option<QrStyle>) -> Result<String, LzE
 /// Renders QR text as PNG file bytes (default style: ECC M, 8 px, quiet zone).
 #[uniffi::export(default(style = None))]
 pub fn render_qr_png(text: String, style: Option<QrStyle>) -> Result<Vec<u8>, LzError> {
-    #[cfg(not(all(feature = "holder", feature = "render")))]
+    #[cfg(not(feature = "render"))] // `render` implies `holder`
     {
         let _ = (text, style);
         Err(LzError::not_in_this_build(Part::Png))
     }
-    #[cfg(all(feature = "holder", feature = "render"))]
+    #[cfg(feature = "render")]
     {
         Ok(qr::render_png(&text, &style_or_default(style))?)
     }
