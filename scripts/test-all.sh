@@ -13,7 +13,7 @@ export CARGO_TERM_COLOR=never
 export PROPTEST_RNG_SEED="${PROPTEST_RNG_SEED:-20261202}"
 
 # Debug builds keep file:line tables (backtraces name the line) but not full debug info:
-# the test build is about half the size on disk. Set CARGO_PROFILE_DEV_DEBUG to override.
+# a smaller target dir. Set CARGO_PROFILE_DEV_DEBUG to override.
 export CARGO_PROFILE_DEV_DEBUG="${CARGO_PROFILE_DEV_DEBUG:-line-tables-only}"
 TARGET_DIR=$(realpath -m "${CARGO_TARGET_DIR:-target}")
 
@@ -23,14 +23,14 @@ step() { echo; echo "=================== $* ==================="; }
 # Kotlin packages, during the FFI-builds stage; 7.5 GiB at the end), measured with the
 # directories below freed as their stage ends; before that it left 15 GB. Say what is free, so
 # a full disk is seen as such, and say it after each stage that builds much.
-NEED_GB=12
+NEED_GB=12 # GiB
 disk() {
   local free_kb
   mkdir -p "$TARGET_DIR"
   free_kb=$(df -Pk "$TARGET_DIR" | awk 'NR == 2 { print $4 }')
-  echo "-- disk: $((free_kb / 1048576)) GB free under $TARGET_DIR; target dir $(du -sh "$TARGET_DIR" 2>/dev/null | cut -f1)"
+  echo "-- disk: $((free_kb / 1048576)) GiB free under $TARGET_DIR; target dir $(du -sh "$TARGET_DIR" 2>/dev/null | cut -f1)"
   if (( free_kb < NEED_GB * 1048576 )) && [[ ${1:-} == start ]]; then
-    echo "!! test-all: only $((free_kb / 1048576)) GB free under $TARGET_DIR; a full run needs about $NEED_GB GB." >&2
+    echo "!! test-all: only $((free_kb / 1048576)) GiB free under $TARGET_DIR; a full run needs about $NEED_GB GiB." >&2
     echo "!! It will likely fail with 'No space left on device'. Free some space first." >&2
   fi
 }
