@@ -80,6 +80,11 @@ function spkiPem(rawB64) {
   return `-----BEGIN PUBLIC KEY-----\n${der.toString('base64')}\n-----END PUBLIC KEY-----\n`;
 }
 
+/** A test vector of the Rust suite: `test-vectors/<dir>/<name>.json`. */
+function vector(dir, name) {
+  return JSON.parse(readFileSync(path.join(root, 'test-vectors', dir, `${name}.json`), 'utf8'));
+}
+
 /** Writes a vector's root key, trust list and status lists as the files a counter loads; returns their paths. */
 function vectorFiles(c, prefix) {
   const dir = path.join(WORK, `${prefix}-${c.name}`);
@@ -237,7 +242,7 @@ function same(label, got, want) {
 
 // ------------------------------------------------------------------ (d) lists from files, kept across a reload
 {
-  const vec = (name) => JSON.parse(readFileSync(path.join(root, 'test-vectors/cases', `${name}.json`), 'utf8'));
+  const vec = (name) => vector('cases', name);
   const files = (c) => vectorFiles(c, 'files');
   const expired = vec('health-certificate-expired');
   const { ctx, page, errors } = await launch('files');
@@ -281,7 +286,7 @@ function same(label, got, want) {
   // A fresh profile: what the part above stored cannot leak in. (Chromium's localStorage is shared
   // between a page's processes asynchronously, so a removal just before a cross-document
   // navigation may not be seen by the next document; the page above checks clearing itself.)
-  const vec = (name) => JSON.parse(readFileSync(path.join(root, 'test-vectors/cases', `${name}.json`), 'utf8'));
+  const vec = (name) => vector('cases', name);
   const files = (c) => vectorFiles(c, 'files');
   const { ctx, page, errors } = await launch('files-ttl');
   // A status list past its TTL is flagged in the panel and makes licenses indeterminate.
@@ -310,7 +315,7 @@ function same(label, got, want) {
 
 // ------------------------------------------------------------------ (e) multi-frame codes: portrait, 一照通 bundle
 {
-  const mvec = (name) => JSON.parse(readFileSync(path.join(root, 'test-vectors/multiframe', `${name}.json`), 'utf8'));
+  const mvec = (name) => vector('multiframe', name);
   const files = (c) => vectorFiles(c, 'mfiles');
   const { ctx, page, errors } = await launch('frames');
   const load = async (c) => {
